@@ -1,0 +1,138 @@
+# traplab - one non-recursive Makefile.
+#
+# Targets: all run test bench asan tsan fuzz format clean.
+# Knobs:   SANITIZE=address,undefined  SANITIZE=thread  DEBUG=1  CC=clang
+#          ARGS="..." (extra arguments for `make run`)
+#
+# Every build flavour lives in its own folder (build/default, build/asan,
+# build/tsan, build/fuzz) so switching flavours never mixes objects.
+# New sources are picked up by wildcard: src/*.c, lib/*.c, lib/arch/*.S,
+# tests/unit/test_*.c and tests/fuzz/fuzz_*.c need no Makefile edit.
+
+CC      ?= cc
+DEBUG   ?= 0
+SANITIZE ?=
+ARGS    ?=
+
+ifeq ($(SANITIZE),)
+FLAVOUR := default
+else ifeq ($(SANITIZE),thread)
+FLAVOUR := tsan
+else
+FLAVOUR := asan
+endif
+B := build/$(FLAVOUR)
+
+PKGS := yaml-0.1 jansson sqlite3 libmicrohttpd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wvla -Wwrite-strings
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -Isrc -Ilib \
+	$(PKG_CFLAGS) $(CFLAGS)
+ifeq ($(DEBUG),1)
+CFLAGS_ALL += -O0 -DTL_DEBUG=1
+else
+CFLAGS_ALL += -O2
+endif
+LDFLAGS_ALL := $(LDFLAGS)
+ifneq ($(SANITIZE),)
+CFLAGS_ALL  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS_ALL += -fsanitize=$(SANITIZE)
+endif
+LIBS := $(PKG_LIBS) -lm -ldl -lpthread
+
+SRC   := $(wildcard src/*.c)
+LIBC  := $(wildcard lib/*.c)
+LIBS_ASM := $(wildcard lib/arch/*.S)
+UNIT  := $(wildcard tests/unit/test_*.c)
+FUZZ  := $(wildcard tests/fuzz/fuzz_*.c)
+
+SRC_O  := $(SRC:%.c=$(B)/%.o)
+LIB_O  := $(LIBC:%.c=$(B)/%.o) $(LIBS_ASM:%.S=$(B)/%.o)
+CORE_O := $(filter-out $(B)/src/main.o,$(SRC_O))
+UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all run test bench asan tsan fuzz format format-check clean deps \
+	units
+
+all: $(B)/traplab traplab
+
+# The default flavour's binary is also linked at the top for convenience.
+traplab: $(B)/traplab
+	@[ "$(FLAVOUR)" = default ] && ln -sf $(B)/traplab traplab || true
+
+$(B)/traplab: $(SRC_O) $(B)/libtl.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(SRC_O) $(B)/libtl.a $(LIBS)
+
+$(B)/libtl.a: $(LIB_O)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(CORE_O) $(B)/libtl.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(CORE_O) \
+		$(B)/libtl.a $(LIBS)
+
+units: $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh
+
+run: deps all
+	./traplab claims $(ARGS)
+
+test: deps all units
+	@tests/run.sh $(B)
+
+bench: deps all
+	@scripts/bench.sh
+
+asan:
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
+
+tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread CC=clang units
+	@TL_TEST_FILTER=stress tests/run.sh build/tsan
+
+# libFuzzer targets: each parser gets FUZZ_SECONDS of fuzzing.
+FUZZ_SECONDS ?= 60
+FB := build/fuzz
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ilib $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined -DTL_FUZZ=1
+fuzz: deps
+	@mkdir -p $(FB)
+	@for f in $(FUZZ); do \
+		n=$$(basename $$f .c); \
+		clang $(FUZZ_CFLAGS) -o $(FB)/$$n $$f \
+			$(filter-out src/main.c,$(SRC)) $(LIBC) $(LIBS_ASM) \
+			$(LIBS) || exit 1; \
+		mkdir -p $(FB)/corpus-$$n; \
+		cp -n tests/fuzz/corpus/$$n/* $(FB)/corpus-$$n/ 2>/dev/null; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$(FB)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-print_final_stats=0 $(FB)/corpus-$$n >$(FB)/$$n.log \
+			2>&1 || { tail -n 40 $(FB)/$$n.log; exit 1; }; \
+	done
+
+FMT_FILES = $(wildcard src/*.[ch] lib/*.[ch] tests/unit/*.[ch] \
+	tests/fuzz/*.c workload/*.h)
+format:
+	clang-format -i $(FMT_FILES)
+format-check:
+	clang-format --dry-run -Werror $(FMT_FILES)
+
+clean:
+	rm -rf build traplab
+
+-include $(shell find build -name '*.d' 2>/dev/null)
