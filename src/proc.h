@@ -1,0 +1,71 @@
+/*
+ * proc.h - run one child process under control: timeout, rusage, output.
+ *
+ * The child runs in its own process group, so a timeout kills the workload
+ * and every process it started. stdout is captured whole (bounded), stderr
+ * keeps only its tail (for error messages). Wall time is taken around the
+ * exec with the monotonic clock; rusage comes from wait4.
+ *
+ * Between fork and exec the child waits on a pipe until the parent has run
+ * the spec's on_spawn hook (counters attach there, with enable_on_exec), so
+ * nothing of traplab's own start-up is ever counted.
+ */
+#ifndef TL_PROC_H
+#define TL_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* Called in the parent after fork, before the child execs. 0 or -errno. */
+typedef int tl_proc_spawn_fn(pid_t pid, void *ctx);
+
+struct tl_proc_spec {
+	const char *const *argv;   /* argv[0] is the path; borrowed */
+	const char *const *env;    /* extra "KEY=VALUE" entries, NULL-ended */
+	const char *cwd;           /* NULL: inherit */
+	double timeout_s;          /* <= 0: none */
+	int pin_cpu;               /* -1: no pinning */
+	size_t max_out_bytes;      /* stdout cap; 0 means 64 MiB */
+	size_t stdin_null;         /* unused; stdin is always /dev/null */
+	int discard_stdout;        /* process kind: do not keep stdout */
+	tl_proc_spawn_fn *on_spawn;
+	void *on_spawn_ctx;
+};
+
+enum tl_proc_end {
+	TL_PROC_EXITED,    /* exit code in exit_code (0 = success) */
+	TL_PROC_SIGNALED,  /* signal in signo */
+	TL_PROC_TIMEOUT,   /* killed by us after timeout_s */
+	TL_PROC_OOM,       /* SIGKILL with memory pressure evidence */
+	TL_PROC_TOO_MUCH,  /* stdout beyond max_out_bytes; killed */
+	TL_PROC_SPAWN_FAIL /* fork/exec failed: spawn_errno */
+};
+
+struct tl_proc_result {
+	enum tl_proc_end end;
+	int exit_code;
+	int signo;
+	int spawn_errno;
+	uint64_t wall_ns;
+	struct rusage ru;
+	char *out;        /* owned: stdout, NUL-terminated */
+	size_t out_len;
+	char err_tail[2048]; /* last bytes of stderr, NUL-terminated */
+};
+
+/*
+ * Runs the process described by spec and fills res. Returns 0 when the
+ * process ran (whatever its end), -errno when traplab itself failed (pipe,
+ * fork). Not thread-safe (uses SIGCHLD-free polling, one child at a time).
+ */
+int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
+
+/* Frees res->out. Accepts a zeroed result. */
+void tl_proc_result_release(struct tl_proc_result *res);
+
+/* One line describing how the process ended ("killed by SIGSEGV", ...). */
+void tl_proc_describe(const struct tl_proc_result *res, char *buf, size_t n);
+
+#endif
