@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "banned.h"
+
 uint64_t tl_os_now_ns(void)
 {
 	struct timespec ts;
