@@ -1,0 +1,369 @@
+/*
+ * proc.c - one child process under control (see proc.h).
+ *
+ * Everything the child needs (argv, envp, the resolved path) is built
+ * before fork, so the child only calls async-signal-safe functions. The
+ * child blocks on a "go" pipe until the parent has attached counters,
+ * then execs; an exec failure travels back on a close-on-exec pipe.
+ * The parent polls stdout, stderr and a pidfd, so the exit is seen the
+ * moment it happens (wall time stays accurate for start-up timing) and a
+ * hang is caught at the deadline; the whole process group is killed then.
+ */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "os.h"
+#include "util.h"
+
+#include "banned.h"
+
+extern char **environ;
+
+#define DEFAULT_MAX_OUT (64u << 20)
+
+/* A path for argv0: as is when it has a '/', else searched in PATH. */
+static char *resolve(const char *argv0)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+
+	if (strchr(argv0, '/') || !path)
+		return xstrdup(argv0);
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", *dir ? dir : ".", argv0);
+
+		if (access(p, X_OK) == 0) {
+			free(copy);
+			return p;
+		}
+		free(p);
+	}
+	free(copy);
+	return xstrdup(argv0);
+}
+
+/* environ with spec->env entries replacing same-named ones. */
+static char **build_env(const char *const *extra)
+{
+	size_t n = 0, m = 0, i, j, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (extra && extra[m])
+		m++;
+	env = xcalloc(n + m + 1, sizeof(*env));
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		int replaced = 0;
+
+		for (j = 0; j < m; j++)
+			if (strncmp(extra[j], environ[i], klen) == 0 &&
+			    extra[j][klen] == '=')
+				replaced = 1;
+		if (!replaced)
+			env[k++] = environ[i];
+	}
+	for (j = 0; j < m; j++)
+		env[k++] = (char *)extra[j];
+	env[k] = NULL;
+	return env;
+}
+
+static void child(const struct tl_proc_spec *spec, const char *path,
+		  char **envp, int out_w, int err_w, int go_r, int exec_w)
+{
+	char c;
+	int fd;
+
+	setpgid(0, 0);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	if (spec->discard_stdout) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			close(fd);
+		}
+	} else {
+		dup2(out_w, 1);
+	}
+	dup2(err_w, 2);
+	if (spec->cwd && chdir(spec->cwd) < 0)
+		goto fail;
+	if (spec->pin_cpu >= 0 && tl_os_pin_cpu(spec->pin_cpu) < 0)
+		goto fail;
+	/* Wait for the parent to attach counters (EOF releases us). */
+	while (read(go_r, &c, 1) < 0 && errno == EINTR)
+		;
+	tl__os.execve(path, (char *const *)spec->argv, envp);
+fail:
+	c = (char)errno;
+	if (write(exec_w, &c, 1) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static void tail_append(char *tail, size_t cap, const char *p, size_t n)
+{
+	size_t have = strlen(tail);
+
+	if (n >= cap - 1) {
+		memcpy(tail, p + n - (cap - 1), cap - 1);
+		tail[cap - 1] = '\0';
+		return;
+	}
+	if (have + n >= cap) {
+		size_t drop = have + n - (cap - 1);
+
+		memmove(tail, tail + drop, have - drop);
+		have -= drop;
+	}
+	memcpy(tail + have, p, n);
+	tail[have + n] = '\0';
+}
+
+static int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
+{
+	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, gop[2] = {-1, -1};
+	int execp[2] = {-1, -1}, pidfd = -1, status = 0, killed = 0;
+	int out_open, err_open, reaped = 0, err = 0;
+	size_t max_out = spec->max_out_bytes ? spec->max_out_bytes
+					     : DEFAULT_MAX_OUT;
+	struct tl_buf out = TL_BUF_INIT;
+	uint64_t t0, deadline = 0;
+	char *path, **envp;
+	char ebyte;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+	    pipe2(gop, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+	path = resolve(spec->argv[0]);
+	envp = build_env(spec->env);
+	pid = tl__os.fork();
+	if (pid < 0) {
+		err = -errno;
+		res->end = TL_PROC_SPAWN_FAIL;
+		res->spawn_errno = errno;
+		free(path);
+		free(envp);
+		goto out_close;
+	}
+	if (pid == 0)
+		child(spec, path, envp, outp[1], errp[1], gop[0], execp[1]);
+	free(path);
+	free(envp);
+	setpgid(pid, pid);
+	close(outp[1]);
+	close(errp[1]);
+	close(gop[0]);
+	close(execp[1]);
+	outp[1] = errp[1] = gop[0] = execp[1] = -1;
+
+	if (spec->on_spawn) {
+		int herr = spec->on_spawn(pid, spec->on_spawn_ctx);
+
+		if (herr)
+			tail_append(res->err_tail, sizeof(res->err_tail),
+				    "traplab: counter attach failed\n", 31);
+	}
+	pidfd = open_pidfd(pid);
+	t0 = tl__os.now_ns();
+	if (spec->timeout_s > 0)
+		deadline = t0 + (uint64_t)(spec->timeout_s * 1e9);
+	close(gop[1]); /* releases the child */
+	gop[1] = -1;
+
+	out_open = err_open = 1;
+	while (!reaped) {
+		struct pollfd pf[3];
+		int npf = 0, timeout_ms = 50, i;
+		uint64_t now;
+
+		if (out_open)
+			pf[npf++] = (struct pollfd){outp[0], POLLIN, 0};
+		if (err_open)
+			pf[npf++] = (struct pollfd){errp[0], POLLIN, 0};
+		if (pidfd >= 0)
+			pf[npf++] = (struct pollfd){pidfd, POLLIN, 0};
+		if (pidfd >= 0 && deadline) {
+			now = tl__os.now_ns();
+			timeout_ms = now >= deadline
+					     ? 0
+					     : (int)((deadline - now) / 1000000 +
+						     1);
+		} else if (pidfd >= 0) {
+			timeout_ms = -1;
+		}
+		if (poll(pf, (nfds_t)npf, timeout_ms) < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (i = 0; i < npf; i++) {
+			char chunk[65536];
+			ssize_t n;
+
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (pf[i].fd == pidfd)
+				continue;
+			n = read(pf[i].fd, chunk, sizeof(chunk));
+			if (n <= 0) {
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (pf[i].fd == outp[0])
+					out_open = 0;
+				else
+					err_open = 0;
+				continue;
+			}
+			if (pf[i].fd == outp[0]) {
+				if (out.len + (size_t)n > max_out) {
+					if (!killed) {
+						tl__os.kill(-pid, SIGKILL);
+						killed = 2;
+					}
+					continue;
+				}
+				tl_buf_append(&out, chunk, (size_t)n);
+			} else {
+				tail_append(res->err_tail,
+					    sizeof(res->err_tail), chunk,
+					    (size_t)n);
+			}
+		}
+		/* Reap without blocking; the pidfd (or the tick) wakes us. */
+		if (tl__os.wait4(pid, &status, WNOHANG, &res->ru) == pid) {
+			res->wall_ns = tl__os.now_ns() - t0;
+			reaped = 1;
+			break;
+		}
+		now = tl__os.now_ns();
+		if (deadline && now >= deadline && !killed) {
+			tl__os.kill(-pid, SIGKILL);
+			killed = 1;
+		}
+	}
+	if (!reaped) {
+		tl__os.kill(-pid, SIGKILL);
+		tl__os.wait4(pid, &status, 0, &res->ru);
+		res->wall_ns = tl__os.now_ns() - t0;
+	}
+	/*
+	 * Grandchildren may still hold the pipes; take what is there, then
+	 * end the group so nothing outlives its measurement.
+	 */
+	tl__os.kill(-pid, SIGKILL);
+	if (!spec->discard_stdout) {
+		char chunk[65536];
+		ssize_t n;
+
+		fcntl(outp[0], F_SETFL, O_NONBLOCK);
+		while (out_open && (n = read(outp[0], chunk, sizeof(chunk))) > 0 &&
+		       out.len + (size_t)n <= max_out)
+			tl_buf_append(&out, chunk, (size_t)n);
+	}
+
+	if (read(execp[0], &ebyte, 1) == 1) {
+		res->end = TL_PROC_SPAWN_FAIL;
+		res->spawn_errno = (unsigned char)ebyte;
+	} else if (killed == 1) {
+		res->end = TL_PROC_TIMEOUT;
+	} else if (killed == 2) {
+		res->end = TL_PROC_TOO_MUCH;
+	} else if (WIFSIGNALED(status)) {
+		res->signo = WTERMSIG(status);
+		res->end = res->signo == SIGKILL ? TL_PROC_OOM
+						 : TL_PROC_SIGNALED;
+	} else {
+		res->end = TL_PROC_EXITED;
+		res->exit_code = WEXITSTATUS(status);
+	}
+	res->out = out.s ? out.s : xstrdup("");
+	res->out_len = out.len;
+	out.s = NULL;
+
+out_close:
+	tl_buf_release(&out);
+	if (pidfd >= 0)
+		close(pidfd);
+	for (int *fd = &outp[0]; fd <= &outp[1]; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	for (int *fd = &errp[0]; fd <= &errp[1]; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	for (int *fd = &gop[0]; fd <= &gop[1]; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	for (int *fd = &execp[0]; fd <= &execp[1]; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	return err;
+}
+
+void tl_proc_result_release(struct tl_proc_result *res)
+{
+	FREE_AND_NULL(res->out);
+	res->out_len = 0;
+}
+
+void tl_proc_describe(const struct tl_proc_result *res, char *buf, size_t n)
+{
+	switch (res->end) {
+	case TL_PROC_EXITED:
+		snprintf(buf, n, "exited with status %d", res->exit_code);
+		break;
+	case TL_PROC_SIGNALED:
+		snprintf(buf, n, "killed by signal %d (%s)", res->signo,
+			 strsignal(res->signo));
+		break;
+	case TL_PROC_TIMEOUT:
+		snprintf(buf, n, "timed out and was killed after %.1f s",
+			 (double)res->wall_ns / 1e9);
+		break;
+	case TL_PROC_OOM:
+		snprintf(buf, n,
+			 "killed by SIGKILL, not sent by traplab (the "
+			 "out-of-memory killer?)");
+		break;
+	case TL_PROC_TOO_MUCH:
+		snprintf(buf, n, "printed too much on stdout and was killed");
+		break;
+	case TL_PROC_SPAWN_FAIL:
+		snprintf(buf, n, "could not be started: %s",
+			 strerror(res->spawn_errno));
+		break;
+	}
+}
