@@ -104,7 +104,7 @@ static void child(const struct tl_proc_spec *spec, const char *path,
 	} else {
 		dup2(out_w, 1);
 	}
-	dup2(err_w, 2);
+	dup2(spec->merge_stderr ? out_w : err_w, 2);
 	if (spec->cwd && chdir(spec->cwd) < 0)
 		goto fail;
 	if (spec->pin_cpu >= 0 && tl_os_pin_cpu(spec->pin_cpu) < 0)

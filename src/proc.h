@@ -28,8 +28,8 @@ struct tl_proc_spec {
 	double timeout_s;          /* <= 0: none */
 	int pin_cpu;               /* -1: no pinning */
 	size_t max_out_bytes;      /* stdout cap; 0 means 64 MiB */
-	size_t stdin_null;         /* unused; stdin is always /dev/null */
 	int discard_stdout;        /* process kind: do not keep stdout */
+	int merge_stderr;          /* stderr into the stdout capture */
 	tl_proc_spawn_fn *on_spawn;
 	void *on_spawn_ctx;
 };
