@@ -13,6 +13,18 @@
 #include <stdlib.h>
 
 #define ALIGN16(n) (((n) + 15) & ~(size_t)15)
+#define ALIGN8(n)  (((n) + 7) & ~(size_t)7)
+
+/* Offset of the value in an entry, and the entry's size. */
+static size_t val_offset(const struct tl_htable_type *t)
+{
+	return ALIGN8(t->key_size);
+}
+
+static size_t entry_size(const struct tl_htable_type *t)
+{
+	return ALIGN8(val_offset(t) + t->val_size);
+}
 
 uint64_t tl_htable_u64_hash(const void *key)
 {
@@ -70,8 +82,7 @@ size_t tl_htable_slots_for(size_t n)
 
 size_t tl_htable_storage_bytes(const struct tl_htable_type *t, size_t slots)
 {
-	return ALIGN16(slots) + ALIGN16(slots * t->key_size) +
-	       slots * t->val_size;
+	return ALIGN16(slots) + slots * entry_size(t);
 }
 
 int tl_htable_init(struct tl_htable *h, const struct tl_htable_type *t,
@@ -83,8 +94,9 @@ int tl_htable_init(struct tl_htable *h, const struct tl_htable_type *t,
 		return -EINVAL;
 	h->type = t;
 	h->ctrl = p;
-	h->keys = p + ALIGN16(slots);
-	h->vals = h->keys + ALIGN16(slots * t->key_size);
+	h->entries = p + ALIGN16(slots);
+	h->entry_size = entry_size(t);
+	h->val_offset = val_offset(t);
 	h->mask = slots - 1;
 	h->count = 0;
 	h->max_count = slots - slots / 8;
@@ -98,19 +110,19 @@ int tl_htable_put(struct tl_htable *h, const void *key, const void *val)
 	size_t i = (size_t)t->hash(key) & h->mask;
 
 	for (;; i = (i + 1) & h->mask) {
-		unsigned char *k = h->keys + i * t->key_size;
+		unsigned char *e = h->entries + i * h->entry_size;
 
 		if (!h->ctrl[i]) {
 			if (h->count >= h->max_count)
 				return -ENOSPC;
 			h->ctrl[i] = 1;
-			memcpy(k, key, t->key_size);
-			memcpy(h->vals + i * t->val_size, val, t->val_size);
+			memcpy(e, key, t->key_size);
+			memcpy(e + h->val_offset, val, t->val_size);
 			h->count++;
 			return 0;
 		}
-		if (t->eq(k, key)) {
-			memcpy(h->vals + i * t->val_size, val, t->val_size);
+		if (t->eq(e, key)) {
+			memcpy(e + h->val_offset, val, t->val_size);
 			return 1;
 		}
 	}
@@ -122,9 +134,12 @@ void *tl_htable_get(const struct tl_htable *h, const void *key)
 	size_t i = (size_t)t->hash(key) & h->mask;
 
 	/* Terminates: the load limit leaves at least one empty slot. */
-	for (; h->ctrl[i]; i = (i + 1) & h->mask)
-		if (t->eq(h->keys + i * t->key_size, key))
-			return h->vals + i * t->val_size;
+	for (; h->ctrl[i]; i = (i + 1) & h->mask) {
+		unsigned char *e = h->entries + i * h->entry_size;
+
+		if (t->eq(e, key))
+			return e + h->val_offset;
+	}
 	return NULL;
 }
 

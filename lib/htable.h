@@ -12,12 +12,13 @@
  * two differ only in dispatch.
  *
  * Layout: linear probing over a power-of-two number of slots; one control
- * byte per slot (0 empty, 1 full), then the keys, then the values, all in
- * storage the caller provides. There is no deletion (the experiments only
- * insert and look up) and no growth: the caller sizes the table with
- * tl_htable_slots_for() so that no allocation happens on the hot path.
- * At most 7/8 of the slots are used, so a probe always ends on an empty
- * slot.
+ * byte per slot (0 empty, 1 full), then one entry per slot holding the key
+ * and, at the next multiple of 8 bytes, the value (so values of up to
+ * 8-byte alignment are aligned), all in storage the caller provides. There is
+ * no deletion (the experiments only insert and look up) and no growth: the
+ * caller sizes the table with tl_htable_slots_for() so that no allocation
+ * happens on the hot path. At most 7/8 of the slots are used, so a probe always
+ * ends on an empty slot.
  *
  * Not thread-safe: one writer, no concurrent readers during writes.
  */
@@ -62,8 +63,9 @@ int tl_htable_str_eq(const void *a, const void *b);
 struct tl_htable {
 	const struct tl_htable_type *type;
 	unsigned char *ctrl;
-	unsigned char *keys;
-	unsigned char *vals;
+	unsigned char *entries;
+	size_t entry_size;
+	size_t val_offset;
 	size_t mask;
 	size_t count;
 	size_t max_count;
@@ -117,9 +119,9 @@ size_t tl_htable_storage_bytes(const struct tl_htable_type *t, size_t slots);
 
 /*
  * Makes an empty table in `storage` (tl_htable_storage_bytes(t, slots)
- * bytes, aligned for the key and value types; malloc's alignment is
- * enough). Borrows t and storage: both must outlive the table. Returns 0,
- * or -EINVAL when slots is not a power of two of at least 8.
+ * bytes, 16-byte aligned as malloc returns it; keys and values need at
+ * most 8-byte alignment). Borrows t and storage: both must outlive the table.
+ * Returns 0, or -EINVAL when slots is not a power of two of at least 8.
  */
 int tl_htable_init(struct tl_htable *h, const struct tl_htable_type *t,
 		   void *storage, size_t slots);

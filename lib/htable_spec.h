@@ -11,7 +11,8 @@
  * copies keys and values with constant sizes. Each expansion is a new copy
  * of the code: that is the code-size price of specialisation.
  *
- * The algorithm, the layout and the hash functions are those of htable.c
+ * The algorithm, the layout (control bytes, then key/value entries) and
+ * the hash functions are those of htable.c
  * (linear probing, 7/8 maximum load, caller-provided storage sized with
  * tl_htable_slots_for()), so the two tables differ only in dispatch.
  *
@@ -59,7 +60,7 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
 #define TL_HTABLE_SPEC_FN	  __attribute__((noinline, unused)) static
 
 /*
- * Defines struct NAME (fields private) and:
+ * Defines struct NAME and struct NAME_entry (fields private) and:
  *   size_t NAME_storage_bytes(size_t slots);
  *   int NAME_init(struct NAME *h, void *storage, size_t slots);
  *       0, or -EINVAL when slots is not a power of two >= 8; borrows
@@ -71,10 +72,13 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
  * HASH(K) returns uint64_t and EQ(K, K) returns non-zero when equal.
  */
 #define TL_HTABLE_SPEC(NAME, K, V, HASH, EQ)                                   \
+	struct NAME##_entry {                                                  \
+		K key;                                                         \
+		V val;                                                         \
+	};                                                                     \
 	struct NAME {                                                          \
 		unsigned char *ctrl;                                           \
-		K *keys;                                                       \
-		V *vals;                                                       \
+		struct NAME##_entry *entries;                                  \
 		size_t mask;                                                   \
 		size_t count;                                                  \
 		size_t max_count;                                              \
@@ -83,8 +87,7 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
 	TL_HTABLE_SPEC_FN size_t NAME##_storage_bytes(size_t slots)            \
 	{                                                                      \
 		return TL_HTABLE_SPEC_ALIGN16(slots) +                         \
-		       TL_HTABLE_SPEC_ALIGN16(slots * sizeof(K)) +             \
-		       slots * sizeof(V);                                      \
+		       slots * sizeof(struct NAME##_entry);                    \
 	}                                                                      \
                                                                                \
 	TL_HTABLE_SPEC_FN int NAME##_init(struct NAME *h, void *storage,       \
@@ -95,10 +98,7 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
 		if (slots < 8 || (slots & (slots - 1)))                        \
 			return -EINVAL;                                        \
 		h->ctrl = p;                                                   \
-		h->keys = (K *)(void *)(p + TL_HTABLE_SPEC_ALIGN16(slots));    \
-		h->vals = (V *)(void *)((unsigned char *)h->keys +             \
-					TL_HTABLE_SPEC_ALIGN16(slots *         \
-							       sizeof(K)));    \
+		h->entries = (void *)(p + TL_HTABLE_SPEC_ALIGN16(slots));      \
 		h->mask = slots - 1;                                           \
 		h->count = 0;                                                  \
 		h->max_count = slots - slots / 8;                              \
@@ -111,17 +111,19 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
 		size_t i = (size_t)HASH(key) & h->mask;                        \
                                                                                \
 		for (;; i = (i + 1) & h->mask) {                               \
+			struct NAME##_entry *e = &h->entries[i];               \
+                                                                               \
 			if (!h->ctrl[i]) {                                     \
 				if (h->count >= h->max_count)                  \
 					return -ENOSPC;                        \
 				h->ctrl[i] = 1;                                \
-				h->keys[i] = key;                              \
-				h->vals[i] = val;                              \
+				e->key = key;                                  \
+				e->val = val;                                  \
 				h->count++;                                    \
 				return 0;                                      \
 			}                                                      \
-			if (EQ(h->keys[i], key)) {                             \
-				h->vals[i] = val;                              \
+			if (EQ(e->key, key)) {                                 \
+				e->val = val;                                  \
 				return 1;                                      \
 			}                                                      \
 		}                                                              \
@@ -132,8 +134,8 @@ static inline int tl_htable_spec_str_eq(struct tl_htable_str a,
 		size_t i = (size_t)HASH(key) & h->mask;                        \
                                                                                \
 		for (; h->ctrl[i]; i = (i + 1) & h->mask)                      \
-			if (EQ(h->keys[i], key))                               \
-				return &h->vals[i];                            \
+			if (EQ(h->entries[i].key, key))                        \
+				return &h->entries[i].val;                     \
 		return NULL;                                                   \
 	}
 
