@@ -166,7 +166,7 @@ enum tl_mwu_method { TL_MWU_AUTO, TL_MWU_EXACT, TL_MWU_ASYMPTOTIC };
 struct tl_mwu {
 	double u;    /* U of a: #(a_i > b_j) + #(a_i == b_j) / 2 */
 	double p;    /* two-sided p-value */
-	double z;    /* normal score of the asymptotic test, 0 when exact */
+	double z;    /* asymptotic normal score, > 0: a larger; 0 if exact */
 	double cles; /* common-language effect size U / (na nb) = P(A > B) */
 	double rank_biserial; /* 2 cles - 1, in [-1, 1]; > 0: a larger */
 	bool exact;	      /* p comes from the exact distribution */
