@@ -5,8 +5,9 @@
  * callee-saved registers (rbp rbx r12-r15) and the two callee-saved control
  * words (MXCSR and the x87 control word, System V ABI 3.2.1) on the current
  * stack, stores rsp, loads the other stack's rsp, pops the same frame and
- * returns into the other context. Caller-saved registers need no saving:
- * the compiler already assumes a call clobbers them. The frame is 64 bytes:
+ * jumps to the other context's saved return address. Caller-saved
+ * registers need no saving: the compiler already assumes a call clobbers
+ * them. The frame is 64 bytes:
  *
  *     sp+0  MXCSR (4 bytes), x87 CW (2 bytes), pad
  *     sp+8  r15   sp+16 r14   sp+24 r13   sp+32 r12   sp+40 rbx   sp+48 rbp
@@ -47,7 +48,15 @@ tl__coro_switch:
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
-	ret
+	/*
+	 * pop + jmp instead of ret: ret would be predicted from the return
+	 * stack buffer, which holds our caller's address, not the other
+	 * context's, so it mispredicts on every switch. An indirect jmp is
+	 * predicted by target history and learns the ping-pong (measured:
+	 * ~13 -> ~10 ns per switch on this VM).
+	 */
+	popq	%rcx
+	jmp	*%rcx
 	.cfi_endproc
 	.size	tl__coro_switch, .-tl__coro_switch
 
