@@ -1,0 +1,413 @@
+/*
+ * counts.c - per-operation counts by differencing (see counts.h).
+ *
+ * Each measurement runs the workload at 1, 2 and 3 times a base number of
+ * batches. The slope of count against operations is the per-operation
+ * figure; the worst relative distance of a point from the line through
+ * the others is its linearity, and a figure past the tolerance is flagged
+ * "non_linear". Hardware and software counts are repeated (they move run
+ * to run) and summarised with a bootstrap CI over the repetitions; the
+ * simulation is deterministic, so one pass is exact.
+ */
+#include "counts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "proc.h"
+#include "runner.h"
+#include "sim.h"
+#include "stats.h"
+#include "summary.h"
+
+#include "banned.h"
+
+#define POINTS 3
+#define PMU_REPS 3
+#define TOL_PMU 0.10 /* linearity tolerance for noisy counts */
+#define TOL_SIM 0.01 /* the simulation is exact; 1% allows rounding */
+
+static int spawn_counters(pid_t pid, void *ctx)
+{
+	void **a = ctx;
+	struct tl_counters *c = a[0];
+	unsigned what = *(unsigned *)a[1];
+
+	tl_counters_open(c, pid, what);
+	return 0;
+}
+
+/* Runs argv with the request's environment; 0 when it exited 0. */
+static int run(const struct tl_counts_req *rq, struct tl_strv *argv,
+	       const char *const *extra_env, tl_proc_spawn_fn *hook,
+	       void *hook_ctx, char *why, size_t whyn)
+{
+	struct tl_strv env = TL_STRV_INIT;
+	struct tl_proc_spec spec = {0};
+	struct tl_proc_result pr;
+	int err = 0;
+
+	for (size_t i = 0; i < rq->wenv->n; i++)
+		tl_strv_push(&env, rq->wenv->v[i]);
+	for (; extra_env && *extra_env; extra_env++)
+		tl_strv_push(&env, *extra_env);
+	tl_strv_push_owned(&env, NULL);
+	env.n--;
+	tl_strv_push_owned(argv, NULL);
+	argv->n--;
+	spec.argv = (const char *const *)argv->v;
+	spec.env = (const char *const *)env.v;
+	spec.cwd = rq->workdir;
+	spec.timeout_s = rq->timeout_s * 20; /* valgrind is ~50x slower */
+	spec.pin_cpu = -1;
+	spec.on_spawn = hook;
+	spec.on_spawn_ctx = hook_ctx;
+	if (tl_proc_run(&spec, &pr) != 0) {
+		snprintf(why, whyn, "could not start the workload");
+		err = -1;
+	} else if (pr.end != TL_PROC_EXITED || pr.exit_code != 0) {
+		char d[200];
+
+		tl_proc_describe(&pr, d, sizeof(d));
+		snprintf(why, whyn, "counting run %s", d);
+		err = -1;
+	}
+	tl_proc_result_release(&pr);
+	tl_strv_release(&env);
+	return err;
+}
+
+static void workload_argv(const struct tl_counts_req *rq, struct tl_strv *a,
+			  const char *bin, int batches)
+{
+	tl_strv_push(a, bin);
+	tl_strv_push(a, rq->variant->name);
+	tl_strv_push_owned(a, xasprintf("%llu", (unsigned long long)rq->ops));
+	tl_strv_push_owned(a, xasprintf("%d", batches));
+	for (size_t i = 0; i < rq->params->n; i++)
+		tl_strv_push(a, rq->params->v[i]);
+	for (size_t i = 0; i < rq->variant->nparams; i++)
+		tl_strv_push_owned(a, xasprintf("%s=%s",
+						rq->variant->params[i].key,
+						rq->variant->params[i].val));
+}
+
+/* Slope of y over x (three points) and its linearity. */
+static int slope(const double *x, const double *y, double *b, double *lin)
+{
+	struct tl_linfit fit;
+	int err = tl_stats_linfit(x, y, POINTS, &fit, NULL);
+
+	if (err)
+		return err;
+	*b = fit.b;
+	if (tl_stats_linearity(x, y, POINTS, lin) != 0)
+		*lin = 0;
+	return 0;
+}
+
+static void put(json_t *metrics, const char *name, const double *v, size_t n,
+		const char *source, double worst_lin, double tol, int exact,
+		const char *flag)
+{
+	json_t *m = tl_summary_metric(name, v, n, source, TL_STATS_BOOT_SEED);
+
+	json_object_set_new(m, "method",
+			    json_string("slope over 1x, 2x, 3x the batches"));
+	json_object_set_new(m, "linearity_rel", json_real(worst_lin));
+	if (exact)
+		json_object_set_new(m, "exact", json_true());
+	if (worst_lin > tol)
+		json_object_set_new(m, "flag",
+				    json_string("non_linear: the count does not "
+						"grow in step with the operations"));
+	else if (flag)
+		json_object_set_new(m, "flag", json_string(flag));
+	json_object_set_new(metrics, name, m);
+}
+
+static void absent_all_hw(json_t *absent, const char *why)
+{
+	for (int i = 0; i < TL_COUNTER__N; i++)
+		if (tl_counter_is_hw((enum tl_counter_id)i)) {
+			char *k = xasprintf("%s_per_op",
+					    tl_counter_name((enum tl_counter_id)i));
+
+			json_object_set_new(absent, k, json_string(why));
+			free(k);
+		}
+	json_object_set_new(absent, "ipc", json_string(why));
+	json_object_set_new(absent, "branch_miss_ratio", json_string(why));
+}
+
+/* perf_event_open counts (hardware and/or software). */
+static void measure_perf(const struct tl_counts_req *rq, unsigned what,
+			 json_t *metrics, json_t *absent)
+{
+	double x[POINTS], y[TL_COUNTER__N][PMU_REPS][POINTS];
+	double slopes[TL_COUNTER__N][PMU_REPS], worst[TL_COUNTER__N] = {0};
+	int have[TL_COUNTER__N], reason_set[TL_COUNTER__N] = {0};
+	char why[256];
+
+	for (int i = 0; i < TL_COUNTER__N; i++)
+		have[i] = 1;
+	for (int r = 0; r < PMU_REPS; r++)
+		for (int p = 0; p < POINTS; p++) {
+			struct tl_strv argv = TL_STRV_INIT;
+			struct tl_counters c;
+			void *hctx[2] = {&c, &what};
+			int err;
+
+			x[p] = (double)rq->ops * (double)(p + 1) * 2;
+			tl_counters_init(&c, &rq->env->pmu);
+			workload_argv(rq, &argv, rq->bin, (p + 1) * 2);
+			err = run(rq, &argv, NULL, spawn_counters, hctx, why,
+				  sizeof(why));
+			tl_strv_release(&argv);
+			if (!err)
+				tl_counters_read(&c);
+			for (int i = 0; i < TL_COUNTER__N; i++) {
+				struct tl_counter *ev = &c.ev[i];
+				int want = tl_counter_is_hw((enum tl_counter_id)i)
+						   ? (what & TL_COUNTERS_HW)
+						   : (what & TL_COUNTERS_SW);
+
+				if (!want) {
+					have[i] = 0;
+					continue;
+				}
+				if (err || !ev->present) {
+					if (have[i] && !reason_set[i]) {
+						char *k = xasprintf(
+							"%s_per_op",
+							tl_counter_name(i));
+
+						json_object_set_new(
+							absent, k,
+							json_string(err ? why
+									: ev->reason));
+						free(k);
+						reason_set[i] = 1;
+					}
+					have[i] = 0;
+					continue;
+				}
+				y[i][r][p] = ev->value;
+			}
+			tl_counters_close(&c);
+		}
+	for (int i = 0; i < TL_COUNTER__N; i++) {
+		char *name;
+
+		if (!have[i])
+			continue;
+		for (int r = 0; r < PMU_REPS; r++) {
+			double lin;
+
+			if (slope(x, y[i][r], &slopes[i][r], &lin) != 0) {
+				have[i] = 0;
+				break;
+			}
+			if (lin > worst[i])
+				worst[i] = lin;
+		}
+		if (!have[i])
+			continue;
+		name = xasprintf("%s_per_op", tl_counter_name(i));
+		put(metrics, name, slopes[i], PMU_REPS, tl_counter_source(i),
+		    worst[i], TOL_PMU, 0, NULL);
+		free(name);
+	}
+	if (have[TL_COUNTER_INSTRUCTIONS] && have[TL_COUNTER_CYCLES]) {
+		double v[PMU_REPS];
+
+		for (int r = 0; r < PMU_REPS; r++)
+			v[r] = slopes[TL_COUNTER_CYCLES][r] > 0
+				       ? slopes[TL_COUNTER_INSTRUCTIONS][r] /
+						 slopes[TL_COUNTER_CYCLES][r]
+				       : 0;
+		put(metrics, "ipc", v, PMU_REPS, "pmu", 0, TOL_PMU, 0, NULL);
+	}
+	if (have[TL_COUNTER_BRANCHES] && have[TL_COUNTER_BRANCH_MISSES]) {
+		double v[PMU_REPS];
+
+		for (int r = 0; r < PMU_REPS; r++)
+			v[r] = slopes[TL_COUNTER_BRANCHES][r] > 0
+				       ? slopes[TL_COUNTER_BRANCH_MISSES][r] /
+						 slopes[TL_COUNTER_BRANCHES][r]
+				       : 0;
+		put(metrics, "branch_miss_ratio", v, PMU_REPS, "pmu", 0,
+		    TOL_PMU, 0, NULL);
+	}
+}
+
+/* A ratio of two simulated per-op slopes, or an absent reason. */
+static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
+		      double num, double den, double lin, const char *flag)
+{
+	double v;
+
+	if (den <= 0) {
+		json_object_set_new(absent, name,
+				    json_string("the operation has no events "
+						"of the denominator"));
+		return;
+	}
+	v = num / den;
+	put(metrics, name, &v, 1, "sim", lin, TOL_SIM, 1, flag);
+}
+
+static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			json_t *absent)
+{
+	struct tl_build_opts bo = *rq->build_opts;
+	struct tl_build_result br;
+	struct tl_sim_policy pol;
+	double x[POINTS], y[TL_SIM__N][POINTS], per[TL_SIM__N],
+		lin[TL_SIM__N];
+	double worst = 0;
+	const char *flag = NULL;
+	char why[320];
+	int i;
+
+	if (!rq->env->tools.valgrind.path) {
+		json_object_set_new(absent, "instructions_per_op",
+				    json_string(rq->env->tools.valgrind.missing));
+		return;
+	}
+	tl_sim_policy(tl_lang_name(rq->variant->lang), &pol);
+	if (!rq->variant->sim) {
+		json_object_set_new(absent, "instructions_per_op",
+				    json_string("the variant opts out of "
+						"simulation (sim: false)"));
+		return;
+	}
+	if (pol.trust == TL_SIM_REFUSED) {
+		json_object_set_new(absent, "instructions_per_op",
+				    json_string(pol.reason));
+		return;
+	}
+	if (pol.trust == TL_SIM_FLAGGED)
+		flag = pol.reason;
+	bo.for_sim = 1;
+	if (tl_build_variant(&bo, rq->exp, rq->variant, &br) != 0 ||
+	    br.status != TL_BUILD_OK) {
+		json_object_set_new(absent, "instructions_per_op",
+				    json_string(br.reason ? br.reason
+							  : "sim build failed"));
+		tl_build_result_release(&br);
+		return;
+	}
+	for (int p = 0; p < POINTS; p++) {
+		char *out = xasprintf("%s/cg.%d.out", rq->workdir, p);
+		struct tl_strv argv = TL_STRV_INIT;
+		struct tl_sim_cmd cmd;
+		struct tl_sim_counts sc;
+		char perr[256];
+		int err;
+
+		x[p] = (double)rq->ops * (double)(p + 1);
+		tl_sim_cmd_init(&cmd, out);
+		for (int a = 0; a < cmd.argc; a++)
+			tl_strv_push(&argv, cmd.argv[a]);
+		workload_argv(rq, &argv, br.bin, p + 1);
+		err = run(rq, &argv, pol.env, NULL, NULL, why, sizeof(why));
+		tl_strv_release(&argv);
+		if (!err && tl_sim_parse_file(out, &sc, perr, sizeof(perr)) != 0) {
+			snprintf(why, sizeof(why), "cachegrind output: %s", perr);
+			err = -1;
+		}
+		unlink(out);
+		free(out);
+		if (err) {
+			json_object_set_new(absent, "instructions_per_op",
+					    json_string(why));
+			tl_build_result_release(&br);
+			return;
+		}
+		for (i = 0; i < TL_SIM__N; i++)
+			y[i][p] = (double)sc.v[i];
+	}
+	for (i = 0; i < TL_SIM__N; i++) {
+		if (slope(x, y[i], &per[i], &lin[i]) != 0) {
+			per[i] = 0;
+			lin[i] = 0;
+		}
+		if (lin[i] > worst && i == TL_SIM_IR)
+			worst = lin[i];
+	}
+	{
+		double v = per[TL_SIM_IR], b = per[TL_SIM_BC] + per[TL_SIM_BI];
+		double bm = per[TL_SIM_BCM] + per[TL_SIM_BIM];
+		double i1 = per[TL_SIM_I1MR];
+		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
+		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
+		double ll = per[TL_SIM_ILMR] + per[TL_SIM_DLMR] +
+			    per[TL_SIM_DLMW];
+
+		put(metrics, "instructions_per_op", &v, 1, "sim", lin[TL_SIM_IR],
+		    TOL_SIM, 1, flag);
+		put(metrics, "branches_per_op", &b, 1, "sim", lin[TL_SIM_BC],
+		    TOL_SIM, 1, flag);
+		put(metrics, "branch_misses_per_op", &bm, 1, "sim",
+		    lin[TL_SIM_BCM], 1.0, 1, flag);
+		put(metrics, "l1i_misses_per_op", &i1, 1, "sim", 0, 1.0, 1,
+		    flag);
+		put(metrics, "l1d_misses_per_op", &d1, 1, "sim", 0, 1.0, 1,
+		    flag);
+		put(metrics, "data_accesses_per_op", &dacc, 1, "sim",
+		    lin[TL_SIM_DR], TOL_SIM, 1, flag);
+		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, 0, flag);
+		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
+			  per[TL_SIM_BCM], per[TL_SIM_BC], 0, flag);
+		sim_ratio(metrics, absent, "indirect_branch_miss_ratio",
+			  per[TL_SIM_BIM], per[TL_SIM_BI], 0, flag);
+		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, 0, flag);
+		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, 0, flag);
+		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, 0,
+			  flag);
+	}
+	{
+		json_t *m = json_object_get(metrics, "instructions_per_op");
+
+		if (m && br.target)
+			json_object_set_new(m, "target", json_string(br.target));
+	}
+	(void)worst;
+	tl_build_result_release(&br);
+}
+
+void tl_counts_measure(const struct tl_counts_req *rq, json_t *metrics,
+		       json_t *absent)
+{
+	const struct tl_counters_probe *pr = &rq->env->pmu;
+
+	switch ((enum tl_counters_mode)rq->mode) {
+	case TL_COUNTERS_OFF:
+		return;
+	case TL_COUNTERS_PMU:
+		if (!pr->has_pmu)
+			absent_all_hw(absent, pr->hw_reason);
+		measure_perf(rq, pr->has_pmu ? TL_COUNTERS_ALL : TL_COUNTERS_SW,
+			     metrics, absent);
+		return;
+	case TL_COUNTERS_SWONLY:
+		measure_perf(rq, TL_COUNTERS_SW, metrics, absent);
+		return;
+	case TL_COUNTERS_SIM:
+		measure_sim(rq, metrics, absent);
+		return;
+	case TL_COUNTERS_AUTO:
+		if (pr->has_pmu) {
+			measure_perf(rq, TL_COUNTERS_ALL, metrics, absent);
+		} else {
+			measure_perf(rq, TL_COUNTERS_SW, metrics, absent);
+			measure_sim(rq, metrics, absent);
+		}
+		return;
+	}
+}

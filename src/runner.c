@@ -1,0 +1,1355 @@
+/*
+ * runner.c - build, run, measure and summarise experiments (see runner.h).
+ *
+ * Sizing: a sample must last at least max(1 ms, 1000 x the measured clock
+ * resolution) for the fastest variant. A calibration pass runs each
+ * variant with growing OPS until one batch is long enough, then every
+ * variant of the case uses the same OPS (capped so the slowest variant's
+ * sample stays under 100 x the target, and by the experiment's max_ops).
+ *
+ * Ordering: round r runs the variants rotated by r/2, reversed on odd
+ * rounds: for two variants AB BA BA AB, a balanced Latin square, so a
+ * linear drift and first-run effects hit every variant alike.
+ *
+ * Noise floor: every variant's samples are split into its even and odd
+ * rounds and compared with each other (an A/A comparison under the same
+ * protocol); the half-width of the ratio CI is the minimum detectable
+ * effect, reported per variant and, as the median over variants, per run.
+ */
+#include "runner.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "counts.h"
+#include "env.h"
+#include "history.h"
+#include "os.h"
+#include "proc.h"
+#include "proto.h"
+#include "registry.h"
+#include "stats.h"
+#include "summary.h"
+
+#include "banned.h"
+
+#define TL_VERSION "0.1.0"
+
+static const char *const counters_mode_names[] = {"off", "auto", "pmu", "sim",
+						  "sw"};
+
+int tl_counters_mode_parse(const char *s, enum tl_counters_mode *out)
+{
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, counters_mode_names[i]) == 0) {
+			*out = (enum tl_counters_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *tl_counters_mode_name(enum tl_counters_mode m)
+{
+	return (unsigned)m < 5 ? counters_mode_names[m] : "?";
+}
+
+void tl_run_opts_init(struct tl_run_opts *o, const char *root)
+{
+	memset(o, 0, sizeof(*o));
+	o->root = root;
+	o->counters = TL_COUNTERS_OFF;
+	o->target = TL_TARGET_DEFAULT;
+	o->pin_cpu = -1;
+	o->warmup = -1;
+}
+
+/* A growable array of doubles. */
+struct dbl {
+	double *x;
+	size_t n, cap;
+};
+
+static void dbl_push(struct dbl *d, double v)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 32;
+		d->x = xrealloc(d->x, d->cap * sizeof(*d->x));
+	}
+	d->x[d->n++] = v;
+}
+
+struct named {
+	char *name;
+	struct dbl d;
+};
+
+/* The rusage figures kept per process, as an X-macro. */
+#define RU_METRICS(X)                                                         \
+	X(peak_rss_bytes, (double)ru->ru_maxrss * 1024.0)                     \
+	X(minor_faults, (double)ru->ru_minflt)                                \
+	X(major_faults, (double)ru->ru_majflt)                                \
+	X(voluntary_ctxsw, (double)ru->ru_nvcsw)                              \
+	X(involuntary_ctxsw, (double)ru->ru_nivcsw)                           \
+	X(user_ns, (double)ru->ru_utime.tv_sec * 1e9 +                        \
+			   (double)ru->ru_utime.tv_usec * 1e3)                \
+	X(sys_ns, (double)ru->ru_stime.tv_sec * 1e9 +                         \
+			  (double)ru->ru_stime.tv_usec * 1e3)
+
+enum ru_id {
+#define X(name, expr) RU_##name,
+	RU_METRICS(X)
+#undef X
+		RU_N
+};
+
+static const char *const ru_names[] = {
+#define X(name, expr) #name,
+	RU_METRICS(X)
+#undef X
+};
+
+/* One variant within one case. */
+struct vrun {
+	const struct tl_variant *v;
+	const struct tl_build_result *build; /* borrowed from the experiment */
+	struct dbl nsop;        /* per sample, all rounds (loop kind) */
+	struct dbl wall;        /* per process (process kind) */
+	struct dbl ru[RU_N];    /* per process */
+	struct dbl round_of;    /* round index of each nsop sample */
+	struct named *wm;       /* workload metrics */
+	size_t nwm;
+	struct tl_strv fact_names, fact_vals;
+	struct tl_strv errors;
+	int nok, nfail;
+	char *fail_status; /* status word of the first failure */
+	char *fail_reason;
+	double est_nsop; /* from calibration */
+	json_t *counted; /* metrics from the counting phase */
+	json_t *absent;  /* metric -> reason */
+};
+
+struct ctx {
+	const struct tl_run_opts *o;
+	struct tl_env env;
+	struct tl_registry reg;
+	uint64_t seed;
+	double target_ns; /* minimum sample duration */
+	int is_tty;
+	int step, nsteps;
+	char *workroot;
+	json_t *root;
+	json_t *exps;
+	struct dbl mdes;
+	const char *out_path;
+};
+
+static void progress(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(struct ctx *c, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (c->is_tty)
+		fprintf(stderr, "\r\033[K[%d/%d] %s", c->step, c->nsteps, line);
+	else if (c->o->verbose)
+		fprintf(stderr, "[%d/%d] %s\n", c->step, c->nsteps, line);
+}
+
+static void progress_done(struct ctx *c)
+{
+	if (c->is_tty)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* ---- one process ------------------------------------------------------ */
+
+struct attach {
+	struct tl_counters *c;
+	unsigned what;
+};
+
+/* The environment every workload gets, plus the variant's own. */
+static void workload_env(struct ctx *c, const struct tl_variant *v,
+			 const char *workdir, struct tl_strv *env)
+{
+	const struct tl_toolchains *t = &c->env.tools;
+	const struct tl_tool *cc = &t->lang[TL_LANG_C];
+	const struct tl_tool *cxx = &t->lang[TL_LANG_CPP];
+	const struct tl_tool *go = &t->lang[TL_LANG_GO];
+	const struct tl_tool *zig = &t->lang[TL_LANG_ZIG];
+
+	tl_strv_push_owned(env, xasprintf("TL_ROOT=%s", c->o->root));
+	tl_strv_push_owned(env, xasprintf("TL_WORKDIR=%s", workdir));
+	tl_strv_push_owned(env, xasprintf("TL_CC=%s", cc->path ? cc->path : ""));
+	tl_strv_push_owned(env,
+			   xasprintf("TL_CXX=%s", cxx->path ? cxx->path : ""));
+	tl_strv_push_owned(env, xasprintf("TL_GO=%s", go->path ? go->path : ""));
+	tl_strv_push_owned(env,
+			   xasprintf("TL_ZIG=%s", zig->path ? zig->path : ""));
+	tl_strv_push_owned(env, xasprintf("GOCACHE=%s/.cache/go-build",
+					  c->o->root));
+	tl_strv_push_owned(env, xasprintf("GOPATH=%s/.cache/gopath", c->o->root));
+	tl_strv_push(env, "GOFLAGS=-mod=mod");
+	tl_strv_push(env, "GOPROXY=off");
+	tl_strv_push(env, "GOTOOLCHAIN=local");
+	for (size_t i = 0; i < v->nenv; i++)
+		tl_strv_push_owned(env, xasprintf("%s=%s", v->env[i].key,
+						  v->env[i].val));
+}
+
+/* Adds "KEY=VALUE" case params and the variant's own params to argv. */
+static void push_params(struct tl_strv *argv, const struct tl_strv *cparams,
+			const struct tl_variant *v)
+{
+	for (size_t i = 0; i < cparams->n; i++)
+		tl_strv_push(argv, cparams->v[i]);
+	for (size_t i = 0; i < v->nparams; i++)
+		tl_strv_push_owned(argv, xasprintf("%s=%s", v->params[i].key,
+						   v->params[i].val));
+}
+
+static const char *status_of(const struct tl_proc_result *r)
+{
+	switch (r->end) {
+	case TL_PROC_EXITED:
+		return "exit_nonzero";
+	case TL_PROC_SIGNALED:
+		return "crashed";
+	case TL_PROC_TIMEOUT:
+		return "timeout";
+	case TL_PROC_OOM:
+		return "oom";
+	case TL_PROC_TOO_MUCH:
+		return "bad_output";
+	default:
+		return "crashed";
+	}
+}
+
+static void record_failure(struct vrun *vr, const char *status,
+			   const char *reason, const char *stderr_tail)
+{
+	char *tail = NULL;
+
+	if (stderr_tail && *stderr_tail) {
+		const char *t = stderr_tail;
+		size_t n = strlen(t);
+
+		/* The last few lines of stderr are the useful ones. */
+		if (n > 600)
+			t += n - 600;
+		tail = xstrdup(t);
+		for (char *p = tail; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+	}
+	tl_strv_push_owned(&vr->errors,
+			   tail ? xasprintf("%s; stderr: %s", reason, tail)
+				: xstrdup(reason));
+	free(tail);
+	vr->nfail++;
+	if (!vr->fail_status) {
+		vr->fail_status = xstrdup(status);
+		vr->fail_reason = xstrdup(reason);
+	}
+}
+
+static struct dbl *wm_slot(struct vrun *vr, const char *name)
+{
+	for (size_t i = 0; i < vr->nwm; i++)
+		if (!strcmp(vr->wm[i].name, name))
+			return &vr->wm[i].d;
+	vr->wm = xrealloc(vr->wm, (vr->nwm + 1) * sizeof(*vr->wm));
+	memset(&vr->wm[vr->nwm], 0, sizeof(vr->wm[0]));
+	vr->wm[vr->nwm].name = xstrdup(name);
+	return &vr->wm[vr->nwm++].d;
+}
+
+/*
+ * Runs one workload process: argv is complete. On success the parsed
+ * protocol is in *p (caller releases). Returns 0 when the process ran and
+ * produced valid protocol output, else records the failure on vr and
+ * returns -1.
+ */
+static int run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		       int parse, struct tl_proto *p, struct tl_proc_result *pr,
+		       double timeout_s)
+{
+	struct tl_strv env = TL_STRV_INIT;
+	struct tl_proc_spec spec = {0};
+	char *workdir = xasprintf("%s/w%ld-%d", c->workroot, (long)getpid(),
+				  c->step);
+	char why[300], perr[256];
+	int ret = -1;
+
+	tl_mkdirs(workdir);
+	workload_env(c, vr->v, workdir, &env);
+	tl_strv_push_owned(&env, NULL);
+	env.n--;
+	tl_strv_push_owned(argv, NULL);
+	argv->n--;
+	spec.argv = (const char *const *)argv->v;
+	spec.env = (const char *const *)env.v;
+	spec.timeout_s = timeout_s;
+	spec.pin_cpu = c->o->pin_cpu;
+	spec.discard_stdout = !parse;
+	spec.cwd = workdir;
+	if (tl_proc_run(&spec, pr) != 0) {
+		record_failure(vr, "crashed", "traplab could not start it", NULL);
+		goto out;
+	}
+	if (pr->end != TL_PROC_EXITED || pr->exit_code != 0) {
+		tl_proc_describe(pr, why, sizeof(why));
+		if (pr->end == TL_PROC_EXITED && pr->exit_code == 3)
+			record_failure(vr, "skipped", "the workload skipped itself",
+				       pr->err_tail);
+		else
+			record_failure(vr, status_of(pr), why, pr->err_tail);
+		goto out;
+	}
+	if (parse && tl_proto_parse(p, pr->out, pr->out_len, perr,
+				    sizeof(perr)) != 0) {
+		snprintf(why, sizeof(why), "printed a non-protocol %s", perr);
+		record_failure(vr, "bad_output", why, pr->err_tail);
+		goto out;
+	}
+	ret = 0;
+out:
+	tl_rmtree(workdir);
+	free(workdir);
+	tl_strv_release(&env);
+	return ret;
+}
+
+static void keep_rusage(struct vrun *vr, const struct rusage *ru)
+{
+#define X(name, expr) dbl_push(&vr->ru[RU_##name], expr);
+	RU_METRICS(X)
+#undef X
+}
+
+static double var_timeout(const struct tl_experiment *e,
+			  const struct tl_variant *v)
+{
+	return v->timeout_s > 0 ? v->timeout_s : e->timeout_s;
+}
+
+/* BIN VARIANT OPS SAMPLES params... */
+static void loop_argv(struct tl_strv *argv, const struct vrun *vr,
+		      uint64_t ops, int samples, const struct tl_strv *cparams)
+{
+	tl_strv_push(argv, vr->build->bin);
+	tl_strv_push(argv, vr->v->name);
+	tl_strv_push_owned(argv, xasprintf("%llu", (unsigned long long)ops));
+	tl_strv_push_owned(argv, xasprintf("%d", samples));
+	push_params(argv, cparams, vr->v);
+}
+
+/*
+ * Calibration: grows OPS until one batch lasts a tenth of the target, and
+ * returns the variant's ns per op estimate (0 when it failed).
+ */
+static double calibrate(struct ctx *c, const struct tl_experiment *e,
+			struct vrun *vr, const struct tl_strv *cparams)
+{
+	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+
+	for (int iter = 0; iter < 8; iter++) {
+		struct tl_strv argv = TL_STRV_INIT;
+		struct tl_proto p = TL_PROTO_INIT;
+		struct tl_proc_result pr;
+		double best = -1;
+
+		loop_argv(&argv, vr, ops, 2, cparams);
+		if (run_process(c, vr, &argv, 1, &p, &pr,
+				var_timeout(e, vr->v)) == 0) {
+			for (size_t i = 0; i < p.nsamples; i++)
+				if (best < 0 || (double)p.samples[i].ns < best)
+					best = (double)p.samples[i].ns;
+			if (best < 0)
+				record_failure(vr, "bad_output",
+					       "printed no sample lines", NULL);
+		}
+		tl_proto_release(&p);
+		tl_proc_result_release(&pr);
+		tl_strv_release(&argv);
+		if (best < 0)
+			return 0;
+		if (best >= c->target_ns / 10 || ops >= cap)
+			return best > 0 ? best / (double)ops : 0.01;
+		{
+			double grow = best > 0 ? (c->target_ns / 5) / best : 1000;
+
+			if (grow > 1000)
+				grow = 1000;
+			if (grow < 2)
+				grow = 2;
+			ops = (uint64_t)((double)ops * grow);
+			if (ops > cap)
+				ops = cap;
+		}
+	}
+	return 0;
+}
+
+static void add_facts(struct vrun *vr, const struct tl_proto *p)
+{
+	for (size_t i = 0; i < p->fact_names.n; i++) {
+		size_t j;
+
+		for (j = 0; j < vr->fact_names.n; j++)
+			if (!strcmp(vr->fact_names.v[j], p->fact_names.v[i]))
+				break;
+		if (j < vr->fact_names.n)
+			continue; /* first value wins; facts are static */
+		tl_strv_push(&vr->fact_names, p->fact_names.v[i]);
+		tl_strv_push(&vr->fact_vals, p->fact_values.v[i]);
+	}
+}
+
+/* Round r's order of k variants: rotated by r/2, reversed on odd r. */
+static size_t latin(int r, size_t k, size_t i)
+{
+	size_t rot = (size_t)(r / 2) % k;
+	size_t pos = (r % 2) ? k - 1 - i : i;
+
+	return (pos + rot) % k;
+}
+
+static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
+			  struct vrun *vrs, size_t nv,
+			  const struct tl_strv *cparams, const char *label,
+			  uint64_t *ops_out, int *rounds_out, int *spr_out)
+{
+	const struct tl_run_opts *o = c->o;
+	int rounds = o->rounds ? o->rounds : (o->quick ? 3 : 5);
+	int samples = o->samples ? o->samples : (o->quick ? 3 : 5);
+	int warmup = o->warmup >= 0 ? o->warmup : 1;
+	double slowest = 0, fastest = 0;
+	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < nv; i++) {
+		if (!vrs[i].build || vrs[i].build->status != TL_BUILD_OK)
+			continue;
+		progress(c, "%s %s calibrating %s", e->name, label,
+			 vrs[i].v->name);
+		vrs[i].est_nsop = calibrate(c, e, &vrs[i], cparams);
+		if (vrs[i].est_nsop <= 0)
+			continue;
+		if (vrs[i].est_nsop > slowest)
+			slowest = vrs[i].est_nsop;
+		if (fastest == 0 || vrs[i].est_nsop < fastest)
+			fastest = vrs[i].est_nsop;
+	}
+	if (fastest > 0) {
+		double want = ceil(c->target_ns / fastest);
+		double limit = floor(100 * c->target_ns / slowest);
+
+		if (want > limit)
+			want = limit;
+		if (want < 1)
+			want = 1;
+		ops = want > (double)cap ? cap : (uint64_t)want;
+	}
+	*ops_out = ops;
+	*rounds_out = rounds;
+	*spr_out = samples;
+
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < nv; k++) {
+			struct vrun *vr = &vrs[latin(r, nv, k)];
+			struct tl_strv argv = TL_STRV_INIT;
+			struct tl_proto p = TL_PROTO_INIT;
+			struct tl_proc_result pr = {0};
+
+			if (vr->est_nsop <= 0)
+				continue;
+			progress(c, "%s %s round %d/%d %s", e->name, label,
+				 r + 1, rounds, vr->v->name);
+			loop_argv(&argv, vr, ops, warmup + samples, cparams);
+			if (run_process(c, vr, &argv, 1, &p, &pr,
+					var_timeout(e, vr->v)) == 0) {
+				if (p.nsamples < (size_t)(warmup + samples)) {
+					char why[160];
+
+					snprintf(why, sizeof(why),
+						 "printed %zu sample lines, "
+						 "expected %d",
+						 p.nsamples, warmup + samples);
+					record_failure(vr, "bad_output", why,
+						       pr.err_tail);
+				} else {
+					for (size_t s = (size_t)warmup;
+					     s < p.nsamples; s++) {
+						dbl_push(&vr->nsop,
+							 (double)p.samples[s].ns /
+								 (double)p.samples[s]
+									 .ops);
+						dbl_push(&vr->round_of, r);
+					}
+					for (size_t m = 0; m < p.nmetrics; m++)
+						dbl_push(wm_slot(vr, p.metrics[m].name),
+							 p.metrics[m].value);
+					add_facts(vr, &p);
+					keep_rusage(vr, &pr.ru);
+					vr->nok++;
+				}
+			}
+			tl_proto_release(&p);
+			tl_proc_result_release(&pr);
+			tl_strv_release(&argv);
+		}
+	}
+}
+
+static void run_process_case(struct ctx *c, const struct tl_experiment *e,
+			     struct vrun *vrs, size_t nv, const char *label,
+			     int *rounds_out, int *spr_out)
+{
+	const struct tl_run_opts *o = c->o;
+	int rounds = o->rounds ? o->rounds : (o->quick ? 3 : 5);
+	int starts = o->samples ? o->samples : (o->quick ? 5 : 10);
+	int warmup = o->warmup >= 0 ? o->warmup : 1;
+
+	*rounds_out = rounds;
+	*spr_out = starts;
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < nv; k++) {
+			struct vrun *vr = &vrs[latin(r, nv, k)];
+
+			if (!vr->build || vr->build->status != TL_BUILD_OK)
+				continue;
+			if (vr->nfail > 2 && vr->nok == 0)
+				continue; /* it does not start; stop trying */
+			progress(c, "%s %s round %d/%d %s", e->name, label,
+				 r + 1, rounds, vr->v->name);
+			for (int s = 0; s < warmup + starts; s++) {
+				struct tl_strv argv = TL_STRV_INIT;
+				struct tl_proc_result pr = {0};
+
+				tl_strv_push(&argv, vr->build->bin);
+				for (size_t a = 0; a < vr->v->args.n; a++)
+					tl_strv_push(&argv, vr->v->args.v[a]);
+				if (run_process(c, vr, &argv, 0, NULL, &pr,
+						var_timeout(e, vr->v)) == 0 &&
+				    s >= warmup) {
+					dbl_push(&vr->wall, (double)pr.wall_ns);
+					dbl_push(&vr->round_of, r);
+					keep_rusage(vr, &pr.ru);
+					vr->nok++;
+				}
+				tl_proc_result_release(&pr);
+				tl_strv_release(&argv);
+			}
+		}
+	}
+}
+
+/* ---- JSON of a case --------------------------------------------------- */
+
+static json_t *build_json(const struct tl_build_result *b)
+{
+	json_t *o = json_object();
+
+	if (b->target)
+		json_object_set_new(o, "target", json_string(b->target));
+	if (b->status == TL_BUILD_OK) {
+		json_object_set_new(o, "binary_bytes",
+				    json_integer(b->binary_bytes));
+		json_object_set_new(o, "cached", json_boolean(b->cached));
+		json_object_set_new(o, "build_s", json_real(b->build_s));
+	}
+	if (b->log)
+		json_object_set_new(o, "log", json_string(b->log));
+	return o;
+}
+
+/* A/A: the variant's even rounds against its odd rounds. */
+static int aa_mde(struct ctx *c, const struct vrun *vr, const struct dbl *d,
+		  double *mde)
+{
+	struct dbl a = {0}, b = {0};
+	struct tl_stats_boot bo = {.confidence = 0.95, .resamples = 1000,
+				   .seed = c->seed};
+	struct tl_ci ci;
+	int err = -EINVAL;
+
+	for (size_t i = 0; i < d->n && i < vr->round_of.n; i++)
+		dbl_push(((int)vr->round_of.x[i] % 2) ? &b : &a, d->x[i]);
+	if (a.n >= 3 && b.n >= 3)
+		err = tl_stats_mde_aa(a.x, a.n, b.x, b.n, &bo, &ci, mde);
+	free(a.x);
+	free(b.x);
+	return err;
+}
+
+static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
+			    struct vrun *vr)
+{
+	json_t *o = json_object(), *m = json_object(), *facts = json_object();
+	json_t *errs = json_array();
+	const char *status = "ok";
+	double mde;
+
+	json_object_set_new(o, "name", json_string(vr->v->name));
+	json_object_set_new(o, "lang", json_string(tl_lang_name(vr->v->lang)));
+	if (vr->v->comment)
+		json_object_set_new(o, "comment", json_string(vr->v->comment));
+	if (!vr->build) {
+		status = "skipped";
+		json_object_set_new(o, "reason",
+				    json_string("not selected by --variant"));
+	} else if (vr->build->status == TL_BUILD_SKIPPED) {
+		status = "skipped";
+		json_object_set_new(o, "reason", json_string(vr->build->reason));
+	} else if (vr->build->status == TL_BUILD_FAILED) {
+		status = "build_failed";
+		json_object_set_new(o, "reason", json_string(vr->build->reason));
+	} else if (vr->nok == 0) {
+		status = vr->fail_status ? vr->fail_status : "crashed";
+		json_object_set_new(o, "reason",
+				    json_string(vr->fail_reason
+							? vr->fail_reason
+							: "no run succeeded"));
+	} else if (vr->nfail) {
+		status = "partial";
+		json_object_set_new(o, "reason", json_string(vr->fail_reason));
+	}
+	json_object_set_new(o, "status", json_string(status));
+	if (vr->build)
+		json_object_set_new(o, "build", build_json(vr->build));
+
+	if (vr->nsop.n) {
+		json_t *ns = tl_summary_metric("ns_per_op", vr->nsop.x, vr->nsop.n, "time", c->seed);
+
+		if (aa_mde(c, vr, &vr->nsop, &mde) == 0) {
+			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
+			dbl_push(&c->mdes, mde);
+		}
+		json_object_set_new(m, "ns_per_op", ns);
+	}
+	if (vr->wall.n) {
+		json_t *w = tl_summary_metric("wall_ns", vr->wall.x, vr->wall.n, "time", c->seed);
+
+		if (aa_mde(c, vr, &vr->wall, &mde) == 0)
+			json_object_set_new(w, "aa_mde_pct", json_real(mde));
+		json_object_set_new(m, "wall_ns", w);
+	}
+	for (int i = 0; i < RU_N; i++)
+		if (vr->ru[i].n)
+			json_object_set_new(m, ru_names[i],
+					    tl_summary_metric(ru_names[i], vr->ru[i].x,
+							  vr->ru[i].n, "rusage",
+							  c->seed));
+	for (size_t i = 0; i < vr->nwm; i++)
+		json_object_set_new(m, vr->wm[i].name,
+				    tl_summary_metric(vr->wm[i].name,
+						      vr->wm[i].d.x,
+						      vr->wm[i].d.n, "workload",
+						      c->seed));
+	if (vr->counted)
+		json_object_update(m, vr->counted);
+	json_object_set_new(o, "metrics", m);
+	if (vr->absent && json_object_size(vr->absent))
+		json_object_set(o, "absent", vr->absent);
+	for (size_t i = 0; i < vr->fact_names.n; i++)
+		json_object_set_new(facts, vr->fact_names.v[i],
+				    json_string(vr->fact_vals.v[i]));
+	if (e->kind == TL_KIND_PROCESS && vr->build &&
+	    vr->build->status == TL_BUILD_OK)
+		json_object_set_new(facts, "binary_bytes",
+				    json_string_nocheck(xasprintf(
+					    "%lld", vr->build->binary_bytes)));
+	json_object_set_new(o, "facts", facts);
+	for (size_t i = 0; i < vr->errors.n; i++)
+		json_array_append_new(errs, json_string(vr->errors.v[i]));
+	json_object_set_new(o, "errors", errs);
+	return o;
+}
+
+static void vrun_release(struct vrun *vr)
+{
+	free(vr->nsop.x);
+	free(vr->wall.x);
+	free(vr->round_of.x);
+	for (int i = 0; i < RU_N; i++)
+		free(vr->ru[i].x);
+	for (size_t i = 0; i < vr->nwm; i++) {
+		free(vr->wm[i].name);
+		free(vr->wm[i].d.x);
+	}
+	free(vr->wm);
+	tl_strv_release(&vr->fact_names);
+	tl_strv_release(&vr->fact_vals);
+	tl_strv_release(&vr->errors);
+	free(vr->fail_status);
+	free(vr->fail_reason);
+	json_decref(vr->counted);
+	json_decref(vr->absent);
+}
+
+/* ---- the terminal table ---------------------------------------------- */
+
+static void fmt_si(char *buf, size_t n, double v, const char *unit)
+{
+	if (!strcmp(unit, "ns")) {
+		if (v >= 1e9)
+			snprintf(buf, n, "%.3g s", v / 1e9);
+		else if (v >= 1e6)
+			snprintf(buf, n, "%.3g ms", v / 1e6);
+		else if (v >= 1e3)
+			snprintf(buf, n, "%.3g us", v / 1e3);
+		else
+			snprintf(buf, n, "%.3g ns", v);
+	} else if (!strcmp(unit, "bytes")) {
+		if (v >= 1 << 20)
+			snprintf(buf, n, "%.1f MiB", v / (1 << 20));
+		else if (v >= 1 << 10)
+			snprintf(buf, n, "%.1f KiB", v / (1 << 10));
+		else
+			snprintf(buf, n, "%.0f B", v);
+	} else {
+		snprintf(buf, n, "%.4g", v);
+	}
+}
+
+static void print_case_table(const json_t *exp, const json_t *cs)
+{
+	const json_t *vars = json_object_get(cs, "variants"), *v;
+	const char *kind = json_string_value(json_object_get(exp, "kind"));
+	int is_proc = kind && !strcmp(kind, "process");
+	const char *key = is_proc ? "wall_ns" : "ns_per_op";
+	const char *pk;
+	json_t *pv;
+	size_t i;
+
+	printf("\n%s", json_string_value(json_object_get(exp, "name")));
+	json_object_foreach(json_object_get(cs, "params"), pk, pv)
+		printf(" %s=%s", pk, json_string_value(pv));
+	if (!is_proc)
+		printf("  (%lld ops/sample)",
+		       (long long)json_integer_value(
+			       json_object_get(cs, "ops_per_sample")));
+	printf("\n  %-22s %-12s %12s  %-25s %10s %9s\n", "variant", "status",
+	       is_proc ? "wall/start" : "ns/op", "95% CI", "peak RSS",
+	       "A/A MDE");
+	json_array_foreach(vars, i, v)
+	{
+		const json_t *m = json_object_get(json_object_get(v, "metrics"),
+						  key);
+		const json_t *rss = json_object_get(
+			json_object_get(v, "metrics"), "peak_rss_bytes");
+		const char *st = json_string_value(json_object_get(v, "status"));
+		char med[32] = "-", ci[64] = "", r[32] = "-", mde[16] = "";
+
+		if (m && json_object_get(m, "median")) {
+			const json_t *c95 = json_object_get(m, "ci95");
+			char lo[24], hi[24];
+
+			fmt_si(med, sizeof(med),
+			       json_number_value(json_object_get(m, "median")),
+			       "ns");
+			fmt_si(lo, sizeof(lo),
+			       json_number_value(json_array_get(c95, 0)), "ns");
+			fmt_si(hi, sizeof(hi),
+			       json_number_value(json_array_get(c95, 1)), "ns");
+			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+			if (json_object_get(m, "aa_mde_pct"))
+				snprintf(mde, sizeof(mde), "%.1f%%",
+					 json_number_value(json_object_get(
+						 m, "aa_mde_pct")));
+		}
+		if (rss && json_object_get(rss, "median"))
+			fmt_si(r, sizeof(r),
+			       json_number_value(json_object_get(rss, "median")),
+			       "bytes");
+		printf("  %-22s %-12s %12s  %-25s %10s %9s\n",
+		       json_string_value(json_object_get(v, "name")), st, med, ci,
+		       r, mde);
+		if (strcmp(st, "ok") != 0 && json_object_get(v, "reason")) {
+			const char *why = json_string_value(
+				json_object_get(v, "reason"));
+
+			printf("      %.*s\n", 110, why ? why : "");
+		}
+	}
+}
+
+/* ---- cases and experiments ------------------------------------------- */
+
+/* Values of one param for this run: --param override, quick or default. */
+static const struct tl_strv *param_values(struct ctx *c,
+					  const struct tl_param *p,
+					  struct tl_strv *scratch)
+{
+	const char *const *ov = c->o->params;
+	size_t nl = strlen(p->name);
+
+	for (; ov && *ov; ov++)
+		if (!strncmp(*ov, p->name, nl) && (*ov)[nl] == '=') {
+			const char *s = *ov + nl + 1;
+
+			while (*s) {
+				size_t n = strcspn(s, ",");
+
+				tl_strv_push_owned(scratch, xstrndup(s, n));
+				s += n + (s[n] == ',');
+			}
+			return scratch;
+		}
+	return c->o->quick ? &p->quick : &p->defaults;
+}
+
+static int variant_selected(struct ctx *c, const struct tl_experiment *e,
+			    const struct tl_variant *v)
+{
+	const char *const *pat = c->o->variants;
+	char full[256];
+
+	if (!pat || !*pat)
+		return 1;
+	snprintf(full, sizeof(full), "%s/%s", e->name, v->name);
+	for (; *pat; pat++)
+		if (!fnmatch(*pat, v->name, 0) || !fnmatch(*pat, full, 0))
+			return 1;
+	return 0;
+}
+
+static void write_results(struct ctx *c)
+{
+	char *s = json_dumps(c->root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	char *dir, *slash, *latest;
+
+	if (!s)
+		return;
+	dir = xstrdup(c->out_path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		tl_mkdirs(dir);
+	}
+	if (tl_write_file_atomic(c->out_path, s, strlen(s)) != 0)
+		fprintf(stderr, "traplab: cannot write '%s': %s\n", c->out_path,
+			strerror(errno));
+	latest = xasprintf("%s/latest.json", slash ? dir : ".");
+	if (strcmp(latest, c->out_path) != 0)
+		tl_write_file_atomic(latest, s, strlen(s));
+	free(latest);
+	free(dir);
+	free(s);
+}
+
+static void run_experiment(struct ctx *c, const struct tl_experiment *e)
+{
+	struct tl_build_opts bo = {.root = c->o->root, .tools = &c->env.tools,
+				   .target = c->o->target};
+	struct tl_build_result *builds = xcalloc(e->nvariants, sizeof(*builds));
+	struct tl_strv *vals = xcalloc(e->nparams + 1, sizeof(*vals));
+	const struct tl_strv **pv = xcalloc(e->nparams + 1, sizeof(*pv));
+	size_t *idx = xcalloc(e->nparams + 1, sizeof(*idx));
+	json_t *ej = json_object(), *cases = json_array();
+	size_t i, ncases = 1;
+
+	json_object_set_new(ej, "name", json_string(e->name));
+	json_object_set_new(ej, "section", json_string(e->section ? e->section
+								  : ""));
+	json_object_set_new(ej, "description", json_string(e->description));
+	json_object_set_new(ej, "kind", json_string(e->kind == TL_KIND_PROCESS
+							    ? "process"
+							    : "loop"));
+	json_object_set_new(ej, "unit", json_string(e->unit));
+	json_object_set_new(ej, "cases", cases);
+	json_array_append_new(c->exps, ej);
+
+	for (i = 0; i < e->nvariants; i++) {
+		const struct tl_variant *v = &e->variants[i];
+
+		if (!variant_selected(c, e, v)) {
+			builds[i].status = TL_BUILD_SKIPPED;
+			builds[i].reason = xstrdup("not selected by --variant");
+			continue;
+		}
+		progress(c, "%s building %s", e->name, v->name);
+		if (tl_build_variant(&bo, e, v, &builds[i]) != 0 &&
+		    builds[i].status == TL_BUILD_OK) {
+			builds[i].status = TL_BUILD_FAILED;
+			builds[i].reason = xstrdup("traplab could not stage the "
+						   "build");
+		}
+		if (builds[i].status == TL_BUILD_FAILED) {
+			progress_done(c);
+			fprintf(stderr, "traplab: %s/%s: build failed: %s\n%s\n",
+				e->name, v->name, builds[i].reason,
+				builds[i].log ? builds[i].log : "");
+		}
+	}
+
+	for (i = 0; i < e->nparams; i++) {
+		pv[i] = param_values(c, &e->params[i], &vals[i]);
+		ncases *= pv[i]->n ? pv[i]->n : 1;
+	}
+	for (size_t ci = 0; ci < ncases; ci++) {
+		struct vrun *vrs = xcalloc(e->nvariants, sizeof(*vrs));
+		struct tl_strv cparams = TL_STRV_INIT;
+		struct tl_buf label = TL_BUF_INIT;
+		json_t *cj = json_object(), *pj = json_object(),
+		       *vj = json_array();
+		uint64_t ops = 0;
+		int rounds = 0, spr = 0;
+		size_t rest = ci;
+
+		for (i = 0; i < e->nparams; i++) {
+			size_t n = pv[i]->n ? pv[i]->n : 1;
+			const char *val = pv[i]->v[rest % n];
+
+			rest /= n;
+			tl_strv_push_owned(&cparams, xasprintf("%s=%s",
+							       e->params[i].name,
+							       val));
+			json_object_set_new(pj, e->params[i].name,
+					    json_string(val));
+			tl_buf_printf(&label, "%s%s", i ? " " : "",
+				      cparams.v[cparams.n - 1]);
+		}
+		for (i = 0; i < e->nvariants; i++) {
+			vrs[i].v = &e->variants[i];
+			vrs[i].build = &builds[i];
+			vrs[i].absent = json_object();
+		}
+		if (e->kind == TL_KIND_PROCESS) {
+			run_process_case(c, e, vrs, e->nvariants,
+					 tl_buf_str(&label), &rounds, &spr);
+			json_object_set_new(cj, "page_cache",
+					    json_string("warm (the binary was "
+							"run before timing)"));
+		} else {
+			run_loop_case(c, e, vrs, e->nvariants, &cparams,
+				      tl_buf_str(&label), &ops, &rounds, &spr);
+			json_object_set_new(cj, "ops_per_sample",
+					    json_integer((json_int_t)ops));
+		}
+		if (c->o->counters != TL_COUNTERS_OFF)
+			for (i = 0; i < e->nvariants; i++) {
+				struct tl_strv wenv = TL_STRV_INIT;
+				char *wd = xasprintf("%s/count-%ld", c->workroot,
+						     (long)getpid());
+				struct tl_counts_req rq = {
+					.root = c->o->root,
+					.mode = c->o->counters,
+					.env = &c->env,
+					.exp = e,
+					.variant = vrs[i].v,
+					.bin = builds[i].bin,
+					.ops = ops ? ops : 1,
+					.params = &cparams,
+					.timeout_s = var_timeout(e, vrs[i].v),
+					.build_opts = &bo,
+					.wenv = &wenv,
+					.workdir = wd,
+				};
+
+				if (builds[i].status != TL_BUILD_OK ||
+				    vrs[i].nok == 0 || e->kind != TL_KIND_LOOP) {
+					free(wd);
+					continue;
+				}
+				tl_mkdirs(wd);
+				workload_env(c, vrs[i].v, wd, &wenv);
+				progress(c, "%s %s counting %s (%s)", e->name,
+					 tl_buf_str(&label), vrs[i].v->name,
+					 tl_counters_mode_name(c->o->counters));
+				vrs[i].counted = json_object();
+				tl_counts_measure(&rq, vrs[i].counted,
+						  vrs[i].absent);
+				tl_rmtree(wd);
+				free(wd);
+				tl_strv_release(&wenv);
+			}
+		json_object_set_new(cj, "params", pj);
+		json_object_set_new(cj, "rounds", json_integer(rounds));
+		json_object_set_new(cj, "samples_per_round", json_integer(spr));
+		for (i = 0; i < e->nvariants; i++)
+			json_array_append_new(vj, variant_json(c, e, &vrs[i]));
+		json_object_set_new(cj, "variants", vj);
+		json_array_append_new(cases, cj);
+		progress_done(c);
+		print_case_table(ej, cj);
+		fflush(stdout);
+		for (i = 0; i < e->nvariants; i++)
+			vrun_release(&vrs[i]);
+		free(vrs);
+		tl_strv_release(&cparams);
+		tl_buf_release(&label);
+		write_results(c);
+	}
+
+	for (i = 0; i < e->nvariants; i++)
+		tl_build_result_release(&builds[i]);
+	for (i = 0; i < e->nparams; i++)
+		tl_strv_release(&vals[i]);
+	free(builds);
+	free(vals);
+	free(pv);
+	free(idx);
+}
+
+int tl_run_experiments(const struct tl_run_opts *opts,
+		       const char *const *names, size_t n,
+		       const char *out_json_path)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	struct ctx c;
+	const struct tl_experiment **todo;
+	size_t ntodo = 0, i;
+	uint64_t t0 = tl_os_now_ns();
+	char when[32];
+	json_t *oj;
+	int ret = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.o = opts;
+	c.out_path = out_json_path;
+	c.seed = opts->seed ? opts->seed : TL_STATS_BOOT_SEED;
+	c.is_tty = isatty(2);
+	if (tl_registry_load(&c.reg, opts->root, &d) < 0) {
+		for (i = 0; i < d.msgs.n; i++)
+			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+		tl_diag_release(&d);
+		return 1;
+	}
+	for (i = 0; i < d.msgs.n; i++)
+		fprintf(stderr, "traplab: %s (experiment left out)\n",
+			d.msgs.v[i]);
+	tl_diag_release(&d);
+
+	todo = xcalloc(c.reg.nexps + n + 1, sizeof(*todo));
+	if (n == 0) {
+		for (i = 0; i < c.reg.nexps; i++)
+			todo[ntodo++] = &c.reg.exps[i];
+	}
+	for (i = 0; i < n; i++) {
+		const struct tl_experiment *e = tl_registry_find(&c.reg,
+								 names[i]);
+
+		if (!e) {
+			fprintf(stderr,
+				"traplab: no experiment '%s' (traplab list "
+				"shows them)\n",
+				names[i]);
+			ret = 1;
+			continue;
+		}
+		todo[ntodo++] = e;
+	}
+	if (ntodo == 0) {
+		if (!ret)
+			fprintf(stderr, "traplab: no experiments to run\n");
+		free(todo);
+		tl_registry_release(&c.reg);
+		return 1;
+	}
+
+	tl_env_probe(&c.env, opts->root);
+	c.target_ns = 1000 * c.env.clock_resolution_ns;
+	if (c.target_ns < 1e6)
+		c.target_ns = 1e6;
+	c.workroot = xasprintf("%s/.cache/work", opts->root);
+	tl_mkdirs(c.workroot);
+	for (i = 0; i < TL_LANG_COUNT; i++)
+		if (!c.env.tools.lang[i].path)
+			fprintf(stderr, "traplab: %s variants skipped: %s\n",
+				tl_lang_name((enum tl_lang)i),
+				c.env.tools.lang[i].missing);
+	if (opts->counters == TL_COUNTERS_PMU && !c.env.pmu.has_pmu)
+		fprintf(stderr,
+			"traplab: hardware counters absent: %s (software "
+			"events still counted)\n",
+			c.env.pmu.hw_reason);
+
+	c.root = json_object();
+	json_object_set_new(c.root, "schema", json_string("traplab.results/1"));
+	json_object_set_new(c.root, "traplab",
+			    json_pack("{s:s,s:o}", "version", TL_VERSION,
+				      "commit",
+				      c.env.commit ? json_string(c.env.commit)
+						   : json_null()));
+	tl_os_utc_iso(when, sizeof(when));
+	json_object_set_new(c.root, "started_utc", json_string(when));
+	oj = json_pack("{s:b,s:s,s:s,s:i,s:I,s:i,s:i,s:i}", "quick",
+		       opts->quick, "counters",
+		       tl_counters_mode_name(opts->counters), "target",
+		       tl_target_name(opts->target), "pin", opts->pin_cpu,
+		       "seed", (json_int_t)c.seed, "rounds", opts->rounds,
+		       "samples", opts->samples, "warmup",
+		       opts->warmup >= 0 ? opts->warmup : 1);
+	json_object_set_new(oj, "sample_target_ns", json_real(c.target_ns));
+	json_object_set_new(c.root, "options", oj);
+	json_object_set_new(c.root, "env", tl_env_json(&c.env));
+	c.exps = json_array();
+	json_object_set_new(c.root, "experiments", c.exps);
+
+	c.nsteps = (int)ntodo;
+	for (i = 0; i < ntodo; i++) {
+		c.step = (int)i + 1;
+		run_experiment(&c, todo[i]);
+	}
+	{
+		double mde;
+		json_t *nz = json_object();
+
+		if (tl_stats_median(c.mdes.x, c.mdes.n, &mde) == 0) {
+			json_object_set_new(nz, "aa_mde_pct", json_real(mde));
+			json_object_set_new(
+				nz, "how",
+				json_string("median over variants of the 95% "
+					    "half-width of the ratio of medians "
+					    "of each variant's even rounds to "
+					    "its odd rounds (A/A)"));
+			printf("\nnoise floor (A/A, median over variants): "
+			       "differences under %.1f%% are not resolvable "
+			       "on this machine\n",
+			       mde);
+		} else {
+			json_object_set_new(nz, "absent",
+					    json_string("too few rounds for an "
+							"A/A split"));
+		}
+		json_object_set_new(c.root, "noise", nz);
+	}
+	json_object_set_new(c.root, "elapsed_s",
+			    json_real((double)(tl_os_now_ns() - t0) / 1e9));
+	write_results(&c);
+	printf("\nresults: %s (%.1f s)\n", out_json_path,
+	       (double)(tl_os_now_ns() - t0) / 1e9);
+	if (opts->history_db) {
+		int herr = tl_history_store(opts->history_db, out_json_path);
+
+		if (herr)
+			fprintf(stderr,
+				"traplab: cannot store the run in '%s': %s\n",
+				opts->history_db, strerror(-herr));
+	}
+
+	json_decref(c.root);
+	free(c.mdes.x);
+	tl_rmtree(c.workroot);
+	free(c.workroot);
+	free(todo);
+	tl_env_release(&c.env);
+	tl_registry_release(&c.reg);
+	return ret;
+}
+
+/* ---- traplab run ------------------------------------------------------ */
+
+static void run_usage(FILE *f)
+{
+	fputs("usage: traplab run [EXPERIMENT...] [options]\n"
+	      "\n"
+	      "Builds, runs and measures experiments (all when none is named),\n"
+	      "prints a table per case and writes a results JSON.\n"
+	      "\n"
+	      "  -q, --quick            the params' quick values, 3 rounds\n"
+	      "  -p, --param K=V1,V2    override a param's values (repeatable)\n"
+	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME or\n"
+	      "                         EXP/NAME; repeatable)\n"
+	      "  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"
+	      "  -t, --target T         default, native or baseline CPU target\n"
+	      "      --pin CPU          pin every workload to one CPU\n"
+	      "  -r, --rounds N         interleaved rounds (default 5, quick 3)\n"
+	      "  -s, --samples N        samples per process after warm-up\n"
+	      "      --warmup N         samples discarded per process (default 1)\n"
+	      "      --seed N           bootstrap seed (default fixed)\n"
+	      "  -o, --out FILE         results file (default\n"
+	      "                         results/run-YYYYmmdd-HHMMSS.json)\n"
+	      "      --history FILE     store the run (default\n"
+	      "                         results/history.sqlite)\n"
+	      "      --no-history       do not store the run\n"
+	      "      --interfere KIND   run under interference (cpu, cache,\n"
+	      "                         membw, malloc-fail)\n"
+	      "  -v, --verbose          one progress line per step\n"
+	      "\n"
+	      "Exit status: 0 when the run completed (failed variants are\n"
+	      "recorded in the results), 1 on a usage error or an unknown\n"
+	      "experiment.\n",
+	      f);
+}
+
+/* Parses a non-negative integer option; -1 on error (after a message). */
+static long long opt_int(const char *name, const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v < 0) {
+		fprintf(stderr, "traplab: --%s wants a number >= 0, not '%s'\n",
+			name, s);
+		return -1;
+	}
+	return v;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"quick", no_argument, NULL, 'q'},
+		{"param", required_argument, NULL, 'p'},
+		{"variant", required_argument, NULL, 'V'},
+		{"counters", required_argument, NULL, 'c'},
+		{"target", required_argument, NULL, 't'},
+		{"pin", required_argument, NULL, 1},
+		{"rounds", required_argument, NULL, 'r'},
+		{"samples", required_argument, NULL, 's'},
+		{"warmup", required_argument, NULL, 2},
+		{"seed", required_argument, NULL, 3},
+		{"out", required_argument, NULL, 'o'},
+		{"history", required_argument, NULL, 4},
+		{"no-history", no_argument, NULL, 5},
+		{"interfere", required_argument, NULL, 6},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tl_strv params = TL_STRV_INIT, variants = TL_STRV_INIT;
+	struct tl_run_opts o;
+	char *out = NULL, *hist = NULL;
+	int no_hist = 0, ch, ret;
+	long long v;
+
+	tl_run_opts_init(&o, tl_cli_root());
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "qp:V:c:t:r:s:o:vh", lo, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'q':
+			o.quick = 1;
+			break;
+		case 'p':
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr,
+					"traplab: --param wants KEY=V1,V2, not "
+					"'%s'\n",
+					optarg);
+				goto usage;
+			}
+			tl_strv_push(&params, optarg);
+			break;
+		case 'V':
+			tl_strv_push(&variants, optarg);
+			break;
+		case 'c':
+			if (tl_counters_mode_parse(optarg, &o.counters)) {
+				fprintf(stderr,
+					"traplab: --counters is off, auto, pmu, "
+					"sim or sw, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
+		case 't':
+			if (tl_target_parse(optarg, &o.target)) {
+				fprintf(stderr,
+					"traplab: --target is default, native "
+					"or baseline, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
+		case 1:
+			if ((v = opt_int("pin", optarg)) < 0)
+				goto usage;
+			o.pin_cpu = (int)v;
+			break;
+		case 'r':
+			if ((v = opt_int("rounds", optarg)) < 0)
+				goto usage;
+			o.rounds = (int)v;
+			break;
+		case 's':
+			if ((v = opt_int("samples", optarg)) < 0)
+				goto usage;
+			o.samples = (int)v;
+			break;
+		case 2:
+			if ((v = opt_int("warmup", optarg)) < 0)
+				goto usage;
+			o.warmup = (int)v;
+			break;
+		case 3:
+			if ((v = opt_int("seed", optarg)) < 0)
+				goto usage;
+			o.seed = (uint64_t)v;
+			break;
+		case 'o':
+			free(out);
+			out = xstrdup(optarg);
+			break;
+		case 4:
+			free(hist);
+			hist = xstrdup(optarg);
+			break;
+		case 5:
+			no_hist = 1;
+			break;
+		case 6:
+			o.interfere = optarg;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 'h':
+			run_usage(stdout);
+			ret = 0;
+			goto out;
+		default:
+			goto usage;
+		}
+	}
+	tl_strv_push_owned(&params, NULL);
+	params.n--;
+	tl_strv_push_owned(&variants, NULL);
+	variants.n--;
+	o.params = (const char *const *)params.v;
+	o.variants = (const char *const *)variants.v;
+	if (!out) {
+		char stamp[32];
+
+		tl_os_utc_iso(stamp, sizeof(stamp));
+		for (char *p = stamp; *p; p++)
+			if (*p == ':')
+				*p = '-';
+		out = xasprintf("%s/results/run-%s.json", tl_cli_root(), stamp);
+	}
+	if (!hist && !no_hist)
+		hist = xasprintf("%s/results/history.sqlite", tl_cli_root());
+	o.history_db = no_hist ? NULL : hist;
+	ret = tl_run_experiments(&o, (const char *const *)argv + optind,
+				 (size_t)(argc - optind), out);
+	goto out;
+usage:
+	run_usage(stderr);
+	ret = 2;
+out:
+	free(out);
+	free(hist);
+	tl_strv_release(&params);
+	tl_strv_release(&variants);
+	return ret;
+}
