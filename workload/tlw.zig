@@ -1,0 +1,285 @@
+//! tlw.zig - the Zig side of the workload protocol, for Zig 0.17.1.
+//!
+//! A workload is run as
+//!
+//!     BIN VARIANT OPS SAMPLES [KEY=VALUE ...]
+//!
+//! and prints on stdout only protocol lines:
+//!
+//!     sample NS OPS        one timed batch of OPS operations
+//!     metric NAME VALUE    a workload-level number
+//!     fact NAME VALUE      a static finding (VALUE has no newline)
+//!
+//! Everything else goes to stderr. This file parses the arguments, times
+//! batches with the monotonic clock (std.Io.Clock.awake, CLOCK_MONOTONIC on
+//! Linux), keeps results alive through a sink the optimizer cannot remove,
+//! and buffers the protocol lines until `finish`, so that each workload's own
+//! file holds only its mechanism.
+//!
+//! Key design decision: this is the ONE file that touches the version-
+//! sensitive parts of std (process args, std.Io, the Writer interface, the
+//! Allocator vtable, inline asm clobbers). A Zig version bump should need
+//! edits here and nowhere else; workloads use only the names below plus the
+//! stable core of std (ArrayList, HashMap, Allocator methods).
+//!
+//! Invariants: the state is process-global (one workload per process);
+//! `start` must be called first and `finish` last. Nothing is written inside
+//! a timed batch; the 64 KiB line buffer is drained only between batches if
+//! it fills (about 2000 sample lines) and at `finish`.
+//!
+//! Usage (see workload/ZIG-NOTES.md):
+//!
+//!     const std = @import("std");
+//!     const tlw = @import("tlw.zig");
+//!     pub fn main(init: std.process.Init) void {
+//!         const a = tlw.start(init);
+//!         a.run(&ctx, batch);
+//!         tlw.finish();
+//!     }
+
+const std = @import("std");
+const builtin = @import("builtin");
+
+pub const max_params = 32;
+
+/// The parsed command line. Strings borrow argv, which lives for the process.
+pub const Args = struct {
+    variant: []const u8,
+    ops: u64,
+    samples: u32,
+    nparams: usize = 0,
+    keys: [max_params][]const u8 = undefined,
+    vals: [max_params][]const u8 = undefined,
+    /// The process's std.Io, general purpose allocator and arena (from
+    /// std.process.Init), for workloads that need them.
+    io: std.Io,
+    gpa: std.mem.Allocator,
+    arena: std.mem.Allocator,
+
+    /// The value of param `key` (the last one wins), or `def`.
+    pub fn str(a: *const Args, key: []const u8, def: []const u8) []const u8 {
+        var i = a.nparams;
+        while (i > 0) {
+            i -= 1;
+            if (std.mem.eql(u8, a.keys[i], key)) return a.vals[i];
+        }
+        return def;
+    }
+
+    /// Param `key` as an integer (decimal, or 0x/0o/0b prefixed); dies when
+    /// it is malformed.
+    pub fn int(a: *const Args, key: []const u8, def: i64) i64 {
+        const s = a.strOrNull(key) orelse return def;
+        return std.fmt.parseInt(i64, s, 0) catch
+            die("param {s}='{s}' is not an integer", .{ key, s });
+    }
+
+    /// Param `key` as a float; dies when it is malformed.
+    pub fn float(a: *const Args, key: []const u8, def: f64) f64 {
+        const s = a.strOrNull(key) orelse return def;
+        return std.fmt.parseFloat(f64, s) catch
+            die("param {s}='{s}' is not a number", .{ key, s });
+    }
+
+    pub fn is(a: *const Args, variant: []const u8) bool {
+        return std.mem.eql(u8, a.variant, variant);
+    }
+
+    /// Runs `samples` timed batches of `ops` operations: `batch(ctx, ops)`.
+    /// The batch is comptime-known, so it is called directly (inlinable).
+    pub fn run(a: *const Args, ctx: anytype, comptime batch: fn (@TypeOf(ctx), u64) void) void {
+        var s: u32 = 0;
+        while (s < a.samples) : (s += 1) {
+            const t0 = now();
+            batch(ctx, a.ops);
+            const t1 = now();
+            sample(t1 - t0, a.ops);
+        }
+    }
+
+    /// Same as `run` with a runtime function pointer and a type-erased
+    /// context (an indirect call per batch, not per operation).
+    pub fn runPtr(a: *const Args, ctx: *anyopaque, batch: *const fn (*anyopaque, u64) void) void {
+        var s: u32 = 0;
+        while (s < a.samples) : (s += 1) {
+            const t0 = now();
+            batch(ctx, a.ops);
+            const t1 = now();
+            sample(t1 - t0, a.ops);
+        }
+    }
+
+    fn strOrNull(a: *const Args, key: []const u8) ?[]const u8 {
+        var i = a.nparams;
+        while (i > 0) {
+            i -= 1;
+            if (std.mem.eql(u8, a.keys[i], key)) return a.vals[i];
+        }
+        return null;
+    }
+};
+
+var g_io: std.Io = undefined;
+var g_started = false;
+var g_out_buf: [64 * 1024]u8 = undefined;
+var g_out: std.Io.File.Writer = undefined;
+
+/// Parses argv and sets up the output. Dies (exit 2, message on stderr,
+/// nothing on stdout) when the arguments are malformed.
+pub fn start(init: std.process.Init) Args {
+    g_io = init.io;
+    g_out = std.Io.File.stdout().writerStreaming(init.io, &g_out_buf);
+    g_started = true;
+
+    var it = init.minimal.args.iterate();
+    const argv0 = it.next() orelse "workload";
+    const variant = it.next();
+    const ops_s = it.next();
+    const samples_s = it.next();
+    if (variant == null or ops_s == null or samples_s == null)
+        die("usage: {s} VARIANT OPS SAMPLES [KEY=VALUE ...]", .{argv0});
+    const ops = std.fmt.parseInt(u64, ops_s.?, 10) catch 0;
+    if (ops == 0)
+        die("OPS must be a positive integer, not '{s}'", .{ops_s.?});
+    const samples = std.fmt.parseInt(u32, samples_s.?, 10) catch
+        die("SAMPLES must be >= 0, not '{s}'", .{samples_s.?});
+
+    var a: Args = .{
+        .variant = variant.?,
+        .ops = ops,
+        .samples = samples,
+        .io = init.io,
+        .gpa = init.gpa,
+        .arena = init.arena.allocator(),
+    };
+    while (it.next()) |p| {
+        const eq = std.mem.indexOfScalar(u8, p, '=') orelse
+            die("param '{s}' is not KEY=VALUE", .{p});
+        if (eq == 0) die("param '{s}' is not KEY=VALUE", .{p});
+        if (a.nparams == max_params) die("more than {d} params", .{max_params});
+        a.keys[a.nparams] = p[0..eq];
+        a.vals[a.nparams] = p[eq + 1 ..];
+        a.nparams += 1;
+    }
+    return a;
+}
+
+/// Monotonic time in nanoseconds.
+pub inline fn now() u64 {
+    return @intCast(std.Io.Clock.awake.now(g_io).nanoseconds);
+}
+
+pub fn sample(ns: u64, ops: u64) void {
+    line("sample {d} {d}\n", .{ ns, ops });
+}
+
+/// VALUE is printed as the shortest decimal that reads back exactly.
+pub fn metric(name: []const u8, v: f64) void {
+    line("metric {s} {d}\n", .{ name, v });
+}
+
+pub fn fact(name: []const u8, v: []const u8) void {
+    line("fact {s} {s}\n", .{ name, v });
+}
+
+pub fn factInt(name: []const u8, v: i64) void {
+    line("fact {s} {d}\n", .{ name, v });
+}
+
+fn line(comptime fmt: []const u8, args: anytype) void {
+    g_out.interface.print(fmt, args) catch die("cannot write stdout", .{});
+}
+
+/// Flushes the buffered protocol lines; call at the end of main. Exits 1
+/// when stdout cannot be written.
+pub fn finish() void {
+    g_out.interface.flush() catch {
+        std.Io.File.stderr().writeStreamingAll(g_io, "workload: cannot write stdout\n") catch {};
+        std.process.exit(1);
+    };
+}
+
+/// Prints "workload: MESSAGE" on stderr and exits 2. Protocol lines already
+/// buffered are flushed first (as the C helper does).
+pub fn die(comptime fmt: []const u8, args: anytype) noreturn {
+    var buf: [512]u8 = undefined;
+    if (g_started) {
+        g_started = false; // a failing flush must not recurse into die
+        g_out.interface.flush() catch {};
+        var w = std.Io.File.stderr().writerStreaming(g_io, &buf);
+        w.interface.print("workload: " ++ fmt ++ "\n", args) catch {};
+        w.interface.flush() catch {};
+    }
+    std.process.exit(2);
+}
+
+var sink_value: u64 = 0;
+
+/// The sink: the value must be computed, because it is stored through a
+/// volatile pointer.
+pub inline fn keep(v: u64) void {
+    const p: *volatile u64 = &sink_value;
+    p.* +%= v;
+}
+
+/// Keeps any value (or the memory behind a pointer) observable.
+pub inline fn keepAny(v: anytype) void {
+    std.mem.doNotOptimizeAway(v);
+}
+
+/// A compiler barrier: memory must be written before it and reread after.
+pub inline fn clobber() void {
+    asm volatile ("" ::: .{ .memory = true });
+}
+
+/// Wraps an allocator and counts its calls, so workloads can report
+/// `metric allocs_per_op`. Thread-safe (relaxed atomic counters); use it
+/// outside timed batches, as its counting costs time.
+pub const CountingAllocator = struct {
+    child: std.mem.Allocator,
+    allocs: u64 = 0,
+    frees: u64 = 0,
+    remaps: u64 = 0,
+    bytes: u64 = 0,
+
+    pub fn init(child: std.mem.Allocator) CountingAllocator {
+        return .{ .child = child };
+    }
+
+    pub fn allocator(self: *CountingAllocator) std.mem.Allocator {
+        return .{ .ptr = self, .vtable = &vtable };
+    }
+
+    const vtable: std.mem.Allocator.VTable = .{
+        .alloc = alloc,
+        .resize = resize,
+        .remap = remap,
+        .free = free,
+    };
+
+    fn alloc(ctx: *anyopaque, len: usize, alignment: std.mem.Alignment, ret_addr: usize) ?[*]u8 {
+        const self: *CountingAllocator = @ptrCast(@alignCast(ctx));
+        const p = self.child.rawAlloc(len, alignment, ret_addr) orelse return null;
+        _ = @atomicRmw(u64, &self.allocs, .Add, 1, .monotonic);
+        _ = @atomicRmw(u64, &self.bytes, .Add, len, .monotonic);
+        return p;
+    }
+
+    fn resize(ctx: *anyopaque, memory: []u8, alignment: std.mem.Alignment, new_len: usize, ret_addr: usize) bool {
+        const self: *CountingAllocator = @ptrCast(@alignCast(ctx));
+        return self.child.rawResize(memory, alignment, new_len, ret_addr);
+    }
+
+    fn remap(ctx: *anyopaque, memory: []u8, alignment: std.mem.Alignment, new_len: usize, ret_addr: usize) ?[*]u8 {
+        const self: *CountingAllocator = @ptrCast(@alignCast(ctx));
+        const p = self.child.rawRemap(memory, alignment, new_len, ret_addr) orelse return null;
+        _ = @atomicRmw(u64, &self.remaps, .Add, 1, .monotonic);
+        return p;
+    }
+
+    fn free(ctx: *anyopaque, memory: []u8, alignment: std.mem.Alignment, ret_addr: usize) void {
+        const self: *CountingAllocator = @ptrCast(@alignCast(ctx));
+        _ = @atomicRmw(u64, &self.frees, .Add, 1, .monotonic);
+        self.child.rawFree(memory, alignment, ret_addr);
+    }
+};
