@@ -77,8 +77,9 @@ int tl_metrics_stat(const json_t *metric, const char *stat, double *out);
 /*
  * The Prometheus name and scale for a traplab metric name and unit:
  * ("ns_per_op", "ns") -> "op_duration_seconds", divisor 1e9
- * (dividing, not multiplying by 1e-9, keeps 12.3 ns as 1.23e-08). *out is owned by the
- * caller. The base name always ends in its unit suffix when there is one.
+ * (dividing, not multiplying by 1e-9, keeps 12.3 ns as 1.23e-08). *out is owned
+ * by the caller. The base name always ends in its unit suffix when there is
+ * one.
  */
 void tl_metrics_prom_name(const char *name, const char *unit, char **out,
 			  char **unit_suffix, double *divisor);
