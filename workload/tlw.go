@@ -1,0 +1,224 @@
+// tlw.go - the Go side of the workload protocol.
+//
+// A workload is run as
+//
+//	BIN VARIANT OPS SAMPLES [KEY=VALUE ...]
+//
+// and prints on stdout only protocol lines:
+//
+//	sample NS OPS        one timed batch of OPS operations
+//	metric NAME VALUE    a workload-level number
+//	fact NAME VALUE      a static finding (VALUE has no newline)
+//
+// Everything else goes to stderr. This file is compiled in the same staged
+// folder (package main, module tlwork) as each Go workload; it defines no
+// main. It parses the arguments, times batches with the monotonic clock,
+// keeps results alive through sinks the compiler cannot remove, and buffers
+// the protocol lines in memory until tlwFinish, so that nothing is written
+// (no syscall, no allocation from the printer) inside a timed batch.
+//
+// Key design decision: the sample line is appended to a preallocated byte
+// slice with strconv, so recording a sample between batches does not
+// allocate in the common case and cannot trigger GC work inside the next
+// batch beyond what the workload itself causes.
+//
+// The harness sets TL_ROOT, TL_WORKDIR, TL_CC, TL_CXX, TL_GO and TL_ZIG in
+// every workload's environment.
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	_ "unsafe" // for go:linkname to runtime.nanotime
+)
+
+// TLW is the parsed command line.
+type TLW struct {
+	Variant string
+	Ops     uint64
+	Samples int
+	Params  map[string]string
+}
+
+// tlwOut holds the buffered protocol lines, written at tlwFinish.
+var tlwOut = make([]byte, 0, 64*1024)
+
+// tlwSinkPtr: assign pointers here to force them to escape to the heap and
+// keep what they point to alive.
+var tlwSinkPtr any
+
+// tlwSinkVal accumulates tlwKeep values; it is atomic so that the store is
+// a side effect the compiler must perform (and workloads may call tlwKeep
+// from several goroutines).
+var tlwSinkVal atomic.Uint64
+
+//go:linkname tlwNanotime runtime.nanotime
+func tlwNanotime() int64
+
+// tlwNow returns monotonic time in nanoseconds (the runtime's monotonic
+// clock, CLOCK_MONOTONIC through the vDSO on Linux).
+func tlwNow() uint64 {
+	return uint64(tlwNanotime())
+}
+
+// tlwArgs parses os.Args; it dies (exit 2, message on stderr, nothing on
+// stdout) when they are malformed. Later KEY=VALUE pairs override earlier.
+func tlwArgs() *TLW {
+	a := os.Args
+	name := "workload"
+	if len(a) > 0 {
+		name = a[0]
+	}
+	if len(a) < 4 {
+		tlwDie("usage: %s VARIANT OPS SAMPLES [KEY=VALUE ...]", name)
+	}
+	ops, err := strconv.ParseUint(a[2], 10, 64)
+	if err != nil || ops == 0 {
+		tlwDie("OPS must be a positive integer, not '%s'", a[2])
+	}
+	samples, err := strconv.ParseInt(a[3], 10, 32)
+	if err != nil || samples < 0 {
+		tlwDie("SAMPLES must be >= 0, not '%s'", a[3])
+	}
+	w := &TLW{Variant: a[1], Ops: ops, Samples: int(samples),
+		Params: make(map[string]string)}
+	for _, p := range a[4:] {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			tlwDie("param '%s' is not KEY=VALUE", p)
+		}
+		w.Params[k] = v
+	}
+	return w
+}
+
+// Str returns param key, or def when absent.
+func (w *TLW) Str(key, def string) string {
+	if v, ok := w.Params[key]; ok {
+		return v
+	}
+	return def
+}
+
+// Int returns param key as an integer (decimal, or 0x/0o/0b prefixed), or
+// def when absent; it dies when the value is malformed.
+func (w *TLW) Int(key string, def int64) int64 {
+	s, ok := w.Params[key]
+	if !ok {
+		return def
+	}
+	v, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		tlwDie("param %s='%s' is not an integer", key, s)
+	}
+	return v
+}
+
+// Float returns param key as a float64, or def when absent; it dies when
+// the value is malformed.
+func (w *TLW) Float(key string, def float64) float64 {
+	s, ok := w.Params[key]
+	if !ok {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		tlwDie("param %s='%s' is not a number", key, s)
+	}
+	return v
+}
+
+// Is reports whether the workload runs the named variant.
+func (w *TLW) Is(variant string) bool {
+	return w.Variant == variant
+}
+
+// Run runs w.Samples timed batches of w.Ops operations each and records a
+// sample line per batch. Nothing is written inside a batch.
+func (w *TLW) Run(batch func(ops uint64)) {
+	for s := 0; s < w.Samples; s++ {
+		t0 := tlwNow()
+		batch(w.Ops)
+		t1 := tlwNow()
+		tlwSample(t1-t0, w.Ops)
+	}
+}
+
+// tlwAllocsPerOp runs fn(ops) once, untimed, and returns the number of heap
+// allocations (runtime.MemStats.Mallocs delta) per operation. Call it
+// outside the timed batches: ReadMemStats stops the world. It counts the
+// whole process, so other goroutines' allocations are included.
+func tlwAllocsPerOp(fn func(ops uint64), ops uint64) float64 {
+	var before, after runtime.MemStats
+
+	if ops == 0 {
+		return math.NaN()
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn(ops)
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(ops)
+}
+
+// tlwSample records one "sample NS OPS" line.
+func tlwSample(ns, ops uint64) {
+	b := append(tlwOut, "sample "...)
+	b = strconv.AppendUint(b, ns, 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, ops, 10)
+	tlwOut = append(b, '\n')
+}
+
+// tlwMetric records one "metric NAME VALUE" line; VALUE is the shortest
+// decimal that reads back exactly.
+func tlwMetric(name string, v float64) {
+	b := append(tlwOut, "metric "...)
+	b = append(b, name...)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	tlwOut = append(b, '\n')
+}
+
+// tlwFact records one "fact NAME VALUE" line; newlines in v become spaces.
+func tlwFact(name, v string) {
+	b := append(tlwOut, "fact "...)
+	b = append(b, name...)
+	b = append(b, ' ')
+	b = append(b, strings.ReplaceAll(v, "\n", " ")...)
+	tlwOut = append(b, '\n')
+}
+
+// tlwKeep sinks v: the computation of v cannot be removed.
+func tlwKeep(v uint64) {
+	tlwSinkVal.Add(v)
+}
+
+// tlwFlush writes the buffered lines to stdout; it reports failure.
+func tlwFlush() error {
+	_, err := os.Stdout.Write(tlwOut)
+	tlwOut = tlwOut[:0]
+	return err
+}
+
+// tlwDie prints "workload: MESSAGE" on stderr and exits 2. Lines already
+// buffered are flushed first, as tlw.h does.
+func tlwDie(format string, a ...any) {
+	tlwFlush()
+	fmt.Fprintf(os.Stderr, "workload: "+format+"\n", a...)
+	os.Exit(2)
+}
+
+// tlwFinish flushes the buffered protocol lines; call it at the end of
+// main. It exits 1 when stdout cannot be written.
+func tlwFinish() {
+	if err := tlwFlush(); err != nil {
+		fmt.Fprintf(os.Stderr, "workload: cannot write stdout: %v\n", err)
+		os.Exit(1)
+	}
+}
