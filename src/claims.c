@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli.h"
 #include "htmlreport.h"
 #include "mdreport.h"
 #include "runner.h"
@@ -144,16 +145,17 @@ int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 		if (strcmp(u, units[i].name) != 0)
 			continue;
 		if (units[i].dim != dim) {
-			*why = dim == TL_DIM_TIME	? "expected a time (ns, us, "
-							  "ms, s)"
-			       : dim == TL_DIM_BYTES	? "expected a size (B, KB, "
-							  "KiB, MB, MiB, GB, GiB)"
+			*why = dim == TL_DIM_TIME ? "expected a time (ns, us, "
+						    "ms, s)"
+			       : dim == TL_DIM_BYTES
+				       ? "expected a size (B, KB, "
+					 "KiB, MB, MiB, GB, GiB)"
 			       : dim == TL_DIM_FRACTION ? "expected a fraction "
 							  "(0.12 or 12%)"
-			       : dim == TL_DIM_FACTOR	? "expected a factor (3 "
-							  "or 3x)"
-							: "expected a plain "
-							  "count";
+			       : dim == TL_DIM_FACTOR ? "expected a factor (3 "
+							"or 3x)"
+						      : "expected a plain "
+							"count";
 			return -EINVAL;
 		}
 		*out = v * units[i].factor;
@@ -232,7 +234,9 @@ void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim)
 
 static const char *measure_verb(enum tl_measure_kind k)
 {
-	return k == TL_MEASURE_RATIO ? " / " : k == TL_MEASURE_DIFF ? " - " : "";
+	return k == TL_MEASURE_RATIO  ? " / "
+	       : k == TL_MEASURE_DIFF ? " - "
+				      : "";
 }
 
 static void fmt_side(struct tl_buf *b, const struct tl_side *s)
@@ -279,7 +283,8 @@ void tl_claims_fmt_pred(struct tl_buf *b, const struct tl_claim *c)
 		tl_claims_fmt_value(b, p->center, dim);
 		tl_buf_puts(b, " +- ");
 		if (p->tol_rel)
-			tl_buf_printf(b, "%g%%", p->tol / fabs(p->center) * 100);
+			tl_buf_printf(b, "%g%%",
+				      p->tol / fabs(p->center) * 100);
 		else
 			tl_claims_fmt_value(b, p->tol, dim);
 		break;
@@ -319,8 +324,8 @@ struct ctx {
 	int bad;
 };
 
-static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt,
-		   ...) __attribute__((format(printf, 3, 4)));
+static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt, ...)
 {
@@ -420,8 +425,9 @@ static void parse_side(struct ctx *cx, yaml_node_t *n, struct tl_side *s,
 		return;
 	}
 	if (!tl_yaml_is_map(n)) {
-		err_at(cx, n, "measure side: expected a variant name or "
-			      "{variant, params}");
+		err_at(cx, n,
+		       "measure side: expected a variant name or "
+		       "{variant, params}");
 		return;
 	}
 	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "measure side", cx->d);
@@ -435,7 +441,7 @@ static double stat_q(struct ctx *cx, yaml_node_t *n)
 	static const struct {
 		const char *name;
 		double q;
-	} stats[] = {{"median", 0.5}, {"p50", 0.5},   {"p90", 0.9},
+	} stats[] = {{"median", 0.5}, {"p50", 0.5},    {"p90", 0.9},
 		     {"p99", 0.99},   {"p999", 0.999}, {"p99.9", 0.999}};
 	const char *s = tl_yaml_str(n);
 	size_t i;
@@ -445,8 +451,9 @@ static double stat_q(struct ctx *cx, yaml_node_t *n)
 	for (i = 0; s && i < TL_ARRAY_SIZE(stats); i++)
 		if (!strcmp(s, stats[i].name))
 			return stats[i].q;
-	err_at(cx, n, "stat: expected median, p50, p90, p99 or p999, found "
-		      "'%s'",
+	err_at(cx, n,
+	       "stat: expected median, p50, p90, p99 or p999, found "
+	       "'%s'",
 	       s ? s : "(not a scalar)");
 	return 0.5;
 }
@@ -477,11 +484,13 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 	diff = tl_yaml_get(cx->y, n, "diff");
 	var = tl_yaml_get(cx->y, n, "variant");
 	if (!!m->metric + !!m->fact != 1)
-		err_at(cx, n, "measure: give exactly one of 'metric' or "
-			      "'fact'");
+		err_at(cx, n,
+		       "measure: give exactly one of 'metric' or "
+		       "'fact'");
 	if (!!ratio + !!diff + !!var != 1)
-		err_at(cx, n, "measure: give exactly one of 'variant', "
-			      "'ratio' or 'diff'");
+		err_at(cx, n,
+		       "measure: give exactly one of 'variant', "
+		       "'ratio' or 'diff'");
 	pair = ratio ? ratio : diff;
 	if (pair) {
 		m->kind = ratio ? TL_MEASURE_RATIO : TL_MEASURE_DIFF;
@@ -494,9 +503,6 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 				parse_side(cx, tl_yaml_seq_at(cx->y, pair, i),
 					   &m->side[i], common, ncommon);
 		}
-		if (m->fact)
-			err_at(cx, pair, "a fact cannot be in a %s",
-			       ratio ? "ratio" : "diff");
 		if (m->q != 0.5)
 			err_at(cx, pair, "a %s compares medians; drop 'stat'",
 			       ratio ? "ratio" : "diff");
@@ -513,10 +519,8 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 	free(common);
 	if (m->kind == TL_MEASURE_RATIO)
 		m->dim = TL_DIM_FACTOR;
-	else if (m->metric)
-		m->dim = tl_claims_metric_dim(m->metric);
-	else
-		m->dim = TL_DIM_COUNT;
+	else if (m->metric || m->fact)
+		m->dim = tl_claims_metric_dim(m->metric ? m->metric : m->fact);
 }
 
 static int quantity(struct ctx *cx, yaml_node_t *n, enum tl_dim dim,
@@ -525,8 +529,9 @@ static int quantity(struct ctx *cx, yaml_node_t *n, enum tl_dim dim,
 	const char *why, *s = tl_yaml_str(n);
 
 	if (!s) {
-		err_at(cx, n, "predicate: expected a number, found a "
-			      "collection");
+		err_at(cx, n,
+		       "predicate: expected a number, found a "
+		       "collection");
 		return -EINVAL;
 	}
 	if (tl_claims_quantity(s, dim, out, &why)) {
@@ -574,10 +579,9 @@ static void tolerance(struct ctx *cx, yaml_node_t *n, struct tl_pred *p,
 
 static void parse_pred(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
-	static const char *const keys[] = {"approx", "between", "lt",
-					   "le",     "gt",	"ge",
-					   "eq",     "ne",	"equivalent",
-					   "tol",    "margin",	NULL};
+	static const char *const keys[] = {
+		"approx", "between", "lt",	   "le",  "gt",	    "ge",
+		"eq",	  "ne",	     "equivalent", "tol", "margin", NULL};
 	struct tl_pred *p = &c->p;
 	enum tl_dim dim = c->m.dim;
 	yaml_node_t *v = NULL, *a, *b;
@@ -614,14 +618,12 @@ static void parse_pred(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	if (p->op != TL_PRED_EQUIVALENT && tl_yaml_get(cx->y, n, "margin"))
 		err_at(cx, tl_yaml_get(cx->y, n, "margin"),
 		       "'margin' goes with 'equivalent' only");
-	if (c->m.kind == TL_MEASURE_FACT) {
-		if (p->op != TL_PRED_EQ && p->op != TL_PRED_NE) {
-			err_at(cx, v, "a fact takes 'eq' or 'ne', not '%s'",
-			       pred_keys[p->op]);
-			return;
-		}
+	if (c->m.kind == TL_MEASURE_FACT &&
+	    (p->op == TL_PRED_EQ || p->op == TL_PRED_NE)) {
+		/* eq/ne on one fact compare strings; other ops are numeric. */
 		if (!tl_yaml_str(v)) {
-			err_at(cx, v, "%s: expected a scalar", pred_keys[p->op]);
+			err_at(cx, v, "%s: expected a scalar",
+			       pred_keys[p->op]);
 			return;
 		}
 		p->text = xstrdup(tl_yaml_str(v));
@@ -632,11 +634,11 @@ static void parse_pred(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	case TL_PRED_EQUIVALENT:
 		if (quantity(cx, v, dim, &p->center))
 			return;
-		tolerance(cx,
-			  tl_yaml_get(cx->y, n,
-				      p->op == TL_PRED_APPROX ? "tol"
-							      : "margin"),
-			  p, dim, p->op == TL_PRED_APPROX ? "tol" : "margin");
+		tolerance(
+			cx,
+			tl_yaml_get(cx->y, n,
+				    p->op == TL_PRED_APPROX ? "tol" : "margin"),
+			p, dim, p->op == TL_PRED_APPROX ? "tol" : "margin");
 		p->lo = p->center - p->tol;
 		p->hi = p->center + p->tol;
 		break;
@@ -715,9 +717,9 @@ static void parse_needs(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 
 static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
-	static const char *const keys[] = {"id",      "section", "claim",
-					   "claimed", "note",	 "measure",
-					   "predicate", "needs", NULL};
+	static const char *const keys[] = {"id",	"section", "claim",
+					   "claimed",	"note",	   "measure",
+					   "predicate", "needs",   NULL};
 	yaml_node_t *m, *p;
 
 	c->line = tl_yaml_line(n);
@@ -783,14 +785,16 @@ static void parse_features(struct ctx *cx, yaml_node_t *n,
 		cx->bad += tl_yaml_check_keys(cx->y, v, keys, "feature", cx->d);
 		f->about = get_str(cx, v, "about", "feature", 1);
 		probe = tl_yaml_get(cx->y, v, "probe");
-		if (!probe || tl_yaml_expect_map(cx->y, probe, "probe", cx->d)) {
-			err_at(cx, v, "feature '%s': needs a probe {experiment, "
-				      "variant, fact, eq}",
+		if (!probe ||
+		    tl_yaml_expect_map(cx->y, probe, "probe", cx->d)) {
+			err_at(cx, v,
+			       "feature '%s': needs a probe {experiment, "
+			       "variant, fact, eq}",
 			       f->name);
 			continue;
 		}
-		cx->bad += tl_yaml_check_keys(cx->y, probe, pkeys, "probe",
-					      cx->d);
+		cx->bad +=
+			tl_yaml_check_keys(cx->y, probe, pkeys, "probe", cx->d);
 		f->experiment = get_str(cx, probe, "experiment", "probe", 1);
 		f->variant = get_str(cx, probe, "variant", "probe", 1);
 		f->fact = get_str(cx, probe, "fact", "probe", 1);
@@ -818,7 +822,8 @@ static void check_set(struct ctx *cx, yaml_node_t *list, struct tl_claimset *cs)
 		yaml_node_t *n = tl_yaml_seq_at(cx->y, list, (int)i);
 
 		for (j = 0; c->id && j < i; j++)
-			if (cs->claims[j].id && !strcmp(cs->claims[j].id, c->id))
+			if (cs->claims[j].id &&
+			    !strcmp(cs->claims[j].id, c->id))
 				err_at(cx, n,
 				       "claim id '%s' already used at line %d",
 				       c->id, cs->claims[j].line);
@@ -828,12 +833,13 @@ static void check_set(struct ctx *cx, yaml_node_t *list, struct tl_claimset *cs)
 				err_at(cx, n,
 				       "claim '%s': feature '%s' is not "
 				       "declared under 'features'",
-				       c->id ? c->id : "?", c->needs[k].feature);
+				       c->id ? c->id : "?",
+				       c->needs[k].feature);
 	}
 }
 
-int tl_claims_parse(struct tl_claimset *cs, const char *path,
-		    const char *text, size_t len, struct tl_diag *d)
+int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
+		    size_t len, struct tl_diag *d)
 {
 	static const char *const keys[] = {"title", "source", "features",
 					   "claims", NULL};
@@ -887,19 +893,30 @@ out:
 /* Resolution against the registry. */
 
 static const char *const always_metrics[] = {
-	"peak_rss_bytes", "minor_faults",      "major_faults",
-	"voluntary_ctxsw", "involuntary_ctxsw", "wall_ns",
-	"user_ns",	  "sys_ns",	       "ns_per_op",
-	NULL};
+	"peak_rss_bytes",    "minor_faults",
+	"major_faults",	     "voluntary_ctxsw",
+	"involuntary_ctxsw", "wall_ns",
+	"user_ns",	     "sys_ns",
+	"ns_per_op",	     NULL};
 
 /* Counter metrics the harness derives (issue 3), always allowed. */
-static const char *const counter_prefixes[] = {
-	"instructions_per_", "cycles_per_", "branches_per_",
-	"branch_misses_per_", "ipc",	     "branch_miss_ratio",
-	"indirect_branch_miss_ratio", "l1d_miss_ratio", "l1i_miss_ratio",
-	"ll_miss_ratio",     "llc_miss_ratio", "dtlb_miss_ratio",
-	"cond_branch_miss_ratio", "page_faults_per_", "context_switches_per_",
-	"task_clock_ns", NULL};
+static const char *const counter_prefixes[] = {"instructions_per_",
+					       "cycles_per_",
+					       "branches_per_",
+					       "branch_misses_per_",
+					       "ipc",
+					       "branch_miss_ratio",
+					       "indirect_branch_miss_ratio",
+					       "l1d_miss_ratio",
+					       "l1i_miss_ratio",
+					       "ll_miss_ratio",
+					       "llc_miss_ratio",
+					       "dtlb_miss_ratio",
+					       "cond_branch_miss_ratio",
+					       "page_faults_per_",
+					       "context_switches_per_",
+					       "task_clock_ns",
+					       NULL};
 
 static int metric_allowed(const struct tl_experiment *e, const char *metric)
 {
@@ -981,7 +998,8 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 					     e->name, s->params[i].key));
 			continue;
 		}
-		if (p->defaults.n && !tl_strv_has(&p->defaults, s->params[i].val))
+		if (p->defaults.n &&
+		    !tl_strv_has(&p->defaults, s->params[i].val))
 			unresolved(cs, c, s->line, s->col, d,
 				   xasprintf("param %s=%s is not among the "
 					     "values experiment '%s' sweeps",
@@ -1273,7 +1291,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 /* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
 static int run_needed(const struct claims_args *a, const char *root,
 		      const struct tl_claimset *cs,
-		      const struct tl_registry *reg)
+		      const struct tl_registry *reg, const char *out_path)
 {
 	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
 	struct tl_run_opts ro;
@@ -1296,18 +1314,18 @@ static int run_needed(const struct claims_args *a, const char *root,
 	}
 	tl_run_opts_init(&ro, root);
 	ro.quick = a->quick;
-	if (a->counters &&
-	    tl_counters_mode_parse(a->counters, &ro.counters)) {
+	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
 			a->counters);
 		rc = 2;
 		goto out;
 	}
-	fprintf(stderr, "traplab: running %zu experiment(s) the claims "
-			"need%s\n",
+	fprintf(stderr,
+		"traplab: running %zu experiment(s) the claims "
+		"need%s\n",
 		have.n, a->quick ? " (quick)" : "");
 	rc = tl_run_experiments(&ro, (const char *const *)have.v, have.n,
-				CLAIMS_RUN);
+				out_path);
 	if (rc < 0) {
 		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
 		rc = 1;
@@ -1320,15 +1338,21 @@ out:
 
 int cmd_claims(int argc, char **argv)
 {
-	struct claims_args a = {NULL, DEFAULT_MD, DEFAULT_HTML, DEFAULT_JSON,
-				NULL, TL_STRV_INIT, TL_VERDICT_OPTS_INIT, 0, 0};
+	static const char default_md[] = DEFAULT_MD,
+			  default_html[] = DEFAULT_HTML,
+			  default_json[] = DEFAULT_JSON;
+	struct claims_args a = {
+		NULL, default_md,   default_html,	  default_json,
+		NULL, TL_STRV_INIT, TL_VERDICT_OPTS_INIT, 0,
+		0};
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
 	struct tl_registry reg;
 	struct tl_claimset cs;
 	struct tl_verdict *v = NULL;
 	struct tl_buf out = TL_BUF_INIT;
 	json_t **runs = NULL, *vj;
-	const char *root = getenv("TL_ROOT") ? getenv("TL_ROOT") : ".";
+	const char *root = tl_cli_root();
+	char *defs[5] = {NULL, NULL, NULL, NULL, NULL};
 	size_t i, nruns = 0, m;
 	int rc, nunres;
 	char *s;
@@ -1337,8 +1361,15 @@ int cmd_claims(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out_args;
+	/* Default paths are the project's, wherever traplab runs from. */
 	if (!a.file)
-		a.file = DEFAULT_CLAIMS;
+		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
+	if (a.md == default_md)
+		a.md = defs[1] = xasprintf("%s/%s", root, DEFAULT_MD);
+	if (a.html == default_html)
+		a.html = defs[2] = xasprintf("%s/%s", root, DEFAULT_HTML);
+	if (a.json == default_json)
+		a.json = defs[3] = xasprintf("%s/%s", root, DEFAULT_JSON);
 	if (tl_registry_load(&reg, root, &rd) < 0) {
 		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
 			root);
@@ -1364,10 +1395,11 @@ int cmd_claims(int argc, char **argv)
 		goto out_cs;
 	}
 	if (!a.results.n) {
-		rc = run_needed(&a, root, &cs, &reg);
+		defs[4] = xasprintf("%s/%s", root, CLAIMS_RUN);
+		rc = run_needed(&a, root, &cs, &reg, defs[4]);
 		if (rc)
 			goto out_cs;
-		tl_strv_push(&a.results, CLAIMS_RUN);
+		tl_strv_push(&a.results, defs[4]);
 	}
 	runs = xcalloc(a.results.n, sizeof(*runs));
 	for (i = 0; i < a.results.n; i++) {
@@ -1375,8 +1407,9 @@ int cmd_claims(int argc, char **argv)
 
 		runs[i] = json_load_file(a.results.v[i], 0, &je);
 		if (!runs[i]) {
-			fprintf(stderr, "traplab: cannot read '%s': %s (line "
-					"%d)\n",
+			fprintf(stderr,
+				"traplab: cannot read '%s': %s (line "
+				"%d)\n",
 				a.results.v[i], je.text, je.line);
 			rc = 1;
 			goto out_runs;
@@ -1427,5 +1460,7 @@ out_args:
 	tl_diag_release(&d);
 	tl_diag_release(&rd);
 	tl_strv_release(&a.results);
+	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
+		free(defs[i]);
 	return rc;
 }

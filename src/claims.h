@@ -24,11 +24,11 @@
 #include "util.h"
 
 /* The dimension of a metric, from its name (claims/README.md). */
-#define TL_DIMS(X)                                                            \
-	X(COUNT, "count")                                                     \
-	X(TIME, "time")                                                       \
-	X(BYTES, "bytes")                                                     \
-	X(FRACTION, "fraction")                                               \
+#define TL_DIMS(X)                                                             \
+	X(COUNT, "count")                                                      \
+	X(TIME, "time")                                                        \
+	X(BYTES, "bytes")                                                      \
+	X(FRACTION, "fraction")                                                \
 	X(FACTOR, "factor")
 
 enum tl_dim {
@@ -39,15 +39,15 @@ enum tl_dim {
 };
 
 /* Predicate operators: id, YAML key, symbol shown in tables. */
-#define TL_PREDS(X)                                                           \
-	X(APPROX, "approx", "~")                                              \
-	X(BETWEEN, "between", "in")                                           \
-	X(LT, "lt", "<")                                                      \
-	X(LE, "le", "<=")                                                     \
-	X(GT, "gt", ">")                                                      \
-	X(GE, "ge", ">=")                                                     \
-	X(EQ, "eq", "=")                                                      \
-	X(NE, "ne", "!=")                                                     \
+#define TL_PREDS(X)                                                            \
+	X(APPROX, "approx", "~")                                               \
+	X(BETWEEN, "between", "in")                                            \
+	X(LT, "lt", "<")                                                       \
+	X(LE, "le", "<=")                                                      \
+	X(GT, "gt", ">")                                                       \
+	X(GE, "ge", ">=")                                                      \
+	X(EQ, "eq", "=")                                                       \
+	X(NE, "ne", "!=")                                                      \
 	X(EQUIVALENT, "equivalent", "equiv")
 
 enum tl_pred_op {
@@ -61,16 +61,16 @@ enum tl_measure_kind {
 	TL_MEASURE_VALUE, /* one variant's metric */
 	TL_MEASURE_RATIO, /* median(a) / median(b) */
 	TL_MEASURE_DIFF,  /* median(a) - median(b) */
-	TL_MEASURE_FACT   /* one variant's fact (a string) */
+	TL_MEASURE_FACT	  /* one variant's fact (a string) */
 };
 
-#define TL_NEEDS(X)                                                           \
-	X(PMU, "pmu")                                                         \
-	X(NUMA, "numa")                                                       \
-	X(CC, "cc")                                                           \
-	X(CXX, "cxx")                                                         \
-	X(GO, "go")                                                           \
-	X(ZIG, "zig")                                                         \
+#define TL_NEEDS(X)                                                            \
+	X(PMU, "pmu")                                                          \
+	X(NUMA, "numa")                                                        \
+	X(CC, "cc")                                                            \
+	X(CXX, "cxx")                                                          \
+	X(GO, "go")                                                            \
+	X(ZIG, "zig")                                                          \
 	X(FEATURE, "feature")
 
 enum tl_need_kind {
@@ -96,11 +96,11 @@ struct tl_side {
 struct tl_measure {
 	enum tl_measure_kind kind;
 	char *experiment;
-	char *metric; /* NULL for a fact */
-	char *fact;   /* NULL for a metric */
-	double q;     /* the statistic: quantile q (0.5 = median) */
+	char *metric;		/* NULL for a fact */
+	char *fact;		/* NULL for a metric */
+	double q;		/* the statistic: quantile q (0.5 = median) */
 	struct tl_side side[2]; /* [0] only, unless ratio or diff */
-	enum tl_dim dim;        /* of the measured value */
+	enum tl_dim dim;	/* of the measured value */
 	int line, col;
 };
 
@@ -128,8 +128,8 @@ struct tl_feature {
 
 struct tl_claim {
 	char *id, *section, *text; /* text: the paraphrase */
-	char *claimed;             /* the article's figure, as shown */
-	char *note;                /* optional remark (NULL) */
+	char *claimed;		   /* the article's figure, as shown */
+	char *note;		   /* optional remark (NULL) */
 	struct tl_measure m;
 	struct tl_pred p;
 	struct tl_need *needs;
@@ -152,8 +152,8 @@ struct tl_claimset {
  * -EINVAL when the file is malformed (every problem added to d; the set is
  * released), or -errno when it cannot be read. Borrows path.
  */
-int tl_claims_parse(struct tl_claimset *cs, const char *path,
-		    const char *text, size_t len, struct tl_diag *d);
+int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
+		    size_t len, struct tl_diag *d);
 
 /*
  * Resolves the set against the registry (r may be NULL: nothing can be

@@ -129,8 +129,9 @@ static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 		      XPOS(v->ci.point));
 	tl_buf_printf(b, "<text x=\"%.1f\" y=\"32\">", L);
 	esc_value(b, lo, c->m.dim);
-	tl_buf_printf(b, "</text><text x=\"%.1f\" y=\"32\" "
-			 "text-anchor=\"end\">",
+	tl_buf_printf(b,
+		      "</text><text x=\"%.1f\" y=\"32\" "
+		      "text-anchor=\"end\">",
 		      W - R);
 	esc_value(b, hi, c->m.dim);
 	tl_buf_puts(b, "</text></svg>");
@@ -167,8 +168,8 @@ static void claim_card(struct tl_buf *b, const struct tl_claim *c,
 	if (v->has_ci && !v->exact)
 		tl_buf_printf(b, " <span class=\"note\">(%.4g%% CI, n=%zu",
 			      v->level * 100, v->n[0]);
-	if (v->has_ci && !v->exact && (c->m.kind == TL_MEASURE_RATIO ||
-				       c->m.kind == TL_MEASURE_DIFF))
+	if (v->has_ci && !v->exact &&
+	    (c->m.kind == TL_MEASURE_RATIO || c->m.kind == TL_MEASURE_DIFF))
 		tl_buf_printf(b, "/%zu", v->n[1]);
 	if (v->has_ci && !v->exact)
 		tl_buf_printf(b, ", p=%.3g, adjusted %.3g)</span>", v->p,
@@ -286,12 +287,14 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 
 			rows = xrealloc(rows, (nrows + 1) * sizeof(*rows));
 			r = &rows[nrows++];
-			tl_buf_puts(&lab, str(v, "name") ? str(v, "name") : "?");
+			tl_buf_puts(&lab,
+				    str(v, "name") ? str(v, "name") : "?");
 			case_label(&lab, cs);
 			r->label = xstrdup(tl_buf_str(&lab));
 			tl_buf_release(&lab);
 			r->status = NULL;
-			r->med = json_number_value(json_object_get(m, "median"));
+			r->med =
+				json_number_value(json_object_get(m, "median"));
 			r->lo = json_number_value(json_array_get(ci, 0));
 			r->hi = json_number_value(json_array_get(ci, 1));
 			if (!m || !(r->med > 0)) {
@@ -327,9 +330,8 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 		      "<svg width=\"%.0f\" height=\"%zu\" role=\"img\" "
 		      "aria-label=\"chart of %s\">",
 		      W, nrows * 20 + 24, name);
-#define XPOS(x)                                                               \
-	(L + ((logscale ? log10(x) : (x)) - lmin) / (lmax - lmin) *           \
-		     (W - L - R))
+#define XPOS(x)                                                                \
+	(L + ((logscale ? log10(x) : (x)) - lmin) / (lmax - lmin) * (W - L - R))
 	for (i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		double y = (double)i * 20 + 4;
@@ -341,8 +343,9 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 		tl_html_escape(b, r->label);
 		tl_buf_puts(b, "</text>");
 		if (r->status) {
-			tl_buf_printf(b, "<text x=\"%.0f\" y=\"%.1f\" "
-					 "fill=\"#888\">",
+			tl_buf_printf(b,
+				      "<text x=\"%.0f\" y=\"%.1f\" "
+				      "fill=\"#888\">",
 				      L + 4, y + 12);
 			tl_html_escape(b, r->status);
 			tl_buf_puts(b, "</text>");
@@ -530,8 +533,8 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	tl_buf_printf(out, "</dd><dt>run</dt><dd>%s, counters ",
 		      json_is_true(json_object_get(opts, "quick")) ? "quick"
 								   : "full");
-	tl_html_escape(out, str(opts, "counters") ? str(opts, "counters")
-						  : "?");
+	tl_html_escape(out,
+		       str(opts, "counters") ? str(opts, "counters") : "?");
 	tl_buf_puts(out, ", started ");
 	tl_html_escape(out, nruns && str(runs[0], "started_utc")
 				    ? str(runs[0], "started_utc")
@@ -545,8 +548,8 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			      "effect %.3g%% (",
 			      json_number_value(
 				      json_object_get(noise, "aa_mde_pct")));
-		tl_html_escape(out, str(noise, "how") ? str(noise, "how")
-						      : "?");
+		tl_html_escape(out,
+			       str(noise, "how") ? str(noise, "how") : "?");
 		tl_buf_puts(out, ")</dd>");
 	}
 	tl_buf_printf(out,

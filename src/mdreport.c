@@ -77,8 +77,7 @@ void tl_mdreport_toolchains(struct tl_buf *b, json_t *env)
 
 void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			const struct tl_verdict *v, json_t *const *runs,
-			size_t nruns, const struct tl_verdict_opts *o,
-			size_t m)
+			size_t nruns, const struct tl_verdict_opts *o, size_t m)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
 	json_t *opts = nruns ? json_object_get(runs[0], "options") : NULL;

@@ -95,9 +95,8 @@ static json_t *find_in_array(json_t *arr, const char *name)
  * The variant object of side s, or NULL with *why set (owned). Looks in
  * every run; the first run with the experiment and a matching case wins.
  */
-static json_t *find_variant(json_t *const *runs, size_t nruns,
-			    const char *exp, const struct tl_side *s,
-			    char **why)
+static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
+			    const struct tl_side *s, char **why)
 {
 	int saw_exp = 0, saw_case = 0;
 	size_t r;
@@ -162,7 +161,8 @@ static json_t *usable_variant(json_t *const *runs, size_t nruns,
 	}
 	if (!strcmp(status, "skipped"))
 		*why = xasprintf("%s/%s skipped: %s", exp, s->variant,
-				 reason ? reason : "toolchain or library missing");
+				 reason ? reason
+					: "toolchain or library missing");
 	else
 		*why = xasprintf("%s/%s %s%s%s", exp, s->variant, status,
 				 reason ? ": " : "", reason ? reason : "");
@@ -190,8 +190,8 @@ static int get_series(json_t *v, const char *exp, const struct tl_side *s,
 
 	memset(out, 0, sizeof(*out));
 	if (!m) {
-		absent = json_string_value(json_object_get(
-			json_object_get(v, "absent"), metric));
+		absent = json_string_value(
+			json_object_get(json_object_get(v, "absent"), metric));
 		if (absent)
 			*why = xasprintf("%s absent: %s", metric, absent);
 		else
@@ -464,14 +464,66 @@ static void untestable(struct tl_verdict *v, char *why)
 	v->reason = why;
 }
 
+/*
+ * A fact claim: eq/ne on one fact compares strings; any other predicate,
+ * or a ratio or difference of facts, compares numbers, which are exact.
+ */
+static void judge_facts(const struct tl_claim *c, struct tl_verdict *v,
+			char *const *fv)
+{
+	double x[2] = {0, 0};
+	size_t k, nsides = c->m.kind == TL_MEASURE_RATIO ||
+					   c->m.kind == TL_MEASURE_DIFF
+				   ? 2
+				   : 1;
+	char *end;
+
+	v->p = 0;
+	v->p_adj = 0;
+	if (c->p.text) {
+		int eq = !strcmp(fv[0], c->p.text);
+
+		if (c->p.op == TL_PRED_NE)
+			eq = !eq;
+		v->fact = xstrdup(fv[0]);
+		v->kind = eq ? TL_VERDICT_HOLDS : TL_VERDICT_REFUTED;
+		return;
+	}
+	for (k = 0; k < nsides; k++) {
+		x[k] = strtod(fv[k], &end);
+		if (end == fv[k] || *end || !isfinite(x[k])) {
+			untestable(v, xasprintf("fact %s = '%s' is not a "
+						"number",
+						c->m.fact, fv[k]));
+			return;
+		}
+	}
+	if (c->m.kind == TL_MEASURE_RATIO) {
+		if (!(x[1] != 0)) {
+			untestable(v, xasprintf("ratio over a zero %s",
+						c->m.fact));
+			return;
+		}
+		x[0] /= x[1];
+	} else if (c->m.kind == TL_MEASURE_DIFF) {
+		x[0] -= x[1];
+	}
+	v->exact = 1;
+	v->has_ci = 1;
+	v->level = 1;
+	v->ci.point = v->ci.lo = v->ci.hi = x[0];
+	v->kind = judge_ci(&c->p, &v->ci, 1);
+	v->source = xstrdup("fact");
+}
+
 /* Gathers the data of one claim; 1 when it can be judged numerically. */
 static int gather(const struct tl_claimset *cs, struct job *j,
 		  json_t *const *runs, size_t nruns)
 {
 	const struct tl_claim *c = j->c;
 	struct tl_verdict *v = j->v;
+	char *why = NULL, *fv[2] = {NULL, NULL};
 	size_t k, nsides;
-	char *why = NULL;
 	int partial = 0;
 
 	for (k = 0; k < c->nneeds; k++) {
@@ -496,12 +548,17 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 			untestable(v, why);
 			return 0;
 		}
-		if (c->m.kind == TL_MEASURE_FACT) {
-			v->fact = get_fact(var, c->m.experiment,
-					   c->m.side[0].variant, c->m.fact, &why);
-			if (!v->fact) {
+		if (c->m.fact) {
+			fv[k] = get_fact(var, c->m.experiment,
+					 c->m.side[k].variant, c->m.fact, &why);
+			if (!fv[k]) {
 				untestable(v, why);
-				return 0;
+				goto out_facts;
+			}
+			if (!strncmp(fv[k], "absent:", 7)) {
+				untestable(v, xasprintf("fact %s absent: %s",
+							c->m.fact, fv[k] + 7));
+				goto out_facts;
 			}
 			continue;
 		}
@@ -525,8 +582,10 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	if (v->simulated)
 		note(v, "rests on simulated counters (cachegrind), not "
 			"hardware");
-	if (c->m.kind == TL_MEASURE_FACT)
-		return 0;
+	if (c->m.fact) {
+		judge_facts(c, v, fv);
+		goto out_facts;
+	}
 	/* Exact: counted or simulated figures with no spread at all. */
 	v->exact = 1;
 	for (k = 0; k < nsides; k++) {
@@ -579,24 +638,18 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	if (!v->exact && !j->fallback_ci)
 		for (k = 0; k < nsides; k++)
 			if (j->s[k].n < 3) {
-				untestable(v, xasprintf("%zu sample(s) of %s: "
-							"too few for a CI",
-							j->s[k].n,
-							c->m.metric));
+				untestable(v,
+					   xasprintf("%zu sample(s) of %s: "
+						     "too few for a CI",
+						     j->s[k].n, c->m.metric));
 				return 0;
 			}
 	return 1;
-}
 
-static void judge_fact(const struct tl_claim *c, struct tl_verdict *v)
-{
-	int eq = !strcmp(v->fact, c->p.text);
-
-	if (c->p.op == TL_PRED_NE)
-		eq = !eq;
-	v->kind = eq ? TL_VERDICT_HOLDS : TL_VERDICT_REFUTED;
-	v->p = 0;
-	v->p_adj = 0;
+out_facts:
+	free(fv[0]);
+	free(fv[1]);
+	return 0;
 }
 
 size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
@@ -621,8 +674,6 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		if (gather(cs, &jobs[i], runs, nruns)) {
 			fam[m++] = i;
 			out[i].in_family = 1;
-		} else if (out[i].kind != TL_VERDICT_UNTESTABLE) {
-			judge_fact(&cs->claims[i], &out[i]);
 		}
 	}
 	for (k = 0; k < m; k++)
@@ -659,10 +710,10 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		free(adj);
 		free(order);
 	} else {
-		double a = o->adjust == TL_ADJUST_BONFERRONI
-				   ? 1 - tl_stats_bonferroni_level(1 - o->alpha,
-								   m)
-				   : o->alpha;
+		double a =
+			o->adjust == TL_ADJUST_BONFERRONI
+				? 1 - tl_stats_bonferroni_level(1 - o->alpha, m)
+				: o->alpha;
 
 		for (k = 0; k < m; k++) {
 			struct job *j = &jobs[fam[k]];
@@ -798,15 +849,18 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 		if (v[i].has_ci) {
 			json_t *e = json_object();
 
-			json_object_set_new(e, "point", num_or_null(v[i].ci.point));
+			json_object_set_new(e, "point",
+					    num_or_null(v[i].ci.point));
 			json_object_set_new(e, "lo", num_or_null(v[i].ci.lo));
 			json_object_set_new(e, "hi", num_or_null(v[i].ci.hi));
 			json_object_set_new(e, "level", json_real(v[i].level));
-			json_object_set_new(e, "exact", json_boolean(v[i].exact));
+			json_object_set_new(e, "exact",
+					    json_boolean(v[i].exact));
 			json_object_set_new(e, "p", json_real(v[i].p));
 			json_object_set_new(e, "p_adjusted",
 					    json_real(v[i].p_adj));
-			json_object_set_new(e, "n", json_integer((json_int_t)v[i].n[0]));
+			json_object_set_new(
+				e, "n", json_integer((json_int_t)v[i].n[0]));
 			if (c->m.kind == TL_MEASURE_RATIO ||
 			    c->m.kind == TL_MEASURE_DIFF)
 				json_object_set_new(
@@ -883,9 +937,11 @@ void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
 		tl_buf_release(&t);
 	}
 	tl_verdict_count(v, cs->nclaims, counts);
-	tl_buf_printf(b, "%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
-			 "%zu untestable\n",
+	tl_buf_printf(b,
+		      "%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
+		      "%zu untestable\n",
 		      cs->nclaims, counts[TL_VERDICT_HOLDS],
-		      counts[TL_VERDICT_REFUTED], counts[TL_VERDICT_INCONCLUSIVE],
+		      counts[TL_VERDICT_REFUTED],
+		      counts[TL_VERDICT_INCONCLUSIVE],
 		      counts[TL_VERDICT_UNTESTABLE]);
 }

@@ -30,10 +30,10 @@
 #include "claims.h"
 #include "stats.h"
 
-#define TL_VERDICT_KINDS(X)                                                   \
-	X(HOLDS, "HOLDS")                                                     \
-	X(REFUTED, "REFUTED")                                                 \
-	X(INCONCLUSIVE, "INCONCLUSIVE")                                       \
+#define TL_VERDICT_KINDS(X)                                                    \
+	X(HOLDS, "HOLDS")                                                      \
+	X(REFUTED, "REFUTED")                                                  \
+	X(INCONCLUSIVE, "INCONCLUSIVE")                                        \
 	X(UNTESTABLE, "UNTESTABLE")
 
 enum tl_verdict_kind {
@@ -43,9 +43,9 @@ enum tl_verdict_kind {
 		TL_VERDICT_COUNT_
 };
 
-#define TL_ADJUSTS(X)                                                         \
-	X(HOLM, "holm")                                                       \
-	X(BONFERRONI, "bonferroni")                                           \
+#define TL_ADJUSTS(X)                                                          \
+	X(HOLM, "holm")                                                        \
+	X(BONFERRONI, "bonferroni")                                            \
 	X(NONE, "none")
 
 enum tl_adjust {
@@ -56,13 +56,16 @@ enum tl_adjust {
 };
 
 struct tl_verdict_opts {
-	double alpha;        /* family-wise error rate, 0.05 */
+	double alpha; /* family-wise error rate, 0.05 */
 	enum tl_adjust adjust;
-	size_t resamples;    /* bootstrap resamples, 0 = stats default */
-	uint64_t seed;       /* 0 = TL_STATS_BOOT_SEED */
+	size_t resamples; /* bootstrap resamples, 0 = stats default */
+	uint64_t seed;	  /* 0 = TL_STATS_BOOT_SEED */
 };
 
-#define TL_VERDICT_OPTS_INIT {0.05, TL_ADJUST_HOLM, 0, 0}
+#define TL_VERDICT_OPTS_INIT                                                   \
+	{                                                                      \
+		0.05, TL_ADJUST_HOLM, 0, 0                                     \
+	}
 
 struct tl_verdict {
 	enum tl_verdict_kind kind;
@@ -70,9 +73,9 @@ struct tl_verdict {
 	char *notes;  /* caveats ("rests on simulated counters"), or NULL */
 	int has_ci;   /* ci and level are set */
 	struct tl_ci ci;
-	double level; /* confidence of ci after adjustment */
-	double p;     /* smallest alpha at which the CI decides (1: never) */
-	double p_adj; /* after Holm or Bonferroni */
+	double level;  /* confidence of ci after adjustment */
+	double p;      /* smallest alpha at which the CI decides (1: never) */
+	double p_adj;  /* after Holm or Bonferroni */
 	int in_family; /* counted among the m adjusted tests */
 	int exact;     /* no sampling noise (simulated or counted) */
 	int simulated; /* rests on simulated counters */
