@@ -272,7 +272,9 @@ func main() {
 			tlwKeep(uint64(gotSum))
 		})
 		facts = func() {
-			codeFacts(inMaps, func(s string) bool { return inMaps(s) && strings.Contains(s, "fast64") && !strings.Contains(s, "fast64ptr") },
+			codeFacts(inMaps, func(s string) bool {
+				return inMaps(s) && strings.Contains(s, "fast64") && !strings.Contains(s, "fast64ptr")
+			},
 				"debug/elf symbols of own executable: code_bytes = all internal/runtime/maps and runtime.map* functions (one implementation for every key type); code_bytes_per_type = its fast64 functions (the runtime's hand-written uint64-key paths)")
 		}
 	case "go.map_string":
