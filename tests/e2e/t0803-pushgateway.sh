@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# t0803-pushgateway.sh - `traplab push` to a real Pushgateway on loopback;
+# the pushed value is read back from the gateway. Bounded; killed at end.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TL=${TRAPLAB:-$ROOT/traplab}
+D=$ROOT/tests/data
+T=$(mktemp -d /tmp/t0803.XXXXXX)
+PIDS=
+cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; tail -5 "$T"/*.err 2>/dev/null; exit 1; }
+[ -x "$TL" ] || { echo "skip: no traplab binary"; exit 77; }
+PG=$(command -v prometheus-pushgateway || command -v pushgateway) ||
+	{ echo "skip: no Pushgateway (Debian package prometheus-pushgateway)"; exit 77; }
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 30000))
+		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
+	done
+	return 1
+}
+PORT=$(free_port) || fail "no port"
+"$PG" --web.listen-address=127.0.0.1:$PORT 2>"$T/pg.err" &
+PIDS="$PIDS $!"
+for _ in $(seq 50); do
+	curl -sf "http://127.0.0.1:$PORT/metrics" >/dev/null && break
+	sleep 0.2
+done
+"$TL" push "http://127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/push.err" ||
+	fail "push: $(cat "$T/push.err")"
+cat "$T/push.err"
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$T/m" || fail "gateway"
+grep -q 'traplab_op_duration_seconds{.*job="traplab".*variant="c.arena".*stat="median".*} 2.0847e-09' "$T/m" ||
+	grep 'op_duration_seconds.*c.arena.*median' "$T/m" | head -2
+grep -q 'variant="c.arena"' "$T/m" || fail "pushed metrics not in the gateway"
+# An unreachable gateway is an error, exit 2.
+"$TL" push "http://127.0.0.1:1" "$D/run-1.json" 2>/dev/null
+[ $? = 2 ] || fail "push to a closed port should exit 2"
+"$TL" push "https://example.invalid" "$D/run-1.json" 2>"$T/e"
+grep -q "only http://" "$T/e" || fail "https should be refused plainly"
+echo ok
