@@ -84,11 +84,14 @@ static char **build_env(const char *const *extra)
 }
 
 static void child(const struct tl_proc_spec *spec, const char *path,
-		  char **envp, int out_w, int err_w, int go_r, int exec_w)
+		  char **envp, int out_w, int err_w, int go_r, int go_w,
+		  int exec_w)
 {
 	char c;
 	int fd;
 
+	/* Our copy of the write end would keep the "go" pipe from EOF. */
+	close(go_w);
 	setpgid(0, 0);
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0) {
@@ -181,7 +184,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 		goto out_close;
 	}
 	if (pid == 0)
-		child(spec, path, envp, outp[1], errp[1], gop[0], execp[1]);
+		child(spec, path, envp, outp[1], errp[1], gop[0], gop[1],
+		      execp[1]);
 	free(path);
 	free(envp);
 	setpgid(pid, pid);

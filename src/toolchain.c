@@ -84,8 +84,8 @@ static void probe(struct tl_tool *t, const char *const *cands,
 	t->missing = xstrdup(missing);
 }
 
-/* "gcc (Debian 12.2.0-14) 12.2.0" -> "gcc 12.2.0"; "go version go1.x" ->
- * "go1.x". */
+/* "go version go1.x linux/amd64" -> "go1.x"; "valgrind-3.19.0" ->
+ * "3.19.0"; compilers as below. */
 static void tidy_version(struct tl_tool *t)
 {
 	char *v = t->version, *last;
@@ -102,12 +102,11 @@ static void tidy_version(struct tl_tool *t)
 		return;
 	}
 	last = strrchr(v, ' ');
-	if (last && (strstr(v, "gcc") || strstr(v, "g++") ||
-		     strstr(v, "clang"))) {
-		const char *name = strstr(v, "clang") ? "clang"
-				   : strstr(v, "g++") ? "g++"
-						      : "gcc";
-		char *nv = xasprintf("%s %s", name, last + 1);
+	if (last && strchr(v, '(')) {
+		/* "cc (Debian 12.2.0-14) 12.2.0" -> "cc 12.2.0" */
+		const char *name = strrchr(t->path, '/');
+		char *nv = xasprintf("%s %s", name ? name + 1 : t->path,
+				     last + 1);
 
 		free(v);
 		t->version = nv;
