@@ -45,8 +45,10 @@ type TLW struct {
 	Params  map[string]string
 }
 
-// tlwOut holds the buffered protocol lines, written at tlwFinish.
-var tlwOut = make([]byte, 0, 64*1024)
+// tlwOut holds the buffered protocol lines, written at tlwFinish. It is
+// allocated by tlwArgs, not at package init, so that a program linked with
+// this file but not using it (the startup experiment) pays nothing.
+var tlwOut []byte
 
 // tlwSinkPtr: assign pointers here to force them to escape to the heap and
 // keep what they point to alive.
@@ -70,6 +72,9 @@ func tlwNow() uint64 {
 // stdout) when they are malformed. Later KEY=VALUE pairs override earlier.
 func tlwArgs() *TLW {
 	a := os.Args
+	if tlwOut == nil {
+		tlwOut = make([]byte, 0, 64*1024)
+	}
 	name := "workload"
 	if len(a) > 0 {
 		name = a[0]
