@@ -196,8 +196,8 @@ static int lint(const char *text, char *why, size_t len)
 		memcpy(name, line, sp - line);
 		name[sp - line] = 0;
 		if (strncmp(name, cur, strlen(cur))) {
-			snprintf(why, len, "%s outside its family (%s)", name,
-				 cur);
+			snprintf(why, len, "%.200s outside its family (%.200s)",
+				 name, cur);
 			rc = -1;
 		}
 		*strrchr(line, ' ') = 0;
