@@ -438,7 +438,7 @@ static double smallest_alpha(const struct job *j,
 		return 0;
 	if (decide(j, pow(10, hi), o, &ci) == TL_VERDICT_INCONCLUSIVE)
 		return 1;
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 20; i++) {
 		double mid = (lo + hi) / 2;
 
 		if (decide(j, pow(10, mid), o, &ci) == TL_VERDICT_INCONCLUSIVE)
@@ -656,7 +656,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o,
 		       struct tl_verdict *out)
 {
-	struct tl_verdict_opts def = TL_VERDICT_OPTS_INIT;
+	struct tl_verdict_opts def = TL_VERDICT_OPTS_INIT, wide;
 	struct job *jobs = xcalloc(cs->nclaims + 1, sizeof(*jobs));
 	size_t *fam = xcalloc(cs->nclaims + 1, sizeof(*fam));
 	double *p = xcalloc(cs->nclaims + 1, sizeof(*p));
@@ -675,6 +675,19 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 			fam[m++] = i;
 			out[i].in_family = 1;
 		}
+	}
+	/*
+	 * The widest interval asked for sits at alpha / (2 m) in each tail;
+	 * the bootstrap resolves a tail only with some 10 resamples beyond
+	 * it, so the default count grows with the table.
+	 */
+	if (!o->resamples) {
+		double want = ceil(20.0 * (double)(m ? m : 1) / o->alpha);
+
+		wide = *o;
+		wide.resamples = (size_t)fmin(
+			50000, fmax(TL_STATS_BOOT_RESAMPLES, want));
+		o = &wide;
 	}
 	for (k = 0; k < m; k++)
 		p[k] = smallest_alpha(&jobs[fam[k]], o);

@@ -1,0 +1,439 @@
+/*
+ * test_verdict.c - verdicts on synthetic results: a CI inside, outside
+ * and straddling the claimed region gives HOLDS, REFUTED, INCONCLUSIVE;
+ * equivalence needs TOST; every UNTESTABLE path has its reason; the table
+ * is widened together; simulated counters are said so.
+ */
+#include "verdict.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tl_test.h"
+
+/* A run with an env: pmu, numa nodes, and go/zig present or not. */
+static json_t *new_run(int pmu, int numa, int have_go)
+{
+	json_t *tc = json_pack("{s:s, s:s, s:s}", "cc", "gcc 12", "cxx",
+			       "g++ 12", "zig", "0.17.1");
+
+	json_object_set_new(tc, "go",
+			    have_go ? json_string("go1.26") : json_null());
+	return json_pack("{s:s, s:{s:b, s:s, s:i, s:o}, s:[]}", "schema",
+			 "traplab.results/1", "env", "pmu", pmu, "pmu_reason",
+			 "perf_event_open(cycles): ENOENT", "numa_nodes", numa,
+			 "toolchains", tc, "experiments");
+}
+
+/* The variant object of exp/case(size=SIZE)/name, created on demand. */
+static json_t *variant(json_t *run, const char *exp, const char *size,
+		       const char *name)
+{
+	json_t *exps = json_object_get(run, "experiments"), *e = NULL, *c;
+	json_t *cs = NULL, *v;
+	size_t i;
+
+	json_array_foreach(exps, i, c)
+	{
+		if (!strcmp(json_string_value(json_object_get(c, "name")), exp))
+			e = c;
+	}
+	if (!e) {
+		e = json_pack("{s:s, s:[]}", "name", exp, "cases");
+		json_array_append_new(exps, e);
+	}
+	json_array_foreach(json_object_get(e, "cases"), i, c)
+	{
+		if (!strcmp(json_string_value(json_object_get(
+				    json_object_get(c, "params"), "size")),
+			    size))
+			cs = c;
+	}
+	if (!cs) {
+		cs = json_pack("{s:{s:s}, s:[]}", "params", "size", size,
+			       "variants");
+		json_array_append_new(json_object_get(e, "cases"), cs);
+	}
+	json_array_foreach(json_object_get(cs, "variants"), i, v)
+	{
+		if (!strcmp(json_string_value(json_object_get(v, "name")),
+			    name))
+			return v;
+	}
+	v = json_pack("{s:s, s:s, s:{}, s:{}, s:{}}", "name", name, "status",
+		      "ok", "metrics", "absent", "facts");
+	json_array_append_new(json_object_get(cs, "variants"), v);
+	return v;
+}
+
+/* n samples centred on mid, spread evenly over +-half. */
+static void metric(json_t *run, const char *exp, const char *vname,
+		   const char *m, const char *source, double mid, double half,
+		   int n)
+{
+	json_t *v = variant(run, exp, "64", vname), *s = json_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+			s, json_real(n > 1 ? mid - half + 2 * half * i / (n - 1)
+					   : mid));
+	json_object_set_new(json_object_get(v, "metrics"), m,
+			    json_pack("{s:s, s:i, s:f, s:o}", "source", source,
+				      "n", n, "median", mid, "samples", s));
+}
+
+static void parse_claims(struct tl_claimset *cs, const char *body)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	char *text = xasprintf(
+		"title: t\nfeatures:\n  async:\n    about: async/await\n"
+		"    probe: {experiment: tasks, variant: zig.probe, fact: "
+		"async, eq: accepted}\nclaims:\n%s",
+		body);
+	size_t i;
+
+	if (tl_claims_parse(cs, "t.yaml", text, strlen(text), &d))
+		for (i = 0; i < d.msgs.n; i++)
+			fprintf(stderr, "%s\n", d.msgs.v[i]);
+	free(text);
+	tl_diag_release(&d);
+}
+
+#define CLAIM(id, measure, pred)                                               \
+	"  - id: " id "\n    section: \"2.1\"\n    claim: c\n"                 \
+	"    measure: " measure "\n    predicate: " pred "\n"
+
+static void eval(const struct tl_claimset *cs, json_t *run, enum tl_adjust adj,
+		 struct tl_verdict *v)
+{
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+
+	o.adjust = adj;
+	tl_verdict_eval(cs, &run, 1, &o, v);
+}
+
+static void release_all(struct tl_claimset *cs, struct tl_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nclaims; i++)
+		tl_verdict_release(&v[i]);
+	tl_claimset_release(cs);
+}
+
+#define VAL(var, metric)                                                       \
+	"{experiment: alloc, variant: " var ", metric: " metric                \
+	", params: {size: 64}}"
+
+TL_TEST(inside_outside_straddling)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[8];
+	json_t *run = new_run(0, 1, 1);
+
+	/* 25 samples in 24.5..25.5 ns: a tight CI around 25. */
+	metric(run, "alloc", "c.a", "ns_per_op", "time", 25, 0.5, 25);
+	/* 25 samples in 10..40 ns: a wide CI around 25. */
+	metric(run, "alloc", "c.w", "ns_per_op", "time", 25, 15, 25);
+	parse_claims(&cs,
+		     CLAIM("in", VAL("c.a", "ns_per_op"),
+			   "{approx: 25 ns, tol: 20%}")
+			     CLAIM("out", VAL("c.a", "ns_per_op"),
+				   "{approx: 80 ns, tol: 50%}")
+				     CLAIM("straddle", VAL("c.w", "ns_per_op"),
+					   "{between: [20, 30]}")
+					     CLAIM("lt",
+						   VAL("c.a", "ns_per_op"),
+						   "{lt: 30 ns}")
+						     CLAIM("gt-refuted",
+							   VAL("c.a", "ns_per_o"
+								      "p"),
+							   "{gt: 30 "
+							   "ns}"));
+	TL_CHECK_INT(cs.nclaims, 5);
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_REFUTED);
+	TL_CHECK_INT(v[2].kind, TL_VERDICT_INCONCLUSIVE);
+	TL_CHECK_INT(v[3].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_INT(v[4].kind, TL_VERDICT_REFUTED);
+	TL_CHECK(v[0].has_ci && v[0].ci.lo <= 25 && v[0].ci.hi >= 25);
+	TL_CHECK(v[0].ci.lo >= 24.5 && v[0].ci.hi <= 25.5);
+	TL_CHECK(v[0].level > 0.95);
+	TL_CHECK(v[0].reason == NULL);
+	release_all(&cs, v);
+	json_decref(run);
+}
+
+TL_TEST(ratio_and_equivalence_by_tost)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[4];
+	json_t *run = new_run(0, 1, 1);
+
+	metric(run, "alloc", "c.a", "ns_per_op", "time", 10, 0.1, 25);
+	metric(run, "alloc", "c.b", "ns_per_op", "time", 10, 0.1, 25);
+	metric(run, "alloc", "c.c", "ns_per_op", "time", 20, 0.2, 25);
+	/* Same median as c.a but so noisy that equality cannot be shown. */
+	metric(run, "alloc", "c.n", "ns_per_op", "time", 10, 8, 25);
+	parse_claims(
+		&cs,
+		CLAIM("same",
+		      "{experiment: alloc, metric: ns_per_op, params: "
+		      "{size: 64}, ratio: [c.a, c.b]}",
+		      "{equivalent: 1, margin: 5%}")
+			CLAIM("twice",
+			      "{experiment: alloc, metric: ns_per_op, params: "
+			      "{size: 64}, ratio: [c.c, c.a]}",
+			      "{approx: 2, tol: 10%}")
+				CLAIM("noisy",
+				      "{experiment: alloc, metric: ns_per_op, "
+				      "params: {size: 64}, diff: [c.n, c.a]}",
+				      "{equivalent: 0, margin: 0.5 ns}")
+					CLAIM("differs",
+					      "{experiment: alloc, metric: "
+					      "ns_per_op, params: {size: 64}, "
+					      "ratio: [c.c, c.a]}",
+					      "{equivalent: 1, margin: 5%}"));
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_NEAR(v[1].ci.point, 2, 1e-9);
+	/* No difference found is not equivalence. */
+	TL_CHECK_INT(v[2].kind, TL_VERDICT_INCONCLUSIVE);
+	TL_CHECK_NEAR(v[2].ci.point, 0, 1e-9);
+	TL_CHECK_INT(v[3].kind, TL_VERDICT_REFUTED);
+	release_all(&cs, v);
+	json_decref(run);
+}
+
+TL_TEST(untestable_paths)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[10];
+	json_t *run = new_run(0, 1, 0), *sk, *pr;
+
+	metric(run, "alloc", "c.a", "ns_per_op", "time", 10, 0.1, 25);
+	metric(run, "alloc", "c.two", "ns_per_op", "time", 10, 0.1, 2);
+	json_object_set_new(
+		json_object_get(variant(run, "alloc", "64", "c.a"), "absent"),
+		"cycles_per_op", json_string("no PMU: perf_event_open ENOENT"));
+	sk = variant(run, "alloc", "64", "c.tcmalloc");
+	json_object_set_new(sk, "status", json_string("skipped"));
+	json_object_set_new(sk, "reason",
+			    json_string("pkg-config: libtcmalloc missing"));
+	pr = variant(run, "tasks", "64", "zig.probe");
+	json_object_set_new(json_object_get(pr, "facts"), "async",
+			    json_string("rejected"));
+	parse_claims(
+		&cs,
+		CLAIM("pmu", VAL("c.a", "ns_per_op"),
+		      "{gt: 1}") "    needs: "
+				 "[pmu]\n" CLAIM("numa", VAL("c.a", "ns_per_op"), "{gt: 1}") "    needs: [numa]\n" CLAIM(
+					 "go", VAL("c.a", "ns_per_op"),
+					 "{gt: 1}") "    needs: [go]\n" CLAIM("feature",
+									      VAL("c.a",
+										  "ns_per_op"),
+									      "{gt: 1}") "    needs: [\"feature:async\"]\n" CLAIM("absent",
+																  VAL("c.a",
+																      "cycles_per_op"),
+																  "{gt: 1}")
+					 CLAIM("skipped",
+					       VAL("c.tcmalloc", "ns_per_op"),
+					       "{gt: 1}") CLAIM("noexp",
+								"{experiment: "
+								"escape, "
+								"variant: "
+								"go.x, fact: "
+								"f}",
+								"{eq: "
+								"\"true\"}")
+						 CLAIM("nocase",
+						       "{experiment: alloc, "
+						       "variant: c.a, metric: "
+						       "ns_per_op, params: "
+						       "{size: 16}}",
+						       "{gt: 1}")
+							 CLAIM("few",
+							       VAL("c.two",
+								   "ns_per_op"),
+							       "{gt: 1}")
+								 CLAIM("unres",
+								       VAL("c."
+									   "a",
+									   "ns_"
+									   "per"
+									   "_"
+									   "o"
+									   "p"),
+								       "{gt: "
+								       "1}"));
+	TL_CHECK_INT(cs.nclaims, 10);
+	cs.claims[9].unresolved = xstrdup("experiment 'alloc' is missing");
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	TL_CHECK_STR(v[0].reason, "no PMU: perf_event_open(cycles): ENOENT");
+	TL_CHECK_STR(v[1].reason, "one NUMA node on this machine");
+	TL_CHECK_STR(v[2].reason, "toolchain missing: go");
+	TL_CHECK(v[3].reason && strstr(v[3].reason, "feature absent: "
+						    "async/await"));
+	TL_CHECK_STR(v[4].reason,
+		     "cycles_per_op absent: no PMU: perf_event_open ENOENT");
+	TL_CHECK(v[5].reason && strstr(v[5].reason, "skipped: pkg-config"));
+	TL_CHECK_STR(v[6].reason, "experiment 'escape' is not in this run");
+	TL_CHECK_STR(v[7].reason, "case size=16 of 'alloc' is not in this "
+				  "run");
+	TL_CHECK(v[8].reason && strstr(v[8].reason, "too few"));
+	TL_CHECK_STR(v[9].reason, "experiment 'alloc' is missing");
+	for (size_t i = 0; i < cs.nclaims; i++) {
+		TL_CHECK_INT(v[i].kind, TL_VERDICT_UNTESTABLE);
+		TL_CHECK(!v[i].in_family);
+	}
+	release_all(&cs, v);
+	json_decref(run);
+}
+
+TL_TEST(facts_and_simulated_counters)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[5];
+	json_t *run = new_run(0, 1, 1), *f;
+
+	f = json_object_get(variant(run, "alloc", "64", "go.h"), "facts");
+	json_object_set_new(f, "slice_header_bytes", json_string("24"));
+	json_object_set_new(f, "code_bytes", json_string("14336"));
+	json_object_set_new(f, "odd", json_string("absent:not isolable"));
+	metric(run, "alloc", "c.a", "instructions_per_op", "sim", 31, 0, 1);
+	parse_claims(
+		&cs,
+		CLAIM("eq",
+		      "{experiment: alloc, variant: go.h, fact: "
+		      "slice_header_bytes, params: {size: 64}}",
+		      "{eq: \"24\"}")
+			CLAIM("ne",
+			      "{experiment: alloc, variant: go.h, fact: "
+			      "slice_header_bytes, params: {size: 64}}",
+			      "{eq: \"16\"}")
+				CLAIM("num",
+				      "{experiment: alloc, variant: go.h, "
+				      "fact: code_bytes, params: {size: 64}}",
+				      "{approx: 14 KB, tol: 10%}")
+					CLAIM("absent",
+					      "{experiment: alloc, variant: "
+					      "go.h, fact: odd, params: "
+					      "{size: 64}}",
+					      "{gt: 1}")
+						CLAIM("sim",
+						      VAL("c.a",
+							  "instructions_per_"
+							  "op"),
+						      "{approx: 31, tol: 1}"));
+	eval(&cs, run, TL_ADJUST_BONFERRONI, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_STR(v[0].fact, "24");
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_REFUTED);
+	TL_CHECK_INT(v[2].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_NEAR(v[2].ci.point, 14336, 0);
+	TL_CHECK_INT(v[3].kind, TL_VERDICT_UNTESTABLE);
+	TL_CHECK_STR(v[3].reason, "fact odd absent: not isolable");
+	TL_CHECK_INT(v[4].kind, TL_VERDICT_HOLDS);
+	TL_CHECK(v[4].simulated && v[4].exact);
+	TL_CHECK(v[4].notes && strstr(v[4].notes, "simulated"));
+	release_all(&cs, v);
+	json_decref(run);
+}
+
+/*
+ * nedge claims decided at 95% alone, and 20 - nedge clear ones. Widening
+ * the table must be able to change a verdict; Holm's step-down frees the
+ * last claim when it is the only marginal one.
+ */
+static void family(int nedge, const enum tl_verdict_kind *want)
+{
+	struct tl_buf body = TL_BUF_INIT;
+	struct tl_claimset cs;
+	struct tl_verdict v[20];
+	json_t *run = new_run(0, 1, 1);
+	int i, a;
+
+	/* 25 samples 90..110: the 95% CI of the median starts near 95.8. */
+	metric(run, "alloc", "c.m", "ns_per_op", "time", 100, 10, 25);
+	metric(run, "alloc", "c.x", "ns_per_op", "time", 10, 0.1, 25);
+	for (i = 0; i < 20; i++) {
+		char *c = i < nedge ? xasprintf(CLAIM("e%d",
+						      VAL("c.m", "ns_per_op"),
+						      "{gt: 94.5 ns}"),
+						i)
+				    : xasprintf(CLAIM("x%d",
+						      VAL("c.x", "ns_per_op"),
+						      "{lt: 11 ns}"),
+						i);
+
+		tl_buf_puts(&body, c);
+		free(c);
+	}
+	parse_claims(&cs, tl_buf_str(&body));
+	TL_CHECK_INT(cs.nclaims, 20);
+	for (a = 0; a < TL_ADJUST_COUNT_; a++) {
+		eval(&cs, run, (enum tl_adjust)a, v);
+		for (i = 0; i < nedge; i++) {
+			TL_CHECK_INT(v[i].kind, want[a]);
+			TL_CHECK(v[i].p < 0.05 && v[i].p > 0.05 / 20);
+		}
+		TL_CHECK_INT(v[19].kind, TL_VERDICT_HOLDS);
+		for (i = 0; i < 20; i++)
+			tl_verdict_release(&v[i]);
+	}
+	tl_claimset_release(&cs);
+	tl_buf_release(&body);
+	json_decref(run);
+}
+
+TL_TEST(family_widening)
+{
+	static const enum tl_verdict_kind one[TL_ADJUST_COUNT_] = {
+		[TL_ADJUST_HOLM] = TL_VERDICT_HOLDS,
+		[TL_ADJUST_BONFERRONI] = TL_VERDICT_INCONCLUSIVE,
+		[TL_ADJUST_NONE] = TL_VERDICT_HOLDS};
+	static const enum tl_verdict_kind twelve[TL_ADJUST_COUNT_] = {
+		[TL_ADJUST_HOLM] = TL_VERDICT_INCONCLUSIVE,
+		[TL_ADJUST_BONFERRONI] = TL_VERDICT_INCONCLUSIVE,
+		[TL_ADJUST_NONE] = TL_VERDICT_HOLDS};
+
+	family(1, one);
+	family(12, twelve);
+}
+
+TL_TEST(deterministic_and_reported)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[1], w[1];
+	struct tl_buf b = TL_BUF_INIT;
+	json_t *run = new_run(0, 1, 1), *j;
+	char *s;
+
+	metric(run, "alloc", "c.w", "ns_per_op", "time", 25, 15, 25);
+	parse_claims(&cs, CLAIM("s", VAL("c.w", "ns_per_op"),
+				"{between: [20, 30]}"));
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	eval(&cs, run, TL_ADJUST_HOLM, w);
+	TL_CHECK(v[0].ci.lo == w[0].ci.lo && v[0].ci.hi == w[0].ci.hi);
+	tl_verdict_table(&b, &cs, v);
+	TL_CHECK(strstr(tl_buf_str(&b), "INCONCLUSIVE"));
+	TL_CHECK(strstr(tl_buf_str(&b), "1 claims: 0 hold"));
+	j = tl_verdict_json(&cs, v, NULL,
+			    &(struct tl_verdict_opts)TL_VERDICT_OPTS_INIT, 1,
+			    NULL);
+	s = json_dumps(j, JSON_COMPACT);
+	TL_CHECK(strstr(s, "\"verdict\":\"INCONCLUSIVE\""));
+	TL_CHECK(strstr(s, "\"schema\":\"traplab.verdicts/1\""));
+	free(s);
+	json_decref(j);
+	tl_buf_release(&b);
+	tl_verdict_release(&v[0]);
+	tl_verdict_release(&w[0]);
+	tl_claimset_release(&cs);
+	json_decref(run);
+}
+
+TL_TEST_MAIN()
