@@ -135,6 +135,27 @@ static int pkgconfig(const struct tl_strv *mods, struct tl_strv *flags,
 	return 0;
 }
 
+/*
+ * The compiler's first "error" line, for the one-line reason; the whole
+ * output stays in the log.
+ */
+static char *first_error(const char *log, const char *tool, const char *what)
+{
+	const char *p = strstr(log, "error");
+	const char *bol, *eol;
+
+	if (!p)
+		return xasprintf("%s %s", tool, what);
+	for (bol = p; bol > log && bol[-1] != '\n'; bol--)
+		;
+	eol = strchr(p, '\n');
+	if (!eol)
+		eol = p + strlen(p);
+	if (eol - bol > 300)
+		eol = bol + 300;
+	return xasprintf("%s: %.*s", tool, (int)(eol - bol), bol);
+}
+
 /* Runs the compiler; on failure keeps its output in res->log. */
 static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
 		   struct tl_strv *env, const char *cwd,
@@ -169,7 +190,8 @@ static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
 		/* The first lines carry the first error; keep 4 KiB. */
 		res->log = xstrndup(pr.out, n > 4096 ? 4096 : n);
 		res->status = TL_BUILD_FAILED;
-		res->reason = xasprintf("%s %s", basename_of(argv->v[0]), what);
+		res->reason = first_error(res->log, basename_of(argv->v[0]),
+					  what);
 	}
 	tl_proc_result_release(&pr);
 	return 0;
@@ -344,9 +366,10 @@ int tl_build_variant(const struct tl_build_opts *o,
 		free(hp);
 	}
 	h2 = tl_fnv1a(h2, &h, sizeof(h));
-	bin = xasprintf("%s/.cache/bin/%016llx%08llx-%s", o->root,
-			(unsigned long long)h,
-			(unsigned long long)(h2 & 0xffffffffu), v->name);
+	/* Variants that differ only in name share one binary. */
+	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
+			tl_lang_name(v->lang), (unsigned long long)h,
+			(unsigned long long)(h2 & 0xffffffffu));
 	if (stat(bin, &st) == 0) {
 		res->status = TL_BUILD_OK;
 		res->cached = 1;
@@ -452,11 +475,6 @@ int tl_build_variant(const struct tl_build_opts *o,
 		for (i = 0; i < tflags.n; i++)
 			tl_strv_push(&argv, tflags.v[i]);
 		tl_strv_push_owned(&argv, xasprintf("-femit-bin=%s", tmpbin));
-		tl_strv_push_owned(&argv, xasprintf("--cache-dir=%s/.cache/zig-local",
-						    o->root));
-		tl_strv_push_owned(&argv,
-				   xasprintf("--global-cache-dir=%s/.cache/zig-global",
-					     o->root));
 		tl_strv_push(&argv, basename_of(v->sources.v[0]));
 		/* Further .c sources are compiled in; .zig ones are imported. */
 		for (i = 1; i < v->sources.n; i++)
@@ -469,6 +487,11 @@ int tl_build_variant(const struct tl_build_opts *o,
 		for (i = 0; i < pkflags.n; i++)
 			tl_strv_push(&argv, pkflags.v[i]);
 		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
+		tl_strv_push_owned(&env, xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local",
+						   o->root));
+		tl_strv_push_owned(&env,
+				   xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
+					     o->root));
 		err = compile(o, &argv, &env, stage, res);
 		break;
 	}
