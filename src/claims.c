@@ -998,7 +998,7 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 					     e->name, s->params[i].key));
 			continue;
 		}
-		if (p->defaults.n &&
+		if (p->defaults.n && strcmp(s->params[i].val, "*") != 0 &&
 		    !tl_strv_has(&p->defaults, s->params[i].val))
 			unresolved(cs, c, s->line, s->col, d,
 				   xasprintf("param %s=%s is not among the "

@@ -70,6 +70,8 @@ static int case_matches(json_t *cs, const struct tl_side *s)
 			snprintf(num, sizeof(num), "%g", json_number_value(v));
 			str = num;
 		}
+		if (!strcmp(s->params[i].val, "*"))
+			continue;
 		if (!str || strcmp(str, s->params[i].val) != 0)
 			return 0;
 	}
@@ -94,6 +96,8 @@ static json_t *find_in_array(json_t *arr, const char *name)
 /*
  * The variant object of side s, or NULL with *why set (owned). Looks in
  * every run; the first run with the experiment and a matching case wins.
+ * With a "*" param several cases match; the last one (the largest value
+ * of a sweep, by convention) is taken.
  */
 static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
 			    const struct tl_side *s, char **why)
@@ -104,7 +108,7 @@ static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
 	for (r = 0; r < nruns; r++) {
 		json_t *e = find_in_array(
 			json_object_get(runs[r], "experiments"), exp);
-		json_t *cases, *cs, *v;
+		json_t *cases, *cs, *v, *last = NULL;
 		size_t i;
 
 		if (!e)
@@ -119,8 +123,10 @@ static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
 			v = find_in_array(json_object_get(cs, "variants"),
 					  s->variant);
 			if (v)
-				return v;
+				last = v;
 		}
+		if (last)
+			return last;
 	}
 	if (!saw_exp) {
 		*why = xasprintf("experiment '%s' is not in this run", exp);
