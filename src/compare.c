@@ -291,21 +291,26 @@ static void print(const struct tl_compare *c, const char *what, FILE *f)
 		"thresh", "verdict");
 	for (i = 0; i < c->n; i++) {
 		const struct tl_compare_row *r = &c->rows[i];
-		char fig[160], ci[48];
+		char fig[160], ci[48], chg[24];
 
 		snprintf(fig, sizeof(fig), "%s%s%s %s %s", r->experiment,
 			 *r->params ? " " : "", r->params, r->variant,
 			 r->metric);
+		if (isnan(r->ratio))
+			snprintf(chg, sizeof(chg), "-");
+		else
+			snprintf(chg, sizeof(chg), "%+.1f%%",
+				 100 * (r->ratio - 1));
 		if (isnan(r->ratio_lo))
 			snprintf(ci, sizeof(ci), "-");
 		else
 			snprintf(ci, sizeof(ci), "[%.4f, %.4f]", r->ratio_lo,
 				 r->ratio_hi);
 		fprintf(f,
-			"%-44.44s %12.5g %12.5g %+8.1f%% %-20s %9.2g %6.1f%%  "
+			"%-44.44s %12.5g %12.5g %9s %-20s %9.2g %6.1f%%  "
 			"%s\n",
-			fig, r->median_a, r->median_b, 100 * (r->ratio - 1), ci,
-			r->p_holm, 100 * r->threshold,
+			fig, r->median_a, r->median_b, chg, ci, r->p_holm,
+			100 * r->threshold,
 			tl_compare_verdict_name(r->verdict));
 	}
 	fprintf(f,
