@@ -8,16 +8,19 @@
  */
 #include "cli.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "claims.h"
+#include "compare.h"
 #include "history.h"
 #include "metrics.h"
+#include "push.h"
 #include "runner.h"
+#include "serve.h"
+#include "slo.h"
 #include "util.h"
 
 #include "banned.h"
@@ -36,49 +39,13 @@ static const struct cmd cmds[] = {
 	{"run", cmd_run, "build, run and measure experiments; write results"},
 	{"list", cmd_list, "experiments, variants and which toolchains exist"},
 	{"doctor", cmd_doctor, "what this machine can measure, and how well"},
-	{"history", cmd_history, "list stored runs"},
+	{"slo", cmd_slo, "check a run against SLO budgets (exit 1: violated)"},
+	{"compare", cmd_compare, "the change of every metric between two runs"},
+	{"history", cmd_history, "stored runs, trends and change points"},
 	{"metrics", cmd_metrics, "a run in the Prometheus text format"},
+	{"serve", cmd_serve, "serve /metrics over HTTP (loopback by default)"},
+	{"push", cmd_push, "push a run to a Prometheus Pushgateway"},
 };
-
-static char root[PATH_MAX];
-
-const char *tl_cli_root(void)
-{
-	return root;
-}
-
-static int has_experiments(const char *dir)
-{
-	char *p = xasprintf("%s/experiments", dir);
-	int ok = access(p, F_OK) == 0;
-
-	free(p);
-	return ok;
-}
-
-static void find_root(void)
-{
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
-	int up;
-
-	if (getenv("TRAPLAB_ROOT") && *getenv("TRAPLAB_ROOT") &&
-	    realpath(getenv("TRAPLAB_ROOT"), root))
-		return;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (up = 0; up < 4 && (slash = strrchr(exe, '/')); up++) {
-			*slash = '\0';
-			if (*exe && has_experiments(exe)) {
-				snprintf(root, sizeof(root), "%s", exe);
-				return;
-			}
-		}
-	}
-	if (!getcwd(root, sizeof(root)))
-		snprintf(root, sizeof(root), ".");
-}
 
 static void usage(FILE *f)
 {
@@ -102,7 +69,6 @@ int main(int argc, char **argv)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	find_root();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
