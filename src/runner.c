@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chaos.h"
 #include "cli.h"
 #include "counts.h"
 #include "env.h"
@@ -43,6 +44,10 @@
 #include "banned.h"
 
 #define TL_VERSION "0.1.0"
+
+/* --interfere malloc-fail: the chance that one malloc call fails. */
+#define CHAOS_MAX_S 1800 /* a stressor never outlives this, in seconds */
+#define MALLOC_FAIL_P 0.001
 
 static const char *const counters_mode_names[] = {"off", "auto", "pmu", "sim",
 						  "sw"};
@@ -209,6 +214,8 @@ static void workload_env(struct ctx *c, const struct tl_variant *v,
 	for (size_t i = 0; i < v->nenv; i++)
 		tl_strv_push_owned(env, xasprintf("%s=%s", v->env[i].key,
 						  v->env[i].val));
+	if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail"))
+		tl_chaos_malloc_fail_env(MALLOC_FAIL_P, c->seed, env);
 }
 
 /* Adds "KEY=VALUE" case params and the variant's own params to argv. */
@@ -863,6 +870,8 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 	const struct tl_strv **pv = xcalloc(e->nparams + 1, sizeof(*pv));
 	size_t *idx = xcalloc(e->nparams + 1, sizeof(*idx));
 	json_t *ej = json_object(), *cases = json_array();
+	struct tl_chaos chaos;
+	int chaos_on = 0;
 	size_t i, ncases = 1;
 
 	json_object_set_new(ej, "name", json_string(e->name));
@@ -884,6 +893,15 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 			builds[i].reason = xstrdup("not selected by --variant");
 			continue;
 		}
+		if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail") &&
+		    v->lang != TL_LANG_C && v->lang != TL_LANG_CPP) {
+			builds[i].status = TL_BUILD_SKIPPED;
+			builds[i].reason = xstrdup(
+				"not applicable under --interfere malloc-fail: "
+				"libfiu injects into libc malloc, which Go and "
+				"Zig allocators do not use");
+			continue;
+		}
 		progress(c, "%s building %s", e->name, v->name);
 		if (tl_build_variant(&bo, e, v, &builds[i]) != 0 &&
 		    builds[i].status == TL_BUILD_OK) {
@@ -899,6 +917,16 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 		}
 	}
 
+	if (c->o->interfere && strcmp(c->o->interfere, "malloc-fail") != 0) {
+		int cerr = tl_chaos_start(c->o->interfere, CHAOS_MAX_S, &chaos);
+
+		if (cerr)
+			fprintf(stderr,
+				"traplab: cannot start interference '%s': %s\n",
+				c->o->interfere, strerror(-cerr));
+		else
+			chaos_on = 1;
+	}
 	for (i = 0; i < e->nparams; i++) {
 		pv[i] = param_values(c, &e->params[i], &vals[i]);
 		ncases *= pv[i]->n ? pv[i]->n : 1;
@@ -998,6 +1026,8 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 		write_results(c);
 	}
 
+	if (chaos_on)
+		tl_chaos_stop(&chaos);
 	for (i = 0; i < e->nvariants; i++)
 		tl_build_result_release(&builds[i]);
 	for (i = 0; i < e->nparams; i++)
@@ -1064,6 +1094,19 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 		return 1;
 	}
 
+	if (opts->interfere) {
+		enum tl_chaos_kind k;
+
+		if (tl_chaos_parse(opts->interfere, &k)) {
+			fprintf(stderr,
+				"traplab: --interfere is cpu, cache, membw or "
+				"malloc-fail, not '%s'\n",
+				opts->interfere);
+			free(todo);
+			tl_registry_release(&c.reg);
+			return 1;
+		}
+	}
 	tl_env_probe(&c.env, opts->root);
 	c.target_ns = 1000 * c.env.clock_resolution_ns;
 	if (c.target_ns < 1e6)
@@ -1098,6 +1141,9 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 		       "samples", opts->samples, "warmup",
 		       opts->warmup >= 0 ? opts->warmup : 1);
 	json_object_set_new(oj, "sample_target_ns", json_real(c.target_ns));
+	json_object_set_new(oj, "interfere", opts->interfere
+						     ? json_string(opts->interfere)
+						     : json_null());
 	json_object_set_new(c.root, "options", oj);
 	json_object_set_new(c.root, "env", tl_env_json(&c.env));
 	c.exps = json_array();
