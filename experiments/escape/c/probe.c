@@ -32,16 +32,15 @@
 
 extern char **environ;
 
-static const char go_probe[] =
-	"package main\n"
-	"\n"
-	"//go:noinline\n"
-	"func bad() []int {\n"
-	"\tx := [3]int{1, 2, 3}\n"
-	"\treturn x[:]\n"
-	"}\n"
-	"\n"
-	"func main() { println(len(bad())) }\n";
+static const char go_probe[] = "package main\n"
+			       "\n"
+			       "//go:noinline\n"
+			       "func bad() []int {\n"
+			       "\tx := [3]int{1, 2, 3}\n"
+			       "\treturn x[:]\n"
+			       "}\n"
+			       "\n"
+			       "func main() { println(len(bad())) }\n";
 
 static const char zig_ret_ptr[] =
 	"const std = @import(\"std\");\n"
@@ -148,8 +147,8 @@ static int find_line(const char *text, const char *needle, char *dst,
 static void probe_go(const char *go, const char *work)
 {
 	char dir[4096], out[16384], line[512];
-	char *argv[] = {(char *)go, "build", "-gcflags=-m", "-o",
-			"/dev/null", ".", NULL};
+	char *argv[] = {(char *)go,  "build", "-gcflags=-m", "-o",
+			"/dev/null", ".",     NULL};
 	int st;
 
 	if (!go || !*go) {
@@ -188,8 +187,9 @@ static int zig_build(const char *zig, const char *dir, const char *src,
 		     const char *mode, const char *bin, char *diag, size_t cap)
 {
 	char out[16384], emit[4200], cache[4200];
-	char *argv[] = {(char *)zig, "build-exe", "-O",	 (char *)mode, emit,
-			"--cache-dir", cache,	   (char *)src, NULL};
+	char *argv[] = {(char *)zig,  "build-exe", "-O",
+			(char *)mode, emit,	   "--cache-dir",
+			cache,	      (char *)src, NULL};
 	const char *root = getenv("TL_ROOT");
 	int st;
 
@@ -260,7 +260,9 @@ static void probe_zig(const char *zig, const char *work)
 	r = zig_build(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr", diag,
 		      sizeof(diag));
 	tlw_fact("zig_return_ptr_local_compiles",
-		 r < 0 ? "absent:zig failed to run" : r ? "true" : "false");
+		 r < 0 ? "absent:zig failed to run"
+		 : r   ? "true"
+		       : "false");
 	if (r == 0)
 		tlw_fact("zig_return_ptr_local_diag", diag);
 
@@ -272,9 +274,9 @@ static void probe_zig(const char *zig, const char *work)
 			      sizeof(diag));
 		if (i == 0) {
 			tlw_fact("zig_return_slice_local_compiles",
-				 r < 0	? "absent:zig failed to run"
-				 : r	? "true"
-					: "false");
+				 r < 0 ? "absent:zig failed to run"
+				 : r   ? "true"
+				       : "false");
 			if (r == 0)
 				tlw_fact("zig_return_slice_local_diag", diag);
 		}
