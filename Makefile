@@ -11,6 +11,12 @@
 
 CC      ?= cc
 DEBUG   ?= 0
+V       ?= 0
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
 SANITIZE ?=
 ARGS    ?=
 
@@ -65,23 +71,28 @@ traplab: $(B)/traplab
 	@[ "$(FLAVOUR)" = default ] && ln -sf $(B)/traplab traplab || true
 
 $(B)/traplab: $(SRC_O) $(B)/libtl.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(SRC_O) $(B)/libtl.a $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(SRC_O) $(B)/libtl.a $(LIBS)
 
 $(B)/libtl.a: $(LIB_O)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(CORE_O) $(B)/libtl.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(CORE_O) \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(CORE_O) \
 		$(B)/libtl.a $(LIBS)
 
 units: $(UNIT_BIN)

@@ -23,7 +23,7 @@ run_one() {
 	local name=$1
 	shift
 	case "$name" in *"$filter"*) ;; *) return ;; esac
-	local log="$logs/$name.log" t0 t1 rc
+	local log="$logs/${name//\//_}.log" t0 t1 rc
 	t0=$(date +%s.%N)
 	timeout --kill-after=10 "$per_test_timeout" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
