@@ -1,0 +1,598 @@
+/*
+ * buildtime.c - build time as the measurement: this workload writes small
+ * generated projects into TL_WORKDIR and runs the toolchains on them
+ * itself (posix_spawn), timing one build per operation.
+ *
+ * Variants (experiment.yaml spells go.X as c.go_X and zig.X as c.zig_X,
+ * because the registry wants a C workload's variants to start with "c."):
+ *   c.clean             cc -O2 of a 9-file C program (no cache exists)
+ *   go.clean            go build after every file of a 5-package module
+ *                       changed (every package recompiled; the standard
+ *                       library comes from the Go build cache, warmed by
+ *                       one untimed build first)
+ *   go.incremental      go build after one function body in the main
+ *                       package changed (the other packages come from the
+ *                       build cache)
+ *   zig.clean           zig build-exe with an empty --cache-dir each time
+ *                       (compiler_rt and other global-cache artefacts warm)
+ *   zig.incremental     zig build-exe after one file changed, same
+ *                       --cache-dir (Zig caches the whole compilation, so
+ *                       any change recompiles the module)
+ *   zig.compilelog_N    as zig.incremental, on a program whose comptime
+ *                       code holds N @compileLog statements (N = 0, 12, 47:
+ *                       the article's 4.4 table); facts: builds true|false
+ *                       and the compiler's first error line
+ *   zig.compilelog      the same with N from param logs=N (default 0)
+ *
+ * One operation is one build: the workload changes the sources (outside
+ * the timing), then times posix_spawn + waitpid of the compiler with
+ * CLOCK_MONOTONIC. Each process first does one untimed build to warm the
+ * caches the variant assumes warm. Params: zig_mode (default Debug, the
+ * edit-compile loop), files (default 4: modules per project), funcs
+ * (default 40: functions per module).
+ *
+ * Environment (set by the harness): TL_WORKDIR (scratch, removed after the
+ * process), TL_CC, TL_GO, TL_ZIG (toolchain paths, empty when absent; when
+ * unset, cc, go and zig are looked up in PATH). A missing toolchain is not
+ * a failure: the workload prints "toolchain missing: NAME" on stderr and
+ * exits with status 3, with no samples, so the harness can mark the variant
+ * skipped. A build that fails unexpectedly prints the compiler's output on
+ * stderr and exits 1.
+ */
+#include "tlw.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define EXIT_TOOLCHAIN_MISSING 3
+
+enum lang { LANG_C, LANG_GO, LANG_ZIG };
+
+struct job {
+	enum lang lang;
+	int clean;
+	int compilelogs; /* -1: not a compilelog variant */
+	const char *tool;
+	const char *dir;
+	const char *zig_mode;
+	int files;
+	int funcs;
+	unsigned long nonce;
+	char **envp;
+	char log[4096];
+	/* The last build's exit status and first error line. */
+	int ok;
+	char first_error[512];
+};
+
+/* Toolchain path from env var `var`: unset -> `def`, empty -> NULL. */
+static const char *tool_path(const char *var, const char *def)
+{
+	const char *v = getenv(var);
+
+	if (!v)
+		return def;
+	return *v ? v : NULL;
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		tlw_die("cannot write '%s'", path);
+}
+
+/* A growable string for generated sources. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void add(struct text *t,
+						      const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			tlw_die("vsnprintf failed");
+		if ((size_t)n < t->cap - t->len)
+			break;
+		t->cap = (t->cap + (size_t)n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		if (!t->s)
+			tlw_die("out of memory");
+	}
+	t->len += (size_t)n;
+}
+
+static void reset(struct text *t)
+{
+	t->len = 0;
+	if (!t->s) {
+		t->cap = 4096;
+		t->s = malloc(t->cap);
+		if (!t->s)
+			tlw_die("out of memory");
+	}
+	t->s[0] = '\0';
+}
+
+/*
+ * The generated programs: `files` modules of `funcs` small functions each
+ * (a little arithmetic and a loop, and in Go and Zig a generic function
+ * instantiated twice), and a main that calls them all. `stamp` changes a
+ * constant in a module so that its compiled form must change.
+ */
+static void gen_c(struct job *j, int touch_all)
+{
+	struct text t = {0};
+	char name[64];
+	int m, f;
+
+	for (m = 0; m < j->files; m++) {
+		if (!touch_all && m > 0 && j->nonce > 1)
+			continue;
+		reset(&t);
+		add(&t,
+		    "#include <stdint.h>\nstatic const uint64_t stamp = "
+		    "%luu;\n",
+		    m == 0 || touch_all ? j->nonce : 0);
+		for (f = 0; f < j->funcs; f++)
+			add(&t,
+			    "uint64_t m%d_f%d(uint64_t x);\n"
+			    "uint64_t m%d_f%d(uint64_t x)\n{\n"
+			    "\tuint64_t a = x ^ stamp;\n"
+			    "\tfor (int i = 0; i < %d; i++)\n"
+			    "\t\ta = a * 6364136223846793005u + %du;\n"
+			    "\treturn a >> %d;\n}\n",
+			    m, f, m, f, f % 7 + 1, f, f % 13);
+		snprintf(name, sizeof(name), "m%d.c", m);
+		put_file(j->dir, name, t.s);
+	}
+	reset(&t);
+	add(&t, "#include <stdint.h>\n#include <stdio.h>\n");
+	for (m = 0; m < j->files; m++)
+		for (f = 0; f < j->funcs; f++)
+			add(&t, "uint64_t m%d_f%d(uint64_t x);\n", m, f);
+	add(&t, "int main(void)\n{\n\tuint64_t s = 1;\n");
+	for (m = 0; m < j->files; m++)
+		for (f = 0; f < j->funcs; f++)
+			add(&t, "\ts += m%d_f%d(s);\n", m, f);
+	add(&t, "\tprintf(\"%%llu\\n\", (unsigned long long)s);\n"
+		"\treturn 0;\n}\n");
+	put_file(j->dir, "main.c", t.s);
+	free(t.s);
+}
+
+static void gen_go(struct job *j, int touch_all)
+{
+	struct text t = {0};
+	char path[4096];
+	int m, f;
+
+	put_file(j->dir, "go.mod", "module buildexp\n\ngo 1.22\n");
+	for (m = 0; m < j->files; m++) {
+		if (!touch_all && j->nonce > 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/m%d", j->dir, m);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			tlw_die("cannot make '%s'", path);
+		reset(&t);
+		add(&t,
+		    "package m%d\n\nconst stamp = %lu\n\n"
+		    "type Number interface{ ~int64 | ~uint64 }\n\n"
+		    "func Sum[T Number](xs []T) T {\n\tvar s T\n"
+		    "\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn "
+		    "s\n}\n",
+		    m, touch_all ? j->nonce : 0);
+		for (f = 0; f < j->funcs; f++)
+			add(&t,
+			    "\nfunc F%d(x uint64) uint64 {\n"
+			    "\ta := x ^ stamp\n"
+			    "\tfor i := 0; i < %d; i++ {\n"
+			    "\t\ta = a*6364136223846793005 + %d\n\t}\n"
+			    "\treturn a>>%d + Sum([]uint64{a, %d}) + "
+			    "uint64(Sum([]int64{int64(a), %d}))\n}\n",
+			    f, f % 7 + 1, f, f % 13, f, f);
+		snprintf(path, sizeof(path), "m%d/m%d.go", m, m);
+		put_file(j->dir, path, t.s);
+	}
+	reset(&t);
+	add(&t, "package main\n\nimport (\n\t\"fmt\"\n");
+	for (m = 0; m < j->files; m++)
+		add(&t, "\t\"buildexp/m%d\"\n", m);
+	add(&t,
+	    ")\n\nconst stamp = %lu\n\nfunc main() {\n"
+	    "\ts := uint64(stamp)\n",
+	    j->nonce);
+	for (m = 0; m < j->files; m++)
+		for (f = 0; f < j->funcs; f++)
+			add(&t, "\ts += m%d.F%d(s)\n", m, f);
+	add(&t, "\tfmt.Println(s)\n}\n");
+	put_file(j->dir, "main.go", t.s);
+	free(t.s);
+}
+
+static void gen_zig(struct job *j, int touch_all)
+{
+	struct text t = {0};
+	char name[64];
+	int m, f, k;
+
+	for (m = 0; m < j->files; m++) {
+		if (!touch_all && m > 0 && j->nonce > 1)
+			continue;
+		reset(&t);
+		add(&t,
+		    "const stamp: u64 = %lu;\n\n"
+		    "pub fn Acc(comptime T: type) type {\n"
+		    "    return struct {\n        sum: T = 0,\n"
+		    "        pub fn add(self: *@This(), x: T) void {\n"
+		    "            self.sum +%%= x;\n        }\n    };\n}\n",
+		    m == 0 || touch_all ? j->nonce : 0);
+		for (f = 0; f < j->funcs; f++)
+			add(&t,
+			    "\npub fn func%d(x: u64) u64 {\n"
+			    "    var a = x ^ stamp;\n"
+			    "    var i: usize = 0;\n"
+			    "    while (i < %d) : (i += 1) a = a *%% "
+			    "6364136223846793005 +%% %d;\n"
+			    "    var acc: Acc(u64) = .{};\n    acc.add(a);\n"
+			    "    var acc2: Acc(i64) = .{};\n"
+			    "    acc2.add(@bitCast(a));\n"
+			    "    return (a >> %d) +%% acc.sum +%% "
+			    "@as(u64, @bitCast(acc2.sum));\n}\n",
+			    f, f % 7 + 1, f, f % 13);
+		snprintf(name, sizeof(name), "m%d.zig", m);
+		put_file(j->dir, name, t.s);
+	}
+	reset(&t);
+	add(&t, "const std = @import(\"std\");\n");
+	for (m = 0; m < j->files; m++)
+		add(&t, "const m%d = @import(\"m%d.zig\");\n", m, m);
+	if (j->compilelogs >= 0) {
+		/*
+		 * The article's pattern: a trace helper called from comptime
+		 * code that inspects a generic container's fields.
+		 */
+		add(&t, "\nfn Container(comptime T: type) type {\n"
+			"    return struct { value: T, count: usize };\n}\n"
+			"\nfn traceField(comptime T: type, comptime field: "
+			"[]const u8) void {\n"
+			"    _ = @FieldType(T, field);\n");
+		if (j->compilelogs > 0)
+			add(&t, "    @compileLog(\"Inspecting\", T, field);\n");
+		add(&t, "}\n\ncomptime {\n");
+		for (k = 0; k < j->compilelogs; k++)
+			add(&t, "    traceField(Container(u%d), \"%s\");\n",
+			    8 + k, k % 2 ? "count" : "value");
+		add(&t, "}\n");
+	}
+	add(&t, "\npub fn main() void {\n    var s: u64 = 1;\n");
+	for (m = 0; m < j->files; m++)
+		for (f = 0; f < j->funcs; f++)
+			add(&t, "    s +%%= m%d.func%d(s);\n", m, f);
+	add(&t, "    std.mem.doNotOptimizeAway(s);\n}\n");
+	put_file(j->dir, "main.zig", t.s);
+	free(t.s);
+}
+
+/*
+ * Runs argv in j->dir with j->envp, output to j->log; returns the wall
+ * time in ns and sets j->ok and j->first_error.
+ */
+static uint64_t spawn_build(struct job *j, char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	uint64_t t0, t1;
+	char line[512];
+	pid_t pid;
+	int status, err;
+	FILE *f;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addchdir_np(&fa, j->dir);
+	posix_spawn_file_actions_addopen(&fa, 1, j->log,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	t0 = tlw_now_ns();
+	err = posix_spawn(&pid, argv[0], &fa, NULL, argv, j->envp);
+	if (err)
+		tlw_die("cannot run '%s': %s", argv[0], strerror(err));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			tlw_die("waitpid: %s", strerror(errno));
+	t1 = tlw_now_ns();
+	posix_spawn_file_actions_destroy(&fa);
+
+	j->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	j->first_error[0] = '\0';
+	f = fopen(j->log, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strstr(line, "error")) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(j->first_error, sizeof(j->first_error), "%s",
+				 line);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return t1 - t0;
+}
+
+static void show_log(const struct job *j)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(j->log, "r");
+
+	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	if (f)
+		fclose(f);
+}
+
+/* One build of the variant: change the sources, then time the compiler. */
+static uint64_t build_once(struct job *j)
+{
+	char out[4096], cache[4096];
+	char *argv[40];
+	int n = 0, m;
+	char files[16][64];
+
+	j->nonce++;
+	snprintf(out, sizeof(out), "%s/prog", j->dir);
+	switch (j->lang) {
+	case LANG_C:
+		gen_c(j, 1);
+		argv[n++] = (char *)j->tool;
+		argv[n++] = (char *)"-O2";
+		argv[n++] = (char *)"-o";
+		argv[n++] = out;
+		argv[n++] = (char *)"main.c";
+		for (m = 0; m < j->files && m < 16; m++) {
+			snprintf(files[m], sizeof(files[m]), "m%d.c", m);
+			argv[n++] = files[m];
+		}
+		break;
+	case LANG_GO:
+		gen_go(j, j->clean);
+		argv[n++] = (char *)j->tool;
+		argv[n++] = (char *)"build";
+		argv[n++] = (char *)"-o";
+		argv[n++] = out;
+		argv[n++] = (char *)".";
+		break;
+	case LANG_ZIG:
+		gen_zig(j, j->clean);
+		/* clean: a new local cache per build; else one shared. */
+		snprintf(cache, sizeof(cache), "%s/zig-cache-%lu", j->dir,
+			 j->clean ? j->nonce : 0ul);
+		argv[n++] = (char *)j->tool;
+		argv[n++] = (char *)"build-exe";
+		argv[n++] = (char *)"-O";
+		argv[n++] = (char *)j->zig_mode;
+		argv[n++] = (char *)"--cache-dir";
+		argv[n++] = cache;
+		argv[n++] = (char *)"-femit-bin=prog";
+		argv[n++] = (char *)"main.zig";
+		break;
+	}
+	argv[n] = NULL;
+	return spawn_build(j, argv);
+}
+
+/* The environment of the builds: ours, with Go's settings forced. */
+static char **build_env(void)
+{
+	static const char *const force[] = {"GOFLAGS=-mod=mod",	 "GOPROXY=off",
+					    "GOTOOLCHAIN=local", "GOWORK=off",
+					    "GO111MODULE=on",	 NULL};
+	size_t n = 0, k = 0, i, f;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 8, sizeof(*env));
+	if (!env)
+		tlw_die("out of memory");
+	for (i = 0; i < n; i++) {
+		int skip = 0;
+
+		for (f = 0; force[f]; f++) {
+			size_t klen =
+				(size_t)(strchr(force[f], '=') - force[f]);
+
+			if (strncmp(environ[i], force[f], klen + 1) == 0)
+				skip = 1;
+		}
+		if (!skip)
+			env[k++] = environ[i];
+	}
+	for (f = 0; force[f]; f++)
+		env[k++] = (char *)force[f];
+	env[k] = NULL;
+	return env;
+}
+
+/*
+ * The variant name as the workload knows it. The registry wants a C
+ * variant's name to start with "c.", so experiment.yaml spells
+ * "go.clean" as "c.go_clean" and "zig.compilelog_47" as
+ * "c.zig_compilelog_47"; both spellings are accepted.
+ */
+static const char *canonical(const char *variant)
+{
+	static char buf[128];
+
+	if (strncmp(variant, "c.go_", 5) == 0)
+		snprintf(buf, sizeof(buf), "go.%s", variant + 5);
+	else if (strncmp(variant, "c.zig_", 6) == 0)
+		snprintf(buf, sizeof(buf), "zig.%s", variant + 6);
+	else
+		return variant;
+	return buf;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void batch(void *p, uint64_t ops)
+{
+	struct job *j = p;
+
+	/*
+	 * One build per operation. tlw_run times the whole batch, and the
+	 * source edits between builds are a few kB of writes: negligible
+	 * next to a compiler run, and the same for every variant.
+	 */
+	while (ops--) {
+		build_once(j);
+		if (!j->ok && j->compilelogs <= 0) {
+			fprintf(stderr, "build: the build failed:\n");
+			show_log(j);
+			exit(1);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct job j;
+	struct tlw_args a;
+	const char *work, *name = NULL, *variant;
+	char dir[4096];
+	char *tmpdir = NULL;
+
+	tlw_parse(argc, argv, &a);
+	variant = canonical(a.variant);
+	j.compilelogs = -1;
+	j.zig_mode = tlw_str(&a, "zig_mode", "Debug");
+	j.files = (int)tlw_int(&a, "files", 4);
+	j.funcs = (int)tlw_int(&a, "funcs", 40);
+	if (j.files < 1 || j.files > 16 || j.funcs < 1 || j.funcs > 10000)
+		tlw_die("files must be 1..16 and funcs 1..10000");
+	if (strcmp(variant, "c.clean") == 0) {
+		j.lang = LANG_C, j.clean = 1, name = "cc";
+		j.tool = tool_path("TL_CC", "cc");
+	} else if (strcmp(variant, "go.clean") == 0 ||
+		   strcmp(variant, "go.incremental") == 0) {
+		j.lang = LANG_GO, j.clean = strcmp(variant, "go.clean") == 0;
+		name = "go";
+		j.tool = tool_path("TL_GO", "go");
+	} else if (strcmp(variant, "zig.clean") == 0 ||
+		   strcmp(variant, "zig.incremental") == 0 ||
+		   strncmp(variant, "zig.compilelog", 14) == 0) {
+		j.lang = LANG_ZIG, j.clean = strcmp(variant, "zig.clean") == 0;
+		name = "zig";
+		j.tool = tool_path("TL_ZIG", "zig");
+		if (strcmp(variant, "zig.compilelog") == 0) {
+			j.compilelogs = (int)tlw_int(&a, "logs", 0);
+		} else if (strncmp(variant, "zig.compilelog_", 15) == 0) {
+			char *end;
+
+			j.compilelogs = (int)strtol(variant + 15, &end, 10);
+			if (*end || end == variant + 15)
+				tlw_die("bad variant '%s'", a.variant);
+		}
+		if (j.compilelogs > 1000)
+			tlw_die("at most 1000 @compileLog statements");
+	} else {
+		tlw_die("unknown variant '%s'", a.variant);
+	}
+	if (!j.tool) {
+		fprintf(stderr, "toolchain missing: %s\n", name);
+		return EXIT_TOOLCHAIN_MISSING;
+	}
+	/* A bare name is looked up in PATH here: posix_spawn does not. */
+	if (!strchr(j.tool, '/')) {
+		static char found[4096];
+		const char *path = getenv("PATH");
+		char *copy = strdup(path ? path : ""), *save = NULL, *d;
+
+		found[0] = '\0';
+		for (d = strtok_r(copy, ":", &save); d;
+		     d = strtok_r(NULL, ":", &save)) {
+			snprintf(found, sizeof(found), "%s/%s", d, j.tool);
+			if (access(found, X_OK) == 0)
+				break;
+			found[0] = '\0';
+		}
+		free(copy);
+		if (!found[0]) {
+			fprintf(stderr, "toolchain missing: %s\n", name);
+			return EXIT_TOOLCHAIN_MISSING;
+		}
+		j.tool = found;
+	}
+	if (access(j.tool, X_OK) != 0) {
+		fprintf(stderr, "toolchain missing: %s\n", name);
+		return EXIT_TOOLCHAIN_MISSING;
+	}
+
+	work = getenv("TL_WORKDIR");
+	if (!work || !*work) {
+		char tmpl[] = "/tmp/tl-buildtime-XXXXXX";
+
+		tmpdir = mkdtemp(tmpl) ? strdup(tmpl) : NULL;
+		if (!tmpdir)
+			tlw_die("no TL_WORKDIR and cannot make a temp dir");
+		work = tmpdir;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", work, a.variant);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		tlw_die("cannot make '%s': %s", dir, strerror(errno));
+	j.dir = dir;
+	snprintf(j.log, sizeof(j.log), "%s/build.log", work);
+	j.envp = build_env();
+
+	/* Warm the caches the variant assumes warm (untimed). */
+	build_once(&j);
+	if (!j.ok && j.compilelogs <= 0) {
+		fprintf(stderr, "build: the warm-up build failed:\n");
+		show_log(&j);
+		return 1;
+	}
+
+	tlw_run(&a, batch, &j);
+
+	tlw_fact("builds", j.ok ? "true" : "false");
+	if (!j.ok && j.first_error[0])
+		tlw_fact("first_error", j.first_error);
+	if (j.compilelogs >= 0)
+		tlw_fact_int("compilelog_statements", j.compilelogs);
+	tlw_fact("toolchain", j.tool);
+	if (j.lang == LANG_ZIG)
+		tlw_fact("zig_mode", j.zig_mode);
+	tlw_fact_int("generated_functions", (long long)j.files * j.funcs);
+	if (tmpdir) {
+		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(tmpdir);
+	}
+	free(j.envp);
+	return tlw_finish();
+}
