@@ -19,8 +19,11 @@
  *   c.switch.ucontext  main <-> coroutine, swapcontext
  *   c.switch.futex     two threads handing a turn over with futex wake/wait
  *   c.switch.condvar   two threads with a mutex and a condition variable
- * Keep OPS small (the experiment's max_ops) to get a per-switch
- * distribution. The coroutine variants also count the system calls per
+ * OPS is not used: a sample line is `batch` switches (default 100), and
+ * each requested sample becomes `lines` sample lines (default 200), so the
+ * harness gets thousands of short batches and p99/p99.9/max describe
+ * single switches rather than long averages. 1000 untimed round trips
+ * warm up first. The coroutine variants also count the system calls per
  * switch with ptrace (metric syscalls_per_switch, sigprocmask_per_switch):
  * swapcontext's rt_sigprocmask shows up there, the asm switch has none.
  *
@@ -458,11 +461,18 @@ static void batch_cond(void *ctx, uint64_t rounds)
 static int run_switch(const struct tlw_args *a, const char *what)
 {
 	static struct sw_ctx c;
-	uint64_t rounds = (a->ops + 1) / 2, want = rounds * a->samples;
+	long long batch = tlw_int(a, "batch", 100),
+		  lines = tlw_int(a, "lines", 200);
+	uint64_t rounds, want, nlines, warm = 1000;
 	tlw_batch_fn *fn;
-	uint64_t got;
-	int s, threads = 0;
+	uint64_t got, s;
+	int threads = 0;
 
+	if (batch < 2 || lines < 1)
+		tlw_die("batch must be >= 2 and lines >= 1");
+	rounds = (uint64_t)batch / 2;
+	nlines = (uint64_t)lines * (uint64_t)a->samples;
+	want = rounds * nlines + warm;
 	pthread_mutex_init(&c.mu, NULL);
 	pthread_cond_init(&c.cv, NULL);
 	if (strcmp(what, "coro") == 0) {
@@ -487,7 +497,8 @@ static int run_switch(const struct tlw_args *a, const char *what)
 	}
 	tlw_fact("clock", "CLOCK_MONOTONIC");
 	tlw_fact_int("switches_per_sample", (long long)(rounds * 2));
-	for (s = 0; s < a->samples; s++) {
+	fn(&c, warm);
+	for (s = 0; s < nlines; s++) {
 		uint64_t t0 = tlw_now_ns();
 
 		fn(&c, rounds);

@@ -8,7 +8,8 @@
 //
 // go.switch.p1 / go.switch.p2 (GOMAXPROCS 1 or 2 from the variant's env):
 // two goroutines ping-pong over two unbuffered channels; one op = one
-// switch, a round trip is two.
+// switch, a round trip is two. OPS is not used: a sample line is `batch`
+// switches and each requested sample becomes `lines` lines (see tasks.c).
 package main
 
 import (
@@ -97,14 +98,19 @@ func runSwitch(w *TLW) {
 		}
 		close(done)
 	}()
-	rounds := (w.Ops + 1) / 2
+	batch, lines := w.Int("batch", 100), w.Int("lines", 200)
+	if batch < 2 || lines < 1 {
+		tlwDie("batch must be >= 2 and lines >= 1")
+	}
+	rounds := uint64(batch) / 2
+	nlines := uint64(lines) * uint64(w.Samples)
+	const warm = 1000
 	tlwFact("clock", "CLOCK_MONOTONIC")
 	tlwFact("gomaxprocs", strconv.Itoa(runtime.GOMAXPROCS(0)))
 	tlwFact("switches_per_sample", strconv.FormatUint(rounds*2, 10))
 	var bad, v uint64
-	for s := 0; s < w.Samples; s++ {
-		t0 := tlwNow()
-		for i := uint64(0); i < rounds; i++ {
+	trip := func(n uint64) {
+		for i := uint64(0); i < n; i++ {
 			ping <- v
 			r := <-pong
 			if r != v+1 {
@@ -112,13 +118,18 @@ func runSwitch(w *TLW) {
 			}
 			v = r
 		}
+	}
+	trip(warm)
+	for s := uint64(0); s < nlines; s++ {
+		t0 := tlwNow()
+		trip(rounds)
 		tlwSample(tlwNow()-t0, rounds*2)
 	}
 	close(ping)
 	<-done
-	if bad != 0 || partnerRounds != rounds*uint64(w.Samples) {
+	if bad != 0 || partnerRounds != rounds*nlines+warm {
 		tlwDie("%d bad replies, %d round trips, %d expected", bad,
-			partnerRounds, rounds*uint64(w.Samples))
+			partnerRounds, rounds*nlines+warm)
 	}
 	tlwKeep(v)
 }

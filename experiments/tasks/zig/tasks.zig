@@ -11,7 +11,8 @@
 //!                      that std.process.Init gives: what "async" is in
 //!                      Zig 0.17. Each concurrent task gets an OS thread
 //!                      from the pool, so a parked task is a parked thread.
-//! Switch variant (one op = one switch, a round trip is two):
+//! Switch variant (one op = one switch, a round trip is two; OPS unused:
+//! a sample line is `batch` switches, each requested sample `lines` lines):
 //!   zig.switch.thread  two threads hand a turn over with futexWait/Wake
 //!
 //! zig.io_concurrent also records what the installed Zig offers for async
@@ -228,12 +229,18 @@ fn batchSwitch(io: std.Io, rounds: u64) void {
 }
 
 fn runSwitch(a: *const tlw.Args) u8 {
-    const rounds = (a.ops + 1) / 2;
+    const batch = a.int("batch", 100);
+    const lines = a.int("lines", 200);
+    if (batch < 2 or lines < 1) tlw.die("batch must be >= 2 and lines >= 1", .{});
+    const rounds: u64 = @intCast(@divTrunc(batch, 2));
+    const nlines: u64 = @as(u64, @intCast(lines)) * a.samples;
+    const warm: u64 = 1000;
     const t = std.Thread.spawn(.{}, partner, .{}) catch tlw.die("cannot spawn", .{});
     tlw.fact("clock", "CLOCK_MONOTONIC");
     tlw.factInt("switches_per_sample", @intCast(rounds * 2));
-    var s: u32 = 0;
-    while (s < a.samples) : (s += 1) {
+    batchSwitch(a.io, warm);
+    var s: u64 = 0;
+    while (s < nlines) : (s += 1) {
         const t0 = tlw.now();
         batchSwitch(a.io, rounds);
         tlw.sample(tlw.now() - t0, rounds * 2);
@@ -242,8 +249,8 @@ fn runSwitch(a: *const tlw.Args) u8 {
     @atomicStore(u32, &turn, 1, .release);
     a.io.futexWake(u32, &turn, 1);
     t.join();
-    if (partner_rounds != rounds * a.samples)
-        tlw.die("{d} round trips done, {d} expected", .{ partner_rounds, rounds * a.samples });
+    if (partner_rounds != rounds * nlines + warm)
+        tlw.die("{d} round trips done, {d} expected", .{ partner_rounds, rounds * nlines + warm });
     return 0;
 }
 
