@@ -10,7 +10,7 @@
  *   zig_return_ptr_local_compiles    does Zig accept `return &local`?
  *   zig_return_slice_local_compiles  does Zig accept `return local[0..]`?
  *                               (+ *_diag: the compiler's error line)
- *   zig_return_slice_local_run_MODE  what such a program reads through the
+ *   zig_return_slice_local_run_mode  what such a program reads through the
  *                               dangling slice in Debug and
  *                               ReleaseFast: "sum=N" (6 means the dead
  *                               frame still held 1,2,3) or the signal
@@ -24,6 +24,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,14 @@
 #include "tlw.h"
 
 extern char **environ;
+
+/* Fact names are [a-z0-9_]: "ReleaseFast" becomes "releasefast". */
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
 
 static const char go_probe[] = "package main\n"
 			       "\n"
@@ -155,8 +164,9 @@ static void probe_go(const char *go, const char *work)
 		tlw_fact("go_local_array_escapes", "absent:no go toolchain");
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%s/goprobe", work);
-	if (mkdir(dir, 0700) < 0)
+	/* A fresh folder per process: runs may share TL_WORKDIR. */
+	snprintf(dir, sizeof(dir), "%s/goprobe-XXXXXX", work);
+	if (!mkdtemp(dir))
 		tlw_die("cannot create '%s'", dir);
 	write_file(dir, "go.mod", "module probe\n\ngo 1.22\n");
 	write_file(dir, "probe.go", go_probe);
@@ -251,8 +261,9 @@ static void probe_zig(const char *zig, const char *work)
 			 "absent:no zig toolchain");
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%s/zigprobe", work);
-	if (mkdir(dir, 0700) < 0)
+	/* A fresh folder per process: runs may share TL_WORKDIR. */
+	snprintf(dir, sizeof(dir), "%s/zigprobe-XXXXXX", work);
+	if (!mkdtemp(dir))
 		tlw_die("cannot create '%s'", dir);
 	write_file(dir, "ret_ptr.zig", zig_ret_ptr);
 	write_file(dir, "ret_slice.zig", zig_ret_slice);
@@ -282,6 +293,7 @@ static void probe_zig(const char *zig, const char *work)
 		}
 		snprintf(name, sizeof(name), "zig_return_slice_local_run_%s",
 			 modes[i]);
+		lower(name);
 		if (r != 1) {
 			tlw_fact(name, r ? "absent:zig failed to run"
 					 : "absent:does not compile");

@@ -6,7 +6,7 @@
  * to []u32, in Debug, ReleaseSafe and ReleaseFast, runs it, and reports
  * what happened as facts (no samples):
  *
- *   zig_aligncast_odd_MODE   "panic: <message>" when the safety check
+ *   zig_aligncast_odd_mode   "panic: <message>" when the safety check
  *                            fired, "in-place" when the cast kept the
  *                            same pointer and the loads read the right
  *                            values (no copy), "copied" when the pointer
@@ -25,6 +25,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,14 @@
 #include "tlw.h"
 
 extern char **environ;
+
+/* Fact names are [a-z0-9_]: "ReleaseFast" becomes "releasefast". */
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
 
 /* Exit 10: same pointer, right values; 11: pointer changed; 12: wrong. */
 static const char zig_aligncast[] =
@@ -212,14 +221,16 @@ static void probe_zig(const char *zig, const char *work)
 		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 			snprintf(name, sizeof(name), "zig_aligncast_odd_%s",
 				 modes[i]);
+			lower(name);
 			tlw_fact(name, "absent:no zig toolchain");
 		}
 		tlw_fact("zig_article_ptrcast_compiles",
 			 "absent:no zig toolchain");
 		return;
 	}
-	snprintf(dir, sizeof(dir), "%s/zigprobe", work);
-	if (mkdir(dir, 0700) < 0)
+	/* A fresh folder per process: runs may share TL_WORKDIR. */
+	snprintf(dir, sizeof(dir), "%s/zigprobe-XXXXXX", work);
+	if (!mkdtemp(dir))
 		tlw_die("cannot create '%s'", dir);
 	write_file(dir, "aligncast.zig", zig_aligncast);
 	write_file(dir, "article.zig", zig_article);
@@ -238,6 +249,7 @@ static void probe_zig(const char *zig, const char *work)
 
 		snprintf(bin, sizeof(bin), "aligncast_%s", modes[i]);
 		snprintf(name, sizeof(name), "zig_aligncast_odd_%s", modes[i]);
+		lower(name);
 		r = zig_build(zig, dir, "aligncast.zig", modes[i], bin, diag,
 			      sizeof(diag));
 		if (r != 1) {
