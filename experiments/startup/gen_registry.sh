@@ -1,5 +1,5 @@
 #!/bin/sh
-# gen_registry.sh - writes go/registry_gen.go for the go.registry variant.
+# gen_registry.sh - writes go/registry/registry_gen.go for the go.registry variant.
 #
 # The generated file models the init-time registries of large Go programs
 # (protobuf descriptor registries, Kubernetes scheme registration, plugin
@@ -9,12 +9,13 @@
 # reachable from main (through the registry), so the linker keeps it.
 #
 # Usage: sh gen_registry.sh [N [K]]   (default N=2000 types, K=8 entries)
-# The committed go/registry_gen.go was generated with the defaults; rerun
+# The committed go/registry/registry_gen.go was generated with the
+# defaults; rerun
 # this after changing them and commit the result.
 set -eu
 N=${1:-2000}
 K=${2:-8}
-out=$(dirname "$0")/go/registry_gen.go
+out=$(dirname "$0")/go/registry/registry_gen.go
 tmp=$out.tmp.$$
 trap 'rm -f "$tmp"' EXIT
 {
