@@ -10,8 +10,7 @@
 #
 # Usage: sh gen_registry.sh [N [K]]   (default N=2000 types, K=8 entries)
 # The committed go/registry/registry_gen.go was generated with the
-# defaults; rerun
-# this after changing them and commit the result.
+# defaults; rerun this after changing them and commit the result.
 set -eu
 N=${1:-2000}
 K=${2:-8}
