@@ -9,7 +9,7 @@
 //! 16 lowercase hex digits. The last round's count and sum are checked
 //! after timing (exit 1 when wrong).
 //!
-//! code_bytes: sizes of functions from `nm -S` run on this executable: the
+//! code_bytes: sizes of functions from this executable's ELF .symtab: the
 //! round function (into which ReleaseFast inlines put, get, clear and, for
 //! u64 keys, the hash), the map type's out-of-line functions
 //! (hash_map.Custom(<key>,i64,...), e.g. grow) and, for strings, the
@@ -61,34 +61,60 @@ fn Ctx(comptime Map: type, comptime K: type) type {
     };
 }
 
-/// Sum of the sizes of the text symbols whose names contain any of
-/// `needles`, from `nm -S --defined-only` on this executable.
-fn codeBytes(a: *const tlw.Args, needles: []const []const u8) !u64 {
-    const exe = try std.process.executablePathAlloc(a.io, a.arena);
-    const r = try std.process.run(a.arena, a.io, .{
-        .argv = &.{ "nm", "-S", "--defined-only", exe },
-    });
-    if (!r.term.success()) return error.NmFailed;
+/// Sums the sizes of the function symbols (STT_FUNC, defined) of this
+/// executable whose names contain any of `needles`, reading its ELF .symtab
+/// in process (running nm as a child would add nm's memory to the peak RSS
+/// the harness reads from wait4). `found` tells whether any matched.
+fn symbolBytes(a: *const tlw.Args, needles: []const []const u8, found: *bool) !u64 {
+    const d = try std.Io.Dir.cwd().readFileAlloc(a.io, "/proc/self/exe", a.arena, .unlimited);
+    const rd = struct {
+        fn int(comptime T: type, b: []const u8, off: u64) !T {
+            if (off + @sizeOf(T) > b.len) return error.BadElf;
+            return std.mem.readInt(T, b[@intCast(off)..][0..@sizeOf(T)], .little);
+        }
+    };
+    if (d.len < 64 or !std.mem.eql(u8, d[0..4], "\x7fELF") or d[4] != 2) return error.NotElf64;
+    const shoff = try rd.int(u64, d, 0x28);
+    const shnum = try rd.int(u16, d, 0x3c);
     var total: u64 = 0;
-    var found = false;
-    var lines = std.mem.splitScalar(u8, r.stdout, '\n');
-    while (lines.next()) |line| {
-        var f = std.mem.tokenizeScalar(u8, line, ' ');
-        _ = f.next() orelse continue;
-        const size_s = f.next() orelse continue;
-        const kind = f.next() orelse continue;
-        const name = f.rest();
-        if (kind.len != 1 or (kind[0] != 't' and kind[0] != 'T')) continue;
-        for (needles) |n| {
-            if (std.mem.indexOf(u8, name, n) != null) {
-                total += std.fmt.parseInt(u64, size_s, 16) catch continue;
-                found = true;
-                break;
+    found.* = false;
+    var s: u64 = 0;
+    while (s < shnum) : (s += 1) {
+        const sh = shoff + s * 64;
+        if (try rd.int(u32, d, sh + 4) != 2) continue; // SHT_SYMTAB
+        const off = try rd.int(u64, d, sh + 0x18);
+        const size = try rd.int(u64, d, sh + 0x20);
+        const link = try rd.int(u32, d, sh + 0x28);
+        const str_sh = shoff + @as(u64, link) * 64;
+        const str_off = try rd.int(u64, d, str_sh + 0x18);
+        const str_size = try rd.int(u64, d, str_sh + 0x20);
+        if (str_off + str_size > d.len) return error.BadElf;
+        const strtab = d[@intCast(str_off)..][0..@intCast(str_size)];
+        var k: u64 = 0;
+        while (k < size / 24) : (k += 1) {
+            const sym = off + k * 24;
+            const name_off = try rd.int(u32, d, sym);
+            const info = try rd.int(u8, d, sym + 4);
+            const shndx = try rd.int(u16, d, sym + 6);
+            if (info & 0xf != 2 or shndx == 0 or name_off >= strtab.len) continue; // STT_FUNC, defined
+            const name = std.mem.sliceTo(strtab[name_off..], 0);
+            for (needles) |n| {
+                if (std.mem.indexOf(u8, name, n) != null) {
+                    total += try rd.int(u64, d, sym + 16);
+                    found.* = true;
+                    break;
+                }
             }
         }
     }
-    if (!found) return error.NoSymbols;
     return total;
+}
+
+fn codeBytes(a: *const tlw.Args, needles: []const []const u8) !u64 {
+    var found = false;
+    const b = try symbolBytes(a, needles, &found);
+    if (!found) return error.NoSymbols;
+    return b;
 }
 
 fn run(comptime Map: type, comptime K: type, a: *const tlw.Args, keys: []const K, own: []const []const u8, shared: []const []const u8, method: []const u8) void {
@@ -110,7 +136,7 @@ fn run(comptime Map: type, comptime K: type, a: *const tlw.Args, keys: []const K
         tlw.fact("code_bytes_method", method);
     } else |err| {
         var buf: [128]u8 = undefined;
-        const v = std.fmt.bufPrint(&buf, "absent:nm: {s}", .{@errorName(err)}) catch "absent:nm";
+        const v = std.fmt.bufPrint(&buf, "absent:{s}", .{@errorName(err)}) catch "absent:symtab";
         tlw.fact("code_bytes", v);
     }
 }
@@ -124,7 +150,7 @@ pub fn main(init: std.process.Init) void {
     if (a.is("zig.auto_hash_map")) {
         const keys = a.arena.alloc(u64, n) catch tlw.die("out of memory", .{});
         for (keys, 0..) |*k, i| k.* = mix64(i);
-        run(std.AutoHashMap(u64, i64), u64, &a, keys, &.{ "hashmap.Ctx(hash_map.HashMap(u64,", "hash_map.Custom(u64,i64," }, &.{}, "nm -S of own executable: the round function (put/get/clear/hash inlined, loop included) + hash_map.Custom(u64,i64,...) functions");
+        run(std.AutoHashMap(u64, i64), u64, &a, keys, &.{ "hashmap.Ctx(hash_map.HashMap(u64,", "hash_map.Custom(u64,i64," }, &.{}, "ELF .symtab of own executable: the round function (put/get/clear/hash inlined, loop included) + hash_map.Custom(u64,i64,...) functions");
     } else if (a.is("zig.string_hash_map")) {
         const keys = a.arena.alloc([]const u8, n) catch tlw.die("out of memory", .{});
         const text = a.arena.alloc(u8, n * 16) catch tlw.die("out of memory", .{});
@@ -133,7 +159,7 @@ pub fn main(init: std.process.Init) void {
             _ = std.fmt.bufPrint(s, "{x:0>16}", .{mix64(i)}) catch unreachable;
             k.* = s;
         }
-        run(std.StringHashMap(i64), []const u8, &a, keys, &.{ "hashmap.Ctx(hash_map.HashMap([]const u8,", "hash_map.Custom([]const u8,i64," }, &.{ "hash.wyhash.Wyhash.hash", "mem.eql__" }, "nm -S of own executable: the round function (put/get/clear inlined, loop included) + hash_map.Custom([]const u8,i64,...) functions + (shared, not per type) Wyhash.hash and mem.eql called by the round");
+        run(std.StringHashMap(i64), []const u8, &a, keys, &.{ "hashmap.Ctx(hash_map.HashMap([]const u8,", "hash_map.Custom([]const u8,i64," }, &.{ "hash.wyhash.Wyhash.hash", "mem.eql__" }, "ELF .symtab of own executable: the round function (put/get/clear inlined, loop included) + hash_map.Custom([]const u8,i64,...) functions + (shared, not per type) Wyhash.hash and mem.eql called by the round");
     } else {
         tlw.die("unknown variant '{s}'", .{a.variant});
     }

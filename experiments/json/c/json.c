@@ -26,7 +26,11 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <elf.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <link.h>
 #include <unistd.h>
 
@@ -186,61 +190,88 @@ static long long output_check(struct ctx *c, uint64_t *fnv, int dump)
 
 /*
  * Sum of the sizes of the functions named in `names` (NULL-terminated),
- * read with `nm -S` from this executable; clones (name.isra.0, ...) count
- * as the function. Returns -1 with the reason in `why` on failure.
+ * read from this executable's own ELF symbol table (.symtab), in process:
+ * running nm as a child would add nm's memory to the peak RSS the harness
+ * reads from wait4. A name also matches the compiler's clones of it
+ * (name.isra.0, name.constprop.0, name.part.0). Returns the byte count, or
+ * -1 with the reason in `why` when the table is missing (stripped) or a
+ * function is not in it (inlined).
  */
 static long long code_bytes(const char *const *names, char *why, size_t n)
 {
-	char exe[PATH_MAX], cmd[PATH_MAX + 64], line[512];
 	unsigned int found = 0;
-	long long total = 0;
-	ssize_t len;
-	FILE *f;
-	int i;
+	long long total = -1;
+	const unsigned char *base;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	struct stat st;
+	int fd, i;
+	size_t s;
 
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len <= 0) {
-		snprintf(why, n, "cannot read /proc/self/exe");
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, n, "cannot open /proc/self/exe");
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	exe[len] = '\0';
-	snprintf(cmd, sizeof(cmd), "nm -S --defined-only '%s' 2>/dev/null",
-		 exe);
-	f = popen(cmd, "r");
-	if (!f) {
-		snprintf(why, n, "cannot run nm");
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED) {
+		snprintf(why, n, "cannot map /proc/self/exe");
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr, size;
-		char type, name[400];
+	eh = (const Elf64_Ehdr *)(const void *)base;
+	snprintf(why, n, "no .symtab (stripped?)");
+	if ((size_t)st.st_size < sizeof(*eh) ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(*sh) >
+		    (uint64_t)st.st_size)
+		goto out;
+	sh = (const Elf64_Shdr *)(const void *)(base + eh->e_shoff);
+	for (s = 0; s < eh->e_shnum; s++) {
+		const Elf64_Sym *sym;
+		const char *str;
+		size_t k, nsym;
 
-		if (sscanf(line, "%llx %llx %c %399s", &addr, &size, &type,
-			   name) != 4)
+		if (sh[s].sh_type != SHT_SYMTAB || sh[s].sh_link >= eh->e_shnum)
 			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		for (i = 0; names[i]; i++) {
-			size_t k = strlen(names[i]);
+		if (sh[s].sh_offset + sh[s].sh_size > (uint64_t)st.st_size ||
+		    sh[sh[s].sh_link].sh_offset + sh[sh[s].sh_link].sh_size >
+			    (uint64_t)st.st_size)
+			goto out;
+		sym = (const Elf64_Sym *)(const void *)(base + sh[s].sh_offset);
+		nsym = sh[s].sh_size / sizeof(*sym);
+		str = (const char *)base + sh[sh[s].sh_link].sh_offset;
+		total = 0;
+		for (k = 0; k < nsym; k++) {
+			const char *name;
 
-			if (strncmp(name, names[i], k) == 0 &&
-			    (name[k] == '\0' || name[k] == '.')) {
-				total += (long long)size;
-				found |= 1u << i;
+			if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC ||
+			    sym[k].st_shndx == SHN_UNDEF ||
+			    sym[k].st_name >= sh[sh[s].sh_link].sh_size)
+				continue;
+			name = str + sym[k].st_name;
+			for (i = 0; names[i]; i++) {
+				size_t len = strlen(names[i]);
+
+				if (strncmp(name, names[i], len) == 0 &&
+				    (name[len] == '\0' || name[len] == '.')) {
+					total += (long long)sym[k].st_size;
+					found |= 1u << i;
+				}
 			}
 		}
 	}
-	if (pclose(f) != 0) {
-		snprintf(why, n, "nm failed (binutils missing?)");
-		return -1;
-	}
-	for (i = 0; names[i]; i++) {
+	for (i = 0; total >= 0 && names[i]; i++) {
 		if (!(found & (1u << i))) {
-			snprintf(why, n, "no symbol %s (stripped or inlined)",
-				 names[i]);
-			return -1;
+			snprintf(why, n, "no symbol %s (inlined?)", names[i]);
+			total = -1;
 		}
 	}
+out:
+	munmap((void *)base, (size_t)st.st_size);
 	return total;
 }
 
@@ -290,9 +321,9 @@ static void code_facts(const char *variant)
 	tlw_fact_int("code_bytes", b);
 	tlw_fact("code_bytes_method",
 		 strcmp(variant, "c.reflect") == 0
-			 ? "nm -S of own executable: tl_reflect_put + "
+			 ? "ELF .symtab of own executable: tl_reflect_put + "
 			   "tl_reflect_to_json (writers inlined)"
-			 : "nm -S of own executable: rec_to_json, the "
+			 : "ELF .symtab of own executable: rec_to_json, the "
 			   "generated function (writers inlined)");
 }
 

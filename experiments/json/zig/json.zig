@@ -10,8 +10,8 @@
 //!
 //! code_bytes: the size of the noinline function serialising one record
 //! (std.json inlined into it under ReleaseFast) plus every out-of-line
-//! function whose name holds "json.Stringify.", from `nm -S` on this
-//! executable.
+//! function whose name holds "json.Stringify.", from this executable's
+//! ELF .symtab.
 
 const std = @import("std");
 const tlw = @import("tlw.zig");
@@ -83,29 +83,61 @@ const Ctx = struct {
     }
 };
 
-fn codeBytes(a: *const tlw.Args) !u64 {
-    const exe = try std.process.executablePathAlloc(a.io, a.arena);
-    const r = try std.process.run(a.arena, a.io, .{
-        .argv = &.{ "nm", "-S", "--defined-only", exe },
-    });
-    if (!r.term.success()) return error.NmFailed;
+/// Sums the sizes of the function symbols (STT_FUNC, defined) of this
+/// executable whose names contain any of `needles`, reading its ELF .symtab
+/// in process (running nm as a child would add nm's memory to the peak RSS
+/// the harness reads from wait4). `found` tells whether any matched.
+fn symbolBytes(a: *const tlw.Args, needles: []const []const u8, found: *bool) !u64 {
+    const d = try std.Io.Dir.cwd().readFileAlloc(a.io, "/proc/self/exe", a.arena, .unlimited);
+    const rd = struct {
+        fn int(comptime T: type, b: []const u8, off: u64) !T {
+            if (off + @sizeOf(T) > b.len) return error.BadElf;
+            return std.mem.readInt(T, b[@intCast(off)..][0..@sizeOf(T)], .little);
+        }
+    };
+    if (d.len < 64 or !std.mem.eql(u8, d[0..4], "\x7fELF") or d[4] != 2) return error.NotElf64;
+    const shoff = try rd.int(u64, d, 0x28);
+    const shnum = try rd.int(u16, d, 0x3c);
     var total: u64 = 0;
-    var found = false;
-    var lines = std.mem.splitScalar(u8, r.stdout, '\n');
-    while (lines.next()) |line| {
-        var f = std.mem.tokenizeScalar(u8, line, ' ');
-        _ = f.next() orelse continue;
-        const size_s = f.next() orelse continue;
-        const kind = f.next() orelse continue;
-        const name = f.rest();
-        if (kind.len != 1 or (kind[0] != 't' and kind[0] != 'T')) continue;
-        const own = std.mem.indexOf(u8, name, "serialiseRecord") != null;
-        if (own) found = true;
-        if (own or std.mem.indexOf(u8, name, "json.Stringify.") != null)
-            total += std.fmt.parseInt(u64, size_s, 16) catch continue;
+    found.* = false;
+    var s: u64 = 0;
+    while (s < shnum) : (s += 1) {
+        const sh = shoff + s * 64;
+        if (try rd.int(u32, d, sh + 4) != 2) continue; // SHT_SYMTAB
+        const off = try rd.int(u64, d, sh + 0x18);
+        const size = try rd.int(u64, d, sh + 0x20);
+        const link = try rd.int(u32, d, sh + 0x28);
+        const str_sh = shoff + @as(u64, link) * 64;
+        const str_off = try rd.int(u64, d, str_sh + 0x18);
+        const str_size = try rd.int(u64, d, str_sh + 0x20);
+        if (str_off + str_size > d.len) return error.BadElf;
+        const strtab = d[@intCast(str_off)..][0..@intCast(str_size)];
+        var k: u64 = 0;
+        while (k < size / 24) : (k += 1) {
+            const sym = off + k * 24;
+            const name_off = try rd.int(u32, d, sym);
+            const info = try rd.int(u8, d, sym + 4);
+            const shndx = try rd.int(u16, d, sym + 6);
+            if (info & 0xf != 2 or shndx == 0 or name_off >= strtab.len) continue; // STT_FUNC, defined
+            const name = std.mem.sliceTo(strtab[name_off..], 0);
+            for (needles) |n| {
+                if (std.mem.indexOf(u8, name, n) != null) {
+                    total += try rd.int(u64, d, sym + 16);
+                    found.* = true;
+                    break;
+                }
+            }
+        }
     }
-    if (!found) return error.NoSerialiseSymbol;
     return total;
+}
+
+fn codeBytes(a: *const tlw.Args) !u64 {
+    var own = false;
+    var lib = false;
+    const b = try symbolBytes(a, &.{"serialiseRecord"}, &own);
+    if (!own) return error.NoSerialiseSymbol;
+    return b + try symbolBytes(a, &.{"json.Stringify."}, &lib);
 }
 
 pub fn main(init: std.process.Init) void {
@@ -151,10 +183,10 @@ pub fn main(init: std.process.Init) void {
     tlw.fact("output_fnv1a64", &hex);
     if (codeBytes(&a)) |b| {
         tlw.factInt("code_bytes", @intCast(b));
-        tlw.fact("code_bytes_method", "nm -S of own executable: serialiseRecord (std.json inlined into it) + out-of-line std.json.Stringify functions");
+        tlw.fact("code_bytes_method", "ELF .symtab of own executable: serialiseRecord (std.json inlined into it) + out-of-line std.json.Stringify functions");
     } else |err| {
         var buf: [128]u8 = undefined;
-        const v = std.fmt.bufPrint(&buf, "absent:nm: {s}", .{@errorName(err)}) catch "absent:nm";
+        const v = std.fmt.bufPrint(&buf, "absent:{s}", .{@errorName(err)}) catch "absent:symtab";
         tlw.fact("code_bytes", v);
     }
     tlw.finish();
