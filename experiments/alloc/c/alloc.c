@@ -31,9 +31,9 @@
 
 struct ctx {
 	size_t size;
-	uint64_t sum;	     /* bytes read back */
-	uint64_t expect;     /* what they must add up to */
-	uint64_t seq;	     /* op counter: the byte written */
+	uint64_t sum;	 /* bytes read back */
+	uint64_t expect; /* what they must add up to */
+	uint64_t seq;	 /* op counter: the byte written */
 	struct tl_arena arena;
 	struct tl_pool pool;
 	unsigned char *region;
@@ -98,17 +98,17 @@ static void run_pool(void *arg, uint64_t ops)
 }
 
 /* One frame with a local array of N bytes; noinline so the frame is real. */
-#define STACK_FN(N)                                                           \
-	static __attribute__((noinline)) void stack_##N(struct ctx *c)       \
-	{                                                                     \
-		unsigned char buf[N];                                         \
-		touch(c, buf);                                                \
-	}                                                                     \
-	static void run_stack_##N(void *arg, uint64_t ops)                    \
-	{                                                                     \
-		uint64_t i;                                                   \
-		for (i = 0; i < ops; i++)                                     \
-			stack_##N(arg);                                       \
+#define STACK_FN(N)                                                            \
+	static __attribute__((noinline)) void stack_##N(struct ctx *c)         \
+	{                                                                      \
+		unsigned char buf[N];                                          \
+		touch(c, buf);                                                 \
+	}                                                                      \
+	static void run_stack_##N(void *arg, uint64_t ops)                     \
+	{                                                                      \
+		uint64_t i;                                                    \
+		for (i = 0; i < ops; i++)                                      \
+			stack_##N(arg);                                        \
 	}
 STACK_FN(16)
 STACK_FN(64)

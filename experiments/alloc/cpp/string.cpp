@@ -16,7 +16,8 @@ extern "C" {
 #include "tlw.h"
 }
 
-namespace {
+namespace
+{
 
 struct ctx {
 	std::string text;
@@ -28,14 +29,15 @@ void run_string(void *arg, uint64_t ops)
 	ctx *c = static_cast<ctx *>(arg);
 
 	for (uint64_t i = 0; i < ops; i++) {
-		std::string *s = new std::string(c->text.data(), c->text.size());
+		std::string *s =
+			new std::string(c->text.data(), c->text.size());
 
 		tlw_keep_ptr(s);
 		c->sum += s->size() + static_cast<unsigned char>((*s)[0]);
 		delete s;
 	}
-	c->expect += ops * (c->text.size() +
-			    static_cast<unsigned char>(c->text[0]));
+	c->expect +=
+		ops * (c->text.size() + static_cast<unsigned char>(c->text[0]));
 }
 
 } // namespace
