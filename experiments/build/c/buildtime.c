@@ -39,6 +39,9 @@
  * skipped. A build that fails unexpectedly prints the compiler's output on
  * stderr and exits 1.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* the harness builds with plain cc -O2 */
+#endif
 #include "tlw.h"
 
 #include <fcntl.h>

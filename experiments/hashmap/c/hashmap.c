@@ -18,6 +18,9 @@
  * the sizes of the table's functions read from this binary's own ELF
  * symbol table (see code_bytes_method).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* the harness builds with plain cc -O2 */
+#endif
 #include "htable.h"
 #include "htable_spec.h"
 #include "tlw.h"

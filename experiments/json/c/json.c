@@ -20,6 +20,9 @@
  * batches give metric mb_per_s (MB = 1e6 bytes); code_bytes is the size
  * of the serialiser's functions from this binary's symbol table.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* the harness builds with plain cc -O2 */
+#endif
 #include "jsongen.h"
 #include "reflect.h"
 #include "tlw.h"
