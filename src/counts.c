@@ -1,13 +1,15 @@
 /*
  * counts.c - per-operation counts by differencing (see counts.h).
  *
- * Each measurement runs the workload at 1, 2 and 3 times a base number of
- * batches. The slope of count against operations is the per-operation
- * figure; the worst relative distance of a point from the line through
- * the others is its linearity, and a figure past the tolerance is flagged
+ * Each measurement runs one batch of 1, 2 and 3 times the timing phase's
+ * OPS (the batch count stays fixed, so the per-batch cost of reading the
+ * clock and printing a line cancels with start-up). The per-operation
+ * figure is (c2 - c1) / (N2 - N1); the third point checks linearity with
+ * the tolerances of diffcount.h, and a figure past them is flagged
  * "non_linear". Hardware and software counts are repeated (they move run
  * to run) and summarised with a bootstrap CI over the repetitions; the
- * simulation is deterministic, so one pass is exact.
+ * simulation is exact for C and Zig, and repeated and checked for Go
+ * (tl_sim_policy).
  */
 #include "counts.h"
 
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "diffcount.h"
 #include "proc.h"
 #include "runner.h"
 #include "sim.h"
@@ -28,8 +31,7 @@
 
 #define POINTS 3
 #define PMU_REPS 3
-#define TOL_PMU 0.10 /* linearity tolerance for noisy counts */
-#define TOL_SIM 0.01 /* the simulation is exact; 1% allows rounding */
+#define SIM_RUNS_MAX 4
 
 static int spawn_counters(pid_t pid, void *ctx)
 {
@@ -81,13 +83,14 @@ static int run(const struct tl_counts_req *rq, struct tl_strv *argv,
 	return err;
 }
 
+/* BIN VARIANT OPS 1 params: one batch of ops operations. */
 static void workload_argv(const struct tl_counts_req *rq, struct tl_strv *a,
-			  const char *bin, int batches)
+			  const char *bin, uint64_t ops)
 {
 	tl_strv_push(a, bin);
 	tl_strv_push(a, rq->variant->name);
-	tl_strv_push_owned(a, xasprintf("%llu", (unsigned long long)rq->ops));
-	tl_strv_push_owned(a, xasprintf("%d", batches));
+	tl_strv_push_owned(a, xasprintf("%llu", (unsigned long long)ops));
+	tl_strv_push(a, "1");
 	for (size_t i = 0; i < rq->params->n; i++)
 		tl_strv_push(a, rq->params->v[i]);
 	for (size_t i = 0; i < rq->variant->nparams; i++)
@@ -96,35 +99,28 @@ static void workload_argv(const struct tl_counts_req *rq, struct tl_strv *a,
 						rq->variant->params[i].val));
 }
 
-/* Slope of y over x (three points) and its linearity. */
-static int slope(const double *x, const double *y, double *b, double *lin)
+/* Per-op value of y over x by differencing, with the third point checked. */
+static int per_op(const double *x, const double *y,
+		  const struct tl_diff_tol *tol, struct tl_diff *d)
 {
-	struct tl_linfit fit;
-	int err = tl_stats_linfit(x, y, POINTS, &fit, NULL);
-
-	if (err)
-		return err;
-	*b = fit.b;
-	if (tl_stats_linearity(x, y, POINTS, lin) != 0)
-		*lin = 0;
-	return 0;
+	return tl_diff_fit(x, y, POINTS, tol, d);
 }
 
 static void put(json_t *metrics, const char *name, const double *v, size_t n,
-		const char *source, double worst_lin, double tol, int exact,
+		const char *source, const struct tl_diff *d, int exact,
 		const char *flag)
 {
 	json_t *m = tl_summary_metric(name, v, n, source, TL_STATS_BOOT_SEED);
 
 	json_object_set_new(m, "method",
-			    json_string("slope over 1x, 2x, 3x the batches"));
-	json_object_set_new(m, "linearity_rel", json_real(worst_lin));
+			    json_string("(c2 - c1) / (N2 - N1) over one batch "
+					"of N = 1x, 2x, 3x OPS; the third "
+					"point checks linearity"));
 	if (exact)
 		json_object_set_new(m, "exact", json_true());
-	if (worst_lin > tol)
+	if (d && d->linear == 0)
 		json_object_set_new(m, "flag",
-				    json_string("non_linear: the count does not "
-						"grow in step with the operations"));
+				    json_string_nocheck(d->reason));
 	else if (flag)
 		json_object_set_new(m, "flag", json_string(flag));
 	json_object_set_new(metrics, name, m);
@@ -148,23 +144,31 @@ static void absent_all_hw(json_t *absent, const char *why)
 static void measure_perf(const struct tl_counts_req *rq, unsigned what,
 			 json_t *metrics, json_t *absent)
 {
+	const struct tl_diff_tol tol = TL_DIFF_TOL_PMU;
 	double x[POINTS], y[TL_COUNTER__N][PMU_REPS][POINTS];
-	double slopes[TL_COUNTER__N][PMU_REPS], worst[TL_COUNTER__N] = {0};
+	double per[TL_COUNTER__N][PMU_REPS];
+	struct tl_diff flagged[TL_COUNTER__N];
 	int have[TL_COUNTER__N], reason_set[TL_COUNTER__N] = {0};
-	char why[256];
+	char why[256] = "";
 
-	for (int i = 0; i < TL_COUNTER__N; i++)
-		have[i] = 1;
+	for (int i = 0; i < TL_COUNTER__N; i++) {
+		int hw = tl_counter_is_hw((enum tl_counter_id)i);
+
+		have[i] = hw ? !!(what & TL_COUNTERS_HW)
+			     : !!(what & TL_COUNTERS_SW);
+		flagged[i].linear = 1;
+	}
 	for (int r = 0; r < PMU_REPS; r++)
 		for (int p = 0; p < POINTS; p++) {
 			struct tl_strv argv = TL_STRV_INIT;
 			struct tl_counters c;
 			void *hctx[2] = {&c, &what};
+			uint64_t n = rq->ops * (uint64_t)(p + 1);
 			int err;
 
-			x[p] = (double)rq->ops * (double)(p + 1) * 2;
+			x[p] = (double)n;
 			tl_counters_init(&c, &rq->env->pmu);
-			workload_argv(rq, &argv, rq->bin, (p + 1) * 2);
+			workload_argv(rq, &argv, rq->bin, n);
 			err = run(rq, &argv, NULL, spawn_counters, hctx, why,
 				  sizeof(why));
 			tl_strv_release(&argv);
@@ -172,16 +176,11 @@ static void measure_perf(const struct tl_counts_req *rq, unsigned what,
 				tl_counters_read(&c);
 			for (int i = 0; i < TL_COUNTER__N; i++) {
 				struct tl_counter *ev = &c.ev[i];
-				int want = tl_counter_is_hw((enum tl_counter_id)i)
-						   ? (what & TL_COUNTERS_HW)
-						   : (what & TL_COUNTERS_SW);
 
-				if (!want) {
-					have[i] = 0;
+				if (!have[i])
 					continue;
-				}
 				if (err || !ev->present) {
-					if (have[i] && !reason_set[i]) {
+					if (!reason_set[i]) {
 						char *k = xasprintf(
 							"%s_per_op",
 							tl_counter_name(i));
@@ -206,48 +205,51 @@ static void measure_perf(const struct tl_counts_req *rq, unsigned what,
 		if (!have[i])
 			continue;
 		for (int r = 0; r < PMU_REPS; r++) {
-			double lin;
+			struct tl_diff d;
 
-			if (slope(x, y[i][r], &slopes[i][r], &lin) != 0) {
+			if (per_op(x, y[i][r], &tol, &d) != 0) {
 				have[i] = 0;
 				break;
 			}
-			if (lin > worst[i])
-				worst[i] = lin;
+			per[i][r] = d.per_unit;
+			if (d.linear == 0)
+				flagged[i] = d;
 		}
 		if (!have[i])
 			continue;
 		name = xasprintf("%s_per_op", tl_counter_name(i));
-		put(metrics, name, slopes[i], PMU_REPS, tl_counter_source(i),
-		    worst[i], TOL_PMU, 0, NULL);
+		put(metrics, name, per[i], PMU_REPS, tl_counter_source(i),
+		    &flagged[i], 0, NULL);
 		free(name);
 	}
 	if (have[TL_COUNTER_INSTRUCTIONS] && have[TL_COUNTER_CYCLES]) {
 		double v[PMU_REPS];
+		size_t k = 0;
 
 		for (int r = 0; r < PMU_REPS; r++)
-			v[r] = slopes[TL_COUNTER_CYCLES][r] > 0
-				       ? slopes[TL_COUNTER_INSTRUCTIONS][r] /
-						 slopes[TL_COUNTER_CYCLES][r]
-				       : 0;
-		put(metrics, "ipc", v, PMU_REPS, "pmu", 0, TOL_PMU, 0, NULL);
+			if (per[TL_COUNTER_CYCLES][r] > 0)
+				v[k++] = per[TL_COUNTER_INSTRUCTIONS][r] /
+					 per[TL_COUNTER_CYCLES][r];
+		if (k)
+			put(metrics, "ipc", v, k, "pmu", NULL, 0, NULL);
 	}
 	if (have[TL_COUNTER_BRANCHES] && have[TL_COUNTER_BRANCH_MISSES]) {
 		double v[PMU_REPS];
+		size_t k = 0;
 
 		for (int r = 0; r < PMU_REPS; r++)
-			v[r] = slopes[TL_COUNTER_BRANCHES][r] > 0
-				       ? slopes[TL_COUNTER_BRANCH_MISSES][r] /
-						 slopes[TL_COUNTER_BRANCHES][r]
-				       : 0;
-		put(metrics, "branch_miss_ratio", v, PMU_REPS, "pmu", 0,
-		    TOL_PMU, 0, NULL);
+			if (per[TL_COUNTER_BRANCHES][r] > 0)
+				v[k++] = per[TL_COUNTER_BRANCH_MISSES][r] /
+					 per[TL_COUNTER_BRANCHES][r];
+		if (k)
+			put(metrics, "branch_miss_ratio", v, k, "pmu", NULL, 0,
+			    NULL);
 	}
 }
 
-/* A ratio of two simulated per-op slopes, or an absent reason. */
+/* A ratio of two simulated per-op values, or an absent reason. */
 static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
-		      double num, double den, double lin, const char *flag)
+		      double num, double den, const char *flag)
 {
 	double v;
 
@@ -258,7 +260,52 @@ static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
 		return;
 	}
 	v = num / den;
-	put(metrics, name, &v, 1, "sim", lin, TOL_SIM, 1, flag);
+	put(metrics, name, &v, 1, "sim", NULL, flag == NULL, flag);
+}
+
+/* One pass of the three points under cachegrind: per-op of each event. */
+static int sim_pass(const struct tl_counts_req *rq, const char *bin,
+		    const struct tl_sim_policy *pol, double per[TL_SIM__N],
+		    struct tl_diff *dir, char *why, size_t whyn)
+{
+	const struct tl_diff_tol tol = TL_DIFF_TOL_SIM;
+	double x[POINTS], y[TL_SIM__N][POINTS];
+
+	for (int p = 0; p < POINTS; p++) {
+		char *out = xasprintf("%s/cg.%d.out", rq->workdir, p);
+		struct tl_strv argv = TL_STRV_INIT;
+		struct tl_sim_cmd cmd;
+		struct tl_sim_counts sc;
+		uint64_t n = rq->ops * (uint64_t)(p + 1);
+		char perr[200];
+		int err;
+
+		x[p] = (double)n;
+		tl_sim_cmd_init(&cmd, out);
+		for (int a = 0; a < cmd.argc; a++)
+			tl_strv_push(&argv, cmd.argv[a]);
+		workload_argv(rq, &argv, bin, n);
+		err = run(rq, &argv, pol->env, NULL, NULL, why, whyn);
+		tl_strv_release(&argv);
+		if (!err && tl_sim_parse_file(out, &sc, perr, sizeof(perr))) {
+			snprintf(why, whyn, "cachegrind output: %s", perr);
+			err = -1;
+		}
+		unlink(out);
+		free(out);
+		if (err)
+			return -1;
+		for (int i = 0; i < TL_SIM__N; i++)
+			y[i][p] = (double)sc.v[i];
+	}
+	for (int i = 0; i < TL_SIM__N; i++) {
+		struct tl_diff d;
+
+		per[i] = per_op(x, y[i], &tol, &d) == 0 ? d.per_unit : 0;
+		if (i == TL_SIM_IR)
+			*dir = d;
+	}
+	return 0;
 }
 
 static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
@@ -267,25 +314,24 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	struct tl_build_opts bo = *rq->build_opts;
 	struct tl_build_result br;
 	struct tl_sim_policy pol;
-	double x[POINTS], y[TL_SIM__N][POINTS], per[TL_SIM__N],
-		lin[TL_SIM__N];
-	double worst = 0;
+	double runs[SIM_RUNS_MAX][TL_SIM__N], per[TL_SIM__N], irs[SIM_RUNS_MAX];
+	struct tl_diff dir;
 	const char *flag = NULL;
 	char why[320];
-	int i;
+	int nruns, i;
 
 	if (!rq->env->tools.valgrind.path) {
 		json_object_set_new(absent, "instructions_per_op",
 				    json_string(rq->env->tools.valgrind.missing));
 		return;
 	}
-	tl_sim_policy(tl_lang_name(rq->variant->lang), &pol);
 	if (!rq->variant->sim) {
 		json_object_set_new(absent, "instructions_per_op",
 				    json_string("the variant opts out of "
 						"simulation (sim: false)"));
 		return;
 	}
+	tl_sim_policy(tl_lang_name(rq->variant->lang), &pol);
 	if (pol.trust == TL_SIM_REFUSED) {
 		json_object_set_new(absent, "instructions_per_op",
 				    json_string(pol.reason));
@@ -302,74 +348,74 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		tl_build_result_release(&br);
 		return;
 	}
-	for (int p = 0; p < POINTS; p++) {
-		char *out = xasprintf("%s/cg.%d.out", rq->workdir, p);
-		struct tl_strv argv = TL_STRV_INIT;
-		struct tl_sim_cmd cmd;
-		struct tl_sim_counts sc;
-		char perr[256];
-		int err;
-
-		x[p] = (double)rq->ops * (double)(p + 1);
-		tl_sim_cmd_init(&cmd, out);
-		for (int a = 0; a < cmd.argc; a++)
-			tl_strv_push(&argv, cmd.argv[a]);
-		workload_argv(rq, &argv, br.bin, p + 1);
-		err = run(rq, &argv, pol.env, NULL, NULL, why, sizeof(why));
-		tl_strv_release(&argv);
-		if (!err && tl_sim_parse_file(out, &sc, perr, sizeof(perr)) != 0) {
-			snprintf(why, sizeof(why), "cachegrind output: %s", perr);
-			err = -1;
-		}
-		unlink(out);
-		free(out);
-		if (err) {
+	nruns = pol.runs_per_point < 1 ? 1 : pol.runs_per_point;
+	if (nruns > SIM_RUNS_MAX)
+		nruns = SIM_RUNS_MAX;
+	for (int r = 0; r < nruns; r++) {
+		if (sim_pass(rq, br.bin, &pol, runs[r], &dir, why, sizeof(why))) {
 			json_object_set_new(absent, "instructions_per_op",
 					    json_string(why));
 			tl_build_result_release(&br);
 			return;
 		}
-		for (i = 0; i < TL_SIM__N; i++)
-			y[i][p] = (double)sc.v[i];
+		irs[r] = runs[r][TL_SIM_IR];
+	}
+	if (nruns > 1) {
+		double spread;
+
+		if (tl_diff_spread(irs, (size_t)nruns, &spread) == 0 &&
+		    spread > pol.max_rel_spread) {
+			char *msg = xasprintf(
+				"refused: %d simulated runs differ by %.1f%% "
+				"(more than %.1f%%): %s",
+				nruns, 100 * spread, 100 * pol.max_rel_spread,
+				pol.reason);
+
+			json_object_set_new(absent, "instructions_per_op",
+					    json_string(msg));
+			free(msg);
+			tl_build_result_release(&br);
+			return;
+		}
 	}
 	for (i = 0; i < TL_SIM__N; i++) {
-		if (slope(x, y[i], &per[i], &lin[i]) != 0) {
+		double col[SIM_RUNS_MAX];
+
+		for (int r = 0; r < nruns; r++)
+			col[r] = runs[r][i];
+		if (tl_stats_median(col, (size_t)nruns, &per[i]))
 			per[i] = 0;
-			lin[i] = 0;
-		}
-		if (lin[i] > worst && i == TL_SIM_IR)
-			worst = lin[i];
 	}
 	{
 		double v = per[TL_SIM_IR], b = per[TL_SIM_BC] + per[TL_SIM_BI];
 		double bm = per[TL_SIM_BCM] + per[TL_SIM_BIM];
 		double i1 = per[TL_SIM_I1MR];
+		double d1r = per[TL_SIM_D1MR];
 		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
 		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
 		double ll = per[TL_SIM_ILMR] + per[TL_SIM_DLMR] +
 			    per[TL_SIM_DLMW];
+		int exact = flag == NULL;
 
-		put(metrics, "instructions_per_op", &v, 1, "sim", lin[TL_SIM_IR],
-		    TOL_SIM, 1, flag);
-		put(metrics, "branches_per_op", &b, 1, "sim", lin[TL_SIM_BC],
-		    TOL_SIM, 1, flag);
-		put(metrics, "branch_misses_per_op", &bm, 1, "sim",
-		    lin[TL_SIM_BCM], 1.0, 1, flag);
-		put(metrics, "l1i_misses_per_op", &i1, 1, "sim", 0, 1.0, 1,
+		put(metrics, "instructions_per_op", &v, 1, "sim", &dir, exact,
 		    flag);
-		put(metrics, "l1d_misses_per_op", &d1, 1, "sim", 0, 1.0, 1,
+		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact, flag);
+		put(metrics, "branch_misses_per_op", &bm, 1, "sim", NULL, exact,
 		    flag);
-		put(metrics, "data_accesses_per_op", &dacc, 1, "sim",
-		    lin[TL_SIM_DR], TOL_SIM, 1, flag);
-		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, 0, flag);
+		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL, exact,
+		    flag);
+		put(metrics, "l1d_load_misses_per_op", &d1r, 1, "sim", NULL,
+		    exact, flag);
+		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL, exact,
+		    flag);
+		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, flag);
 		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
-			  per[TL_SIM_BCM], per[TL_SIM_BC], 0, flag);
+			  per[TL_SIM_BCM], per[TL_SIM_BC], flag);
 		sim_ratio(metrics, absent, "indirect_branch_miss_ratio",
-			  per[TL_SIM_BIM], per[TL_SIM_BI], 0, flag);
-		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, 0, flag);
-		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, 0, flag);
-		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, 0,
-			  flag);
+			  per[TL_SIM_BIM], per[TL_SIM_BI], flag);
+		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, flag);
+		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, flag);
+		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, flag);
 	}
 	{
 		json_t *m = json_object_get(metrics, "instructions_per_op");
@@ -377,7 +423,6 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		if (m && br.target)
 			json_object_set_new(m, "target", json_string(br.target));
 	}
-	(void)worst;
 	tl_build_result_release(&br);
 }
 

@@ -5,6 +5,8 @@
  * before fork, so the child only calls async-signal-safe functions. The
  * child blocks on a "go" pipe until the parent has attached counters,
  * then execs; an exec failure travels back on a close-on-exec pipe.
+ * Wall time starts when the exec has happened (EOF on that pipe) and
+ * ends when the exit is seen.
  * The parent polls stdout, stderr and a pidfd, so the exit is seen the
  * moment it happens (wall time stays accurate for start-up timing) and a
  * hang is caught at the deadline; the whole process group is killed then.
@@ -163,7 +165,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	struct tl_buf out = TL_BUF_INIT;
 	uint64_t t0, deadline = 0;
 	char *path, **envp;
-	char ebyte;
+	ssize_t exec_n = 0;
+	char ebyte = 0;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -203,11 +206,18 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 				    "traplab: counter attach failed\n", 31);
 	}
 	pidfd = open_pidfd(pid);
+	close(gop[1]); /* releases the child */
+	gop[1] = -1;
+	/*
+	 * The clock starts when the exec has happened (the close-on-exec
+	 * pipe reads EOF), so tearing down the forked copy of traplab is not
+	 * counted as the workload's start-up.
+	 */
+	while ((exec_n = read(execp[0], &ebyte, 1)) < 0 && errno == EINTR)
+		;
 	t0 = tl__os.now_ns();
 	if (spec->timeout_s > 0)
 		deadline = t0 + (uint64_t)(spec->timeout_s * 1e9);
-	close(gop[1]); /* releases the child */
-	gop[1] = -1;
 
 	out_open = err_open = 1;
 	while (!reaped) {
@@ -299,7 +309,7 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 			tl_buf_append(&out, chunk, (size_t)n);
 	}
 
-	if (read(execp[0], &ebyte, 1) == 1) {
+	if (exec_n == 1) {
 		res->end = TL_PROC_SPAWN_FAIL;
 		res->spawn_errno = (unsigned char)ebyte;
 	} else if (killed == 1) {
