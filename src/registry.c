@@ -43,7 +43,7 @@ int tl_lang_parse(const char *s, enum tl_lang *out)
 static const char *const exp_keys[] = {
 	"name",	   "description", "section", "kind",	 "unit",
 	"timeout_s", "max_ops",	  "params",  "metrics", "variants",
-	NULL,
+	"rounds",    "samples",	  NULL,
 };
 
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
@@ -388,6 +388,23 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 			err = -EINVAL;
 		} else {
 			e->max_ops = (unsigned long long)v;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		const char *key = i ? "samples" : "rounds";
+		int *dst = i ? &e->samples : &e->rounds;
+		long long v;
+
+		n = tl_yaml_get(y, root, key);
+		if (!n)
+			continue;
+		if (tl_yaml_get_int(y, n, key, &v, d)) {
+			err = -EINVAL;
+		} else if (v < 1 || v > 1000) {
+			tl_yaml_error(y, n, d, "%s must be 1..1000", key);
+			err = -EINVAL;
+		} else {
+			*dst = (int)v;
 		}
 	}
 	n = tl_yaml_get(y, root, "params");

@@ -72,6 +72,8 @@ struct tl_experiment {
 	enum tl_kind kind;
 	double timeout_s;
 	unsigned long long max_ops; /* 0 = no bound */
+	int rounds;  /* interleaved rounds; 0 = the runner's default */
+	int samples; /* samples per process; 0 = the runner's default */
 	struct tl_param *params;
 	size_t nparams;
 	struct tl_strv metrics;

@@ -138,6 +138,7 @@ struct vrun {
 	char *fail_status; /* status word of the first failure */
 	char *fail_reason;
 	double est_nsop; /* from calibration */
+	int facts_only;  /* a probe: facts, no samples */
 	json_t *counted; /* metrics from the counting phase */
 	json_t *absent;  /* metric -> reason */
 };
@@ -150,6 +151,7 @@ struct ctx {
 	double target_ns; /* minimum sample duration */
 	int is_tty;
 	int step, nsteps;
+	unsigned nproc; /* processes started, for unique work folders */
 	char *workroot;
 	json_t *root;
 	json_t *exps;
@@ -298,8 +300,8 @@ static int run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 {
 	struct tl_strv env = TL_STRV_INIT;
 	struct tl_proc_spec spec = {0};
-	char *workdir = xasprintf("%s/w%ld-%d", c->workroot, (long)getpid(),
-				  c->step);
+	char *workdir = xasprintf("%s/w%ld-%u", c->workroot, (long)getpid(),
+				  ++c->nproc);
 	char why[300], perr[256];
 	int ret = -1;
 
@@ -366,6 +368,21 @@ static void loop_argv(struct tl_strv *argv, const struct vrun *vr,
 	push_params(argv, cparams, vr->v);
 }
 
+static void add_facts(struct vrun *vr, const struct tl_proto *p)
+{
+	for (size_t i = 0; i < p->fact_names.n; i++) {
+		size_t j;
+
+		for (j = 0; j < vr->fact_names.n; j++)
+			if (!strcmp(vr->fact_names.v[j], p->fact_names.v[i]))
+				break;
+		if (j < vr->fact_names.n)
+			continue; /* first value wins; facts are static */
+		tl_strv_push(&vr->fact_names, p->fact_names.v[i]);
+		tl_strv_push(&vr->fact_vals, p->fact_values.v[i]);
+	}
+}
+
 /*
  * Calibration: grows OPS until one batch lasts a tenth of the target, and
  * returns the variant's ns per op estimate (0 when it failed).
@@ -387,9 +404,23 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 			for (size_t i = 0; i < p.nsamples; i++)
 				if (best < 0 || (double)p.samples[i].ns < best)
 					best = (double)p.samples[i].ns;
-			if (best < 0)
+			if (best < 0 && p.fact_names.n) {
+				/*
+				 * A probe: it reports facts (what a compiler
+				 * said, a size) and times nothing. One run is
+				 * the measurement.
+				 */
+				add_facts(vr, &p);
+				for (size_t m = 0; m < p.nmetrics; m++)
+					dbl_push(wm_slot(vr, p.metrics[m].name),
+						 p.metrics[m].value);
+				keep_rusage(vr, &pr.ru);
+				vr->nok++;
+				vr->facts_only = 1;
+			} else if (best < 0) {
 				record_failure(vr, "bad_output",
 					       "printed no sample lines", NULL);
+			}
 		}
 		tl_proto_release(&p);
 		tl_proc_result_release(&pr);
@@ -413,21 +444,6 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 	return 0;
 }
 
-static void add_facts(struct vrun *vr, const struct tl_proto *p)
-{
-	for (size_t i = 0; i < p->fact_names.n; i++) {
-		size_t j;
-
-		for (j = 0; j < vr->fact_names.n; j++)
-			if (!strcmp(vr->fact_names.v[j], p->fact_names.v[i]))
-				break;
-		if (j < vr->fact_names.n)
-			continue; /* first value wins; facts are static */
-		tl_strv_push(&vr->fact_names, p->fact_names.v[i]);
-		tl_strv_push(&vr->fact_vals, p->fact_values.v[i]);
-	}
-}
-
 /* Round r's order of k variants: rotated by r/2, reversed on odd r. */
 static size_t latin(int r, size_t k, size_t i)
 {
@@ -443,8 +459,12 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			  uint64_t *ops_out, int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
-	int rounds = o->rounds ? o->rounds : (o->quick ? 3 : 5);
-	int samples = o->samples ? o->samples : (o->quick ? 3 : 5);
+	int rounds = o->rounds	   ? o->rounds
+		     : e->rounds ? e->rounds
+				 : (o->quick ? 3 : 5);
+	int samples = o->samples    ? o->samples
+		      : e->samples ? e->samples
+				   : (o->quick ? 3 : 5);
 	int warmup = o->warmup >= 0 ? o->warmup : 1;
 	double slowest = 0, fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
@@ -529,8 +549,12 @@ static void run_process_case(struct ctx *c, const struct tl_experiment *e,
 			     int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
-	int rounds = o->rounds ? o->rounds : (o->quick ? 3 : 5);
-	int starts = o->samples ? o->samples : (o->quick ? 5 : 10);
+	int rounds = o->rounds	   ? o->rounds
+		     : e->rounds ? e->rounds
+				 : (o->quick ? 3 : 5);
+	int starts = o->samples    ? o->samples
+		     : e->samples ? e->samples
+				  : (o->quick ? 5 : 10);
 	int warmup = o->warmup >= 0 ? o->warmup : 1;
 
 	*rounds_out = rounds;
