@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,6 +290,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 	struct tl_strv tflags = TL_STRV_INIT, pkflags = TL_STRV_INIT;
 	struct tl_strv files = TL_STRV_INIT; /* absolute source paths */
 	char *stage = NULL, *bin = NULL, *tmpbin = NULL, *helper = NULL;
+	char *lockpath = NULL;
+	int lockfd = -1;
 	uint64_t h = TL_FNV_SEED, h2 = 0x84222325cbf29ce4ull, t0;
 	struct stat st;
 	size_t i;
@@ -379,8 +382,31 @@ int tl_build_variant(const struct tl_build_opts *o,
 		goto out;
 	}
 
-	stage = xasprintf("%s/.cache/stage/%016llx-%ld", o->root,
-			  (unsigned long long)h, (long)getpid());
+	/*
+	 * The stage path is stable per key, so Zig's own cache (keyed by
+	 * paths) is reused across runs; a lock keeps two traplab runs from
+	 * staging the same key at once.
+	 */
+	stage = xasprintf("%s/.cache/stage/%016llx", o->root,
+			  (unsigned long long)h);
+	lockpath = xasprintf("%s.lock", stage);
+	{
+		char *sd = xasprintf("%s/.cache/stage", o->root);
+
+		tl_mkdirs(sd);
+		free(sd);
+	}
+	lockfd = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+	if (lockfd >= 0)
+		flock(lockfd, LOCK_EX);
+	if (stat(bin, &st) == 0) { /* built while we waited */
+		res->status = TL_BUILD_OK;
+		res->cached = 1;
+		res->binary_bytes = st.st_size;
+		res->bin = bin;
+		bin = NULL;
+		goto out;
+	}
 	tl_rmtree(stage);
 	err = tl_mkdirs(stage);
 	if (!err) {
@@ -515,8 +541,11 @@ int tl_build_variant(const struct tl_build_opts *o,
 	bin = NULL;
 
 out:
-	if (stage)
+	if (stage && lockfd >= 0)
 		tl_rmtree(stage);
+	if (lockfd >= 0)
+		close(lockfd); /* releases the lock */
+	free(lockpath);
 	free(stage);
 	free(bin);
 	free(tmpbin);
