@@ -541,7 +541,7 @@ int tl_build_variant(const struct tl_build_opts *o,
 	bin = NULL;
 
 out:
-	if (stage && lockfd >= 0)
+	if (stage)
 		tl_rmtree(stage);
 	if (lockfd >= 0)
 		close(lockfd); /* releases the lock */
