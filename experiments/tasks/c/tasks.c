@@ -20,7 +20,7 @@
  *   c.switch.futex     two threads handing a turn over with futex wake/wait
  *   c.switch.condvar   two threads with a mutex and a condition variable
  * OPS is not used: a sample line is `batch` switches (default 100), and
- * each requested sample becomes `lines` sample lines (default 200), so the
+ * each requested sample becomes `lines` sample lines (default 100), so the
  * harness gets thousands of short batches and p99/p99.9/max describe
  * single switches rather than long averages. 1000 untimed round trips
  * warm up first. The coroutine variants also count the system calls per
@@ -462,7 +462,7 @@ static int run_switch(const struct tlw_args *a, const char *what)
 {
 	static struct sw_ctx c;
 	long long batch = tlw_int(a, "batch", 100),
-		  lines = tlw_int(a, "lines", 200);
+		  lines = tlw_int(a, "lines", 100);
 	uint64_t rounds, want, nlines, warm = 1000;
 	tlw_batch_fn *fn;
 	uint64_t got, s;

@@ -98,7 +98,7 @@ func runSwitch(w *TLW) {
 		}
 		close(done)
 	}()
-	batch, lines := w.Int("batch", 100), w.Int("lines", 200)
+	batch, lines := w.Int("batch", 100), w.Int("lines", 100)
 	if batch < 2 || lines < 1 {
 		tlwDie("batch must be >= 2 and lines >= 1")
 	}
