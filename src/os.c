@@ -39,6 +39,7 @@ static pid_t sys_fork(void)
 const struct tl__os_ops tl__os_default = {
 	.fork = sys_fork,
 	.execve = execve,
+	.posix_spawn = posix_spawn,
 	.wait4 = wait4,
 	.kill = kill,
 	.perf_event_open = sys_perf_event_open,
@@ -48,6 +49,7 @@ const struct tl__os_ops tl__os_default = {
 struct tl__os_ops tl__os = {
 	.fork = sys_fork,
 	.execve = execve,
+	.posix_spawn = posix_spawn,
 	.wait4 = wait4,
 	.kill = kill,
 	.perf_event_open = sys_perf_event_open,

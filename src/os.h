@@ -1,7 +1,7 @@
 /*
  * os.h - the operating-system calls traplab makes, behind one table.
  *
- * fork, execve, wait4, kill, perf_event_open and the monotonic clock go
+ * fork, execve, posix_spawn, wait4, kill, perf_event_open and the clock go
  * through tl__os so that tests can inject failures (a refused counter, a
  * fork that fails, a clock that jumps) without a special build. Production
  * code calls tl__os.NAME(...); a test swaps a pointer and restores it.
@@ -10,6 +10,7 @@
 #ifndef TL_OS_H
 #define TL_OS_H
 
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -19,6 +20,11 @@ struct perf_event_attr;
 struct tl__os_ops {
 	pid_t (*fork)(void);
 	int (*execve)(const char *path, char *const argv[], char *const envp[]);
+	/* Returns 0 or an error number, like posix_spawn(3). */
+	int (*posix_spawn)(pid_t *pid, const char *path,
+			   const posix_spawn_file_actions_t *fa,
+			   const posix_spawnattr_t *attr, char *const argv[],
+			   char *const envp[]);
 	pid_t (*wait4)(pid_t pid, int *status, int options, struct rusage *ru);
 	int (*kill)(pid_t pid, int sig);
 	/* Returns an fd, or -1 with errno set, like the raw syscall. */

@@ -5,8 +5,9 @@
  * before fork, so the child only calls async-signal-safe functions. The
  * child blocks on a "go" pipe until the parent has attached counters,
  * then execs; an exec failure travels back on a close-on-exec pipe.
- * Wall time starts when the exec has happened (EOF on that pipe) and
- * ends when the exit is seen.
+ * When nothing must happen between fork and exec (no counters, no
+ * pinning), posix_spawn is used instead: it copies no page tables, so the
+ * wall time of a start is the workload's, not traplab's teardown.
  * The parent polls stdout, stderr and a pidfd, so the exit is seen the
  * moment it happens (wall time stays accurate for start-up timing) and a
  * hang is caught at the deadline; the whole process group is killed then.
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +157,36 @@ static int open_pidfd(pid_t pid)
 #endif
 }
 
+/* posix_spawn with the child's fds, group and folder; 0 or -errno. */
+static int spawn(const struct tl_proc_spec *spec, const char *path,
+		 char **envp, int out_w, int err_w, pid_t *pid, uint64_t *t0)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (spec->discard_stdout)
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+						 0);
+	else
+		posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+	posix_spawn_file_actions_adddup2(&fa, spec->merge_stderr ? out_w : err_w,
+					 2);
+	if (spec->cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	*t0 = tl__os.now_ns();
+	rc = tl__os.posix_spawn(pid, path, &fa, &at,
+				(char *const *)spec->argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return -rc;
+}
+
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 {
 	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, gop[2] = {-1, -1};
@@ -177,45 +209,71 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	}
 	path = resolve(spec->argv[0]);
 	envp = build_env(spec->env);
-	pid = tl__os.fork();
-	if (pid < 0) {
-		err = -errno;
-		res->end = TL_PROC_SPAWN_FAIL;
-		res->spawn_errno = errno;
+	if (!spec->on_spawn && spec->pin_cpu < 0) {
+		/*
+		 * Nothing to do between fork and exec: posix_spawn (vfork
+		 * semantics) copies no page tables, so the wall time is the
+		 * workload's own start-up, not the teardown of a copy of
+		 * traplab.
+		 */
+		err = spawn(spec, path, envp, outp[1], errp[1], &pid, &t0);
 		free(path);
 		free(envp);
-		goto out_close;
-	}
-	if (pid == 0)
-		child(spec, path, envp, outp[1], errp[1], gop[0], gop[1],
-		      execp[1]);
-	free(path);
-	free(envp);
-	setpgid(pid, pid);
-	close(outp[1]);
-	close(errp[1]);
-	close(gop[0]);
-	close(execp[1]);
-	outp[1] = errp[1] = gop[0] = execp[1] = -1;
+		if (err) {
+			res->end = TL_PROC_SPAWN_FAIL;
+			res->spawn_errno = -err;
+			err = 0;
+			res->out = xstrdup("");
+			goto out_close;
+		}
+		close(outp[1]);
+		close(errp[1]);
+		outp[1] = errp[1] = -1;
+		pidfd = open_pidfd(pid);
+	} else {
+		pid = tl__os.fork();
+		if (pid < 0) {
+			err = -errno;
+			res->end = TL_PROC_SPAWN_FAIL;
+			res->spawn_errno = errno;
+			free(path);
+			free(envp);
+			goto out_close;
+		}
+		if (pid == 0)
+			child(spec, path, envp, outp[1], errp[1], gop[0],
+			      gop[1], execp[1]);
+		free(path);
+		free(envp);
+		setpgid(pid, pid);
+		close(outp[1]);
+		close(errp[1]);
+		close(gop[0]);
+		close(execp[1]);
+		outp[1] = errp[1] = gop[0] = execp[1] = -1;
 
-	if (spec->on_spawn) {
-		int herr = spec->on_spawn(pid, spec->on_spawn_ctx);
+		if (spec->on_spawn) {
+			int herr = spec->on_spawn(pid, spec->on_spawn_ctx);
 
-		if (herr)
-			tail_append(res->err_tail, sizeof(res->err_tail),
-				    "traplab: counter attach failed\n", 31);
+			if (herr)
+				tail_append(res->err_tail,
+					    sizeof(res->err_tail),
+					    "traplab: counter attach failed\n",
+					    31);
+		}
+		pidfd = open_pidfd(pid);
+		/*
+		 * The clock starts as the child is released to exec: this
+		 * path (counters, pinning) counts the teardown of the
+		 * forked copy, which the in-process figures never see.
+		 */
+		t0 = tl__os.now_ns();
+		close(gop[1]);
+		gop[1] = -1;
+		while ((exec_n = read(execp[0], &ebyte, 1)) < 0 &&
+		       errno == EINTR)
+			;
 	}
-	pidfd = open_pidfd(pid);
-	close(gop[1]); /* releases the child */
-	gop[1] = -1;
-	/*
-	 * The clock starts when the exec has happened (the close-on-exec
-	 * pipe reads EOF), so tearing down the forked copy of traplab is not
-	 * counted as the workload's start-up.
-	 */
-	while ((exec_n = read(execp[0], &ebyte, 1)) < 0 && errno == EINTR)
-		;
-	t0 = tl__os.now_ns();
 	if (spec->timeout_s > 0)
 		deadline = t0 + (uint64_t)(spec->timeout_s * 1e9);
 

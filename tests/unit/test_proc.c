@@ -133,10 +133,18 @@ static pid_t failing_fork(void)
 	return -1;
 }
 
+static int noop_hook(pid_t pid, void *ctx)
+{
+	(void)pid;
+	(void)ctx;
+	return 0;
+}
+
 TL_TEST(injected_fork_failure)
 {
 	const char *argv[] = {"/bin/true", NULL};
-	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1};
+	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1,
+				 .on_spawn = noop_hook};
 	struct tl_proc_result r;
 	int err;
 
@@ -145,6 +153,29 @@ TL_TEST(injected_fork_failure)
 	tl__os = tl__os_default;
 	TL_CHECK_INT(err, -EAGAIN);
 	TL_CHECK_INT(r.end, TL_PROC_SPAWN_FAIL);
+}
+
+static int failing_spawn(pid_t *pid, const char *path,
+			 const posix_spawn_file_actions_t *fa,
+			 const posix_spawnattr_t *attr, char *const argv[],
+			 char *const envp[])
+{
+	(void)pid, (void)path, (void)fa, (void)attr, (void)argv, (void)envp;
+	return EAGAIN;
+}
+
+TL_TEST(injected_spawn_failure)
+{
+	const char *argv[] = {"/bin/true", NULL};
+	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1};
+	struct tl_proc_result r;
+
+	tl__os.posix_spawn = failing_spawn;
+	TL_CHECK_INT(tl_proc_run(&s, &r), 0);
+	tl__os = tl__os_default;
+	TL_CHECK_INT(r.end, TL_PROC_SPAWN_FAIL);
+	TL_CHECK_INT(r.spawn_errno, EAGAIN);
+	tl_proc_result_release(&r);
 }
 
 static int hook_calls;
