@@ -64,7 +64,16 @@ UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all run test bench asan tsan fuzz format format-check clean deps \
 	units
 
-all: $(B)/traplab traplab
+all: $(B)/traplab $(B)/tl-launch traplab
+
+# The launcher must stay tiny (its resident set is the floor of every
+# workload's peak RSS): static, and with musl when musl-gcc is here.
+LAUNCH_CC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
+$(B)/tl-launch: src/launch/tl-launch.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@ ($(notdir $(LAUNCH_CC)) -static)"
+	$(Q)$(LAUNCH_CC) -std=c11 -D_GNU_SOURCE -O2 -static -Wall -Wextra \
+		-Werror -o $@ $<
 
 # The default flavour's binary is also linked at the top for convenience.
 traplab: $(B)/traplab
@@ -95,7 +104,7 @@ $(B)/tests/%: tests/unit/%.c $(CORE_O) $(B)/libtl.a
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit $(LDFLAGS_ALL) -o $@ $< $(CORE_O) \
 		$(B)/libtl.a $(LIBS)
 
-units: $(UNIT_BIN)
+units: $(UNIT_BIN) $(B)/tl-launch
 
 deps:
 	@scripts/deps.sh

@@ -51,6 +51,8 @@ core=(
 	hyperfine libbenchmark-dev     # make bench: the tools we compare with
 	stress-ng                      # interference (chaos)
 	util-linux                     # setarch -R for the sim path
+	musl-tools                     # a tiny static launcher (RSS floor)
+	jq                             # the tests and make bench read JSON
 )
 test_extra=(
 	chromium                       # renders the HTML report in a test

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "os.h"
+#include "proc.h"
 
 #include "banned.h"
 
@@ -242,6 +243,12 @@ json_t *tl_env_json(const struct tl_env *e)
 	json_object_set_new(o, "valgrind", str_or_null(e->tools.valgrind.version));
 	json_object_set_new(o, "clock_resolution_ns",
 			    json_real(e->clock_resolution_ns));
+	json_object_set_new(
+		o, "launcher",
+		tl_proc_launcher()
+			? json_string(tl_proc_launcher())
+			: json_string("none: whole-process peak RSS includes "
+				      "traplab's own (build tl-launch)"));
 	for (i = 0; i < TL_LANG_COUNT; i++) {
 		const struct tl_tool *t = &e->tools.lang[i];
 		const char *name = i == TL_LANG_C     ? "cc"

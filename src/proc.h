@@ -62,6 +62,9 @@ struct tl_proc_result {
  */
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
 
+/* The tl-launch path in use, or NULL when there is none. */
+const char *tl_proc_launcher(void);
+
 /* Frees res->out. Accepts a zeroed result. */
 void tl_proc_result_release(struct tl_proc_result *res);
 
