@@ -19,6 +19,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -544,9 +545,25 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	}
 }
 
+/*
+ * Drops a file's pages from the page cache, so the next start reads it
+ * from disk (a cold start). Needs no privilege; dirty pages are written
+ * first, since DONTNEED leaves those.
+ */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
 static void run_process_case(struct ctx *c, const struct tl_experiment *e,
 			     struct vrun *vrs, size_t nv, const char *label,
-			     int *rounds_out, int *spr_out)
+			     int cold, int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
 	int rounds = o->rounds	   ? o->rounds
@@ -573,6 +590,8 @@ static void run_process_case(struct ctx *c, const struct tl_experiment *e,
 				struct tl_strv argv = TL_STRV_INIT;
 				struct tl_proc_result pr = {0};
 
+				if (cold)
+					evict(vr->build->bin);
 				tl_strv_push(&argv, vr->build->bin);
 				for (size_t a = 0; a < vr->v->args.n; a++)
 					tl_strv_push(&argv, vr->v->args.v[a]);
@@ -776,9 +795,9 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 		printf("  (%lld ops/sample)",
 		       (long long)json_integer_value(
 			       json_object_get(cs, "ops_per_sample")));
-	printf("\n  %-22s %-12s %12s  %-25s %10s %9s\n", "variant", "status",
+	printf("\n  %-22s %-12s %12s  %-25s %10s %9s%s\n", "variant", "status",
 	       is_proc ? "wall/start" : "ns/op", "95% CI", "peak RSS",
-	       "A/A MDE");
+	       "A/A MDE", is_proc ? "  faults minor/major" : "");
 	json_array_foreach(vars, i, v)
 	{
 		const json_t *m = json_object_get(json_object_get(v, "metrics"),
@@ -809,9 +828,21 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 			fmt_si(r, sizeof(r),
 			       json_number_value(json_object_get(rss, "median")),
 			       "bytes");
-		printf("  %-22s %-12s %12s  %-25s %10s %9s\n",
+		printf("  %-22s %-12s %12s  %-25s %10s %9s",
 		       json_string_value(json_object_get(v, "name")), st, med, ci,
 		       r, mde);
+		if (is_proc) {
+			const json_t *ms = json_object_get(v, "metrics");
+			const json_t *mi = json_object_get(
+				json_object_get(ms, "minor_faults"), "median");
+			const json_t *ma = json_object_get(
+				json_object_get(ms, "major_faults"), "median");
+
+			if (mi && ma)
+				printf("  %.0f/%.0f", json_number_value(mi),
+				       json_number_value(ma));
+		}
+		printf("\n");
 		if (strcmp(st, "ok") != 0 && json_object_get(v, "reason")) {
 			const char *why = json_string_value(
 				json_object_get(v, "reason"));
@@ -984,11 +1015,20 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 			vrs[i].absent = json_object();
 		}
 		if (e->kind == TL_KIND_PROCESS) {
+			int cold = tl_strv_has(&cparams, "page_cache=cold");
+
 			run_process_case(c, e, vrs, e->nvariants,
-					 tl_buf_str(&label), &rounds, &spr);
-			json_object_set_new(cj, "page_cache",
-					    json_string("warm (the binary was "
-							"run before timing)"));
+					 tl_buf_str(&label), cold, &rounds,
+					 &spr);
+			json_object_set_new(
+				cj, "page_cache",
+				json_string(cold ? "cold: the binary was "
+						   "evicted from the page "
+						   "cache before each start "
+						   "(shared libraries stay "
+						   "cached)"
+						 : "warm: the binary was run "
+						   "before timing"));
 		} else {
 			run_loop_case(c, e, vrs, e->nvariants, &cparams,
 				      tl_buf_str(&label), &ops, &rounds, &spr);
