@@ -5,8 +5,8 @@
  * before fork, so the child only calls async-signal-safe functions. The
  * child blocks on a "go" pipe until the parent has attached counters,
  * then execs; an exec failure travels back on a close-on-exec pipe.
- * When nothing must happen between fork and exec (no counters, no
- * pinning), the workload is started through tl-launch (a small static
+ * When nothing must happen between fork and exec (no counters), the
+ * workload is started through tl-launch (a small static
  * launcher, see src/launch/tl-launch.c) with posix_spawn: Linux folds the
  * pre-exec mm's peak RSS into the child's rusage, so only a tiny parent
  * leaves the workload's peak RSS its own, and the launcher's vfork-to-
@@ -222,6 +222,7 @@ static int spawn(const struct tl_proc_spec *spec, const char *path,
 		posix_spawn_file_actions_adddup2(&fa, report_w, 3);
 		tl_strv_push(&argv, launcher);
 		tl_strv_push(&argv, "3");
+		tl_strv_push_owned(&argv, xasprintf("%d", spec->pin_cpu));
 		tl_strv_push(&argv, path);
 	}
 	for (const char *const *a = spec->argv; *a; a++)
@@ -306,7 +307,7 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	}
 	path = resolve(spec->argv[0]);
 	envp = build_env(spec->env);
-	if (!spec->on_spawn && spec->pin_cpu < 0) {
+	if (!spec->on_spawn && (spec->pin_cpu < 0 || tl_proc_launcher())) {
 		/*
 		 * Nothing to do between fork and exec: posix_spawn (vfork
 		 * semantics) copies no page tables, so the wall time is the

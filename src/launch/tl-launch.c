@@ -1,7 +1,7 @@
 /*
  * tl-launch.c - start one workload from a process too small to matter.
  *
- *     tl-launch FD PATH ARGV0 [ARG...]
+ *     tl-launch FD CPU PATH ARGV0 [ARG...]
  *
  * Linux records the peak RSS of a process's mm before exec into its
  * rusage, so a workload started straight from traplab (fork or vfork)
@@ -18,6 +18,7 @@
  * which traplab measures and reports (env.launch_floor_rss_bytes).
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -40,19 +41,30 @@ int main(int argc, char **argv)
 	volatile int exec_errno = 0;
 	struct rusage ru;
 	long long t0, t1;
-	int fd, status;
+	int fd, cpu, status;
 	pid_t pid;
 
-	if (argc < 4) {
-		fputs("usage: tl-launch FD PATH ARGV0 [ARG...]\n", stderr);
+	if (argc < 5) {
+		fputs("usage: tl-launch FD CPU PATH ARGV0 [ARG...]\n", stderr);
 		return 2;
 	}
 	fd = (int)strtol(argv[1], NULL, 10);
+	cpu = (int)strtol(argv[2], NULL, 10);
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			dprintf(fd, "spawnfail %d\n", errno);
+			return 1;
+		}
+	}
 	t0 = now_ns();
 	pid = vfork();
 	if (pid == 0) {
 		close(fd);
-		execve(argv[2], argv + 3, environ);
+		execve(argv[3], argv + 4, environ);
 		exec_errno = errno; /* shared memory until _exit (vfork) */
 		_exit(127);
 	}
