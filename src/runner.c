@@ -50,6 +50,8 @@
 #define CHAOS_MAX_S 1800 /* a stressor never outlives this, in seconds */
 #define MALLOC_FAIL_P 0.001
 
+#define NOT_SELECTED "not selected by --variant"
+
 static const char *const counters_mode_names[] = {"off", "auto", "pmu", "sim",
 						  "sw"};
 
@@ -663,7 +665,7 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (!vr->build) {
 		status = "skipped";
 		json_object_set_new(o, "reason",
-				    json_string("not selected by --variant"));
+				    json_string(NOT_SELECTED));
 	} else if (vr->build->status == TL_BUILD_SKIPPED) {
 		status = "skipped";
 		json_object_set_new(o, "reason", json_string(vr->build->reason));
@@ -806,6 +808,10 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 			json_object_get(v, "metrics"), "peak_rss_bytes");
 		const char *st = json_string_value(json_object_get(v, "status"));
 		char med[32] = "-", ci[64] = "", r[32] = "-", mde[16] = "";
+		const char *why = json_string_value(json_object_get(v, "reason"));
+
+		if (why && !strcmp(why, NOT_SELECTED))
+			continue; /* in the JSON, not worth a table row */
 
 		if (m && json_object_get(m, "median")) {
 			const json_t *c95 = json_object_get(m, "ci95");
@@ -843,12 +849,8 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 				       json_number_value(ma));
 		}
 		printf("\n");
-		if (strcmp(st, "ok") != 0 && json_object_get(v, "reason")) {
-			const char *why = json_string_value(
-				json_object_get(v, "reason"));
-
-			printf("      %.*s\n", 110, why ? why : "");
-		}
+		if (strcmp(st, "ok") != 0 && why)
+			printf("      %.*s\n", 110, why);
 	}
 }
 
@@ -945,7 +947,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 
 		if (!variant_selected(c, e, v)) {
 			builds[i].status = TL_BUILD_SKIPPED;
-			builds[i].reason = xstrdup("not selected by --variant");
+			builds[i].reason = xstrdup(NOT_SELECTED);
 			continue;
 		}
 		if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail") &&
