@@ -1314,6 +1314,8 @@ static int run_needed(const struct claims_args *a, const char *root,
 	}
 	tl_run_opts_init(&ro, root);
 	ro.quick = a->quick;
+	/* Many claims are about counters: measure them unless told not to. */
+	ro.counters = TL_COUNTERS_AUTO;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
 			a->counters);
