@@ -14,6 +14,7 @@
 #include "counts.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,10 +101,21 @@ static void workload_argv(const struct tl_counts_req *rq, struct tl_strv *a,
 }
 
 /* Per-op value of y over x by differencing, with the third point checked. */
+/*
+ * Below RESOLUTION events between the two sizes a count cannot tell a
+ * per-op cost from run-to-run jitter (a page fault more or less, the
+ * digits of a printed number): such a difference is 0 at this resolution.
+ */
+#define RESOLUTION 2.0
+
 static int per_op(const double *x, const double *y,
 		  const struct tl_diff_tol *tol, struct tl_diff *d)
 {
-	return tl_diff_fit(x, y, POINTS, tol, d);
+	int err = tl_diff_fit(x, y, POINTS, tol, d);
+
+	if (!err && fabs(y[1] - y[0]) < RESOLUTION)
+		d->per_unit = 0;
+	return err;
 }
 
 static void put(json_t *metrics, const char *name, const double *v, size_t n,
@@ -115,7 +127,8 @@ static void put(json_t *metrics, const char *name, const double *v, size_t n,
 	json_object_set_new(m, "method",
 			    json_string("(c2 - c1) / (N2 - N1) over one batch "
 					"of N = 1x, 2x, 3x OPS; the third "
-					"point checks linearity"));
+					"point checks linearity; a difference "
+					"under 2 events is 0"));
 	if (exact)
 		json_object_set_new(m, "exact", json_true());
 	if (d && d->linear == 0)

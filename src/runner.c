@@ -854,6 +854,72 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 	}
 }
 
+/* The counting phase's figures, when there are any. */
+static void print_counts_table(const json_t *cs)
+{
+	static const char *const cols[] = {
+		"instructions_per_op", "branch_miss_ratio", "l1i_miss_ratio",
+		"l1d_miss_ratio",      "page_faults_per_op",
+	};
+	const json_t *vars = json_object_get(cs, "variants"), *v;
+	int any = 0;
+	size_t i;
+
+	json_array_foreach(vars, i, v)
+	{
+		const json_t *m = json_object_get(v, "metrics");
+
+		for (size_t k = 0; k < TL_ARRAY_SIZE(cols); k++)
+			any |= json_object_get(m, cols[k]) != NULL;
+		any |= json_object_get(json_object_get(v, "absent"),
+				       "instructions_per_op") != NULL;
+	}
+	if (!any)
+		return;
+	printf("  %-22s %-6s %14s %10s %9s %9s %9s %9s\n", "counted", "source",
+	       "instr/op", "expected", "br miss", "L1i miss", "L1d miss",
+	       "faults/op");
+	json_array_foreach(vars, i, v)
+	{
+		const json_t *m = json_object_get(v, "metrics");
+		const json_t *ab = json_object_get(v, "absent");
+		const json_t *ir = json_object_get(m, "instructions_per_op");
+		const char *exp = json_string_value(json_object_get(
+			json_object_get(v, "facts"), "expected_instructions_per_op"));
+		const char *src = json_string_value(json_object_get(ir, "source"));
+		char cell[TL_ARRAY_SIZE(cols)][24];
+
+		if (!ir && !json_object_get(m, "page_faults_per_op") &&
+		    !json_object_get(ab, "instructions_per_op"))
+			continue;
+		for (size_t k = 0; k < TL_ARRAY_SIZE(cols); k++) {
+			const json_t *x = json_object_get(
+				json_object_get(m, cols[k]), "median");
+			int pct = strstr(cols[k], "ratio") != NULL;
+
+			if (!x)
+				snprintf(cell[k], sizeof(cell[k]), "-");
+			else if (pct)
+				snprintf(cell[k], sizeof(cell[k]), "%.3g%%",
+					 100 * json_number_value(x));
+			else
+				snprintf(cell[k], sizeof(cell[k]), "%.6g",
+					 json_number_value(x));
+		}
+		printf("  %-22s %-6s %14s %10s %9s %9s %9s %9s\n",
+		       json_string_value(json_object_get(v, "name")),
+		       src ? src : "-", cell[0], exp ? exp : "", cell[1],
+		       cell[2], cell[3], cell[4]);
+		if (json_object_get(ir, "flag"))
+			printf("      flag: %.100s\n",
+			       json_string_value(json_object_get(ir, "flag")));
+		if (!ir && json_object_get(ab, "instructions_per_op"))
+			printf("      instructions absent: %.100s\n",
+			       json_string_value(json_object_get(
+				       ab, "instructions_per_op")));
+	}
+}
+
 /* ---- cases and experiments ------------------------------------------- */
 
 /* Values of one param for this run: --param override, quick or default. */
@@ -1083,6 +1149,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 		json_array_append_new(cases, cj);
 		progress_done(c);
 		print_case_table(ej, cj);
+		print_counts_table(cj);
 		fflush(stdout);
 		for (i = 0; i < e->nvariants; i++)
 			vrun_release(&vrs[i]);
@@ -1184,7 +1251,15 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 			fprintf(stderr, "traplab: %s variants skipped: %s\n",
 				tl_lang_name((enum tl_lang)i),
 				c.env.tools.lang[i].missing);
-	if (opts->counters == TL_COUNTERS_PMU && !c.env.pmu.has_pmu)
+	if (opts->counters == TL_COUNTERS_AUTO)
+		fprintf(stderr, "traplab: counters auto: %s\n",
+			c.env.pmu.has_pmu
+				? "hardware counters (PMU present)"
+				: "software events + cachegrind simulation "
+				  "(no PMU)");
+	if ((opts->counters == TL_COUNTERS_PMU ||
+	     opts->counters == TL_COUNTERS_AUTO) &&
+	    !c.env.pmu.has_pmu)
 		fprintf(stderr,
 			"traplab: hardware counters absent: %s (software "
 			"events still counted)\n",
