@@ -1244,7 +1244,9 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 	c.target_ns = 1000 * c.env.clock_resolution_ns;
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;
-	c.workroot = xasprintf("%s/.cache/work", opts->root);
+	/* Per run: two runs at once must not clear each other's folders. */
+	c.workroot = xasprintf("%s/.cache/work/run-%ld", opts->root,
+			       (long)getpid());
 	tl_mkdirs(c.workroot);
 	for (i = 0; i < TL_LANG_COUNT; i++)
 		if (!c.env.tools.lang[i].path)
