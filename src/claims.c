@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "counters.h"
 #include "htmlreport.h"
 #include "mdreport.h"
 #include "runner.h"
@@ -1288,12 +1289,117 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 	return -1;
 }
 
+/*
+ * A metric that only the counting phase produces (so only the variants
+ * whose claims name one are counted: counting runs each variant three
+ * more times, under valgrind where there is no PMU).
+ */
+static int is_counter_metric(const char *m)
+{
+	static const char *const extra[] = {"branches", "branch_misses",
+					    "data_accesses",
+					    "l1i_load_misses",
+					    "l1d_load_misses"};
+	size_t n = strlen(m);
+	char stem[64];
+
+	if (!strcmp(m, "ipc"))
+		return 1;
+	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
+		return strstr(m, "miss") != NULL;
+	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
+		return 0;
+	memcpy(stem, m, n - 7);
+	stem[n - 7] = '\0';
+	if (tl_counter_lookup(stem) >= 0)
+		return 1;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
+		if (!strcmp(stem, extra[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The run plan: which variants to count, and, per experiment, which
+ * values of each param the claims look at ("EXP/KEY=V1,V2"). A param that
+ * some claim of the experiment leaves open (or sets to "*") is not
+ * restricted.
+ */
+static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
+		 struct tl_strv *count, struct tl_strv *params)
+{
+	for (size_t k = 0; k < reg->nexps; k++) {
+		const struct tl_experiment *e = &reg->exps[k];
+
+		for (size_t p = 0; p < e->nparams; p++) {
+			const char *pn = e->params[p].name;
+			struct tl_strv vals = TL_STRV_INIT;
+			int open = 0, used = 0;
+
+			for (size_t i = 0; i < cs->nclaims; i++) {
+				const struct tl_measure *m = &cs->claims[i].m;
+				int sides = m->kind == TL_MEASURE_RATIO ||
+							    m->kind == TL_MEASURE_DIFF
+						    ? 2
+						    : 1;
+
+				if (strcmp(m->experiment, e->name))
+					continue;
+				for (int sd = 0; sd < sides; sd++) {
+					const struct tl_side *side = &m->side[sd];
+					const char *v = NULL;
+
+					used = 1;
+					for (size_t q = 0; q < side->nparams; q++)
+						if (!strcmp(side->params[q].key,
+							    pn))
+							v = side->params[q].val;
+					if (!v || !strcmp(v, "*"))
+						open = 1;
+					else if (!tl_strv_has(&vals, v))
+						tl_strv_push(&vals, v);
+				}
+			}
+			if (used && !open && vals.n) {
+				struct tl_buf b = TL_BUF_INIT;
+
+				tl_buf_printf(&b, "%s/%s=", e->name, pn);
+				for (size_t q = 0; q < vals.n; q++)
+					tl_buf_printf(&b, "%s%s", q ? "," : "",
+						      vals.v[q]);
+				tl_strv_push_owned(params, b.s);
+			}
+			tl_strv_release(&vals);
+		}
+	}
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		const struct tl_measure *m = &cs->claims[i].m;
+		int sides = m->kind == TL_MEASURE_RATIO ||
+					    m->kind == TL_MEASURE_DIFF
+				    ? 2
+				    : 1;
+
+		if (!m->metric || !is_counter_metric(m->metric))
+			continue;
+		for (int sd = 0; sd < sides; sd++) {
+			char *pat = xasprintf("%s/%s", m->experiment,
+					      m->side[sd].variant);
+
+			if (!tl_strv_has(count, pat))
+				tl_strv_push(count, pat);
+			free(pat);
+		}
+	}
+}
+
 /* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
 static int run_needed(const struct claims_args *a, const char *root,
 		      const struct tl_claimset *cs,
 		      const struct tl_registry *reg, const char *out_path)
 {
 	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
+	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
+	char *history_db = xasprintf("%s/results/history.sqlite", root);
 	struct tl_run_opts ro;
 	size_t i;
 	int rc;
@@ -1314,8 +1420,20 @@ static int run_needed(const struct claims_args *a, const char *root,
 	}
 	tl_run_opts_init(&ro, root);
 	ro.quick = a->quick;
-	/* Many claims are about counters: measure them unless told not to. */
+	/*
+	 * Many claims are about counters: measure them unless told not to,
+	 * for the variants those claims name; and sweep only the param values
+	 * the claims look at.
+	 */
 	ro.counters = TL_COUNTERS_AUTO;
+	plan(cs, reg, &count, &params);
+	tl_strv_push_owned(&count, NULL);
+	count.n--;
+	tl_strv_push_owned(&params, NULL);
+	params.n--;
+	ro.count_only = (const char *const *)count.v;
+	ro.params = (const char *const *)params.v;
+	ro.history_db = history_db;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
 			a->counters);
@@ -1335,6 +1453,9 @@ static int run_needed(const struct claims_args *a, const char *root,
 out:
 	tl_strv_release(&need);
 	tl_strv_release(&have);
+	tl_strv_release(&count);
+	tl_strv_release(&params);
+	free(history_db);
 	return rc;
 }
 

@@ -154,6 +154,7 @@ struct ctx {
 	double target_ns; /* minimum sample duration */
 	int is_tty;
 	int step, nsteps;
+	const char *cur_exp; /* the experiment being run */
 	unsigned nproc; /* processes started, for unique work folders */
 	char *workroot;
 	json_t *root;
@@ -928,11 +929,18 @@ static const struct tl_strv *param_values(struct ctx *c,
 					  struct tl_strv *scratch)
 {
 	const char *const *ov = c->o->params;
-	size_t nl = strlen(p->name);
+	size_t nl = strlen(p->name), el = strlen(c->cur_exp);
 
-	for (; ov && *ov; ov++)
-		if (!strncmp(*ov, p->name, nl) && (*ov)[nl] == '=') {
-			const char *s = *ov + nl + 1;
+	for (; ov && *ov; ov++) {
+		const char *o = *ov;
+
+		/* "EXP/KEY=..." applies to that experiment only. */
+		if (!strncmp(o, c->cur_exp, el) && o[el] == '/')
+			o += el + 1;
+		else if (strchr(o, '/') && strchr(o, '/') < strchr(o, '='))
+			continue;
+		if (!strncmp(o, p->name, nl) && o[nl] == '=') {
+			const char *s = o + nl + 1;
 
 			while (*s) {
 				size_t n = strcspn(s, ",");
@@ -942,6 +950,7 @@ static const struct tl_strv *param_values(struct ctx *c,
 			}
 			return scratch;
 		}
+	}
 	return c->o->quick ? &p->quick : &p->defaults;
 }
 
@@ -956,6 +965,21 @@ static int variant_selected(struct ctx *c, const struct tl_experiment *e,
 	snprintf(full, sizeof(full), "%s/%s", e->name, v->name);
 	for (; *pat; pat++)
 		if (!fnmatch(*pat, v->name, 0) || !fnmatch(*pat, full, 0))
+			return 1;
+	return 0;
+}
+
+static int wants_counts(struct ctx *c, const struct tl_experiment *e,
+			const struct tl_variant *v)
+{
+	const char *const *pat = c->o->count_only;
+	char full[256];
+
+	if (!pat)
+		return 1;
+	snprintf(full, sizeof(full), "%s/%s", e->name, v->name);
+	for (; *pat; pat++)
+		if (!fnmatch(*pat, full, 0))
 			return 1;
 	return 0;
 }
@@ -996,6 +1020,8 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 	struct tl_chaos chaos;
 	int chaos_on = 0;
 	size_t i, ncases = 1;
+
+	c->cur_exp = e->name;
 
 	json_object_set_new(ej, "name", json_string(e->name));
 	json_object_set_new(ej, "section", json_string(e->section ? e->section
@@ -1124,7 +1150,9 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 				};
 
 				if (builds[i].status != TL_BUILD_OK ||
-				    vrs[i].nok == 0 || e->kind != TL_KIND_LOOP) {
+				    vrs[i].nok == 0 || vrs[i].facts_only ||
+				    e->kind != TL_KIND_LOOP ||
+				    !wants_counts(c, e, vrs[i].v)) {
 					free(wd);
 					continue;
 				}
@@ -1354,7 +1382,8 @@ static void run_usage(FILE *f)
 	      "prints a table per case and writes a results JSON.\n"
 	      "\n"
 	      "  -q, --quick            the params' quick values, 3 rounds\n"
-	      "  -p, --param K=V1,V2    override a param's values (repeatable)\n"
+	      "  -p, --param K=V1,V2    override a param's values (repeatable;\n"
+	      "                         EXP/K=V1,V2 for one experiment only)\n"
 	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME or\n"
 	      "                         EXP/NAME; repeatable)\n"
 	      "  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"

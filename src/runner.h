@@ -44,8 +44,12 @@ struct tl_run_opts {
 	int samples;       /* per process after warm-up; 0: 3 quick, 5 full */
 	int warmup;        /* samples discarded per process; -1: 1 */
 	uint64_t seed;     /* bootstrap seed; 0: the default */
-	const char *const *params;   /* "KEY=V1,V2" overrides, NULL-ended */
+	/* "KEY=V1,V2" or "EXP/KEY=V1,V2" overrides, NULL-ended */
+	const char *const *params;
 	const char *const *variants; /* fnmatch patterns, NULL-ended */
+	/* With counters on: only these "EXP/VARIANT" patterns are counted;
+	 * NULL counts every variant. */
+	const char *const *count_only;
 	const char *interfere;       /* chaos kind or NULL */
 	const char *history_db;      /* NULL: no history */
 	int verbose;
