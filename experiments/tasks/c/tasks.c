@@ -8,6 +8,7 @@
  *                 default, which is RLIMIT_STACK, usually 8 MiB reserved)
  *   c.coro        lib/coro stackful coroutine, asm switch, parked at its
  *                 first yield (stack: stack_kib, guard page: guard=1)
+ *   c.coro.noguard  the same with guard=0 (its yaml params): no guard page
  *   c.ucontext    lib/ucoro, the same on makecontext/swapcontext
  *   c.stackless   lib/stackless state machine, one malloc'd frame per task
  * The first sample also reports, from /proc/self/statm, the resident set
@@ -554,7 +555,7 @@ int main(int argc, char **argv)
 	tlw_parse(argc, argv, &a);
 	if (tlw_is(&a, "c.pthread"))
 		return run_create(&a, K_PTHREAD);
-	if (tlw_is(&a, "c.coro"))
+	if (tlw_is(&a, "c.coro") || tlw_is(&a, "c.coro.noguard"))
 		return run_create(&a, K_CORO);
 	if (tlw_is(&a, "c.ucontext"))
 		return run_create(&a, K_UCORO);
