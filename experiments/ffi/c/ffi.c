@@ -11,6 +11,10 @@
  *   c.dlopen   the function in a shared object built at run time with
  *              TL_CC into TL_WORKDIR, found with dlopen + dlsym
  *   c.inline   the body in this file, inlined: the floor (no call at all)
+ *
+ * Each requested sample is printed as `lines` batches of OPS calls
+ * (default 100), so the harness gets a per-batch distribution (p99,
+ * p99.9, max) of the per-call time, not a handful of averages.
  */
 #include "tlw.h"
 
@@ -114,6 +118,7 @@ int main(int argc, char **argv)
 	void *h = NULL;
 	char so[4200];
 	uint64_t want, i, n;
+	long long lines;
 	int s;
 
 	tlw_parse(argc, argv, &a);
@@ -133,7 +138,12 @@ int main(int argc, char **argv)
 	} else {
 		tlw_die("unknown variant '%s'", a.variant);
 	}
+	lines = tlw_int(&a, "lines", 100);
+	if (lines < 1)
+		tlw_die("lines must be >= 1");
 	tlw_fact("clock", "CLOCK_MONOTONIC");
+	/* Each requested sample becomes `lines` short batches. */
+	a.samples *= (int)lines;
 	tlw_run(&a, fn, NULL);
 	/* acc is the sum over every batch of 0 + 1 + ... + (ops - 1). */
 	n = a.ops;

@@ -61,6 +61,12 @@ func main() {
 	}
 	tlwFact("clock", "CLOCK_MONOTONIC")
 	tlwFact("gomaxprocs", strconv.Itoa(runtime.GOMAXPROCS(0)))
+	// Each requested sample becomes `lines` short batches (see ffi.c).
+	lines := w.Int("lines", 100)
+	if lines < 1 {
+		tlwDie("lines must be >= 1")
+	}
+	w.Samples *= int(lines)
 	w.Run(batch)
 	// acc is the sum over all batches of 0 + 1 + ... + (ops - 1).
 	want := uint64(w.Samples) * (w.Ops * (w.Ops - 1) / 2)

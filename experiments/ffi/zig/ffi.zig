@@ -49,7 +49,11 @@ fn batchInline(_: void, ops: u64) void {
 }
 
 pub fn main(init: std.process.Init) u8 {
-    const a = tlw.start(init);
+    var a = tlw.start(init);
+    // Each requested sample becomes `lines` short batches (see ffi.c).
+    const lines = a.int("lines", 100);
+    if (lines < 1 or lines > 1_000_000) tlw.die("lines must be in 1..1000000", .{});
+    a.samples *= @intCast(lines);
     tlw.fact("clock", "CLOCK_MONOTONIC");
     if (a.is("zig.extern") or a.is("zig.extern.lto")) {
         a.run({}, batchExtern);
