@@ -141,6 +141,7 @@ struct vrun {
 	char *fail_status; /* status word of the first failure */
 	char *fail_reason;
 	double est_nsop; /* from calibration */
+	uint64_t ops;    /* OPS per sample in the timed rounds */
 	int facts_only;  /* a probe: facts, no samples */
 	json_t *counted; /* metrics from the counting phase */
 	json_t *absent;  /* metric -> reason */
@@ -470,7 +471,7 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		      : e->samples ? e->samples
 				   : (o->quick ? 3 : 5);
 	int warmup = o->warmup >= 0 ? o->warmup : 1;
-	double slowest = 0, fastest = 0;
+	double fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
 	size_t i;
 
@@ -482,20 +483,26 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		vrs[i].est_nsop = calibrate(c, e, &vrs[i], cparams);
 		if (vrs[i].est_nsop <= 0)
 			continue;
-		if (vrs[i].est_nsop > slowest)
-			slowest = vrs[i].est_nsop;
 		if (fastest == 0 || vrs[i].est_nsop < fastest)
 			fastest = vrs[i].est_nsop;
 	}
 	if (fastest > 0) {
 		double want = ceil(c->target_ns / fastest);
-		double limit = floor(100 * c->target_ns / slowest);
 
-		if (want > limit)
-			want = limit;
-		if (want < 1)
-			want = 1;
 		ops = want > (double)cap ? cap : (uint64_t)want;
+	}
+	/*
+	 * One OPS for all, except a variant so slow that a shared sample
+	 * would last over 100x the target: it gets the largest OPS that
+	 * fits (recorded on the variant), rather than shrinking every other
+	 * variant's samples below the clock's useful range.
+	 */
+	for (i = 0; i < nv; i++) {
+		double limit = floor(100 * c->target_ns / vrs[i].est_nsop);
+
+		vrs[i].ops = ops;
+		if (vrs[i].est_nsop > 0 && (double)ops > limit)
+			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
 	*ops_out = ops;
 	*rounds_out = rounds;
@@ -512,7 +519,8 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 				continue;
 			progress(c, "%s %s round %d/%d %s", e->name, label,
 				 r + 1, rounds, vr->v->name);
-			loop_argv(&argv, vr, ops, warmup + samples, cparams);
+			loop_argv(&argv, vr, vr->ops, warmup + samples,
+				  cparams);
 			if (run_process(c, vr, &argv, 1, &p, &pr,
 					var_timeout(e, vr->v)) == 0) {
 				if (p.nsamples < (size_t)(warmup + samples)) {
@@ -684,6 +692,9 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(o, "reason", json_string(vr->fail_reason));
 	}
 	json_object_set_new(o, "status", json_string(status));
+	if (vr->ops)
+		json_object_set_new(o, "ops_per_sample",
+				    json_integer((json_int_t)vr->ops));
 	if (vr->build)
 		json_object_set_new(o, "build", build_json(vr->build));
 
@@ -1059,10 +1070,20 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 						   "build");
 		}
 		if (builds[i].status == TL_BUILD_FAILED) {
+			const char *log = builds[i].log ? builds[i].log : "";
+			const char *end = log;
+
+			/* The first lines; the whole log is in the results. */
+			for (int nl = 0; *end && nl < 6; end++)
+				nl += *end == '\n';
 			progress_done(c);
-			fprintf(stderr, "traplab: %s/%s: build failed: %s\n%s\n",
+			fprintf(stderr,
+				"traplab: %s/%s: build failed: %s\n%.*s%s\n",
 				e->name, v->name, builds[i].reason,
-				builds[i].log ? builds[i].log : "");
+				(int)(end - log), log,
+				*end ? "    ... (the whole log is in the results "
+				       "JSON: build.log)"
+				     : "");
 		}
 	}
 
