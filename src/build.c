@@ -97,6 +97,20 @@ static int copy_file(const char *from, const char *to)
 	return err;
 }
 
+/* Copies every file into the stage folder, flat (Go and Zig need one). */
+static int stage_files(const struct tl_strv *files, const char *stage)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < files->n; i++) {
+		char *to = xasprintf("%s/%s", stage, basename_of(files->v[i]));
+
+		err = copy_file(files->v[i], to);
+		free(to);
+	}
+	return err;
+}
+
 /* Splits s on blanks and appends the words to argv. */
 static void push_words(struct tl_strv *argv, const char *s)
 {
@@ -454,13 +468,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 
 		err = tl_write_file_atomic(gomod, mod, strlen(mod));
 		free(gomod);
-		for (i = 0; !err && i < files.n; i++) {
-			char *to = xasprintf("%s/%s", stage,
-					     basename_of(files.v[i]));
-
-			err = copy_file(files.v[i], to);
-			free(to);
-		}
+		if (!err)
+			err = stage_files(&files, stage);
 		if (err)
 			break;
 		tl_strv_push(&argv, tool->path);
@@ -485,13 +494,7 @@ int tl_build_variant(const struct tl_build_opts *o,
 		break;
 	}
 	case TL_LANG_ZIG: {
-		for (i = 0; !err && i < files.n; i++) {
-			char *to = xasprintf("%s/%s", stage,
-					     basename_of(files.v[i]));
-
-			err = copy_file(files.v[i], to);
-			free(to);
-		}
+		err = stage_files(&files, stage);
 		if (err)
 			break;
 		tl_strv_push(&argv, tool->path);

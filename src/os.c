@@ -36,25 +36,16 @@ static pid_t sys_fork(void)
 	return fork();
 }
 
-const struct tl__os_ops tl__os_default = {
-	.fork = sys_fork,
-	.execve = execve,
-	.posix_spawn = posix_spawn,
-	.wait4 = wait4,
-	.kill = kill,
-	.perf_event_open = sys_perf_event_open,
-	.now_ns = tl_os_now_ns,
-};
+#define TL__OS_DEFAULTS                                                       \
+	{                                                                     \
+		.fork = sys_fork, .execve = execve,                           \
+		.posix_spawn = posix_spawn, .wait4 = wait4, .kill = kill,     \
+		.perf_event_open = sys_perf_event_open,                       \
+		.now_ns = tl_os_now_ns,                                       \
+	}
 
-struct tl__os_ops tl__os = {
-	.fork = sys_fork,
-	.execve = execve,
-	.posix_spawn = posix_spawn,
-	.wait4 = wait4,
-	.kill = kill,
-	.perf_event_open = sys_perf_event_open,
-	.now_ns = tl_os_now_ns,
-};
+const struct tl__os_ops tl__os_default = TL__OS_DEFAULTS;
+struct tl__os_ops tl__os = TL__OS_DEFAULTS;
 
 void tl_os_utc_iso(char *buf, size_t n)
 {

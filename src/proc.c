@@ -149,6 +149,14 @@ static void tail_append(char *tail, size_t cap, const char *p, size_t n)
 	tail[have + n] = '\0';
 }
 
+/* Closes both ends of a pipe that are still open (-1 = closed). */
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+}
+
 static int open_pidfd(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -500,21 +508,11 @@ out_close:
 	tl_buf_release(&out);
 	if (pidfd >= 0)
 		close(pidfd);
-	for (int *fd = &outp[0]; fd <= &outp[1]; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	for (int *fd = &errp[0]; fd <= &errp[1]; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	for (int *fd = &gop[0]; fd <= &gop[1]; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	for (int *fd = &execp[0]; fd <= &execp[1]; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	for (int *fd = &reportp[0]; fd <= &reportp[1]; fd++)
-		if (*fd >= 0)
-			close(*fd);
+	close_pair(outp);
+	close_pair(errp);
+	close_pair(gop);
+	close_pair(execp);
+	close_pair(reportp);
 	return err;
 }
 
