@@ -1,17 +1,27 @@
 /*
- * history.h - every run, stored in SQLite (default results/history.sqlite).
+ * history.h - every run, stored in SQLite (default results/history.sqlite)
+ * or, for a history many machines share, in PostgreSQL (a postgres:// or
+ * postgresql:// URL; history_pg.c).
  *
- * One run is one transaction (BEGIN IMMEDIATE, so two writers queue on the
- * busy timeout instead of failing half-way with SQLITE_BUSY on upgrade),
- * in WAL mode, so a run killed before COMMIT leaves no trace and readers
- * never block writers. The schema is versioned with PRAGMA user_version
- * and migrated forward step by step on open. The whole results JSON is kept
- * beside one row per (experiment, params, variant, metric), so later stages
- * can re-evaluate an old run exactly (SLO budgets, compare) and SQL can
- * still query the figures.
+ * One run is one transaction, and writers are serialised at its start
+ * (SQLite: BEGIN IMMEDIATE, so two writers queue on the busy timeout
+ * instead of failing half-way with SQLITE_BUSY on upgrade; PostgreSQL: a
+ * transaction-scoped advisory lock, waited for up to the same timeout), so
+ * a run killed before COMMIT leaves no trace and readers never block
+ * writers. The schema is versioned (PRAGMA user_version; the table
+ * traplab_schema in PostgreSQL) and migrated forward step by step on open,
+ * by the same numbered steps on both backends. The whole results JSON is
+ * kept beside one row per (experiment, params, variant, metric), so later
+ * stages can re-evaluate an old run exactly (SLO budgets, compare) and SQL
+ * can still query the figures.
+ *
+ * Every command that takes a history (--db/--history) passes the string to
+ * tl_history_open(), which picks the backend from it; the default is
+ * $TRAPLAB_HISTORY, else results/history.sqlite.
  *
  * Thread safety: a struct tl_history belongs to one thread; any number of
- * processes may open the same file at once.
+ * processes (on any number of machines, for PostgreSQL) may open the same
+ * history at once.
  */
 #ifndef TL_HISTORY_H
 #define TL_HISTORY_H
@@ -21,21 +31,41 @@
 
 #include "util.h"
 
-#define TL_HISTORY_DEFAULT_DB "results/history.sqlite"
+/*
+ * The history commands use when none is given: $TRAPLAB_HISTORY when set
+ * and not empty, else "results/history.sqlite". A function call, so the
+ * environment is read when a command runs.
+ */
+#define TL_HISTORY_DEFAULT_DB tl_history_default()
 #define TL_HISTORY_SCHEMA     2
 #define TL_HISTORY_BUSY_MS    30000
+
+const char *tl_history_default(void);
+
+/* 1 when url names a PostgreSQL history (postgres:// or postgresql://). */
+int tl_history_is_postgres(const char *url);
 
 struct tl_history; /* opaque */
 
 /*
- * Opens (creating the file and its folder when create is set) and migrates
- * the database. 0, -ENOENT when it does not exist and create is 0, -EIO
- * with a message in err for any SQLite failure, -EPROTO when the file's
- * schema is newer than this traplab.
+ * Opens and migrates the history at url: a postgres:// or postgresql://
+ * libpq connection URI (the server and database must exist; the tables are
+ * created when create is set), else a SQLite file path (the file and its
+ * folder are created when create is set). 0, -ENOENT when it does not
+ * exist (no file; no traplab tables) and create is 0, -EIO with a message
+ * in err for any database failure (passwords in URLs are masked),
+ * -EPROTO when the history's schema is newer than this traplab, -ENOTSUP
+ * for a PostgreSQL URL when traplab was built without libpq.
  */
-int tl_history_open(const char *db_path, int create, struct tl_history **out,
+int tl_history_open(const char *url, int create, struct tl_history **out,
 		    struct tl_buf *err);
 void tl_history_close(struct tl_history *h);
+
+/* "sqlite" or "postgres". */
+const char *tl_history_backend(const struct tl_history *h);
+
+/* The schema version stored in the history. 0 or -EIO. */
+int tl_history_schema_version(struct tl_history *h, int *v, struct tl_buf *err);
 
 /*
  * Stores one run (text is its results JSON, already validated or not: it
@@ -50,8 +80,9 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
 
 /*
  * What `traplab run` calls after writing each run: opens (creating)
- * db_path, stores results_json_path, closes. 0 or -errno; the message is
- * printed on stderr as "traplab: history: ...".
+ * db_path (a path or URL as tl_history_open(); NULL: the default),
+ * stores results_json_path, closes. 0 or -errno; the message is printed on
+ * stderr as "traplab: history: ...".
  */
 int tl_history_store(const char *db_path, const char *results_json_path);
 
@@ -112,10 +143,26 @@ int tl_history_series(struct tl_history *h, const char *fingerprint,
 extern void (*tl__history_row_hook)(size_t row);
 
 /*
- * traplab history [--db FILE] [--all] [--limit N]: lists stored runs.
+ * Test hooks, on either backend: run SQL outside any run; read one
+ * integer (first column of the first row; -ENOENT when there is no row);
+ * overwrite the stored schema version. 0 or -EIO.
+ */
+int tl__history_exec(struct tl_history *h, const char *sql, struct tl_buf *err);
+int tl__history_scalar(struct tl_history *h, const char *sql, long long *out,
+		       struct tl_buf *err);
+int tl__history_set_schema_version(struct tl_history *h, int v,
+				   struct tl_buf *err);
+
+/*
+ * traplab history [--db|--history URL] [--all] [--limit N]: lists stored
+ *   runs.
  * traplab history add RUN.json...: stores runs (what `traplab run` does).
  * traplab history trend EXPERIMENT VARIANT METRIC [--params P]: the median
  *   over runs with Pettitt's change-point test.
+ * traplab history matrix [--last N] [--out DIR] [RUN.json...]: the figure
+ *   matrix (figures x machine fingerprints) of the last N runs of each
+ *   machine in the history, or of the files given; --out writes each
+ *   machine's pooled results JSON to DIR/FINGERPRINT.json.
  * Exit 0, or 2 on error.
  */
 int cmd_history(int argc, char **argv);
