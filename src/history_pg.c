@@ -118,6 +118,17 @@ static const char *const pg_migrations[] = {
 _Static_assert(TL_ARRAY_SIZE(pg_migrations) == TL_HISTORY_SCHEMA,
 	       "one PostgreSQL migration per schema version");
 
+/*
+ * Whether traplab_schema exists in the schema CREATE TABLE would use. It
+ * reads pg_class with the statement's snapshot: to_regclass() would look
+ * through the catalog snapshot, which is not refreshed by taking an
+ * advisory lock and so can miss tables created while we waited for it.
+ */
+#define HAS_SCHEMA_TABLE                                                       \
+	"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"                   \
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"            \
+	" WHERE c.relname = 'traplab_schema' AND n.nspname = current_schema())"
+
 struct pg {
 	PGconn *c;
 	char *url; /* redacted, for messages */
@@ -258,8 +269,7 @@ static int migrate(struct pg *p, int create, struct tl_buf *err)
 	int v, rc;
 
 	/* The common case, without a lock: the schema is current. */
-	rc = pg_scalar(p, "SELECT to_regclass('traplab_schema') IS NOT NULL",
-		       &exists, err);
+	rc = pg_scalar(p, HAS_SCHEMA_TABLE, &exists, err);
 	if (rc)
 		return rc;
 	if (exists) {
@@ -273,8 +283,7 @@ static int migrate(struct pg *p, int create, struct tl_buf *err)
 	if (rc)
 		return rc;
 	/* Again under the lock: another process may have just migrated. */
-	rc = pg_scalar(p, "SELECT to_regclass('traplab_schema') IS NOT NULL",
-		       &exists, err);
+	rc = pg_scalar(p, HAS_SCHEMA_TABLE, &exists, err);
 	if (rc)
 		goto rollback;
 	if (!exists && !create) {

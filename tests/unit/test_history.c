@@ -1,18 +1,24 @@
 /*
- * test_history.c - the SQLite run history: schema migrations, one
- * transaction per run, two writers at once, and a writer killed half-way.
+ * test_history.c - the run history: schema migrations, one transaction per
+ * run, two writers at once, and a writer killed half-way.
+ *
+ * The same tests run on either backend: SQLite files in a temp folder by
+ * default, or the PostgreSQL database at $TL_HISTORY_TEST_URL (a
+ * postgres:// URL; tests/e2e/t0900-history-pg.sh starts a server and sets
+ * it). Each test starts from an empty history: for PostgreSQL the traplab
+ * tables are dropped first, so never point this at a history you keep.
  */
 #include "history.h"
 
 #include <errno.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "history_pg.h"
 #include "tl_test.h"
 
 static char *run_text(const char *name, size_t *len)
@@ -42,41 +48,138 @@ static char *variant_of(const char *text, int k)
 	return b.s;
 }
 
+static const char *pg_url(void)
+{
+	const char *u = getenv("TL_HISTORY_TEST_URL");
+
+	return u && *u ? u : NULL;
+}
+
+/* An empty history: a new SQLite path, or the test database emptied. */
 static char *tmp_db(void)
 {
 	char dir[] = "/tmp/tl-history-XXXXXX";
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h;
 
+	if (pg_url()) {
+		if (tl_history_open(pg_url(), 1, &h, &err) ||
+		    tl__history_exec(h,
+				     "DROP TABLE IF EXISTS metrics, runs,"
+				     " traplab_schema CASCADE",
+				     &err)) {
+			fprintf(stderr, "%s\n", tl_buf_str(&err));
+			tl_buf_release(&err);
+			return NULL;
+		}
+		tl_history_close(h);
+		return xstrdup(pg_url());
+	}
 	if (!mkdtemp(dir))
 		return NULL;
 	return xasprintf("%s/sub/history.sqlite", dir);
 }
 
+static int is_pg(const char *db)
+{
+	return tl_history_is_postgres(db);
+}
+
+/* One integer from the history, through a connection of its own. */
 static long long count(const char *db, const char *sql)
 {
-	sqlite3 *d;
-	sqlite3_stmt *st;
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h;
 	long long n = -1;
 
-	if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL))
-		return -1;
-	if (!sqlite3_prepare_v2(d, sql, -1, &st, NULL)) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (!tl_history_open(db, 0, &h, &err)) {
+		if (tl__history_scalar(h, sql, &n, &err))
+			n = -1;
+		tl_history_close(h);
 	}
-	sqlite3_close(d);
+	if (n < 0)
+		fprintf(stderr, "count: %s\n", tl_buf_str(&err));
+	tl_buf_release(&err);
 	return n;
+}
+
+static int schema_version(const char *db)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h;
+	int v = -1;
+
+	if (!tl_history_open(db, 0, &h, &err)) {
+		if (tl_history_schema_version(h, &v, &err))
+			v = -1;
+		tl_history_close(h);
+	}
+	tl_buf_release(&err);
+	return v;
 }
 
 static void cleanup(char *db)
 {
-	char *dir = xstrdup(db);
+	char *dir;
 
+	if (is_pg(db)) {
+		free(db);
+		return;
+	}
+	dir = xstrdup(db);
 	*strrchr(dir, '/') = 0;
 	*strrchr(dir, '/') = 0;
 	tl_rmtree(dir);
 	free(dir);
 	free(db);
+}
+
+TL_TEST(backend_is_chosen_by_url)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h;
+	char *db = tmp_db();
+
+	TL_CHECK(db);
+	TL_CHECK_INT(tl_history_open(db, 1, &h, &err), 0);
+	TL_CHECK_STR(tl_history_backend(h), pg_url() ? "postgres" : "sqlite");
+	tl_history_close(h);
+	TL_CHECK(tl_history_is_postgres("postgres://h/db"));
+	TL_CHECK(tl_history_is_postgres("postgresql://u@h:5432/db"));
+	TL_CHECK(!tl_history_is_postgres("results/history.sqlite"));
+	TL_CHECK(!tl_history_is_postgres("./postgres://x"));
+	setenv("TRAPLAB_HISTORY", "postgres://fleet/db", 1);
+	TL_CHECK_STR(TL_HISTORY_DEFAULT_DB, "postgres://fleet/db");
+	setenv("TRAPLAB_HISTORY", "", 1);
+	TL_CHECK_STR(TL_HISTORY_DEFAULT_DB, "results/history.sqlite");
+	unsetenv("TRAPLAB_HISTORY");
+	TL_CHECK_STR(TL_HISTORY_DEFAULT_DB, "results/history.sqlite");
+	tl_buf_release(&err);
+	cleanup(db);
+}
+
+TL_TEST(passwords_are_masked_in_messages)
+{
+	struct {
+		const char *in, *out;
+	} c[] = {
+		{"postgres://u:s3cret@h:5432/db", "postgres://u:***@h:5432/db"},
+		{"postgres://u@h/db?password=x&sslmode=require",
+		 "postgres://u@h/db?password=***&sslmode=require"},
+		{"postgresql://u:a@b@h/db?sslmode=disable&password=p",
+		 "postgresql://u:***@h/db?sslmode=disable&password=***"},
+		{"postgres://h/db?application_name=oldpassword=1",
+		 "postgres://h/db?application_name=oldpassword=1"},
+		{"postgres://h/db", "postgres://h/db"},
+	};
+	size_t i;
+
+	for (i = 0; i < TL_ARRAY_SIZE(c); i++) {
+		char *r = tl__history_redact(c[i].in);
+
+		TL_CHECK_STR(r, c[i].out);
+		free(r);
+	}
 }
 
 TL_TEST(store_list_and_dedupe)
@@ -133,45 +236,62 @@ TL_TEST(store_list_and_dedupe)
 		     "2026-11-25T23:00:00Z");
 	json_decref(run);
 	TL_CHECK_INT(tl_history_get_json(h, 9, &run, &err), -ENOENT);
+	/* No params: the first case of each run (there is one here). */
+	TL_CHECK_INT(tl_history_series(h, NULL, "alloc", NULL, "c.arena",
+				       "ns_per_op", &p, &n, &err),
+		     0);
+	TL_CHECK_INT(n, 2);
+	TL_CHECK_NEAR(p[0].median, 2.0847, 1e-12);
+	TL_CHECK_NEAR(p[0].ci_lo, 2.0633, 1e-12);
+	free(p);
 	tl_history_close(h);
-	TL_CHECK_INT(count(db, "PRAGMA user_version"), TL_HISTORY_SCHEMA);
-	TL_CHECK_INT(count(db, "SELECT count(*) FROM pragma_journal_mode "
-			       "WHERE journal_mode = 'wal'"),
-		     1);
+	TL_CHECK_INT(schema_version(db), TL_HISTORY_SCHEMA);
+	if (!is_pg(db))
+		TL_CHECK_INT(count(db,
+				   "SELECT count(*) FROM pragma_journal_mode"
+				   " WHERE journal_mode = 'wal'"),
+			     1);
 	free(t1);
 	free(t2);
 	tl_buf_release(&err);
 	cleanup(db);
 }
 
+static const char *index_count_sql(const char *db)
+{
+	return is_pg(db) ? "SELECT count(*) FROM pg_indexes WHERE"
+			   " indexname = 'metrics_figure'"
+			 : "SELECT count(*) FROM sqlite_master WHERE"
+			   " name = 'metrics_figure'";
+}
+
 TL_TEST(migrates_old_schema_and_refuses_newer)
 {
 	struct tl_buf err = TL_BUF_INIT;
-	struct tl_history *h;
+	struct tl_history *h, *h2;
 	char *db = tmp_db();
-	sqlite3 *d;
 
+	TL_CHECK(db);
 	TL_CHECK_INT(tl_history_open(db, 1, &h, &err), 0);
-	tl_history_close(h);
+	TL_CHECK_INT(count(db, index_count_sql(db)), 1);
 	/* Back to version 1: the step-2 index is gone. */
-	TL_CHECK_INT(sqlite3_open(db, &d), SQLITE_OK);
-	TL_CHECK_INT(sqlite3_exec(d,
-				  "DROP INDEX metrics_figure;"
-				  " PRAGMA user_version = 1",
-				  NULL, NULL, NULL),
-		     SQLITE_OK);
-	sqlite3_close(d);
-	TL_CHECK_INT(tl_history_open(db, 0, &h, &err), 0);
+	TL_CHECK_INT(tl__history_exec(h, "DROP INDEX metrics_figure", &err), 0);
+	TL_CHECK_INT(tl__history_set_schema_version(h, 1, &err), 0);
 	tl_history_close(h);
-	TL_CHECK_INT(count(db, "PRAGMA user_version"), 2);
-	TL_CHECK_INT(count(db, "SELECT count(*) FROM sqlite_master WHERE "
-			       "name = 'metrics_figure'"),
-		     1);
-	TL_CHECK_INT(sqlite3_open(db, &d), SQLITE_OK);
-	sqlite3_exec(d, "PRAGMA user_version = 99", NULL, NULL, NULL);
-	sqlite3_close(d);
-	TL_CHECK_INT(tl_history_open(db, 0, &h, &err), -EPROTO);
+	TL_CHECK_INT(count(db, "SELECT count(*) FROM runs"), 0);
+	TL_CHECK_INT(schema_version(db), 2);
+	TL_CHECK_INT(count(db, index_count_sql(db)), 1);
+	/*
+	 * A newer schema is refused. The first connection stays open so
+	 * that it can put the version back for the tests that follow.
+	 */
+	TL_CHECK_INT(tl_history_open(db, 0, &h, &err), 0);
+	TL_CHECK_INT(tl__history_set_schema_version(h, 99, &err), 0);
+	TL_CHECK_INT(tl_history_open(db, 0, &h2, &err), -EPROTO);
 	TL_CHECK(strstr(tl_buf_str(&err), "newer"));
+	TL_CHECK_INT(tl__history_set_schema_version(h, TL_HISTORY_SCHEMA, &err),
+		     0);
+	tl_history_close(h);
 	tl_buf_release(&err);
 	cleanup(db);
 }
@@ -186,8 +306,10 @@ static int writer(const char *db, const char *text, int first, int nruns)
 		char *t = variant_of(text, k);
 
 		/* A fresh connection per run, as separate `traplab run`s. */
-		if (tl_history_open(db, 1, &h, &err))
+		if (tl_history_open(db, 1, &h, &err)) {
+			fprintf(stderr, "writer: %s\n", tl_buf_str(&err));
 			return 1;
+		}
 		if (tl_history_add(h, t, strlen(t), NULL, NULL, &was_new,
 				   &err) ||
 		    !was_new) {
@@ -268,9 +390,11 @@ TL_TEST(writer_killed_mid_run_leaves_no_half_run)
 	/* Only the first run, whole; the database is intact and writable. */
 	TL_CHECK_INT(count(db, "SELECT count(*) FROM runs"), 1);
 	TL_CHECK_INT(count(db, "SELECT count(*) FROM metrics"), 5);
-	TL_CHECK_INT(count(db, "SELECT count(*) FROM pragma_integrity_check"
-			       " WHERE integrity_check = 'ok'"),
-		     1);
+	if (!is_pg(db))
+		TL_CHECK_INT(count(db, "SELECT count(*) FROM"
+				       " pragma_integrity_check"
+				       " WHERE integrity_check = 'ok'"),
+			     1);
 	TL_CHECK_INT(tl_history_open(db, 0, &h, &err), 0);
 	TL_CHECK_INT(tl_history_add(h, t2, strlen(t2), NULL, NULL, NULL, &err),
 		     0);
