@@ -12,12 +12,11 @@
 #include "os.h"
 #include "tl_test.h"
 
-static void run_sh(const char *script, double timeout,
-		   struct tl_proc_result *r)
+static void run_sh(const char *script, double timeout, struct tl_proc_result *r)
 {
 	const char *argv[] = {"/bin/sh", "-c", script, NULL};
-	struct tl_proc_spec s = {.argv = argv, .timeout_s = timeout,
-				 .pin_cpu = -1};
+	struct tl_proc_spec s = {
+		.argv = argv, .timeout_s = timeout, .pin_cpu = -1};
 
 	if (tl_proc_run(&s, r) != 0)
 		memset(r, 0, sizeof(*r));
@@ -91,7 +90,9 @@ TL_TEST(timeout_kills_the_group)
 TL_TEST(stdout_cap)
 {
 	const char *argv[] = {"/bin/sh", "-c", "yes garbage", NULL};
-	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1,
+	struct tl_proc_spec s = {.argv = argv,
+				 .timeout_s = 10,
+				 .pin_cpu = -1,
 				 .max_out_bytes = 1 << 16};
 	struct tl_proc_result r;
 
@@ -118,8 +119,8 @@ TL_TEST(extra_env_replaces)
 	const char *argv[] = {"/bin/sh", "-c", "printf %s \"$HOME:$TL_X\"",
 			      NULL};
 	const char *env[] = {"HOME=/elsewhere", "TL_X=1", NULL};
-	struct tl_proc_spec s = {.argv = argv, .env = env, .timeout_s = 10,
-				 .pin_cpu = -1};
+	struct tl_proc_spec s = {
+		.argv = argv, .env = env, .timeout_s = 10, .pin_cpu = -1};
 	struct tl_proc_result r;
 
 	TL_CHECK_INT(tl_proc_run(&s, &r), 0);
@@ -143,7 +144,9 @@ static int noop_hook(pid_t pid, void *ctx)
 TL_TEST(injected_fork_failure)
 {
 	const char *argv[] = {"/bin/true", NULL};
-	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1,
+	struct tl_proc_spec s = {.argv = argv,
+				 .timeout_s = 10,
+				 .pin_cpu = -1,
 				 .on_spawn = noop_hook};
 	struct tl_proc_result r;
 	int err;
@@ -192,8 +195,8 @@ static int hook(pid_t pid, void *ctx)
 TL_TEST(spawn_hook_runs_before_exec)
 {
 	const char *argv[] = {"/bin/sh", "-c", "echo $$", NULL};
-	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1,
-				 .on_spawn = hook};
+	struct tl_proc_spec s = {
+		.argv = argv, .timeout_s = 10, .pin_cpu = -1, .on_spawn = hook};
 	struct tl_proc_result r;
 
 	TL_CHECK_INT(tl_proc_run(&s, &r), 0);

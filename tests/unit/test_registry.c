@@ -6,8 +6,7 @@
 
 #include "tl_test.h"
 
-static int parse(const char *text, struct tl_experiment *e,
-		 struct tl_diag *d)
+static int parse(const char *text, struct tl_experiment *e, struct tl_diag *d)
 {
 	return tl_registry_parse(e, "exp/experiment.yaml", text, strlen(text),
 				 d);
