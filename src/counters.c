@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "banned.h"
+
 #define TL__CACHE(cache, op, result)                                           \
 	(PERF_COUNT_HW_CACHE_##cache | (PERF_COUNT_HW_CACHE_OP_##op << 8) |    \
 	 (PERF_COUNT_HW_CACHE_RESULT_##result << 16))

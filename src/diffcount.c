@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 int tl_diff_fit(const double *x, const double *y, size_t n,
 		const struct tl_diff_tol *tol, struct tl_diff *d)
 {

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 static const char *const sim_names[TL_SIM__N] = {
 #define NAME(id, name, help) [TL_SIM_##id] = name,
 	TL_SIM_EVENTS(NAME)

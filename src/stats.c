@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 /* 1 / Phi^-1(3/4): MAD times this estimates sigma for normal data. */
 #define MAD_TO_SIGMA 1.4826022185056018
 
