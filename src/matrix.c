@@ -700,15 +700,16 @@ void tl_matrix_print(struct tl_matrix *mx, const char *metric,
 		char col[24];
 
 		snprintf(col, sizeof(col), "M%zu", j + 1);
-		tl_buf_printf(out, "  %-*s", (int)w[j], col);
+		tl_buf_printf(out, "  %-*s", j + 1 < mx->n ? (int)w[j] : 0,
+			      col);
 	}
 	tl_buf_puts(out, "\n");
 	for (i = 0; i < p.n; i++) {
 		tl_buf_printf(out, "%-*s", (int)kw, p.rows[i].key);
 		for (j = 0; j < mx->n; j++)
-			tl_buf_printf(out, "  %-*s", (int)w[j],
-				      p.rows[i].cells[j] ? p.rows[i].cells[j]
-							 : "-");
+			tl_buf_printf(
+				out, "  %-*s", j + 1 < mx->n ? (int)w[j] : 0,
+				p.rows[i].cells[j] ? p.rows[i].cells[j] : "-");
 		tl_buf_puts(out, "\n");
 		for (j = 0; j < mx->n; j++)
 			free(p.rows[i].cells[j]);
