@@ -1031,6 +1031,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 	struct tl_chaos chaos;
 	int chaos_on = 0;
 	size_t i, ncases = 1;
+	uint64_t t0 = tl_os_now_ns();
 
 	c->cur_exp = e->name;
 
@@ -1208,6 +1209,11 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 		write_results(c);
 	}
 
+	json_object_set_new(ej, "elapsed_s",
+			    json_real((double)(tl_os_now_ns() - t0) / 1e9));
+	if (c->o->verbose)
+		fprintf(stderr, "traplab: %s took %.1f s\n", e->name,
+			(double)(tl_os_now_ns() - t0) / 1e9);
 	if (chaos_on)
 		tl_chaos_stop(&chaos);
 	for (i = 0; i < e->nvariants; i++)
