@@ -43,7 +43,8 @@ __attribute__((constructor)) static void malloc_probe(void)
 	if (!getenv("TL_CHAOS_PROBE"))
 		return;
 	for (i = 0; i < 2000; i++) {
-		void *p = malloc(48);
+		/* Volatile, or clang elides the malloc/free pair altogether. */
+		void *volatile p = malloc(48);
 
 		if (!p)
 			fails++;

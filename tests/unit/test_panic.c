@@ -70,8 +70,14 @@ TL_TEST(panic_runs_defers_of_unwound_frames)
 	struct tl_defer_rec recs[4];
 	struct tl_defer_chain c;
 	struct tl_panic_frame f;
-	int before = 0, inside = 0;
+	/*
+	 * Static: the deferred calls change them between setjmp and longjmp,
+	 * which leaves non-volatile locals indeterminate after the jump
+	 * (C11 7.13.2.1); clang -O2 really does read a stale 0.
+	 */
+	static int before, inside;
 
+	before = inside = 0;
 	tl_defer_init(&c, recs, 4);
 	TL_CHECK_INT(tl_defer_push(&c, count, &before), 0);
 	tl_panic_enter(&f, &c, tl_defer_frame(&c));
