@@ -1050,7 +1050,8 @@ static int cmd_matrix(const char *db, const char *machine, int argc,
 			tl_buf_printf(&err, "cannot write '%s': %s", path,
 				      strerror(-rc));
 		else
-			printf("wrote %s (%zu runs pooled)\n", path, m->nruns);
+			printf("wrote %s (%zu run%s pooled)\n", path, m->nruns,
+			       m->nruns == 1 ? "" : "s");
 		free(text);
 		free(path);
 		if (rc)
