@@ -127,7 +127,8 @@ _Static_assert(TL_ARRAY_SIZE(pg_migrations) == TL_HISTORY_SCHEMA,
 #define HAS_SCHEMA_TABLE                                                       \
 	"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"                   \
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"            \
-	" WHERE c.relname = 'traplab_schema' AND n.nspname = current_schema())"
+	" WHERE c.relname = 'traplab_schema'"                                  \
+	" AND n.nspname = current_schema())"
 
 struct pg {
 	PGconn *c;
