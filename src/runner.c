@@ -24,6 +24,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,7 @@ struct ctx {
 	int is_tty;
 	int step, nsteps;
 	const char *cur_exp; /* the experiment being run */
+	struct tl_build_result **pre; /* prebuilt[exp][variant], or NULL */
 	unsigned nproc; /* processes started, for unique work folders */
 	char *workroot;
 	json_t *root;
@@ -995,6 +997,113 @@ static int wants_counts(struct ctx *c, const struct tl_experiment *e,
 	return 0;
 }
 
+/* NULL when the variant is to be built, else why it is skipped. */
+static const char *skip_reason(struct ctx *c, const struct tl_experiment *e,
+			       const struct tl_variant *v)
+{
+	if (!variant_selected(c, e, v))
+		return NOT_SELECTED;
+	if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail") &&
+	    v->lang != TL_LANG_C && v->lang != TL_LANG_CPP)
+		return "not applicable under --interfere malloc-fail: libfiu "
+		       "injects into libc malloc, which Go and Zig allocators "
+		       "do not use";
+	return NULL;
+}
+
+/*
+ * Builds every variant of the run up front on all CPUs (a fresh machine
+ * spends most of its first run compiling; Zig alone takes tens of seconds
+ * a binary). Results are kept in c->pre for run_experiment.
+ */
+struct prebuild {
+	struct ctx *c;
+	const struct tl_experiment **todo;
+	size_t ntodo, njobs;
+	size_t (*jobs)[2];
+	size_t next, done;
+	pthread_mutex_t mu;
+};
+
+static void *prebuild_worker(void *arg)
+{
+	struct prebuild *pb = arg;
+	struct tl_build_opts bo = {.root = pb->c->o->root,
+				   .tools = &pb->c->env.tools,
+				   .target = pb->c->o->target};
+
+	for (;;) {
+		size_t j, ei, vi;
+		struct tl_build_result *r;
+
+		pthread_mutex_lock(&pb->mu);
+		j = pb->next++;
+		pthread_mutex_unlock(&pb->mu);
+		if (j >= pb->njobs)
+			return NULL;
+		ei = pb->jobs[j][0];
+		vi = pb->jobs[j][1];
+		r = &pb->c->pre[ei][vi];
+		if (tl_build_variant(&bo, pb->todo[ei],
+				     &pb->todo[ei]->variants[vi], r) != 0 &&
+		    r->status == TL_BUILD_OK) {
+			r->status = TL_BUILD_FAILED;
+			r->reason = xstrdup("traplab could not stage the build");
+		}
+		pthread_mutex_lock(&pb->mu);
+		pb->done++;
+		if (pb->c->is_tty)
+			fprintf(stderr, "\r\033[K[build %zu/%zu] %s/%s%s",
+				pb->done, pb->njobs, pb->todo[ei]->name,
+				pb->todo[ei]->variants[vi].name,
+				r->cached ? " (cached)" : "");
+		pthread_mutex_unlock(&pb->mu);
+	}
+}
+
+static void prebuild(struct ctx *c, const struct tl_experiment **todo,
+		     size_t ntodo)
+{
+	struct prebuild pb = {.c = c, .todo = todo, .ntodo = ntodo};
+	pthread_t th[4];
+	int nth = tl_os_ncpus() < 4 ? tl_os_ncpus() : 4, started = 0;
+
+	c->pre = xcalloc(ntodo, sizeof(*c->pre));
+	for (size_t ei = 0; ei < ntodo; ei++) {
+		c->pre[ei] = xcalloc(todo[ei]->nvariants + 1,
+				     sizeof(**c->pre));
+		c->cur_exp = todo[ei]->name;
+		for (size_t vi = 0; vi < todo[ei]->nvariants; vi++) {
+			const char *why = skip_reason(c, todo[ei],
+						      &todo[ei]->variants[vi]);
+
+			if (why) {
+				c->pre[ei][vi].status = TL_BUILD_SKIPPED;
+				c->pre[ei][vi].reason = xstrdup(why);
+				continue;
+			}
+			pb.jobs = xrealloc(pb.jobs,
+					   (pb.njobs + 1) * sizeof(*pb.jobs));
+			pb.jobs[pb.njobs][0] = ei;
+			pb.jobs[pb.njobs][1] = vi;
+			pb.njobs++;
+		}
+	}
+	tl_proc_launcher(); /* resolve once, before threads */
+	pthread_mutex_init(&pb.mu, NULL);
+	for (int t = 0; t < nth; t++)
+		if (pthread_create(&th[t], NULL, prebuild_worker, &pb) == 0)
+			started++;
+	if (!started)
+		prebuild_worker(&pb);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&pb.mu);
+	if (c->is_tty)
+		fprintf(stderr, "\r\033[K");
+	free(pb.jobs);
+}
+
 static void write_results(struct ctx *c)
 {
 	char *s = json_dumps(c->root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
@@ -1019,7 +1128,8 @@ static void write_results(struct ctx *c)
 	free(s);
 }
 
-static void run_experiment(struct ctx *c, const struct tl_experiment *e)
+static void run_experiment(struct ctx *c, const struct tl_experiment *e,
+			   size_t ei)
 {
 	struct tl_build_opts bo = {.root = c->o->root, .tools = &c->env.tools,
 				   .target = c->o->target};
@@ -1048,27 +1158,23 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e)
 
 	for (i = 0; i < e->nvariants; i++) {
 		const struct tl_variant *v = &e->variants[i];
+		const char *why = skip_reason(c, e, v);
 
-		if (!variant_selected(c, e, v)) {
+		if (c->pre) {
+			builds[i] = c->pre[ei][i];
+			memset(&c->pre[ei][i], 0, sizeof(c->pre[ei][i]));
+		} else if (why) {
 			builds[i].status = TL_BUILD_SKIPPED;
-			builds[i].reason = xstrdup(NOT_SELECTED);
+			builds[i].reason = xstrdup(why);
 			continue;
-		}
-		if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail") &&
-		    v->lang != TL_LANG_C && v->lang != TL_LANG_CPP) {
-			builds[i].status = TL_BUILD_SKIPPED;
-			builds[i].reason = xstrdup(
-				"not applicable under --interfere malloc-fail: "
-				"libfiu injects into libc malloc, which Go and "
-				"Zig allocators do not use");
-			continue;
-		}
-		progress(c, "%s building %s", e->name, v->name);
-		if (tl_build_variant(&bo, e, v, &builds[i]) != 0 &&
-		    builds[i].status == TL_BUILD_OK) {
-			builds[i].status = TL_BUILD_FAILED;
-			builds[i].reason = xstrdup("traplab could not stage the "
-						   "build");
+		} else {
+			progress(c, "%s building %s", e->name, v->name);
+			if (tl_build_variant(&bo, e, v, &builds[i]) != 0 &&
+			    builds[i].status == TL_BUILD_OK) {
+				builds[i].status = TL_BUILD_FAILED;
+				builds[i].reason = xstrdup(
+					"traplab could not stage the build");
+			}
 		}
 		if (builds[i].status == TL_BUILD_FAILED) {
 			const char *log = builds[i].log ? builds[i].log : "";
@@ -1348,9 +1454,10 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 	json_object_set_new(c.root, "experiments", c.exps);
 
 	c.nsteps = (int)ntodo;
+	prebuild(&c, todo, ntodo);
 	for (i = 0; i < ntodo; i++) {
 		c.step = (int)i + 1;
-		run_experiment(&c, todo[i]);
+		run_experiment(&c, todo[i], i);
 	}
 	{
 		double mde;
@@ -1390,6 +1497,9 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 	}
 
 	json_decref(c.root);
+	for (i = 0; i < ntodo; i++)
+		free(c.pre[i]);
+	free(c.pre);
 	free(c.mdes.x);
 	tl_rmtree(c.workroot);
 	free(c.workroot);
