@@ -159,8 +159,9 @@ int tl__history_set_schema_version(struct tl_history *h, int v,
  * traplab history add RUN.json...: stores runs (what `traplab run` does).
  * traplab history trend EXPERIMENT VARIANT METRIC [--params P]: the median
  *   over runs with Pettitt's change-point test.
- * traplab history matrix [--last N] [--out DIR] [RUN.json...]: the figure
- *   matrix (figures x machine fingerprints) of the last N runs of each
+ * traplab history matrix [--machine FP] [--last N] [--metric M]
+ *   [--out DIR] [RUN.json...]: the figure matrix (figures x machine
+ *   fingerprints, matrix.h) of the last N (default 5) plain runs of each
  *   machine in the history, or of the files given; --out writes each
  *   machine's pooled results JSON to DIR/FINGERPRINT.json.
  * Exit 0, or 2 on error.
