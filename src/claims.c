@@ -24,11 +24,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chaos.h"
 #include "cli.h"
 #include "counters.h"
 #include "htmlreport.h"
 #include "mdreport.h"
 #include "runner.h"
+#include "slo.h"
 #include "verdict.h"
 #include "yamlx.h"
 #include "banned.h"
@@ -1171,9 +1173,12 @@ static void usage(FILE *f)
 		"[--alpha A]\n"
 		"         [--counters MODE] [--md FILE] [--html FILE] "
 		"[--json FILE]\n"
+		"         [--chaos cpu|cache|membw|malloc-fail]\n"
 		"Judges every claim of FILE (default %s) on a saved run, or\n"
 		"runs the experiments the claims need first. Writes %s,\n"
-		"%s and %s unless told otherwise.\n",
+		"%s and %s unless told otherwise.\n"
+		"--chaos KIND also runs them under interference and shows\n"
+		"which verdicts and which SLOs (slo/default.yaml) survive it.\n",
 		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
 }
 
@@ -1206,6 +1211,7 @@ static int write_out(const char *path, const char *data, size_t len)
 
 struct claims_args {
 	const char *file, *md, *html, *json, *counters;
+	const char *chaos; /* interference kind for --chaos, or NULL */
 	struct tl_strv results;
 	struct tl_verdict_opts vo;
 	int quick, check;
@@ -1223,6 +1229,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"md", required_argument, NULL, 'm'},
 		{"html", required_argument, NULL, 'h'},
 		{"json", required_argument, NULL, 'j'},
+		{"chaos", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -1271,6 +1278,19 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 'j':
 			a->json = optarg;
 			break;
+		case 'X': {
+			enum tl_chaos_kind k;
+
+			if (tl_chaos_parse(optarg, &k)) {
+				fprintf(stderr,
+					"traplab: --chaos is cpu, cache, membw "
+					"or malloc-fail, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			a->chaos = optarg;
+			break;
+		}
 		case 'H':
 			usage(stdout);
 			return 0;
@@ -1395,7 +1415,8 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 /* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
 static int run_needed(const struct claims_args *a, const char *root,
 		      const struct tl_claimset *cs,
-		      const struct tl_registry *reg, const char *out_path)
+		      const struct tl_registry *reg, const char *out_path,
+		      const char *interfere)
 {
 	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
 	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
@@ -1433,7 +1454,8 @@ static int run_needed(const struct claims_args *a, const char *root,
 	params.n--;
 	ro.count_only = (const char *const *)count.v;
 	ro.params = (const char *const *)params.v;
-	ro.history_db = history_db;
+	ro.history_db = interfere ? NULL : history_db;
+	ro.interfere = interfere;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
 			a->counters);
@@ -1459,15 +1481,93 @@ out:
 	return rc;
 }
 
+/* Runs `traplab slo check` on run_path; prints its table. */
+static void slo_on(const char *root, const char *run_path)
+{
+	char *slo = xasprintf("%s/slo/default.yaml", root);
+	char *argv[] = {(char *)"slo", (char *)"check", (char *)"--slo", slo,
+			(char *)"--no-history", (char *)run_path, NULL};
+
+	cmd_slo(6, argv);
+	free(slo);
+}
+
+/*
+ * The article's "chaos experiment -> verify" step: the same experiments
+ * under interference, the verdicts side by side with the clean ones, and
+ * the SLOs on both runs. Returns 0, or 1 when the chaos run failed.
+ */
+static int chaos_pass(const struct claims_args *a, const char *root,
+		      const struct tl_claimset *cs,
+		      const struct tl_registry *reg,
+		      const struct tl_verdict *clean)
+{
+	char *path = xasprintf("%s/results/claims-run-chaos-%s.json", root,
+			       a->chaos);
+	struct tl_verdict *v = NULL;
+	json_error_t je;
+	json_t *run;
+	size_t i, kept = 0, judged = 0;
+	int rc;
+
+	fprintf(stderr, "traplab: running the claims' experiments again under "
+			"--interfere %s\n",
+		a->chaos);
+	rc = run_needed(a, root, cs, reg, path, a->chaos);
+	if (rc)
+		goto out;
+	run = json_load_file(path, 0, &je);
+	if (!run) {
+		fprintf(stderr, "traplab: cannot read '%s': %s\n", path,
+			je.text);
+		rc = 1;
+		goto out;
+	}
+	v = xcalloc(cs->nclaims + 1, sizeof(*v));
+	tl_verdict_eval(cs, &run, 1, &a->vo, v);
+	printf("\nunder --interfere %s:\n%-28s %-14s %-14s %s\n", a->chaos,
+	       "id", "clean", a->chaos, "survives");
+	for (i = 0; i < cs->nclaims; i++) {
+		const char *c0 = tl_verdict_name(clean[i].kind);
+		const char *c1 = tl_verdict_name(v[i].kind);
+		int same = clean[i].kind == v[i].kind;
+
+		if (clean[i].kind != TL_VERDICT_UNTESTABLE) {
+			judged++;
+			kept += same;
+		}
+		printf("%-28.28s %-14s %-14s %s\n", cs->claims[i].id, c0, c1,
+		       clean[i].kind == TL_VERDICT_UNTESTABLE ? "-"
+		       : same				     ? "yes"
+							     : "NO");
+	}
+	printf("%zu of %zu judged verdicts survive --interfere %s\n", kept,
+	       judged, a->chaos);
+	printf("\nSLOs on the clean run:\n");
+	slo_on(root, a->results.v[0]);
+	printf("\nSLOs under --interfere %s:\n", a->chaos);
+	slo_on(root, path);
+	for (i = 0; i < cs->nclaims; i++)
+		tl_verdict_release(&v[i]);
+	free(v);
+	json_decref(run);
+out:
+	free(path);
+	return rc;
+}
+
 int cmd_claims(int argc, char **argv)
 {
 	static const char default_md[] = DEFAULT_MD,
 			  default_html[] = DEFAULT_HTML,
 			  default_json[] = DEFAULT_JSON;
 	struct claims_args a = {
-		NULL, default_md,   default_html,	  default_json,
-		NULL, TL_STRV_INIT, TL_VERDICT_OPTS_INIT, 0,
-		0};
+		.md = default_md,
+		.html = default_html,
+		.json = default_json,
+		.results = TL_STRV_INIT,
+		.vo = TL_VERDICT_OPTS_INIT,
+	};
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
 	struct tl_registry reg;
 	struct tl_claimset cs;
@@ -1519,7 +1619,7 @@ int cmd_claims(int argc, char **argv)
 	}
 	if (!a.results.n) {
 		defs[4] = xasprintf("%s/%s", root, CLAIMS_RUN);
-		rc = run_needed(&a, root, &cs, &reg, defs[4]);
+		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
 		if (rc)
 			goto out_cs;
 		tl_strv_push(&a.results, defs[4]);
@@ -1567,6 +1667,8 @@ int cmd_claims(int argc, char **argv)
 			nunres);
 		rc = 1;
 	}
+	if (a.chaos && chaos_pass(&a, root, &cs, &reg, v))
+		rc = 1;
 	for (i = 0; i < cs.nclaims; i++)
 		tl_verdict_release(&v[i]);
 	free(v);
