@@ -144,6 +144,7 @@ struct vrun {
 	double est_nsop; /* from calibration */
 	uint64_t ops;    /* OPS per sample in the timed rounds */
 	int facts_only;  /* a probe: facts, no samples */
+	int probe_cached; /* its facts came from .cache/probes */
 	json_t *counted; /* metrics from the counting phase */
 	json_t *absent;  /* metric -> reason */
 };
@@ -394,11 +395,81 @@ static void add_facts(struct vrun *vr, const struct tl_proto *p)
  * Calibration: grows OPS until one batch lasts a tenth of the target, and
  * returns the variant's ns per op estimate (0 when it failed).
  */
+/*
+ * A probe's facts depend only on its binary, its params and the
+ * toolchains it drives, so they are cached under a hash of those: a
+ * compile probe that takes a minute (Zig ReleaseSafe) runs once per
+ * toolchain version, not once per run.
+ */
+static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
+			      const struct tl_strv *cparams)
+{
+	uint64_t h = TL_FNV_SEED;
+
+	h = tl_fnv1a(h, vr->build->bin, strlen(vr->build->bin) + 1);
+	for (size_t i = 0; i < cparams->n; i++)
+		h = tl_fnv1a(h, cparams->v[i], strlen(cparams->v[i]) + 1);
+	for (size_t i = 0; i < vr->v->nparams; i++) {
+		h = tl_fnv1a(h, vr->v->params[i].key,
+			     strlen(vr->v->params[i].key) + 1);
+		h = tl_fnv1a(h, vr->v->params[i].val,
+			     strlen(vr->v->params[i].val) + 1);
+	}
+	for (int l = 0; l < TL_LANG_COUNT; l++) {
+		const char *ver = c->env.tools.lang[l].version;
+
+		h = tl_fnv1a(h, ver ? ver : "-", strlen(ver ? ver : "-") + 1);
+	}
+	return xasprintf("%s/.cache/probes/%016llx.facts", c->o->root,
+			 (unsigned long long)h);
+}
+
+/* Loads cached probe facts ("NAME VALUE" lines); 1 when found. */
+static int probe_cached(const char *path, struct vrun *vr)
+{
+	struct tl_proto p = TL_PROTO_INIT;
+	char *text, err[64];
+	size_t n;
+
+	if (tl_read_file(path, &text, &n))
+		return 0;
+	if (tl_proto_parse(&p, text, n, err, sizeof(err)) == 0 &&
+	    p.fact_names.n) {
+		add_facts(vr, &p);
+		vr->nok++;
+		vr->facts_only = 1;
+		vr->probe_cached = 1;
+	}
+	tl_proto_release(&p);
+	free(text);
+	return vr->facts_only;
+}
+
+static void probe_store(const char *path, const struct tl_proto *p)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	char *dir = xstrdup(path);
+
+	for (size_t i = 0; i < p->fact_names.n; i++)
+		tl_buf_printf(&b, "fact %s %s\n", p->fact_names.v[i],
+			      p->fact_values.v[i]);
+	*strrchr(dir, '/') = '\0';
+	if (tl_mkdirs(dir) == 0)
+		tl_write_file_atomic(path, tl_buf_str(&b), b.len);
+	free(dir);
+	tl_buf_release(&b);
+}
+
 static double calibrate(struct ctx *c, const struct tl_experiment *e,
 			struct vrun *vr, const struct tl_strv *cparams)
 {
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+	char *cache = probe_cache_path(c, vr, cparams);
 
+	if (probe_cached(cache, vr)) {
+		free(cache);
+		return 0;
+	}
 	for (int iter = 0; iter < 8; iter++) {
 		struct tl_strv argv = TL_STRV_INIT;
 		struct tl_proto p = TL_PROTO_INIT;
@@ -424,6 +495,7 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 				keep_rusage(vr, &pr.ru);
 				vr->nok++;
 				vr->facts_only = 1;
+				probe_store(cache, &p);
 			} else if (best < 0) {
 				record_failure(vr, "bad_output",
 					       "printed no sample lines", NULL);
@@ -432,10 +504,12 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 		tl_proto_release(&p);
 		tl_proc_result_release(&pr);
 		tl_strv_release(&argv);
-		if (best < 0)
-			return 0;
-		if (best >= c->target_ns / 10 || ops >= cap)
+		if (best < 0 || best >= c->target_ns / 10 || ops >= cap) {
+			free(cache);
+			if (best < 0)
+				return 0;
 			return best > 0 ? best / (double)ops : 0.01;
+		}
 		{
 			double grow = best > 0 ? (c->target_ns / 5) / best : 1000;
 
@@ -448,6 +522,7 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 				ops = cap;
 		}
 	}
+	free(cache);
 	return 0;
 }
 
@@ -697,6 +772,14 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (vr->ops)
 		json_object_set_new(o, "ops_per_sample",
 				    json_integer((json_int_t)vr->ops));
+	if (vr->facts_only)
+		json_object_set_new(o, "probe",
+				    json_string(vr->probe_cached
+							? "facts from the probe "
+							  "cache (same binary, "
+							  "params and "
+							  "toolchains)"
+							: "facts, run once"));
 	if (vr->build)
 		json_object_set_new(o, "build", build_json(vr->build));
 
