@@ -10,7 +10,6 @@ for i in 1 2; do
 	"$TRAPLAB" run tiny --quick --no-history -V c.probe -o "$tmp/r$i.json" >/dev/null 2>"$tmp/err$i" ||
 		{ cat "$tmp/err$i"; fail "run $i exited $?"; }
 done
-f() { jq -r --arg k "$2" '.experiments[0].cases[0].variants[] | select(.name == "c.probe") | .[$k] // .facts.pid' "$1"; }
 [ "$(jq -r '.experiments[0].cases[0].variants[] | select(.name == "c.probe") | .status' "$tmp/r1.json")" = ok ] || fail "probe not ok"
 p1=$(jq -r '.experiments[0].cases[0].variants[] | select(.name == "c.probe") | .facts.pid' "$tmp/r1.json")
 p2=$(jq -r '.experiments[0].cases[0].variants[] | select(.name == "c.probe") | .facts.pid' "$tmp/r2.json")
