@@ -40,6 +40,7 @@ core=(
 	libjansson-dev                 # the results JSON
 	libsqlite3-dev                 # run history
 	libmicrohttpd-dev              # traplab serve (/metrics)
+	libpq-dev                      # a shared history in PostgreSQL (fleet)
 	valgrind                       # the sim counters (cachegrind)
 	linux-perf                     # perf, to cross-check counters
 	python3-pip                    # installs the pinned Zig from PyPI
