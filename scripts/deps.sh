@@ -58,7 +58,9 @@ core=(
 test_extra=(
 	chromium                       # renders the HTML report in a test
 	prometheus prometheus-pushgateway # promtool and a real scrape
-	wrk                            # bounded load on traplab serve
+	wrk curl                       # bounded load on traplab serve; HTTP
+	postgresql                     # the shared history's tests (fleet)
+	slurmctld slurmd slurm-client munge # a one-node Slurm (fleet test)
 )
 
 pkgs=("${core[@]}")

@@ -1573,10 +1573,17 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 	if (opts->history_db) {
 		int herr = tl_history_store(opts->history_db, out_json_path);
 
-		if (herr)
+		/* The URL may hold a password: say only what kind failed. */
+		if (herr) {
 			fprintf(stderr,
-				"traplab: cannot store the run in '%s': %s\n",
-				opts->history_db, strerror(-herr));
+				"traplab: cannot store the run in the %s history: "
+				"%s (the results file is kept)\n",
+				tl_history_is_postgres(opts->history_db)
+					? "PostgreSQL"
+					: "SQLite",
+				strerror(-herr));
+			ret = 1;
+		}
 	}
 
 	json_decref(c.root);
@@ -1615,7 +1622,9 @@ static void run_usage(FILE *f)
 	      "      --seed N           bootstrap seed (default fixed)\n"
 	      "  -o, --out FILE         results file (default\n"
 	      "                         results/run-YYYYmmdd-HHMMSS.json)\n"
-	      "      --history FILE     store the run (default\n"
+	      "      --history FILE|URL store the run: a SQLite file or\n"
+	      "                         postgres://... (default\n"
+	      "                         $TRAPLAB_HISTORY, else\n"
 	      "                         results/history.sqlite)\n"
 	      "      --no-history       do not store the run\n"
 	      "      --interfere KIND   run under interference (cpu, cache,\n"
@@ -1623,8 +1632,8 @@ static void run_usage(FILE *f)
 	      "  -v, --verbose          one progress line per step\n"
 	      "\n"
 	      "Exit status: 0 when the run completed (failed variants are\n"
-	      "recorded in the results), 1 on a usage error or an unknown\n"
-	      "experiment.\n",
+	      "recorded in the results), 1 when an experiment is unknown or\n"
+	      "the run could not be stored, 2 on a usage error.\n",
 	      f);
 }
 
@@ -1776,7 +1785,10 @@ int cmd_run(int argc, char **argv)
 		out = xasprintf("%s/results/run-%s.json", tl_cli_root(), stamp);
 	}
 	if (!hist && !no_hist)
-		hist = xasprintf("%s/results/history.sqlite", tl_cli_root());
+		hist = getenv("TRAPLAB_HISTORY") && *getenv("TRAPLAB_HISTORY")
+			       ? xstrdup(getenv("TRAPLAB_HISTORY"))
+			       : xasprintf("%s/results/history.sqlite",
+					   tl_cli_root());
 	o.history_db = no_hist ? NULL : hist;
 	ret = tl_run_experiments(&o, (const char *const *)argv + optind,
 				 (size_t)(argc - optind), out);

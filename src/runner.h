@@ -63,7 +63,8 @@ void tl_run_opts_init(struct tl_run_opts *o, const char *root);
  * out_json_path (and results/latest.json beside it). Prints a progress
  * line on stderr and the summary table on stdout. Returns 0 when the run
  * completed (even with failed variants), 1 when an experiment name is
- * unknown or nothing could be run, -errno on an internal error.
+ * unknown, nothing could be run or the history refused the run, -errno on
+ * an internal error.
  */
 int tl_run_experiments(const struct tl_run_opts *opts,
 		       const char *const *names, size_t n,
