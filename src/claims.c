@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "counters.h"
 #include "htmlreport.h"
+#include "matrix.h"
 #include "mdreport.h"
 #include "runner.h"
 #include "slo.h"
@@ -1299,12 +1300,24 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			return 2;
 		}
 	}
-	if (optind < argc)
-		a->file = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "traplab: unexpected argument '%s'\n",
-			argv[optind]);
-		return 2;
+	/*
+	 * Positional arguments: the claim file, and more results files
+	 * (`--results a.json b.json` reads as one list).
+	 */
+	for (; optind < argc; optind++) {
+		size_t n = strlen(argv[optind]);
+
+		if (n > 5 && !strcmp(argv[optind] + n - 5, ".json")) {
+			tl_strv_push(&a->results, argv[optind]);
+		} else if (!a->file) {
+			a->file = argv[optind];
+		} else {
+			fprintf(stderr,
+				"traplab: unexpected argument '%s' (one claim "
+				"file; results files end in .json)\n",
+				argv[optind]);
+			return 2;
+		}
 	}
 	return -1;
 }
@@ -1481,6 +1494,58 @@ out:
 	return rc;
 }
 
+/* The claims x machines table for the terminal. */
+static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
+			 struct tl_verdict *const *vm, const char *const *labels,
+			 const char *const *fps, const size_t *nrun, size_t n)
+{
+	size_t i, k;
+
+	tl_buf_puts(b, "machines (runs of one fingerprint pooled, machines "
+		       "never averaged):\n");
+	for (k = 0; k < n; k++)
+		tl_buf_printf(b, "  M%zu  %s  %zu run%s  %s\n", k + 1, fps[k],
+			      nrun[k], nrun[k] == 1 ? "" : "s", labels[k]);
+	tl_buf_printf(b, "\n%-28s %-5s", "id", "sec");
+	for (k = 0; k < n; k++) {
+		char h[24];
+
+		snprintf(h, sizeof(h), "M%zu", k + 1);
+		tl_buf_printf(b, " %-13s", h);
+	}
+	tl_buf_puts(b, "\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		tl_buf_printf(b, "%-28.28s %-5s", cs->claims[i].id,
+			      cs->claims[i].section);
+		for (k = 0; k < n; k++)
+			tl_buf_printf(b, " %-13s", tl_verdict_name(vm[k][i].kind));
+		tl_buf_puts(b, "\n");
+	}
+}
+
+/* {"machines": [{fingerprint, label, verdicts: {id: verdict}}]}. */
+static json_t *matrix_json(const struct tl_claimset *cs,
+			   struct tl_verdict *const *vm,
+			   const char *const *labels, const char *const *fps,
+			   size_t n)
+{
+	json_t *ms = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *vs = json_object();
+
+		for (size_t i = 0; i < cs->nclaims; i++)
+			json_object_set_new(vs, cs->claims[i].id,
+					    json_string(tl_verdict_name(
+						    vm[k][i].kind)));
+		json_array_append_new(ms, json_pack("{s:s,s:s,s:o}",
+						    "fingerprint", fps[k],
+						    "label", labels[k],
+						    "verdicts", vs));
+	}
+	return json_pack("{s:o}", "machines", ms);
+}
+
 /* Runs `traplab slo check` on run_path; prints its table. */
 static void slo_on(const char *root, const char *run_path)
 {
@@ -1571,12 +1636,17 @@ int cmd_claims(int argc, char **argv)
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
 	struct tl_registry reg;
 	struct tl_claimset cs;
-	struct tl_verdict *v = NULL;
+	struct tl_verdict *v = NULL, **vm = NULL;
+	struct tl_matrix mx = TL_MATRIX_INIT;
+	const char **labels = NULL, **fps = NULL;
+	size_t *nrun = NULL;
 	struct tl_buf out = TL_BUF_INIT;
 	json_t **runs = NULL, *vj;
+	size_t k, mk;
+
 	const char *root = tl_cli_root();
 	char *defs[5] = {NULL, NULL, NULL, NULL, NULL};
-	size_t i, nruns = 0, m;
+	size_t i, nruns = 0, m = 0;
 	int rc, nunres;
 	char *s;
 
@@ -1624,39 +1694,66 @@ int cmd_claims(int argc, char **argv)
 			goto out_cs;
 		tl_strv_push(&a.results, defs[4]);
 	}
-	runs = xcalloc(a.results.n, sizeof(*runs));
+	/*
+	 * Runs are grouped by machine fingerprint: one machine's runs are
+	 * pooled, different machines are judged apart (the verdict matrix).
+	 */
 	for (i = 0; i < a.results.n; i++) {
-		json_error_t je;
+		struct tl_buf err = TL_BUF_INIT;
 
-		runs[i] = json_load_file(a.results.v[i], 0, &je);
-		if (!runs[i]) {
-			fprintf(stderr,
-				"traplab: cannot read '%s': %s (line "
-				"%d)\n",
-				a.results.v[i], je.text, je.line);
+		if (tl_matrix_add_file(&mx, a.results.v[i], &err)) {
+			fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+			tl_buf_release(&err);
 			rc = 1;
 			goto out_runs;
 		}
-		nruns++;
+		tl_buf_release(&err);
 	}
-	v = xcalloc(cs.nclaims + 1, sizeof(*v));
-	m = tl_verdict_eval(&cs, runs, nruns, &a.vo, v);
-	tl_verdict_table(&out, &cs, v);
+	nruns = mx.n;
+	runs = xcalloc(nruns, sizeof(*runs));
+	vm = xcalloc(nruns, sizeof(*vm));
+	labels = xcalloc(nruns, sizeof(*labels));
+	fps = xcalloc(nruns, sizeof(*fps));
+	nrun = xcalloc(nruns, sizeof(*nrun));
+	for (k = 0; k < nruns; k++) {
+		const struct tl_matrix_machine *mm = tl_matrix_machine(&mx, k);
+
+		runs[k] = mm->run;
+		labels[k] = mm->label;
+		fps[k] = mm->fingerprint;
+		nrun[k] = mm->nruns;
+		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
+		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
+		if (k == 0)
+			m = mk;
+	}
+	v = vm[0];
+	if (nruns > 1)
+		matrix_print(&out, &cs, vm, labels, fps, nrun, nruns);
+	else
+		tl_verdict_table(&out, &cs, v);
 	fputs(tl_buf_str(&out), stdout);
 	out.len = 0;
 
 	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
 			     json_object_get(runs[0], "env"));
+	if (nruns > 1)
+		json_object_set_new(vj, "matrix",
+				    matrix_json(&cs, vm, labels, fps, nruns));
 	s = json_dumps(vj, JSON_INDENT(2));
 	rc = write_out(a.json, s, strlen(s)) ? 1 : 0;
 	free(s);
 	json_decref(vj);
 
-	tl_mdreport_render(&out, &cs, v, runs, nruns, &a.vo, m);
+	tl_mdreport_render(&out, &cs, v, runs, 1, &a.vo, m);
 	if (write_out(a.md, out.s, out.len))
 		rc = 1;
 	out.len = 0;
-	tl_htmlreport_render(&out, &cs, v, runs, nruns, &a.vo, m);
+	{
+		struct tl_verdict_matrix vmx = {nruns, labels, fps, vm};
+
+		tl_htmlreport_render(&out, &cs, v, runs, 1, &a.vo, m, &vmx);
+	}
 	if (write_out(a.html, out.s, out.len))
 		rc = 1;
 	printf("report: %s\nverdicts: %s, %s\n", a.html, a.md, a.json);
@@ -1669,13 +1766,18 @@ int cmd_claims(int argc, char **argv)
 	}
 	if (a.chaos && chaos_pass(&a, root, &cs, &reg, v))
 		rc = 1;
-	for (i = 0; i < cs.nclaims; i++)
-		tl_verdict_release(&v[i]);
-	free(v);
 out_runs:
-	for (i = 0; i < nruns; i++)
-		json_decref(runs[i]);
+	for (k = 0; vm && k < nruns; k++) {
+		for (i = 0; i < cs.nclaims; i++)
+			tl_verdict_release(&vm[k][i]);
+		free(vm[k]);
+	}
+	free(vm);
+	free(labels);
+	free(fps);
+	free(nrun);
 	free(runs);
+	tl_matrix_release(&mx);
 out_cs:
 	tl_claimset_release(&cs);
 out_reg:

@@ -490,10 +490,55 @@ static void charts_for(struct tl_buf *b, const struct tl_strv *secs,
 	tl_strv_release(&seen);
 }
 
+/* The claims x machines table: one verdict badge per cell. */
+static void matrix_table(struct tl_buf *out, const struct tl_claimset *cs,
+			 const struct tl_verdict_matrix *mx)
+{
+	size_t i, k;
+
+	tl_buf_puts(out, "<h2>Verdicts across machines</h2>\n<dl>");
+	for (k = 0; k < mx->n; k++) {
+		tl_buf_printf(out, "<dt>M%zu</dt><dd>", k + 1);
+		tl_html_escape(out, mx->labels[k]);
+		tl_buf_puts(out, " <span class=\"mono\">");
+		tl_html_escape(out, mx->fingerprints[k]);
+		tl_buf_puts(out, "</span></dd>");
+	}
+	tl_buf_puts(out, "</dl>\n<table class=\"matrix\"><tr><th>id</th>"
+			 "<th>&sect;</th>");
+	for (k = 0; k < mx->n; k++)
+		tl_buf_printf(out, "<th>M%zu</th>", k + 1);
+	tl_buf_puts(out, "</tr>\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		tl_buf_puts(out, "<tr><td class=\"mono\">");
+		tl_html_escape(out, cs->claims[i].id);
+		tl_buf_puts(out, "</td><td>");
+		tl_html_escape(out, cs->claims[i].section);
+		tl_buf_puts(out, "</td>");
+		for (k = 0; k < mx->n; k++) {
+			const struct tl_verdict *vk = &mx->v[k][i];
+			const char *name = tl_verdict_name(vk->kind);
+
+			tl_buf_printf(out, "<td><span class=\"v %s\"", name);
+			if (vk->reason) {
+				tl_buf_puts(out, " title=\"");
+				tl_html_escape(out, vk->reason);
+				tl_buf_puts(out, "\"");
+			}
+			tl_buf_printf(out, ">%s</span></td>", name);
+		}
+		tl_buf_puts(out, "</tr>\n");
+	}
+	tl_buf_puts(out, "</table>\n<p class=\"note\">Runs of one machine "
+			 "fingerprint are pooled; different machines are never "
+			 "averaged together. The sections below are M1's "
+			 "evidence.</p>\n");
+}
+
 void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			  const struct tl_verdict *v, json_t *const *runs,
 			  size_t nruns, const struct tl_verdict_opts *o,
-			  size_t m)
+			  size_t m, const struct tl_verdict_matrix *mx)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
 	json_t *opts = nruns ? json_object_get(runs[0], "options") : NULL;
@@ -564,7 +609,11 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			      tl_verdict_name((enum tl_verdict_kind)k),
 			      counts[k],
 			      tl_verdict_name((enum tl_verdict_kind)k));
-	tl_buf_puts(out, "</p>\n<h2>Verdicts</h2>\n");
+	tl_buf_puts(out, "</p>\n");
+	if (mx && mx->n > 1)
+		matrix_table(out, cs, mx);
+	tl_buf_puts(out, mx && mx->n > 1 ? "<h2>Verdicts on M1</h2>\n"
+					 : "<h2>Verdicts</h2>\n");
 	verdict_table(out, cs, v);
 	for (k = 0; k < secs.n; k++) {
 		tl_buf_puts(out, "<h2 id=\"sec-");

@@ -429,8 +429,14 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 	size_t i;
 	int rc;
 
-	if (!fp || !json_is_array(json_object_get(run, "experiments"))) {
-		tl_buf_printf(err, "'%s': no env.fingerprint or experiments",
+	/*
+	 * A run that does not say its machine (hand-written, or from before
+	 * fingerprints) is one machine of its own kind, "unknown".
+	 */
+	if (!fp)
+		fp = "unknown";
+	if (!json_is_array(json_object_get(run, "experiments"))) {
+		tl_buf_printf(err, "'%s': no experiments list (not a traplab results file?)",
 			      source);
 		return -EINVAL;
 	}
