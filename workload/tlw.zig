@@ -120,6 +120,7 @@ pub const Args = struct {
 };
 
 var g_io: std.Io = undefined;
+var g_environ: ?*const std.process.Environ.Map = null;
 var g_started = false;
 var g_out_buf: [64 * 1024]u8 = undefined;
 var g_out: std.Io.File.Writer = undefined;
@@ -128,6 +129,7 @@ var g_out: std.Io.File.Writer = undefined;
 /// nothing on stdout) when the arguments are malformed.
 pub fn start(init: std.process.Init) Args {
     g_io = init.io;
+    g_environ = init.environ_map;
     g_out = std.Io.File.stdout().writerStreaming(init.io, &g_out_buf);
     g_started = true;
 
@@ -211,6 +213,36 @@ pub fn die(comptime fmt: []const u8, args: anytype) noreturn {
         w.interface.flush() catch {};
     }
     std.process.exit(2);
+}
+
+/// What `tool` saw. stdout and stderr are owned by the allocator passed
+/// to `tool`.
+pub const ToolResult = struct {
+    /// The command exited with status 0.
+    ok: bool,
+    stdout: []u8,
+    stderr: []u8,
+};
+
+/// Runs `argv` (argv[0] is a path, or a name looked up in PATH) in
+/// TL_WORKDIR (this process's folder when it is unset), capturing its
+/// stdout and stderr into `al` memory, as tlw_tool.h does for C probes.
+/// The command is killed when it runs longer than `timeout_ms` (0: no
+/// limit): the error is then error.Timeout. Other errors: it could not
+/// start, out of memory. Call `start` first.
+pub fn tool(al: std.mem.Allocator, argv: []const []const u8, timeout_ms: u64) !ToolResult {
+    const work: ?[]const u8 = if (g_environ) |m| m.get("TL_WORKDIR") else null;
+    const limit: std.Io.Timeout = if (timeout_ms == 0) .none else .{ .duration = .{
+        .raw = .fromMilliseconds(@intCast(timeout_ms)),
+        .clock = .awake,
+    } };
+    const r = try std.process.run(al, g_io, .{
+        .argv = argv,
+        .cwd = if (work != null and work.?.len > 0) .{ .path = work.? } else .inherit,
+        // One deadline for the whole run, not a new one per read.
+        .timeout = limit.toDeadline(g_io),
+    });
+    return .{ .ok = r.term == .exited and r.term.exited == 0, .stdout = r.stdout, .stderr = r.stderr };
 }
 
 var sink_value: u64 = 0;

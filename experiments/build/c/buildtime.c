@@ -42,18 +42,15 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* the harness builds with plain cc -O2 */
 #endif
-#include "tlw.h"
+#include "tlw_tool.h"
 
-#include <fcntl.h>
 #include <ftw.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
 
 #define EXIT_TOOLCHAIN_MISSING 3
+
+/* A hung compiler is killed after this long; the run then fails. */
+#define BUILD_TIMEOUT_MS 240000u
 
 enum lang { LANG_C, LANG_GO, LANG_ZIG };
 
@@ -68,8 +65,8 @@ struct job {
 	int funcs;
 	unsigned long nonce;
 	char **envp;
-	char log[4096];
-	/* The last build's exit status and first error line. */
+	/* The last build's output, exit status and first error line. */
+	char log[256 * 1024];
 	int ok;
 	char first_error[512];
 };
@@ -82,17 +79,6 @@ static const char *tool_path(const char *var, const char *def)
 	if (!v)
 		return def;
 	return *v ? v : NULL;
-}
-
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-		tlw_die("cannot write '%s'", path);
 }
 
 /* A growable string for generated sources. */
@@ -165,7 +151,7 @@ static void gen_c(struct job *j, int touch_all)
 			    "\treturn a >> %d;\n}\n",
 			    m, f, m, f, f % 7 + 1, f, f % 13);
 		snprintf(name, sizeof(name), "m%d.c", m);
-		put_file(j->dir, name, t.s);
+		tlw_tool_write(j->dir, name, t.s);
 	}
 	reset(&t);
 	add(&t, "#include <stdint.h>\n#include <stdio.h>\n");
@@ -178,7 +164,7 @@ static void gen_c(struct job *j, int touch_all)
 			add(&t, "\ts += m%d_f%d(s);\n", m, f);
 	add(&t, "\tprintf(\"%%llu\\n\", (unsigned long long)s);\n"
 		"\treturn 0;\n}\n");
-	put_file(j->dir, "main.c", t.s);
+	tlw_tool_write(j->dir, "main.c", t.s);
 	free(t.s);
 }
 
@@ -188,7 +174,7 @@ static void gen_go(struct job *j, int touch_all)
 	char path[4096];
 	int m, f;
 
-	put_file(j->dir, "go.mod", "module buildexp\n\ngo 1.22\n");
+	tlw_tool_write(j->dir, "go.mod", "module buildexp\n\ngo 1.22\n");
 	for (m = 0; m < j->files; m++) {
 		if (!touch_all && j->nonce > 1)
 			continue;
@@ -213,7 +199,7 @@ static void gen_go(struct job *j, int touch_all)
 			    "uint64(Sum([]int64{int64(a), %d}))\n}\n",
 			    f, f % 7 + 1, f, f % 13, f, f);
 		snprintf(path, sizeof(path), "m%d/m%d.go", m, m);
-		put_file(j->dir, path, t.s);
+		tlw_tool_write(j->dir, path, t.s);
 	}
 	reset(&t);
 	add(&t, "package main\n\nimport (\n\t\"fmt\"\n");
@@ -227,7 +213,7 @@ static void gen_go(struct job *j, int touch_all)
 		for (f = 0; f < j->funcs; f++)
 			add(&t, "\ts += m%d.F%d(s)\n", m, f);
 	add(&t, "\tfmt.Println(s)\n}\n");
-	put_file(j->dir, "main.go", t.s);
+	tlw_tool_write(j->dir, "main.go", t.s);
 	free(t.s);
 }
 
@@ -262,7 +248,7 @@ static void gen_zig(struct job *j, int touch_all)
 			    "@as(u64, @bitCast(acc2.sum));\n}\n",
 			    f, f % 7 + 1, f, f % 13);
 		snprintf(name, sizeof(name), "m%d.zig", m);
-		put_file(j->dir, name, t.s);
+		tlw_tool_write(j->dir, name, t.s);
 	}
 	reset(&t);
 	add(&t, "const std = @import(\"std\");\n");
@@ -291,72 +277,46 @@ static void gen_zig(struct job *j, int touch_all)
 		for (f = 0; f < j->funcs; f++)
 			add(&t, "    s +%%= m%d.func%d(s);\n", m, f);
 	add(&t, "    std.mem.doNotOptimizeAway(s);\n}\n");
-	put_file(j->dir, "main.zig", t.s);
+	tlw_tool_write(j->dir, "main.zig", t.s);
 	free(t.s);
 }
 
 /*
- * Runs argv in j->dir with j->envp, output to j->log; returns the wall
- * time in ns and sets j->ok and j->first_error.
+ * Runs argv in j->dir with j->envp, its output kept in j->log; returns
+ * the wall time from spawn to reap in ns and sets j->ok and
+ * j->first_error. Dies when the compiler cannot start or hangs.
  */
-static uint64_t spawn_build(struct job *j, char *const argv[])
+static uint64_t spawn_build(struct job *j, const char *const argv[])
 {
-	posix_spawn_file_actions_t fa;
-	uint64_t t0, t1;
-	char line[512];
-	pid_t pid;
-	int status, err;
-	FILE *f;
+	struct tlw_tool t = {.cwd = j->dir,
+			     .envp = j->envp,
+			     .timeout_ms = BUILD_TIMEOUT_MS,
+			     .out = j->log,
+			     .cap = sizeof(j->log)};
+	int err = tlw_tool_run(&t, argv);
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addchdir_np(&fa, j->dir);
-	posix_spawn_file_actions_addopen(&fa, 1, j->log,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	t0 = tlw_now_ns();
-	err = posix_spawn(&pid, argv[0], &fa, NULL, argv, j->envp);
 	if (err)
-		tlw_die("cannot run '%s': %s", argv[0], strerror(err));
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			tlw_die("waitpid: %s", strerror(errno));
-	t1 = tlw_now_ns();
-	posix_spawn_file_actions_destroy(&fa);
-
-	j->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		tlw_die("cannot run '%s': %s", argv[0], strerror(-err));
+	if (t.timed_out)
+		tlw_die("'%s' took more than %u s", argv[0],
+			BUILD_TIMEOUT_MS / 1000);
+	j->ok = tlw_tool_ok(&t);
 	j->first_error[0] = '\0';
-	f = fopen(j->log, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strstr(line, "error")) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(j->first_error, sizeof(j->first_error), "%s",
-				 line);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return t1 - t0;
+	tlw_tool_find_line(j->log, "error", j->first_error,
+			   sizeof(j->first_error));
+	return t.elapsed_ns;
 }
 
 static void show_log(const struct job *j)
 {
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(j->log, "r");
-
-	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stderr);
-	if (f)
-		fclose(f);
+	fputs(j->log, stderr);
 }
 
 /* One build of the variant: change the sources, then time the compiler. */
 static uint64_t build_once(struct job *j)
 {
 	char out[4096], cache[4096];
-	char *argv[40];
+	const char *argv[40];
 	int n = 0, m;
 	char files[16][64];
 
@@ -365,11 +325,11 @@ static uint64_t build_once(struct job *j)
 	switch (j->lang) {
 	case LANG_C:
 		gen_c(j, 1);
-		argv[n++] = (char *)j->tool;
-		argv[n++] = (char *)"-O2";
-		argv[n++] = (char *)"-o";
+		argv[n++] = j->tool;
+		argv[n++] = "-O2";
+		argv[n++] = "-o";
 		argv[n++] = out;
-		argv[n++] = (char *)"main.c";
+		argv[n++] = "main.c";
 		for (m = 0; m < j->files && m < 16; m++) {
 			snprintf(files[m], sizeof(files[m]), "m%d.c", m);
 			argv[n++] = files[m];
@@ -377,25 +337,25 @@ static uint64_t build_once(struct job *j)
 		break;
 	case LANG_GO:
 		gen_go(j, j->clean);
-		argv[n++] = (char *)j->tool;
-		argv[n++] = (char *)"build";
-		argv[n++] = (char *)"-o";
+		argv[n++] = j->tool;
+		argv[n++] = "build";
+		argv[n++] = "-o";
 		argv[n++] = out;
-		argv[n++] = (char *)".";
+		argv[n++] = ".";
 		break;
 	case LANG_ZIG:
 		gen_zig(j, j->clean);
 		/* clean: a new local cache per build; else one shared. */
 		snprintf(cache, sizeof(cache), "%s/zig-cache-%lu", j->dir,
 			 j->clean ? j->nonce : 0ul);
-		argv[n++] = (char *)j->tool;
-		argv[n++] = (char *)"build-exe";
-		argv[n++] = (char *)"-O";
-		argv[n++] = (char *)j->zig_mode;
-		argv[n++] = (char *)"--cache-dir";
+		argv[n++] = j->tool;
+		argv[n++] = "build-exe";
+		argv[n++] = "-O";
+		argv[n++] = j->zig_mode;
+		argv[n++] = "--cache-dir";
 		argv[n++] = cache;
-		argv[n++] = (char *)"-femit-bin=prog";
-		argv[n++] = (char *)"main.zig";
+		argv[n++] = "-femit-bin=prog";
+		argv[n++] = "main.zig";
 		break;
 	}
 	argv[n] = NULL;
@@ -570,7 +530,6 @@ int main(int argc, char **argv)
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		tlw_die("cannot make '%s': %s", dir, strerror(errno));
 	j.dir = dir;
-	snprintf(j.log, sizeof(j.log), "%s/build.log", work);
 	j.envp = build_env();
 
 	/* Warm the caches the variant assumes warm (untimed). */

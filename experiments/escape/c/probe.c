@@ -19,19 +19,18 @@
  * TL_ZIG. A missing toolchain gives `fact NAME absent:REASON`.
  */
 #define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np */
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "tlw.h"
+#include "tlw_tool.h"
 
-extern char **environ;
+/* Time limits: a compile (cached ones take a second), a probe program. */
+#define COMPILE_TIMEOUT_MS 240000u
+#define RUN_TIMEOUT_MS	   10000u
 
 /* Fact names are [a-z0-9_]: "ReleaseFast" becomes "releasefast". */
 static void lower(char *s)
@@ -80,85 +79,15 @@ static const char zig_ret_slice[] =
 	"    std.process.exit(@truncate(p[0] + p[1] + p[2]));\n"
 	"}\n";
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f) != 0)
-		tlw_die("cannot write '%s'", path);
-}
-
-/*
- * Runs argv in `cwd` with stdout+stderr captured into out (NUL-ended,
- * truncated). Returns the wait status, or -1 when it could not start.
- */
-static int run(char *const argv[], const char *cwd, char *out, size_t cap)
-{
-	posix_spawn_file_actions_t fa;
-	int fds[2], status = -1;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	out[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-	if (cwd)
-		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	while ((n = read(fds[0], out + len, cap - 1 - len)) > 0) {
-		len += (size_t)n;
-		if (len == cap - 1) {
-			char skip[4096];
-
-			while (read(fds[0], skip, sizeof(skip)) > 0)
-				;
-			break;
-		}
-	}
-	out[len] = '\0';
-	close(fds[0]);
-	if (pid > 0 && waitpid(pid, &status, 0) < 0)
-		status = -1;
-	return pid > 0 ? status : -1;
-}
-
-/* Copies the first line of `text` containing `needle` (or none) into dst. */
-static int find_line(const char *text, const char *needle, char *dst,
-		     size_t cap)
-{
-	const char *hit = strstr(text, needle), *start, *end;
-	size_t n;
-
-	if (!hit)
-		return 0;
-	start = hit;
-	while (start > text && start[-1] != '\n')
-		start--;
-	end = strchr(hit, '\n');
-	n = end ? (size_t)(end - start) : strlen(start);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, start, n);
-	dst[n] = '\0';
-	return 1;
-}
-
 static void probe_go(const char *go, const char *work)
 {
 	char dir[4096], out[16384], line[512];
-	char *argv[] = {(char *)go,  "build", "-gcflags=-m", "-o",
-			"/dev/null", ".",     NULL};
-	int st;
+	const char *argv[] = {go,	   "build", "-gcflags=-m", "-o",
+			      "/dev/null", ".",	    NULL};
+	struct tlw_tool t = {.cwd = dir,
+			     .timeout_ms = COMPILE_TIMEOUT_MS,
+			     .out = out,
+			     .cap = sizeof(out)};
 
 	if (!go || !*go) {
 		tlw_fact("go_local_array_escapes", "absent:no go toolchain");
@@ -168,60 +97,24 @@ static void probe_go(const char *go, const char *work)
 	snprintf(dir, sizeof(dir), "%s/goprobe-XXXXXX", work);
 	if (!mkdtemp(dir))
 		tlw_die("cannot create '%s'", dir);
-	write_file(dir, "go.mod", "module probe\n\ngo 1.22\n");
-	write_file(dir, "probe.go", go_probe);
+	tlw_tool_write(dir, "go.mod", "module probe\n\ngo 1.22\n");
+	tlw_tool_write(dir, "probe.go", go_probe);
 	setenv("GOFLAGS", "-mod=mod", 1);
 	setenv("GOPROXY", "off", 1);
 	setenv("GOTOOLCHAIN", "local", 1);
-	st = run(argv, dir, out, sizeof(out));
-	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	if (tlw_tool_run(&t, argv) < 0 || !tlw_tool_ok(&t)) {
 		fprintf(stderr, "%s", out);
 		tlw_fact("go_local_array_escapes", "absent:go build failed");
 		return;
 	}
-	if (find_line(out, "moved to heap: x", line, sizeof(line))) {
+	if (tlw_tool_find_line(out, "moved to heap: x", line, sizeof(line))) {
 		tlw_fact("go_local_array_escapes", "true");
 		tlw_fact("go_escape_diag", line);
 	} else {
 		tlw_fact("go_local_array_escapes", "false");
-		if (find_line(out, "probe.go:6", line, sizeof(line)))
+		if (tlw_tool_find_line(out, "probe.go:6", line, sizeof(line)))
 			tlw_fact("go_escape_diag", line);
 	}
-}
-
-/*
- * Builds `src` in `mode`. Returns 1 when it compiled, 0 when the compiler
- * rejected it (its first error line in diag), -1 when it could not run.
- */
-static int zig_build(const char *zig, const char *dir, const char *src,
-		     const char *mode, const char *bin, char *diag, size_t cap)
-{
-	char out[16384], emit[4200], cache[4200];
-	char *argv[] = {(char *)zig,  "build-exe", "-O",
-			(char *)mode, emit,	   "--cache-dir",
-			cache,	      (char *)src, NULL};
-	const char *root = getenv("TL_ROOT");
-	int st;
-
-	/*
-	 * Zig's cache is keyed by compiler, source and flags, so a repeat
-	 * probe gives the same answer; keeping it in the project's
-	 * git-ignored .cache/ (not the scratch folder) makes it cheap.
-	 */
-	if (root && *root)
-		snprintf(cache, sizeof(cache), "%s/.cache/zig-probe", root);
-	else
-		snprintf(cache, sizeof(cache), "%s/.zig-cache", dir);
-	snprintf(emit, sizeof(emit), "-femit-bin=%s/%s", dir, bin);
-	st = run(argv, dir, out, sizeof(out));
-	diag[0] = '\0';
-	if (st < 0 || !WIFEXITED(st))
-		return -1;
-	if (WEXITSTATUS(st) == 0)
-		return 1;
-	if (!find_line(out, "error:", diag, cap))
-		return -1;
-	return 0;
 }
 
 /* Runs dir/bin and describes its end: "exit=N" or "signal=NAME". */
@@ -229,17 +122,22 @@ static void describe_run(const char *dir, const char *bin, char *dst,
 			 size_t cap)
 {
 	char path[4200], out[4096];
-	char *argv[] = {path, NULL};
-	int st;
+	const char *argv[] = {path, NULL};
+	struct tlw_tool t = {.cwd = dir,
+			     .timeout_ms = RUN_TIMEOUT_MS,
+			     .out = out,
+			     .cap = sizeof(out)};
 
 	snprintf(path, sizeof(path), "%s/%s", dir, bin);
-	st = run(argv, dir, out, sizeof(out));
-	if (st < 0)
+	if (tlw_tool_run(&t, argv) < 0)
 		snprintf(dst, cap, "not-run");
-	else if (WIFSIGNALED(st))
-		snprintf(dst, cap, "signal=%s", sigabbrev_np(WTERMSIG(st)));
+	else if (t.timed_out)
+		snprintf(dst, cap, "timed-out");
+	else if (WIFSIGNALED(t.status))
+		snprintf(dst, cap, "signal=%s",
+			 sigabbrev_np(WTERMSIG(t.status)));
 	else
-		snprintf(dst, cap, "sum=%d", WEXITSTATUS(st));
+		snprintf(dst, cap, "sum=%d", WEXITSTATUS(t.status));
 }
 
 static void probe_zig(const char *zig, const char *work)
@@ -265,11 +163,11 @@ static void probe_zig(const char *zig, const char *work)
 	snprintf(dir, sizeof(dir), "%s/zigprobe-XXXXXX", work);
 	if (!mkdtemp(dir))
 		tlw_die("cannot create '%s'", dir);
-	write_file(dir, "ret_ptr.zig", zig_ret_ptr);
-	write_file(dir, "ret_slice.zig", zig_ret_slice);
+	tlw_tool_write(dir, "ret_ptr.zig", zig_ret_ptr);
+	tlw_tool_write(dir, "ret_slice.zig", zig_ret_slice);
 
-	r = zig_build(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr", diag,
-		      sizeof(diag));
+	r = tlw_tool_zig_build(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr",
+			       COMPILE_TIMEOUT_MS, diag, sizeof(diag));
 	tlw_fact("zig_return_ptr_local_compiles",
 		 r < 0 ? "absent:zig failed to run"
 		 : r   ? "true"
@@ -281,8 +179,8 @@ static void probe_zig(const char *zig, const char *work)
 		char bin[64];
 
 		snprintf(bin, sizeof(bin), "ret_slice_%s", modes[i]);
-		r = zig_build(zig, dir, "ret_slice.zig", modes[i], bin, diag,
-			      sizeof(diag));
+		r = tlw_tool_zig_build(zig, dir, "ret_slice.zig", modes[i], bin,
+				       COMPILE_TIMEOUT_MS, diag, sizeof(diag));
 		if (i == 0) {
 			tlw_fact("zig_return_slice_local_compiles",
 				 r < 0 ? "absent:zig failed to run"

@@ -147,8 +147,10 @@ fn runConcurrent(a: *const tlw.Args, n: u32) u8 {
 }
 
 /// Compiles `src` with TL_ZIG in TL_WORKDIR; returns null when no Zig is
-/// known, else whether it compiled and the first "error:" line.
+/// known, else whether it compiled and the first "error:" line. A probe
+/// that runs past probe_timeout_ms counts as not run (null).
 const Probe = struct { ok: bool, first_error: []const u8 };
+const probe_timeout_ms = 120_000;
 
 fn probe(init: std.process.Init, name: []const u8, src: []const u8) ?Probe {
     const zig = init.environ_map.get("TL_ZIG") orelse return null;
@@ -158,9 +160,7 @@ fn probe(init: std.process.Init, name: []const u8, src: []const u8) ?Probe {
     const path = std.fmt.allocPrint(al, "{s}/{s}.zig", .{ work, name }) catch return null;
     const cache = std.fmt.allocPrint(al, "{s}/zig-cache", .{work}) catch return null;
     std.Io.Dir.cwd().writeFile(init.io, .{ .sub_path = path, .data = src }) catch return null;
-    const r = std.process.run(al, init.io, .{
-        .argv = &.{ zig, "build-exe", "-fno-emit-bin", "--cache-dir", cache, "--global-cache-dir", cache, path },
-    }) catch return null;
+    const r = tlw.tool(al, &.{ zig, "build-exe", "-fno-emit-bin", "--cache-dir", cache, "--global-cache-dir", cache, path }, probe_timeout_ms) catch return null;
     var first: []const u8 = "";
     var lines = std.mem.splitScalar(u8, r.stderr, '\n');
     while (lines.next()) |l| {
@@ -169,7 +169,7 @@ fn probe(init: std.process.Init, name: []const u8, src: []const u8) ?Probe {
             break;
         }
     }
-    return .{ .ok = r.term == .exited and r.term.exited == 0, .first_error = first };
+    return .{ .ok = r.ok, .first_error = first };
 }
 
 /// The compile probes take about 1.5 s, so their findings are kept in
