@@ -229,3 +229,85 @@ func tlwFinish() {
 		os.Exit(1)
 	}
 }
+
+// tlwCodeBytes sums the sizes (st_size) of the function symbols
+// (STT_FUNC) in this executable's ELF symbol table (.symtab) whose names
+// match, and counts them. Workloads report the sum as `fact code_bytes`.
+//
+// It parses the ELF64 little-endian file itself instead of using
+// debug/elf: that package's imports (compress/flate, debug/dwarf,
+// internal/zstd) would add ~70 KB and package init work to every Go
+// workload linked with this file, the start-up experiment's included.
+// The result is what debug/elf's Symbols() would give.
+func tlwCodeBytes(match func(name string) bool) (total int64, n int, err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, 0, err
+	}
+	d, err := os.ReadFile(exe)
+	if err != nil {
+		return 0, 0, err
+	}
+	bad := fmt.Errorf("%s: truncated or not ELF64 little-endian", exe)
+	// le reads a little-endian integer of size bytes at off; ok is false
+	// when it lies outside the file.
+	le := func(off uint64, size int) (v uint64, ok bool) {
+		if off > uint64(len(d)) || uint64(len(d))-off < uint64(size) {
+			return 0, false
+		}
+		for i := size - 1; i >= 0; i-- {
+			v = v<<8 | uint64(d[off+uint64(i)])
+		}
+		return v, true
+	}
+	if len(d) < 64 || string(d[:4]) != "\x7fELF" || d[4] != 2 || d[5] != 1 {
+		return 0, 0, bad
+	}
+	shoff, _ := le(0x28, 8)
+	shnum, _ := le(0x3c, 2)
+	symtabs := 0
+	for s := uint64(0); s < shnum; s++ {
+		sh := shoff + s*64
+		typ, ok := le(sh+4, 4)
+		if !ok {
+			return 0, 0, bad
+		}
+		if typ != 2 { // SHT_SYMTAB
+			continue
+		}
+		symtabs++
+		off, _ := le(sh+0x18, 8)
+		size, _ := le(sh+0x20, 8)
+		link, _ := le(sh+0x28, 4)
+		stroff, ok1 := le(shoff+link*64+0x18, 8)
+		strsize, ok2 := le(shoff+link*64+0x20, 8)
+		if !ok1 || !ok2 || stroff > uint64(len(d)) || uint64(len(d))-stroff < strsize {
+			return 0, 0, bad
+		}
+		strtab := d[stroff : stroff+strsize]
+		for k := uint64(1); k < size/24; k++ { // entry 0 is the null symbol
+			sym := off + k*24
+			name, ok1 := le(sym, 4)
+			info, ok2 := le(sym+4, 1)
+			bytes, ok3 := le(sym+16, 8)
+			if !ok1 || !ok2 || !ok3 || name >= strsize {
+				return 0, 0, bad
+			}
+			if info&0xf != 2 { // STT_FUNC
+				continue
+			}
+			end := name
+			for end < strsize && strtab[end] != 0 {
+				end++
+			}
+			if match(string(strtab[name:end])) {
+				total += int64(bytes)
+				n++
+			}
+		}
+	}
+	if symtabs == 0 {
+		return 0, 0, fmt.Errorf("no symbol section")
+	}
+	return total, n, nil
+}

@@ -109,6 +109,58 @@ pub const Args = struct {
         }
     }
 
+    /// Sums the sizes of the function symbols (STT_FUNC, defined) of this
+    /// executable whose names contain any of `needles`, from its ELF
+    /// .symtab, read in process (nm as a child would add its memory to the
+    /// peak RSS the harness reads from wait4); the file is read into
+    /// `a.arena`. error.NoSymbols: nothing matched (inlined, or stripped).
+    /// The C and Go helpers are tlw_code_bytes (tlw_elf.h) and tlwCodeBytes.
+    pub fn codeBytes(a: *const Args, needles: []const []const u8) !u64 {
+        const d = try std.Io.Dir.cwd().readFileAlloc(a.io, "/proc/self/exe", a.arena, .unlimited);
+        const rd = struct {
+            fn int(comptime T: type, b: []const u8, off: u64) !T {
+                if (off + @sizeOf(T) > b.len) return error.BadElf;
+                return std.mem.readInt(T, b[@intCast(off)..][0..@sizeOf(T)], .little);
+            }
+        };
+        if (d.len < 64 or !std.mem.eql(u8, d[0..4], "\x7fELF") or d[4] != 2) return error.NotElf64;
+        const shoff = try rd.int(u64, d, 0x28);
+        const shnum = try rd.int(u16, d, 0x3c);
+        var total: u64 = 0;
+        var found = false;
+        var s: u64 = 0;
+        while (s < shnum) : (s += 1) {
+            const sh = shoff + s * 64;
+            if (try rd.int(u32, d, sh + 4) != 2) continue; // SHT_SYMTAB
+            const off = try rd.int(u64, d, sh + 0x18);
+            const size = try rd.int(u64, d, sh + 0x20);
+            const link = try rd.int(u32, d, sh + 0x28);
+            const str_sh = shoff + @as(u64, link) * 64;
+            const str_off = try rd.int(u64, d, str_sh + 0x18);
+            const str_size = try rd.int(u64, d, str_sh + 0x20);
+            if (str_off + str_size > d.len) return error.BadElf;
+            const strtab = d[@intCast(str_off)..][0..@intCast(str_size)];
+            var k: u64 = 0;
+            while (k < size / 24) : (k += 1) {
+                const sym = off + k * 24;
+                const name_off = try rd.int(u32, d, sym);
+                const info = try rd.int(u8, d, sym + 4);
+                const shndx = try rd.int(u16, d, sym + 6);
+                if (info & 0xf != 2 or shndx == 0 or name_off >= strtab.len) continue; // STT_FUNC, defined
+                const name = std.mem.sliceTo(strtab[name_off..], 0);
+                for (needles) |n| {
+                    if (std.mem.indexOf(u8, name, n) != null) {
+                        total += try rd.int(u64, d, sym + 16);
+                        found = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!found) return error.NoSymbols;
+        return total;
+    }
+
     fn strOrNull(a: *const Args, key: []const u8) ?[]const u8 {
         var i = a.nparams;
         while (i > 0) {

@@ -20,12 +20,11 @@
 // C generic table, while == on the key is specialised per shape. The facts
 // show which instantiations the binary holds.
 //
-// code_bytes comes from this executable's own ELF symbol table (debug/elf):
+// code_bytes comes from this executable's own ELF symbol table (tlwCodeBytes):
 // see code_bytes_method.
 package main
 
 import (
-	"debug/elf"
 	"fmt"
 	"os"
 	"strings"
@@ -184,35 +183,8 @@ func roundGeneric[K comparable, H hasher[K]](m *GMap[K, int64, H], keys []K) {
 	gotCount, gotSum = m.Len(), sum
 }
 
-// codeBytes sums the sizes of the function symbols of this executable
-// for which match is true; it also returns their count.
-func codeBytes(match func(name string) bool) (int64, int, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return 0, 0, err
-	}
-	f, err := elf.Open(exe)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	syms, err := f.Symbols()
-	if err != nil {
-		return 0, 0, err
-	}
-	var total int64
-	n := 0
-	for _, s := range syms {
-		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && match(s.Name) {
-			total += int64(s.Size)
-			n++
-		}
-	}
-	return total, n, nil
-}
-
 func codeFacts(all, perType func(string) bool, method string) {
-	a, na, err := codeBytes(all)
+	a, na, err := tlwCodeBytes(all)
 	if err == nil && na == 0 {
 		err = fmt.Errorf("no matching symbols")
 	}
@@ -220,7 +192,7 @@ func codeFacts(all, perType func(string) bool, method string) {
 		tlwFact("code_bytes", "absent:"+err.Error())
 		return
 	}
-	b, _, _ := codeBytes(perType)
+	b, _, _ := tlwCodeBytes(perType)
 	tlwFact("code_bytes", fmt.Sprint(a))
 	tlwFact("code_bytes_per_type", fmt.Sprint(b))
 	tlwFact("code_bytes_method", method)
@@ -275,7 +247,7 @@ func main() {
 			codeFacts(inMaps, func(s string) bool {
 				return inMaps(s) && strings.Contains(s, "fast64") && !strings.Contains(s, "fast64ptr")
 			},
-				"debug/elf symbols of own executable: code_bytes = all internal/runtime/maps and runtime.map* functions (one implementation for every key type); code_bytes_per_type = its fast64 functions (the runtime's hand-written uint64-key paths)")
+				"ELF .symtab of own executable: code_bytes = all internal/runtime/maps and runtime.map* functions (one implementation for every key type); code_bytes_per_type = its fast64 functions (the runtime's hand-written uint64-key paths)")
 		}
 	case "go.map_string":
 		m := make(map[string]int64, n)
@@ -288,7 +260,7 @@ func main() {
 		})
 		facts = func() {
 			codeFacts(inMaps, func(s string) bool { return inMaps(s) && strings.Contains(s, "faststr") },
-				"debug/elf symbols of own executable: code_bytes = all internal/runtime/maps and runtime.map* functions (one implementation for every key type); code_bytes_per_type = its faststr functions (the runtime's hand-written string-key paths)")
+				"ELF .symtab of own executable: code_bytes = all internal/runtime/maps and runtime.map* functions (one implementation for every key type); code_bytes_per_type = its faststr functions (the runtime's hand-written string-key paths)")
 		}
 	case "go.generic_int":
 		m := NewGMap[uint64, int64, u64Hasher](n)
@@ -302,7 +274,7 @@ func main() {
 		match := generic("uint64", "u64Hasher")
 		facts = func() {
 			codeFacts(match, match,
-				"debug/elf symbols of own executable: main.(*GMap[go.shape.uint64,...]) methods (one stencil per GC shape) + u64Hasher.Hash; hashing reached through the generic dictionary")
+				"ELF .symtab of own executable: main.(*GMap[go.shape.uint64,...]) methods (one stencil per GC shape) + u64Hasher.Hash; hashing reached through the generic dictionary")
 		}
 	case "go.generic_string":
 		m := NewGMap[string, int64, strHasher](n)
@@ -316,7 +288,7 @@ func main() {
 		match := generic("string", "strHasher")
 		facts = func() {
 			codeFacts(match, match,
-				"debug/elf symbols of own executable: main.(*GMap[go.shape.string,...]) methods (one stencil per GC shape) + strHasher.Hash + hashString; hashing reached through the generic dictionary")
+				"ELF .symtab of own executable: main.(*GMap[go.shape.string,...]) methods (one stencil per GC shape) + strHasher.Hash + hashString; hashing reached through the generic dictionary")
 		}
 	default:
 		tlwDie("unknown variant '%s'", w.Variant)

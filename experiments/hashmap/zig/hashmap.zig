@@ -61,62 +61,6 @@ fn Ctx(comptime Map: type, comptime K: type) type {
     };
 }
 
-/// Sums the sizes of the function symbols (STT_FUNC, defined) of this
-/// executable whose names contain any of `needles`, reading its ELF .symtab
-/// in process (running nm as a child would add nm's memory to the peak RSS
-/// the harness reads from wait4). `found` tells whether any matched.
-fn symbolBytes(a: *const tlw.Args, needles: []const []const u8, found: *bool) !u64 {
-    const d = try std.Io.Dir.cwd().readFileAlloc(a.io, "/proc/self/exe", a.arena, .unlimited);
-    const rd = struct {
-        fn int(comptime T: type, b: []const u8, off: u64) !T {
-            if (off + @sizeOf(T) > b.len) return error.BadElf;
-            return std.mem.readInt(T, b[@intCast(off)..][0..@sizeOf(T)], .little);
-        }
-    };
-    if (d.len < 64 or !std.mem.eql(u8, d[0..4], "\x7fELF") or d[4] != 2) return error.NotElf64;
-    const shoff = try rd.int(u64, d, 0x28);
-    const shnum = try rd.int(u16, d, 0x3c);
-    var total: u64 = 0;
-    found.* = false;
-    var s: u64 = 0;
-    while (s < shnum) : (s += 1) {
-        const sh = shoff + s * 64;
-        if (try rd.int(u32, d, sh + 4) != 2) continue; // SHT_SYMTAB
-        const off = try rd.int(u64, d, sh + 0x18);
-        const size = try rd.int(u64, d, sh + 0x20);
-        const link = try rd.int(u32, d, sh + 0x28);
-        const str_sh = shoff + @as(u64, link) * 64;
-        const str_off = try rd.int(u64, d, str_sh + 0x18);
-        const str_size = try rd.int(u64, d, str_sh + 0x20);
-        if (str_off + str_size > d.len) return error.BadElf;
-        const strtab = d[@intCast(str_off)..][0..@intCast(str_size)];
-        var k: u64 = 0;
-        while (k < size / 24) : (k += 1) {
-            const sym = off + k * 24;
-            const name_off = try rd.int(u32, d, sym);
-            const info = try rd.int(u8, d, sym + 4);
-            const shndx = try rd.int(u16, d, sym + 6);
-            if (info & 0xf != 2 or shndx == 0 or name_off >= strtab.len) continue; // STT_FUNC, defined
-            const name = std.mem.sliceTo(strtab[name_off..], 0);
-            for (needles) |n| {
-                if (std.mem.indexOf(u8, name, n) != null) {
-                    total += try rd.int(u64, d, sym + 16);
-                    found.* = true;
-                    break;
-                }
-            }
-        }
-    }
-    return total;
-}
-
-fn codeBytes(a: *const tlw.Args, needles: []const []const u8) !u64 {
-    var found = false;
-    const b = try symbolBytes(a, needles, &found);
-    if (!found) return error.NoSymbols;
-    return b;
-}
-
 fn run(comptime Map: type, comptime K: type, a: *const tlw.Args, keys: []const K, own: []const []const u8, shared: []const []const u8, method: []const u8) void {
     const C = Ctx(Map, K);
     var c: C = .{ .map = Map.init(a.gpa), .keys = keys };
@@ -129,8 +73,8 @@ fn run(comptime Map: type, comptime K: type, a: *const tlw.Args, keys: []const K
         std.process.exit(1);
     }
     tlw.factInt("keys_per_op", @intCast(n));
-    if (codeBytes(a, own)) |b| {
-        const s = if (shared.len > 0) codeBytes(a, shared) catch 0 else 0;
+    if (a.codeBytes(own)) |b| {
+        const s = if (shared.len > 0) a.codeBytes(shared) catch 0 else 0;
         tlw.factInt("code_bytes", @intCast(b + s));
         tlw.factInt("code_bytes_per_type", @intCast(b));
         tlw.fact("code_bytes_method", method);
