@@ -6,6 +6,7 @@
  */
 #include "reflect.h"
 #include "jsongen.h"
+#include "record.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -14,33 +15,14 @@
 
 #include "tl_test.h"
 
-#define REC_FIELDS(X)                                                          \
-	X(I64, id)                                                             \
-	X(STR, name)                                                           \
-	X(STR, email)                                                          \
-	X(I32, age)                                                            \
-	X(I64, balance)                                                        \
-	X(BOOL, active)
-
-TL_JSONGEN_STRUCT(rec, REC_FIELDS)
-TL_JSONGEN_FUNC(static, rec, REC_FIELDS)
-
-static const struct tl_reflect_field rec_fields[] = {
-	{"id", TL_REFLECT_I64, offsetof(struct rec, id), NULL},
-	{"name", TL_REFLECT_STR, offsetof(struct rec, name), NULL},
-	{"email", TL_REFLECT_STR, offsetof(struct rec, email), NULL},
-	{"age", TL_REFLECT_I32, offsetof(struct rec, age), NULL},
-	{"balance", TL_REFLECT_I64, offsetof(struct rec, balance), NULL},
-	{"active", TL_REFLECT_BOOL, offsetof(struct rec, active), NULL},
-};
-static const struct tl_reflect_type rec_type = {"rec", 6, rec_fields};
+TL_JSONGEN_FUNC(static, tl_record, TL_RECORD_FIELDS)
 
 /* Both serialisers into buffers; checks they agree and returns the text. */
-static const char *both(const struct rec *r, char *out, size_t cap)
+static const char *both(const struct tl_record *r, char *out, size_t cap)
 {
 	char tmp[512];
-	int a = tl_reflect_to_json(&rec_type, r, out, cap - 1);
-	int b = rec_to_json(r, tmp, sizeof(tmp));
+	int a = tl_reflect_to_json(&tl_record_type, r, out, cap - 1);
+	int b = tl_record_to_json(r, tmp, sizeof(tmp));
 
 	if (a < 0 || b != a || memcmp(out, tmp, (size_t)a) != 0)
 		return "(serialisers disagree)";
@@ -50,7 +32,7 @@ static const char *both(const struct rec *r, char *out, size_t cap)
 
 TL_TEST(record_exact_output)
 {
-	struct rec r = {42, "Ann", "ann@example.com", 37, -1250, true};
+	struct tl_record r = {42, "Ann", "ann@example.com", 37, -1250, true};
 	char buf[256];
 
 	TL_CHECK_STR(
@@ -61,7 +43,7 @@ TL_TEST(record_exact_output)
 
 TL_TEST(integer_extremes)
 {
-	struct rec r = {INT64_MIN, "", "", INT32_MIN, INT64_MAX, false};
+	struct tl_record r = {INT64_MIN, "", "", INT32_MIN, INT64_MAX, false};
 	char buf[256];
 
 	TL_CHECK_STR(
@@ -80,7 +62,7 @@ TL_TEST(integer_extremes)
 TL_TEST(string_escapes)
 {
 	char s[40];
-	struct rec r = {1, s, "q\"b\\s/<>&\xc3\xa9", 2, 3, true};
+	struct tl_record r = {1, s, "q\"b\\s/<>&\xc3\xa9", 2, 3, true};
 	char buf[512];
 	int i;
 
@@ -136,19 +118,19 @@ TL_TEST(u64_and_nested_struct)
 
 TL_TEST(overflow_at_every_size_never_writes_past_cap)
 {
-	struct rec r = {123456, "na\"me", "e\nmail", 9, -8, true};
+	struct tl_record r = {123456, "na\"me", "e\nmail", 9, -8, true};
 	char full[256], buf[256];
-	int len = rec_to_json(&r, full, sizeof(full)), cap;
+	int len = tl_record_to_json(&r, full, sizeof(full)), cap;
 
 	TL_CHECK(len > 0);
 	for (cap = 0; cap <= len; cap++) {
 		int a, b;
 
 		memset(buf, 'Z', sizeof(buf));
-		a = tl_reflect_to_json(&rec_type, &r, buf, (size_t)cap);
+		a = tl_reflect_to_json(&tl_record_type, &r, buf, (size_t)cap);
 		TL_CHECK(buf[cap] == 'Z');
 		memset(buf, 'Z', sizeof(buf));
-		b = rec_to_json(&r, buf, (size_t)cap);
+		b = tl_record_to_json(&r, buf, (size_t)cap);
 		TL_CHECK(buf[cap] == 'Z');
 		if (cap < len) {
 			TL_CHECK_INT(a, -ENOSPC);
@@ -187,9 +169,9 @@ TL_TEST(agrees_with_jansson)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		struct rec r = {(int64_t)i * 1000003 - 7, names[i],
-				"x@example.org",	  i * 11,
-				-(int64_t)i * 99,	  i % 2 == 0};
+		struct tl_record r = {(int64_t)i * 1000003 - 7, names[i],
+				      "x@example.org",		i * 11,
+				      -(int64_t)i * 99,		i % 2 == 0};
 		json_t *o = json_object();
 		size_t n;
 		int m;
@@ -204,7 +186,7 @@ TL_TEST(agrees_with_jansson)
 		n = json_dumpb(o, theirs, sizeof(theirs),
 			       JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);
-		m = tl_reflect_to_json(&rec_type, &r, ours, sizeof(ours));
+		m = tl_reflect_to_json(&tl_record_type, &r, ours, sizeof(ours));
 		TL_CHECK(m > 0);
 		TL_CHECK_INT(n, m);
 		TL_CHECK(memcmp(ours, theirs, n) == 0);

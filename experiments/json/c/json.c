@@ -23,40 +23,20 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* the harness builds with plain cc -O2 */
 #endif
-#include "jsongen.h"
-#include "reflect.h"
+#include "record.h"
 #include "tlw_elf.h"
 
 #include <inttypes.h>
 #include <jansson.h>
 #include <link.h>
 
-#define REC_FIELDS(X)                                                          \
-	X(I64, id)                                                             \
-	X(STR, name)                                                           \
-	X(STR, email)                                                          \
-	X(I32, age)                                                            \
-	X(I64, balance)                                                        \
-	X(BOOL, active)
-
-TL_JSONGEN_STRUCT(rec, REC_FIELDS)
 /* noinline keeps the generated serialiser in one symbol, to measure it. */
-TL_JSONGEN_FUNC(__attribute__((noinline)) static, rec, REC_FIELDS)
+TL_JSONGEN_FUNC(__attribute__((noinline)) static, tl_record, TL_RECORD_FIELDS)
 
-static const struct tl_reflect_field rec_fields[] = {
-	{"id", TL_REFLECT_I64, offsetof(struct rec, id), NULL},
-	{"name", TL_REFLECT_STR, offsetof(struct rec, name), NULL},
-	{"email", TL_REFLECT_STR, offsetof(struct rec, email), NULL},
-	{"age", TL_REFLECT_I32, offsetof(struct rec, age), NULL},
-	{"balance", TL_REFLECT_I64, offsetof(struct rec, balance), NULL},
-	{"active", TL_REFLECT_BOOL, offsetof(struct rec, active), NULL},
-};
-static const struct tl_reflect_type rec_type = {"rec", 6, rec_fields};
-
-typedef int serialise_fn(const struct rec *r, char *buf, size_t cap);
+typedef int serialise_fn(const struct tl_record *r, char *buf, size_t cap);
 
 struct ctx {
-	struct rec *recs;
+	struct tl_record *recs;
 	size_t n;
 	size_t next;
 	serialise_fn *fn;
@@ -65,17 +45,17 @@ struct ctx {
 	int failed;
 };
 
-static int ser_reflect(const struct rec *r, char *buf, size_t cap)
+static int ser_reflect(const struct tl_record *r, char *buf, size_t cap)
 {
-	return tl_reflect_to_json(&rec_type, r, buf, cap);
+	return tl_reflect_to_json(&tl_record_type, r, buf, cap);
 }
 
-static int ser_xmacro(const struct rec *r, char *buf, size_t cap)
+static int ser_xmacro(const struct tl_record *r, char *buf, size_t cap)
 {
-	return rec_to_json(r, buf, cap);
+	return tl_record_to_json(r, buf, cap);
 }
 
-static int ser_jansson(const struct rec *r, char *buf, size_t cap)
+static int ser_jansson(const struct tl_record *r, char *buf, size_t cap)
 {
 	json_t *o = json_object();
 	size_t n;
@@ -126,7 +106,7 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static struct rec *make_records(size_t n)
+static struct tl_record *make_records(size_t n)
 {
 	static const char *const first[8] = {"Ann",  "Bob",	    "Chen",
 					     "Dana", "Jos\xc3\xa9", "Eve",
@@ -134,7 +114,7 @@ static struct rec *make_records(size_t n)
 	static const char *const last[8] = {
 		"Smith",  "O\"Neil", "Back\\Slash",   "Tab\tTer",
 		"Nguyen", "Li",	     "M\xc3\xbcller", "Kowalski"};
-	struct rec *r = calloc(n, sizeof(*r));
+	struct tl_record *r = calloc(n, sizeof(*r));
 	char *text = malloc(n * 64);
 	uint64_t st = 0x5eed;
 	size_t i;
@@ -204,7 +184,7 @@ static void code_facts(const char *variant)
 {
 	static const char *const reflect_fns[] = {"tl_reflect_put",
 						  "tl_reflect_to_json", NULL};
-	static const char *const xmacro_fns[] = {"rec_to_json", NULL};
+	static const char *const xmacro_fns[] = {"tl_record_to_json", NULL};
 	char why[256], v[300];
 	long long b;
 
@@ -233,8 +213,8 @@ static void code_facts(const char *variant)
 		 strcmp(variant, "c.reflect") == 0
 			 ? "ELF .symtab of own executable: tl_reflect_put + "
 			   "tl_reflect_to_json (writers inlined)"
-			 : "ELF .symtab of own executable: rec_to_json, the "
-			   "generated function (writers inlined)");
+			 : "ELF .symtab of own executable: tl_record_to_json, "
+			   "the generated function (writers inlined)");
 }
 
 int main(int argc, char **argv)
