@@ -12,25 +12,17 @@
  * r13 the C entry point, and the return address is the trampoline.
  */
 #include "coro.h"
+#include "stack.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #if !defined(__x86_64__)
 #error "lib/coro.c: only x86-64 has a context switch (lib/arch/coro_x86_64.S)"
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TL_CORO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TL_CORO_ASAN 1
-#endif
-#endif
 #if defined(__SANITIZE_THREAD__)
 #define TL_CORO_TSAN 1
 #elif defined(__has_feature)
@@ -39,9 +31,6 @@
 #endif
 #endif
 
-#ifdef TL_CORO_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
 #ifdef TL_CORO_TSAN
 #include <sanitizer/tsan_interface.h>
 #endif
@@ -55,15 +44,11 @@ void tl__coro_entry(struct tl_coro *co);
 
 void tl__coro_entry(struct tl_coro *co)
 {
-#ifdef TL_CORO_ASAN
-	__sanitizer_finish_switch_fiber(NULL, &co->back_lo, &co->back_bytes);
-#endif
+	tl_stack_switch_finish(NULL, &co->back_lo, &co->back_bytes);
 	co->fn(co, co->arg);
 	co->done = 1;
-#ifdef TL_CORO_ASAN
 	/* NULL: this stack is left for good, so ASan drops its fake stack. */
-	__sanitizer_start_switch_fiber(NULL, co->back_lo, co->back_bytes);
-#endif
+	tl_stack_switch_start(NULL, co->back_lo, co->back_bytes);
 #ifdef TL_CORO_TSAN
 	__tsan_switch_to_fiber(co->tsan_back, 0);
 #endif
@@ -71,21 +56,13 @@ void tl__coro_entry(struct tl_coro *co)
 	__builtin_unreachable();
 }
 
-static size_t page_bytes(void)
-{
-	long n = sysconf(_SC_PAGESIZE);
-
-	return n > 0 ? (size_t)n : 4096;
-}
-
 int tl_coro_init(struct tl_coro *co, size_t stack_bytes, unsigned flags,
 		 tl_coro_fn *fn, void *arg)
 {
-	size_t page = page_bytes(), guard, usable;
+	struct tl_stack st;
 	uint32_t mxcsr;
 	uint16_t fpucw;
 	uint64_t *frame;
-	char *map;
 	int err;
 
 	memset(co, 0, sizeof(*co));
@@ -93,34 +70,20 @@ int tl_coro_init(struct tl_coro *co, size_t stack_bytes, unsigned flags,
 		return -EINVAL;
 	if (stack_bytes == 0)
 		stack_bytes = TL_CORO_STACK_DEFAULT;
-	if (stack_bytes > SIZE_MAX / 2)
-		return -EINVAL;
-	usable = (stack_bytes + page - 1) / page * page;
-	guard = (flags & TL_CORO_NO_GUARD) ? 0 : page;
-	/*
-	 * MAP_NORESERVE: a big stack reserves address space only; pages are
-	 * committed as the coroutine touches them.
-	 */
-	map = mmap(NULL, guard + usable, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
-		   0);
-	if (map == MAP_FAILED)
-		return -errno;
-	if (guard && mprotect(map, guard, PROT_NONE) != 0) {
-		err = -errno;
-		goto err_unmap;
-	}
-	co->map = map;
-	co->map_bytes = guard + usable;
-	co->stack_lo = map + guard;
-	co->stack_bytes = usable;
+	err = tl_stack_map(&st, stack_bytes, !(flags & TL_CORO_NO_GUARD));
+	if (err)
+		return err;
+	co->map = st.map;
+	co->map_bytes = st.map_bytes;
+	co->stack_lo = st.lo;
+	co->stack_bytes = st.bytes;
 	co->fn = fn;
 	co->arg = arg;
 
 	/* The new context starts with the creator's floating-point modes. */
 	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
 	__asm__ volatile("fnstcw %0" : "=m"(fpucw));
-	frame = (uint64_t *)(map + guard + usable) - 8;
+	frame = (uint64_t *)((char *)st.lo + st.bytes) - 8;
 	frame[0] = (uint64_t)mxcsr | (uint64_t)fpucw << 32;
 	frame[1] = 0;					/* r15 */
 	frame[2] = 0;					/* r14 */
@@ -134,11 +97,6 @@ int tl_coro_init(struct tl_coro *co, size_t stack_bytes, unsigned flags,
 	co->tsan_fiber = __tsan_create_fiber(0);
 #endif
 	return 0;
-
-err_unmap:
-	munmap(map, guard + usable);
-	memset(co, 0, sizeof(*co));
-	return err;
 }
 
 void tl_coro_release(struct tl_coro *co)
@@ -150,15 +108,13 @@ void tl_coro_release(struct tl_coro *co)
 	if (co->tsan_fiber)
 		__tsan_destroy_fiber(co->tsan_fiber);
 #endif
-	munmap(co->map, co->map_bytes);
+	munmap(co->map, co->map_bytes); /* mapped by tl_stack_map */
 	memset(co, 0, sizeof(*co));
 }
 
 int tl_coro_resume(struct tl_coro *co)
 {
-#ifdef TL_CORO_ASAN
 	void *fake = NULL;
-#endif
 
 	assert(co->map && !co->done && !co->running);
 	co->running = 1;
@@ -166,13 +122,9 @@ int tl_coro_resume(struct tl_coro *co)
 	co->tsan_back = __tsan_get_current_fiber();
 	__tsan_switch_to_fiber(co->tsan_fiber, 0);
 #endif
-#ifdef TL_CORO_ASAN
-	__sanitizer_start_switch_fiber(&fake, co->stack_lo, co->stack_bytes);
-#endif
+	tl_stack_switch_start(&fake, co->stack_lo, co->stack_bytes);
 	tl__coro_switch(&co->back_sp, co->sp);
-#ifdef TL_CORO_ASAN
-	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#endif
+	tl_stack_switch_finish(fake, NULL, NULL);
 	co->running = 0;
 	return !co->done;
 }
@@ -183,15 +135,9 @@ void tl_coro_yield(struct tl_coro *co)
 #ifdef TL_CORO_TSAN
 	__tsan_switch_to_fiber(co->tsan_back, 0);
 #endif
-#ifdef TL_CORO_ASAN
-	__sanitizer_start_switch_fiber(&co->asan_fake, co->back_lo,
-				       co->back_bytes);
-#endif
+	tl_stack_switch_start(&co->asan_fake, co->back_lo, co->back_bytes);
 	tl__coro_switch(&co->sp, co->back_sp);
-#ifdef TL_CORO_ASAN
-	__sanitizer_finish_switch_fiber(co->asan_fake, &co->back_lo,
-					&co->back_bytes);
-#endif
+	tl_stack_switch_finish(co->asan_fake, &co->back_lo, &co->back_bytes);
 }
 
 int tl_coro_is_done(const struct tl_coro *co)

@@ -7,38 +7,23 @@
  * NULL: the entry function never returns, it swaps back for the last time.
  */
 #include "ucoro.h"
+#include "stack.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define TL_UCORO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TL_UCORO_ASAN 1
-#endif
-#endif
-#ifdef TL_UCORO_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 static void entry(unsigned int hi, unsigned int lo)
 {
 	struct tl_ucoro *co =
 		(struct tl_ucoro *)(uintptr_t)((uint64_t)hi << 32 | lo);
 
-#ifdef TL_UCORO_ASAN
-	__sanitizer_finish_switch_fiber(NULL, &co->back_lo, &co->back_bytes);
-#endif
+	tl_stack_switch_finish(NULL, &co->back_lo, &co->back_bytes);
 	co->fn(co, co->arg);
 	co->done = 1;
-#ifdef TL_UCORO_ASAN
-	__sanitizer_start_switch_fiber(NULL, co->back_lo, co->back_bytes);
-#endif
+	/* NULL: this stack is left for good, so ASan drops its fake stack. */
+	tl_stack_switch_start(NULL, co->back_lo, co->back_bytes);
 	swapcontext(&co->ctx, &co->back);
 	__builtin_unreachable();
 }
@@ -56,39 +41,29 @@ __attribute__((noinline)) static int get_template(ucontext_t *uc)
 int tl_ucoro_init(struct tl_ucoro *co, size_t stack_bytes, unsigned flags,
 		  tl_ucoro_fn *fn, void *arg)
 {
-	long pg = sysconf(_SC_PAGESIZE);
-	size_t page = pg > 0 ? (size_t)pg : 4096, guard, usable;
+	struct tl_stack st;
 	uint64_t self;
-	char *map;
 	int err;
 
 	memset(co, 0, sizeof(*co));
-	if (!fn || stack_bytes > SIZE_MAX / 2)
+	if (!fn)
 		return -EINVAL;
 	if (stack_bytes == 0)
 		stack_bytes = 64u * 1024u;
-	usable = (stack_bytes + page - 1) / page * page;
-	guard = (flags & TL_UCORO_NO_GUARD) ? 0 : page;
-	map = mmap(NULL, guard + usable, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
-		   0);
-	if (map == MAP_FAILED)
-		return -errno;
-	if (guard && mprotect(map, guard, PROT_NONE) != 0) {
-		err = -errno;
-		goto err_unmap;
-	}
+	err = tl_stack_map(&st, stack_bytes, !(flags & TL_UCORO_NO_GUARD));
+	if (err)
+		return err;
 	err = get_template(&co->ctx);
 	if (err)
 		goto err_unmap;
-	co->map = map;
-	co->map_bytes = guard + usable;
-	co->stack_lo = map + guard;
-	co->stack_bytes = usable;
+	co->map = st.map;
+	co->map_bytes = st.map_bytes;
+	co->stack_lo = st.lo;
+	co->stack_bytes = st.bytes;
 	co->fn = fn;
 	co->arg = arg;
 	co->ctx.uc_stack.ss_sp = co->stack_lo;
-	co->ctx.uc_stack.ss_size = usable;
+	co->ctx.uc_stack.ss_size = co->stack_bytes;
 	co->ctx.uc_link = NULL;
 	self = (uint64_t)(uintptr_t)co;
 	makecontext(&co->ctx, (void (*)(void))entry, 2,
@@ -96,7 +71,7 @@ int tl_ucoro_init(struct tl_ucoro *co, size_t stack_bytes, unsigned flags,
 	return 0;
 
 err_unmap:
-	munmap(map, guard + usable);
+	tl_stack_unmap(&st);
 	memset(co, 0, sizeof(*co));
 	return err;
 }
@@ -106,25 +81,19 @@ void tl_ucoro_release(struct tl_ucoro *co)
 	if (!co || !co->map)
 		return;
 	assert(!co->running);
-	munmap(co->map, co->map_bytes);
+	munmap(co->map, co->map_bytes); /* mapped by tl_stack_map */
 	memset(co, 0, sizeof(*co));
 }
 
 int tl_ucoro_resume(struct tl_ucoro *co)
 {
-#ifdef TL_UCORO_ASAN
 	void *fake = NULL;
-#endif
 
 	assert(co->map && !co->done && !co->running);
 	co->running = 1;
-#ifdef TL_UCORO_ASAN
-	__sanitizer_start_switch_fiber(&fake, co->stack_lo, co->stack_bytes);
-#endif
+	tl_stack_switch_start(&fake, co->stack_lo, co->stack_bytes);
 	swapcontext(&co->back, &co->ctx);
-#ifdef TL_UCORO_ASAN
-	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#endif
+	tl_stack_switch_finish(fake, NULL, NULL);
 	co->running = 0;
 	return !co->done;
 }
@@ -132,15 +101,9 @@ int tl_ucoro_resume(struct tl_ucoro *co)
 void tl_ucoro_yield(struct tl_ucoro *co)
 {
 	assert(co->running);
-#ifdef TL_UCORO_ASAN
-	__sanitizer_start_switch_fiber(&co->asan_fake, co->back_lo,
-				       co->back_bytes);
-#endif
+	tl_stack_switch_start(&co->asan_fake, co->back_lo, co->back_bytes);
 	swapcontext(&co->ctx, &co->back);
-#ifdef TL_UCORO_ASAN
-	__sanitizer_finish_switch_fiber(co->asan_fake, &co->back_lo,
-					&co->back_bytes);
-#endif
+	tl_stack_switch_finish(co->asan_fake, &co->back_lo, &co->back_bytes);
 }
 
 int tl_ucoro_is_done(const struct tl_ucoro *co)
