@@ -541,7 +541,6 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			  size_t m, const struct tl_verdict_matrix *mx)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
-	json_t *opts = nruns ? json_object_get(runs[0], "options") : NULL;
 	json_t *noise = nruns ? json_object_get(runs[0], "noise") : NULL;
 	struct tl_strv secs = TL_STRV_INIT;
 	size_t counts[TL_VERDICT_COUNT_], i, k;
@@ -575,17 +574,10 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	tl_mdreport_toolchains(&t, env);
 	tl_html_escape(out, tl_buf_str(&t));
 	t.len = 0;
-	tl_buf_printf(out, "</dd><dt>run</dt><dd>%s, counters ",
-		      json_is_true(json_object_get(opts, "quick")) ? "quick"
-								   : "full");
-	tl_html_escape(out,
-		       str(opts, "counters") ? str(opts, "counters") : "?");
-	tl_buf_puts(out, ", started ");
-	tl_html_escape(out, nruns && str(runs[0], "started_utc")
-				    ? str(runs[0], "started_utc")
-				    : "?");
-	if (nruns > 1)
-		tl_buf_printf(out, " (%zu runs combined)", nruns);
+	tl_buf_puts(out, "</dd><dt>run</dt><dd>");
+	tl_mdreport_run(&t, runs, nruns);
+	tl_html_escape(out, tl_buf_str(&t));
+	t.len = 0;
 	tl_buf_puts(out, "</dd>");
 	if (json_is_number(json_object_get(noise, "aa_mde_pct"))) {
 		tl_buf_printf(out,

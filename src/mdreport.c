@@ -75,12 +75,26 @@ void tl_mdreport_toolchains(struct tl_buf *b, json_t *env)
 		tl_buf_puts(b, "unknown");
 }
 
+void tl_mdreport_run(struct tl_buf *b, json_t *const *runs, size_t nruns)
+{
+	json_t *opts = nruns ? json_object_get(runs[0], "options") : NULL;
+
+	tl_buf_printf(b, "%s, counters %s, started %s",
+		      json_is_true(json_object_get(opts, "quick")) ? "quick"
+								   : "full",
+		      str(opts, "counters") ? str(opts, "counters") : "?",
+		      nruns && str(runs[0], "started_utc")
+			      ? str(runs[0], "started_utc")
+			      : "?");
+	if (nruns > 1)
+		tl_buf_printf(b, " (%zu runs combined)", nruns);
+}
+
 void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			const struct tl_verdict *v, json_t *const *runs,
 			size_t nruns, const struct tl_verdict_opts *o, size_t m)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
-	json_t *opts = nruns ? json_object_get(runs[0], "options") : NULL;
 	size_t counts[TL_VERDICT_COUNT_], i, nnotes = 0;
 	struct tl_buf notes = TL_BUF_INIT;
 
@@ -93,15 +107,8 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	tl_mdreport_machine(out, env);
 	tl_buf_puts(out, "\n- Toolchains: ");
 	tl_mdreport_toolchains(out, env);
-	tl_buf_printf(out, "\n- Run: %s, counters %s, started %s",
-		      json_is_true(json_object_get(opts, "quick")) ? "quick"
-								   : "full",
-		      str(opts, "counters") ? str(opts, "counters") : "?",
-		      nruns && str(runs[0], "started_utc")
-			      ? str(runs[0], "started_utc")
-			      : "?");
-	if (nruns > 1)
-		tl_buf_printf(out, " (%zu runs combined)", nruns);
+	tl_buf_puts(out, "\n- Run: ");
+	tl_mdreport_run(out, runs, nruns);
 	tl_buf_puts(out, "\n");
 	tl_buf_printf(out,
 		      "- Method: bootstrap CIs of medians from the raw "

@@ -31,4 +31,11 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 void tl_mdreport_machine(struct tl_buf *b, json_t *env);
 void tl_mdreport_toolchains(struct tl_buf *b, json_t *env);
 
+/*
+ * The run in one line, from runs[0]'s options: "quick, counters auto,
+ * started 2025-01-02T03:04:05Z (3 runs combined)". Plain text (the HTML
+ * report escapes it). Shared with the HTML report.
+ */
+void tl_mdreport_run(struct tl_buf *b, json_t *const *runs, size_t nruns);
+
 #endif
