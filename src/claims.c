@@ -183,9 +183,27 @@ static void fmt_num(struct tl_buf *b, double v)
 		tl_buf_printf(b, "%.3g", v);
 }
 
+/*
+ * v in the largest of unit[0..3] (v / 1e9, / 1e6, / 1e3, / 1) that keeps
+ * it at least 1; the third unit starts at 1e4 ("9500 ns", not "9.5 us").
+ */
+static void fmt_scaled(struct tl_buf *b, double v, const char *const unit[4])
+{
+	static const double scale[] = {1e9, 1e6, 1e3, 1},
+			    from[] = {1e9, 1e6, 1e4, 0};
+	double a = fabs(v);
+	int i = 0;
+
+	while (i < 3 && !(a >= from[i])) /* NaN falls through to unit[3] */
+		i++;
+	fmt_num(b, v / scale[i]);
+	tl_buf_printf(b, " %s", unit[i]);
+}
+
 void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim)
 {
-	double a = fabs(v);
+	static const char *const time_units[] = {"s", "ms", "us", "ns"};
+	static const char *const byte_units[] = {"GB", "MB", "KB", "B"};
 
 	if (isinf(v)) {
 		tl_buf_puts(b, v > 0 ? "inf" : "-inf");
@@ -193,34 +211,10 @@ void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim)
 	}
 	switch (dim) {
 	case TL_DIM_TIME:
-		if (a >= 1e9) {
-			fmt_num(b, v / 1e9);
-			tl_buf_puts(b, " s");
-		} else if (a >= 1e6) {
-			fmt_num(b, v / 1e6);
-			tl_buf_puts(b, " ms");
-		} else if (a >= 1e4) {
-			fmt_num(b, v / 1e3);
-			tl_buf_puts(b, " us");
-		} else {
-			fmt_num(b, v);
-			tl_buf_puts(b, " ns");
-		}
+		fmt_scaled(b, v, time_units);
 		break;
 	case TL_DIM_BYTES:
-		if (a >= 1e9) {
-			fmt_num(b, v / 1e9);
-			tl_buf_puts(b, " GB");
-		} else if (a >= 1e6) {
-			fmt_num(b, v / 1e6);
-			tl_buf_puts(b, " MB");
-		} else if (a >= 1e4) {
-			fmt_num(b, v / 1e3);
-			tl_buf_puts(b, " KB");
-		} else {
-			fmt_num(b, v);
-			tl_buf_puts(b, " B");
-		}
+		fmt_scaled(b, v, byte_units);
 		break;
 	case TL_DIM_FRACTION:
 		fmt_num(b, v * 100);
@@ -299,19 +293,16 @@ void tl_claims_fmt_pred(struct tl_buf *b, const struct tl_claim *c)
 		break;
 	case TL_PRED_LT:
 	case TL_PRED_LE:
-		tl_buf_printf(b, "%s ", pred_syms[p->op]);
-		tl_claims_fmt_value(b, p->hi, dim);
-		break;
 	case TL_PRED_GT:
 	case TL_PRED_GE:
-		tl_buf_printf(b, "%s ", pred_syms[p->op]);
-		tl_claims_fmt_value(b, p->lo, dim);
-		break;
 	case TL_PRED_EQ:
 	case TL_PRED_NE:
+		/* An upper bound is in hi; lower bounds and eq/ne are in lo. */
 		tl_buf_printf(b, "%s ", pred_syms[p->op]);
 		if (p->text)
 			tl_buf_puts(b, p->text);
+		else if (p->op == TL_PRED_LT || p->op == TL_PRED_LE)
+			tl_claims_fmt_value(b, p->hi, dim);
 		else
 			tl_claims_fmt_value(b, p->lo, dim);
 		break;
@@ -344,6 +335,23 @@ static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt, ...)
 	cx->bad++;
 }
 
+/*
+ * Checks that n is a map whose keys are all in `keys` (NULL-ended; NULL:
+ * any key). Returns 0 when it is a map (unknown keys are counted as errors
+ * but the map is still read), -1 when it is not.
+ */
+static int open_map(struct ctx *cx, yaml_node_t *n, const char *const *keys,
+		    const char *what)
+{
+	if (tl_yaml_expect_map(cx->y, n, what, cx->d)) {
+		cx->bad++;
+		return -1;
+	}
+	if (keys)
+		cx->bad += tl_yaml_check_keys(cx->y, n, keys, what, cx->d);
+	return 0;
+}
+
 static char *get_str(struct ctx *cx, yaml_node_t *m, const char *key,
 		     const char *what, int required)
 {
@@ -373,10 +381,8 @@ static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
 
 	if (!n)
 		return;
-	if (tl_yaml_expect_map(cx->y, n, "params", cx->d)) {
-		cx->bad++;
+	if (open_map(cx, n, NULL, "params"))
 		return;
-	}
 	len = tl_yaml_map_len(n);
 	for (i = 0; i < len; i++) {
 		yaml_node_t *k = tl_yaml_map_key(cx->y, n, i);
@@ -401,6 +407,17 @@ static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
 		(*kv)[*nkv].val = xstrdup(vs);
 		(*nkv)++;
 	}
+}
+
+static void kv_free(struct tl_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].val);
+	}
+	free(kv);
 }
 
 static void copy_params(struct tl_side *s, const struct tl_kv *kv, size_t n)
@@ -474,11 +491,8 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 	m->q = 0.5;
 	m->line = tl_yaml_line(n);
 	m->col = tl_yaml_col(n);
-	if (tl_yaml_expect_map(cx->y, n, "measure", cx->d)) {
-		cx->bad++;
+	if (open_map(cx, n, keys, "measure"))
 		return;
-	}
-	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "measure", cx->d);
 	m->experiment = get_str(cx, n, "experiment", "measure", 1);
 	m->metric = get_str(cx, n, "metric", "measure", 0);
 	m->fact = get_str(cx, n, "fact", "measure", 0);
@@ -516,11 +530,7 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 		if (!tl_yaml_is_scalar(var))
 			err_at(cx, var, "variant: expected a variant name");
 	}
-	for (i = 0; i < ncommon; i++) {
-		free(common[i].key);
-		free(common[i].val);
-	}
-	free(common);
+	kv_free(common, ncommon);
 	if (m->kind == TL_MEASURE_RATIO)
 		m->dim = TL_DIM_FACTOR;
 	else if (m->metric || m->fact)
@@ -595,11 +605,8 @@ static void parse_pred(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	p->hi = INFINITY;
 	p->line = tl_yaml_line(n);
 	p->col = tl_yaml_col(n);
-	if (tl_yaml_expect_map(cx->y, n, "predicate", cx->d)) {
-		cx->bad++;
+	if (open_map(cx, n, keys, "predicate"))
 		return;
-	}
-	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "predicate", cx->d);
 	for (i = 0; i < TL_PRED_COUNT_; i++) {
 		yaml_node_t *x = tl_yaml_get(cx->y, n, pred_keys[i]);
 
@@ -728,11 +735,8 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 
 	c->line = tl_yaml_line(n);
 	c->col = tl_yaml_col(n);
-	if (tl_yaml_expect_map(cx->y, n, "claim", cx->d)) {
-		cx->bad++;
+	if (open_map(cx, n, keys, "claim"))
 		return;
-	}
-	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "claim", cx->d);
 	c->id = get_str(cx, n, "id", "claim", 1);
 	c->section = get_str(cx, n, "section", "claim", 1);
 	c->text = get_str(cx, n, "claim", "claim", 1);
@@ -767,10 +771,8 @@ static void parse_features(struct ctx *cx, yaml_node_t *n,
 
 	if (!n)
 		return;
-	if (tl_yaml_expect_map(cx->y, n, "features", cx->d)) {
-		cx->bad++;
+	if (open_map(cx, n, NULL, "features"))
 		return;
-	}
 	len = tl_yaml_map_len(n);
 	cs->features = xcalloc((size_t)len + 1, sizeof(*cs->features));
 	for (i = 0; i < len; i++) {
@@ -782,11 +784,8 @@ static void parse_features(struct ctx *cx, yaml_node_t *n,
 		f->name = xstrdup(tl_yaml_str(k) ? tl_yaml_str(k) : "?");
 		f->line = tl_yaml_line(k);
 		f->col = tl_yaml_col(k);
-		if (tl_yaml_expect_map(cx->y, v, "feature", cx->d)) {
-			cx->bad++;
+		if (open_map(cx, v, keys, "feature"))
 			continue;
-		}
-		cx->bad += tl_yaml_check_keys(cx->y, v, keys, "feature", cx->d);
 		f->about = get_str(cx, v, "about", "feature", 1);
 		probe = tl_yaml_get(cx->y, v, "probe");
 		if (!probe ||
@@ -936,37 +935,17 @@ static int metric_allowed(const struct tl_experiment *e, const char *metric)
 	return tl_strv_has(&e->metrics, metric);
 }
 
+/* The registry's lookups, for names that may be missing (NULL). */
 static const struct tl_experiment *find_exp(const struct tl_registry *r,
 					    const char *name)
 {
-	size_t i;
-
-	for (i = 0; r && name && i < r->nexps; i++)
-		if (!strcmp(r->exps[i].name, name))
-			return &r->exps[i];
-	return NULL;
+	return r && name ? tl_registry_find(r, name) : NULL;
 }
 
 static const struct tl_variant *find_var(const struct tl_experiment *e,
 					 const char *name)
 {
-	size_t i;
-
-	for (i = 0; name && i < e->nvariants; i++)
-		if (!strcmp(e->variants[i].name, name))
-			return &e->variants[i];
-	return NULL;
-}
-
-static const struct tl_param *find_param(const struct tl_experiment *e,
-					 const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < e->nparams; i++)
-		if (!strcmp(e->params[i].name, name))
-			return &e->params[i];
-	return NULL;
+	return name ? tl_experiment_variant(e, name) : NULL;
 }
 
 static void unresolved(struct tl_claimset *cs, struct tl_claim *c, int line,
@@ -993,7 +972,8 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 		return;
 	}
 	for (i = 0; i < s->nparams; i++) {
-		const struct tl_param *p = find_param(e, s->params[i].key);
+		const struct tl_param *p =
+			tl_experiment_param(e, s->params[i].key);
 
 		if (!p) {
 			unresolved(cs, c, s->line, s->col, d,
@@ -1099,13 +1079,8 @@ void tl_claims_experiments(const struct tl_claimset *cs, struct tl_strv *out)
 
 static void side_release(struct tl_side *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->nparams; i++) {
-		free(s->params[i].key);
-		free(s->params[i].val);
-	}
-	FREE_AND_NULL(s->params);
+	kv_free(s->params, s->nparams);
+	s->params = NULL;
 	FREE_AND_NULL(s->variant);
 	s->nparams = 0;
 }
