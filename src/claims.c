@@ -1328,13 +1328,15 @@ static int is_counter_metric(const char *m)
 }
 
 /*
- * The run plan: which variants to count, and, per experiment, which
+ * The run plan: the variants the claims name (and the probes that decide
+ * their features), which of them to count, and, per experiment, which
  * values of each param the claims look at ("EXP/KEY=V1,V2"). A param that
  * some claim of the experiment leaves open (or sets to "*") is not
- * restricted.
+ * restricted. Everything else is left out: `traplab run` measures it.
  */
 static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
-		 struct tl_strv *count, struct tl_strv *params)
+		 struct tl_strv *variants, struct tl_strv *count,
+		 struct tl_strv *params)
 {
 	for (size_t k = 0; k < reg->nexps; k++) {
 		const struct tl_experiment *e = &reg->exps[k];
@@ -1387,16 +1389,26 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 				    ? 2
 				    : 1;
 
-		if (!m->metric || !is_counter_metric(m->metric))
-			continue;
 		for (int sd = 0; sd < sides; sd++) {
 			char *pat = xasprintf("%s/%s", m->experiment,
 					      m->side[sd].variant);
 
-			if (!tl_strv_has(count, pat))
+			if (!tl_strv_has(variants, pat))
+				tl_strv_push(variants, pat);
+			if (m->metric && is_counter_metric(m->metric) &&
+			    !tl_strv_has(count, pat))
 				tl_strv_push(count, pat);
 			free(pat);
 		}
+	}
+	/* The variants whose facts decide a feature ("zig_async"). */
+	for (size_t f = 0; f < cs->nfeatures; f++) {
+		char *pat = xasprintf("%s/%s", cs->features[f].experiment,
+				      cs->features[f].variant);
+
+		if (!tl_strv_has(variants, pat))
+			tl_strv_push(variants, pat);
+		free(pat);
 	}
 }
 
@@ -1408,6 +1420,7 @@ static int run_needed(const struct claims_args *a, const char *root,
 {
 	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
 	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
+	struct tl_strv variants = TL_STRV_INIT;
 	char *history_db = xasprintf("%s/results/history.sqlite", root);
 	struct tl_run_opts ro;
 	size_t i;
@@ -1435,13 +1448,23 @@ static int run_needed(const struct claims_args *a, const char *root,
 	 * the claims look at.
 	 */
 	ro.counters = TL_COUNTERS_AUTO;
-	plan(cs, reg, &count, &params);
+	plan(cs, reg, &variants, &count, &params);
+	tl_strv_push_owned(&variants, NULL);
+	variants.n--;
 	tl_strv_push_owned(&count, NULL);
 	count.n--;
 	tl_strv_push_owned(&params, NULL);
 	params.n--;
+	ro.variants = (const char *const *)variants.v;
 	ro.count_only = (const char *const *)count.v;
 	ro.params = (const char *const *)params.v;
+	if (params.n) {
+		fprintf(stderr, "traplab: only the param values the claims look "
+				"at:");
+		for (i = 0; i < params.n; i++)
+			fprintf(stderr, " %s", params.v[i]);
+		fprintf(stderr, "\n");
+	}
 	ro.history_db = interfere ? NULL : history_db;
 	ro.interfere = interfere;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
@@ -1465,6 +1488,7 @@ out:
 	tl_strv_release(&have);
 	tl_strv_release(&count);
 	tl_strv_release(&params);
+	tl_strv_release(&variants);
 	free(history_db);
 	return rc;
 }
