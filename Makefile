@@ -21,7 +21,7 @@ SANITIZE ?=
 ARGS    ?=
 
 ifeq ($(SANITIZE),)
-FLAVOUR := default
+FLAVOUR := $(if $(findstring clang,$(notdir $(CC))),clang,default)
 else ifeq ($(SANITIZE),thread)
 FLAVOUR := tsan
 else
