@@ -10,6 +10,7 @@
  */
 #include "build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,6 +71,38 @@ static int hash_file(uint64_t *h, const char *path)
 	*h = tl_fnv1a(*h, data, n);
 	free(data);
 	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Hashes root/dir/ *.h in name order. */
+static void hash_headers(uint64_t *h, const char *root, const char *dir)
+{
+	struct tl_strv names = TL_STRV_INIT;
+	char *path = xasprintf("%s/%s", root, dir);
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 2 && !strcmp(de->d_name + n - 2, ".h"))
+			tl_strv_push(&names, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *f = xasprintf("%s/%s", path, names.v[i]);
+
+		hash_file(h, f);
+		free(f);
+	}
+	tl_strv_release(&names);
+	free(path);
 }
 
 static void hash_str(uint64_t *h, const char *s)
@@ -375,12 +408,13 @@ int tl_build_variant(const struct tl_build_opts *o,
 			goto out;
 		}
 	}
-	/* Also include the C helper header, which every C build uses. */
+	/*
+	 * C builds see every header of workload/ and lib/ through -I; hash
+	 * them all, so an edited header can never leave a stale binary.
+	 */
 	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
-		char *hp = xasprintf("%s/workload/tlw.h", o->root);
-
-		hash_file(&h, hp);
-		free(hp);
+		hash_headers(&h, o->root, "workload");
+		hash_headers(&h, o->root, "lib");
 	}
 	h2 = tl_fnv1a(h2, &h, sizeof(h));
 	/* Variants that differ only in name share one binary. */

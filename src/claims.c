@@ -409,14 +409,6 @@ static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
 	}
 }
 
-static void kv_free(struct tl_kv *kv, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(kv[i].key);
-		free(kv[i].val);
-	}
 	free(kv);
 }
 
@@ -530,7 +522,7 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 		if (!tl_yaml_is_scalar(var))
 			err_at(cx, var, "variant: expected a variant name");
 	}
-	kv_free(common, ncommon);
+	tl_kv_free(common, ncommon);
 	if (m->kind == TL_MEASURE_RATIO)
 		m->dim = TL_DIM_FACTOR;
 	else if (m->metric || m->fact)
@@ -1079,7 +1071,7 @@ void tl_claims_experiments(const struct tl_claimset *cs, struct tl_strv *out)
 
 static void side_release(struct tl_side *s)
 {
-	kv_free(s->params, s->nparams);
+	tl_kv_free(s->params, s->nparams);
 	s->params = NULL;
 	FREE_AND_NULL(s->variant);
 	s->nparams = 0;

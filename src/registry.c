@@ -94,7 +94,7 @@ static int parse_kvs(struct tl_yaml *y, yaml_node_t *m, const char *what,
 	return err;
 }
 
-static void kvs_free(struct tl_kv *kv, size_t n)
+void tl_kv_free(struct tl_kv *kv, size_t n)
 {
 	size_t i;
 
@@ -301,8 +301,8 @@ static void variant_release(struct tl_variant *v)
 	tl_strv_release(&v->lib);
 	tl_strv_release(&v->goflags);
 	tl_strv_release(&v->args);
-	kvs_free(v->env, v->nenv);
-	kvs_free(v->params, v->nparams);
+	tl_kv_free(v->env, v->nenv);
+	tl_kv_free(v->params, v->nparams);
 	free(v->mode);
 	free(v->comment);
 }

@@ -39,6 +39,9 @@ struct tl_kv {
 	char *key, *val;
 };
 
+/* Frees n key/value pairs and the array. Accepts NULL. */
+void tl_kv_free(struct tl_kv *kv, size_t n);
+
 struct tl_param {
 	char *name;
 	char *help;
