@@ -409,9 +409,6 @@ static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
 	}
 }
 
-	free(kv);
-}
-
 static void copy_params(struct tl_side *s, const struct tl_kv *kv, size_t n)
 {
 	size_t i;
