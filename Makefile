@@ -111,13 +111,19 @@ units: $(UNIT_BIN) $(B)/tl-launch
 deps:
 	@scripts/deps.sh
 
-run: deps all
+# On a fresh machine these install first, then build (a sub-make, so
+# nothing compiles before the headers are there).
+run: deps
+	@$(MAKE) --no-print-directory all
 	./traplab claims $(ARGS)
 
-test: deps all units
+test:
+	@scripts/deps.sh --test
+	@$(MAKE) --no-print-directory all units
 	@tests/run.sh $(B)
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/bench.sh
 
 asan:
