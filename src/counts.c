@@ -439,13 +439,14 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	tl_build_result_release(&br);
 }
 
-void tl_counts_measure(const struct tl_counts_req *rq, json_t *metrics,
-		       json_t *absent)
+void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
+			    json_t *absent)
 {
 	const struct tl_counters_probe *pr = &rq->env->pmu;
 
 	switch ((enum tl_counters_mode)rq->mode) {
 	case TL_COUNTERS_OFF:
+	case TL_COUNTERS_SIM:
 		return;
 	case TL_COUNTERS_PMU:
 		if (!pr->has_pmu)
@@ -456,16 +457,17 @@ void tl_counts_measure(const struct tl_counts_req *rq, json_t *metrics,
 	case TL_COUNTERS_SWONLY:
 		measure_perf(rq, TL_COUNTERS_SW, metrics, absent);
 		return;
-	case TL_COUNTERS_SIM:
-		measure_sim(rq, metrics, absent);
-		return;
 	case TL_COUNTERS_AUTO:
-		if (pr->has_pmu) {
-			measure_perf(rq, TL_COUNTERS_ALL, metrics, absent);
-		} else {
-			measure_perf(rq, TL_COUNTERS_SW, metrics, absent);
-			measure_sim(rq, metrics, absent);
-		}
+		measure_perf(rq, pr->has_pmu ? TL_COUNTERS_ALL : TL_COUNTERS_SW,
+			     metrics, absent);
 		return;
 	}
+}
+
+void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			   json_t *absent)
+{
+	if (rq->mode == TL_COUNTERS_SIM ||
+	    (rq->mode == TL_COUNTERS_AUTO && !rq->env->pmu.has_pmu))
+		measure_sim(rq, metrics, absent);
 }

@@ -44,8 +44,16 @@ struct tl_counts_req {
  * to metrics (docs/results-json.md shape, with source pmu/sw/sim) and
  * one reason per figure that could not be measured to absent. Never
  * fails: everything that goes wrong becomes an absent reason.
+ *
+ * _perf: perf_event_open counts (pmu, sw); run one process at a time, like
+ * the timing phase, since they see the rest of the machine.
+ * _sim: cachegrind counts (mode sim, or auto without a PMU); deterministic,
+ * so it may run concurrently with other _sim calls (thread-safe, given
+ * distinct rq->workdir, metrics and absent).
  */
-void tl_counts_measure(const struct tl_counts_req *rq, json_t *metrics,
-		       json_t *absent);
+void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
+			    json_t *absent);
+void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			   json_t *absent);
 
 #endif
