@@ -43,7 +43,7 @@ int tl_lang_parse(const char *s, enum tl_lang *out)
 static const char *const exp_keys[] = {
 	"name",	   "description", "section", "kind",	 "unit",
 	"timeout_s", "max_ops",	  "params",  "metrics", "variants",
-	"rounds",    "samples",	  NULL,
+	"rounds",    "samples",	  "warmup",  NULL,
 };
 
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
@@ -390,18 +390,22 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 			e->max_ops = (unsigned long long)v;
 		}
 	}
-	for (i = 0; i < 2; i++) {
-		const char *key = i ? "samples" : "rounds";
-		int *dst = i ? &e->samples : &e->rounds;
-		long long v;
+	e->warmup = -1;
+	for (i = 0; i < 3; i++) {
+		static const char *const keys[] = {"rounds", "samples",
+						   "warmup"};
+		int *dst = i == 0 ? &e->rounds : i == 1 ? &e->samples
+							 : &e->warmup;
+		long long v, lo = i == 2 ? 0 : 1;
 
-		n = tl_yaml_get(y, root, key);
+		n = tl_yaml_get(y, root, keys[i]);
 		if (!n)
 			continue;
-		if (tl_yaml_get_int(y, n, key, &v, d)) {
+		if (tl_yaml_get_int(y, n, keys[i], &v, d)) {
 			err = -EINVAL;
-		} else if (v < 1 || v > 1000) {
-			tl_yaml_error(y, n, d, "%s must be 1..1000", key);
+		} else if (v < lo || v > 1000) {
+			tl_yaml_error(y, n, d, "%s must be %lld..1000", keys[i],
+				      lo);
 			err = -EINVAL;
 		} else {
 			*dst = (int)v;

@@ -77,6 +77,7 @@ struct tl_experiment {
 	unsigned long long max_ops; /* 0 = no bound */
 	int rounds;  /* interleaved rounds; 0 = the runner's default */
 	int samples; /* samples per process; 0 = the runner's default */
+	int warmup;  /* samples discarded per process; -1 = the default */
 	struct tl_param *params;
 	size_t nparams;
 	struct tl_strv metrics;

@@ -547,7 +547,9 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	int samples = o->samples    ? o->samples
 		      : e->samples ? e->samples
 				   : (o->quick ? 3 : 5);
-	int warmup = o->warmup >= 0 ? o->warmup : 1;
+	int warmup = o->warmup >= 0   ? o->warmup
+		     : e->warmup >= 0 ? e->warmup
+				      : 1;
 	double fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
 	size_t i;
@@ -660,7 +662,9 @@ static void run_process_case(struct ctx *c, const struct tl_experiment *e,
 	int starts = o->samples    ? o->samples
 		     : e->samples ? e->samples
 				  : (o->quick ? 5 : 10);
-	int warmup = o->warmup >= 0 ? o->warmup : 1;
+	int warmup = o->warmup >= 0   ? o->warmup
+		     : e->warmup >= 0 ? e->warmup
+				      : 1;
 
 	*rounds_out = rounds;
 	*spr_out = starts;
