@@ -238,8 +238,8 @@ static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
 		/* The first lines carry the first error; keep 4 KiB. */
 		res->log = xstrndup(pr.out, n > 4096 ? 4096 : n);
 		res->status = TL_BUILD_FAILED;
-		res->reason = first_error(res->log, basename_of(argv->v[0]),
-					  what);
+		res->reason =
+			first_error(res->log, basename_of(argv->v[0]), what);
 	}
 	tl_proc_result_release(&pr);
 	return 0;
@@ -289,7 +289,8 @@ static void target_flags(const struct tl_build_opts *o, enum tl_lang lang,
 	case TL_LANG_GO:
 		if (t == TL_TARGET_NATIVE && cpu_has("avx2")) {
 			tl_strv_push(env, "GOAMD64=v3");
-			*desc = xstrdup("GOAMD64=v3 (native: the host has AVX2)");
+			*desc = xstrdup(
+				"GOAMD64=v3 (native: the host has AVX2)");
 		} else {
 			tl_strv_push(env, "GOAMD64=v1");
 			*desc = xstrdup(t == TL_TARGET_DEFAULT
@@ -302,8 +303,8 @@ static void target_flags(const struct tl_build_opts *o, enum tl_lang lang,
 			tl_strv_push(flags, "-mcpu=baseline");
 			*desc = xstrdup("baseline (-mcpu=baseline)");
 		} else if (o->for_sim) {
-			const char *cpu = cpu_has("avx2") ? "x86_64_v3"
-							  : "baseline";
+			const char *cpu =
+				cpu_has("avx2") ? "x86_64_v3" : "baseline";
 
 			tl_strv_push_owned(flags, xasprintf("-mcpu=%s", cpu));
 			*desc = xasprintf("-mcpu=%s (for valgrind: no AVX-512)",
@@ -351,7 +352,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 						    : "toolchain missing");
 		return 0;
 	}
-	if (v->pkgconfig.n && pkgconfig(&v->pkgconfig, &pkflags, &res->reason)) {
+	if (v->pkgconfig.n &&
+	    pkgconfig(&v->pkgconfig, &pkflags, &res->reason)) {
 		res->status = TL_BUILD_SKIPPED;
 		goto out;
 	}
@@ -362,7 +364,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 				   xasprintf("%s/%s", e->dir, v->sources.v[i]));
 	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
 		for (i = 0; i < v->lib.n; i++) {
-			char *c = xasprintf("%s/lib/%s.c", o->root, v->lib.v[i]);
+			char *c =
+				xasprintf("%s/lib/%s.c", o->root, v->lib.v[i]);
 			char *s = xasprintf("%s/lib/arch/%s_x86_64.S", o->root,
 					    v->lib.v[i]);
 
@@ -519,10 +522,10 @@ int tl_build_variant(const struct tl_build_opts *o,
 		tl_strv_push(&env, "GOTOOLCHAIN=local");
 		tl_strv_push(&env, "GOWORK=off");
 		tl_strv_push(&env, "CGO_ENABLED=1");
-		tl_strv_push_owned(&env,
-				   xasprintf("GOCACHE=%s/.cache/go-build", o->root));
-		tl_strv_push_owned(&env,
-				   xasprintf("GOPATH=%s/.cache/gopath", o->root));
+		tl_strv_push_owned(
+			&env, xasprintf("GOCACHE=%s/.cache/go-build", o->root));
+		tl_strv_push_owned(
+			&env, xasprintf("GOPATH=%s/.cache/gopath", o->root));
 		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
 		err = compile(o, &argv, &env, stage, res);
 		break;
@@ -539,10 +542,12 @@ int tl_build_variant(const struct tl_build_opts *o,
 			tl_strv_push(&argv, tflags.v[i]);
 		tl_strv_push_owned(&argv, xasprintf("-femit-bin=%s", tmpbin));
 		tl_strv_push(&argv, basename_of(v->sources.v[0]));
-		/* Further .c sources are compiled in; .zig ones are imported. */
+		/* Further .c sources are compiled in; .zig ones are imported.
+		 */
 		for (i = 1; i < v->sources.n; i++)
 			if (has_suffix(v->sources.v[i], ".c"))
-				tl_strv_push(&argv, basename_of(v->sources.v[i]));
+				tl_strv_push(&argv,
+					     basename_of(v->sources.v[i]));
 		for (i = 0; i < v->cflags.n; i++)
 			tl_strv_push(&argv, v->cflags.v[i]);
 		for (i = 0; i < v->libs.n; i++)
@@ -550,11 +555,14 @@ int tl_build_variant(const struct tl_build_opts *o,
 		for (i = 0; i < pkflags.n; i++)
 			tl_strv_push(&argv, pkflags.v[i]);
 		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
-		tl_strv_push_owned(&env, xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local",
-						   o->root));
-		tl_strv_push_owned(&env,
-				   xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
-					     o->root));
+		tl_strv_push_owned(
+			&env,
+			xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local",
+				  o->root));
+		tl_strv_push_owned(
+			&env,
+			xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
+				  o->root));
 		err = compile(o, &argv, &env, stage, res);
 		break;
 	}

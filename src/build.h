@@ -30,17 +30,17 @@ int tl_target_parse(const char *s, enum tl_target *out);
 const char *tl_target_name(enum tl_target t);
 
 struct tl_build_opts {
-	const char *root;                   /* project root; borrowed */
+	const char *root;		   /* project root; borrowed */
 	const struct tl_toolchains *tools; /* borrowed */
 	enum tl_target target;
-	int for_sim;   /* the binary will run under valgrind */
+	int for_sim;	  /* the binary will run under valgrind */
 	double timeout_s; /* per compiler run; 0 = 300 s */
 };
 
 enum tl_build_status {
 	TL_BUILD_OK,
 	TL_BUILD_SKIPPED, /* toolchain or library missing: not a failure */
-	TL_BUILD_FAILED   /* the compiler said no: log holds its words */
+	TL_BUILD_FAILED	  /* the compiler said no: log holds its words */
 };
 
 struct tl_build_result {

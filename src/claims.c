@@ -1143,7 +1143,8 @@ static void usage(FILE *f)
 		"runs the experiments the claims need first. Writes %s,\n"
 		"%s and %s unless told otherwise.\n"
 		"--chaos KIND also runs them under interference and shows\n"
-		"which verdicts and which SLOs (slo/default.yaml) survive it.\n",
+		"which verdicts and which SLOs (slo/default.yaml) survive "
+		"it.\n",
 		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
 }
 
@@ -1294,8 +1295,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 static int is_counter_metric(const char *m)
 {
 	static const char *const extra[] = {"branches", "branch_misses",
-					    "data_accesses",
-					    "l1i_load_misses",
+					    "data_accesses", "l1i_load_misses",
 					    "l1d_load_misses"};
 	size_t n = strlen(m);
 	char stem[64];
@@ -1337,19 +1337,23 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 
 			for (size_t i = 0; i < cs->nclaims; i++) {
 				const struct tl_measure *m = &cs->claims[i].m;
-				int sides = m->kind == TL_MEASURE_RATIO ||
-							    m->kind == TL_MEASURE_DIFF
-						    ? 2
-						    : 1;
+				int sides =
+					m->kind == TL_MEASURE_RATIO ||
+							m->kind ==
+								TL_MEASURE_DIFF
+						? 2
+						: 1;
 
 				if (strcmp(m->experiment, e->name))
 					continue;
 				for (int sd = 0; sd < sides; sd++) {
-					const struct tl_side *side = &m->side[sd];
+					const struct tl_side *side =
+						&m->side[sd];
 					const char *v = NULL;
 
 					used = 1;
-					for (size_t q = 0; q < side->nparams; q++)
+					for (size_t q = 0; q < side->nparams;
+					     q++)
 						if (!strcmp(side->params[q].key,
 							    pn))
 							v = side->params[q].val;
@@ -1448,8 +1452,9 @@ static int run_needed(const struct claims_args *a, const char *root,
 	ro.count_only = (const char *const *)count.v;
 	ro.params = (const char *const *)params.v;
 	if (params.n) {
-		fprintf(stderr, "traplab: only the param values the claims look "
-				"at:");
+		fprintf(stderr,
+			"traplab: only the param values the claims look "
+			"at:");
 		for (i = 0; i < params.n; i++)
 			fprintf(stderr, " %s", params.v[i]);
 		fprintf(stderr, "\n");
@@ -1484,8 +1489,9 @@ out:
 
 /* The claims x machines table for the terminal. */
 static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
-			 struct tl_verdict *const *vm, const char *const *labels,
-			 const char *const *fps, const size_t *nrun, size_t n)
+			 struct tl_verdict *const *vm,
+			 const char *const *labels, const char *const *fps,
+			 const size_t *nrun, size_t n)
 {
 	size_t i, k;
 
@@ -1506,7 +1512,8 @@ static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
 		tl_buf_printf(b, "%-28.28s %-5s", cs->claims[i].id,
 			      cs->claims[i].section);
 		for (k = 0; k < n; k++)
-			tl_buf_printf(b, " %-13s", tl_verdict_name(vm[k][i].kind));
+			tl_buf_printf(b, " %-13s",
+				      tl_verdict_name(vm[k][i].kind));
 		tl_buf_puts(b, "\n");
 	}
 }
@@ -1523,13 +1530,12 @@ static json_t *matrix_json(const struct tl_claimset *cs,
 		json_t *vs = json_object();
 
 		for (size_t i = 0; i < cs->nclaims; i++)
-			json_object_set_new(vs, cs->claims[i].id,
-					    json_string(tl_verdict_name(
-						    vm[k][i].kind)));
-		json_array_append_new(ms, json_pack("{s:s,s:s,s:o}",
-						    "fingerprint", fps[k],
-						    "label", labels[k],
-						    "verdicts", vs));
+			json_object_set_new(
+				vs, cs->claims[i].id,
+				json_string(tl_verdict_name(vm[k][i].kind)));
+		json_array_append_new(
+			ms, json_pack("{s:s,s:s,s:o}", "fingerprint", fps[k],
+				      "label", labels[k], "verdicts", vs));
 	}
 	return json_pack("{s:o}", "machines", ms);
 }
@@ -1538,8 +1544,9 @@ static json_t *matrix_json(const struct tl_claimset *cs,
 static void slo_on(const char *root, const char *run_path)
 {
 	char *slo = xasprintf("%s/slo/default.yaml", root);
-	char *argv[] = {(char *)"slo", (char *)"check", (char *)"--slo", slo,
-			(char *)"--no-history", (char *)run_path, NULL};
+	char *argv[] = {(char *)"slo", (char *)"check",	       (char *)"--slo",
+			slo,	       (char *)"--no-history", (char *)run_path,
+			NULL};
 
 	cmd_slo(6, argv);
 	free(slo);
@@ -1563,8 +1570,9 @@ static int chaos_pass(const struct claims_args *a, const char *root,
 	size_t i, kept = 0, judged = 0;
 	int rc;
 
-	fprintf(stderr, "traplab: running the claims' experiments again under "
-			"--interfere %s\n",
+	fprintf(stderr,
+		"traplab: running the claims' experiments again under "
+		"--interfere %s\n",
 		a->chaos);
 	rc = run_needed(a, root, cs, reg, path, a->chaos);
 	if (rc)
@@ -1591,8 +1599,8 @@ static int chaos_pass(const struct claims_args *a, const char *root,
 		}
 		printf("%-28.28s %-14s %-14s %s\n", cs->claims[i].id, c0, c1,
 		       clean[i].kind == TL_VERDICT_UNTESTABLE ? "-"
-		       : same				     ? "yes"
-							     : "NO");
+		       : same				      ? "yes"
+							      : "NO");
 	}
 	printf("%zu of %zu judged verdicts survive --interfere %s\n", kept,
 	       judged, a->chaos);

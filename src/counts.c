@@ -30,8 +30,8 @@
 
 #include "banned.h"
 
-#define POINTS 3
-#define PMU_REPS 3
+#define POINTS	     3
+#define PMU_REPS     3
 #define SIM_RUNS_MAX 4
 
 static int spawn_counters(pid_t pid, void *ctx)
@@ -132,8 +132,7 @@ static void put(json_t *metrics, const char *name, const double *v, size_t n,
 	if (exact)
 		json_object_set_new(m, "exact", json_true());
 	if (d && d->linear == 0)
-		json_object_set_new(m, "flag",
-				    json_string_nocheck(d->reason));
+		json_object_set_new(m, "flag", json_string_nocheck(d->reason));
 	else if (flag)
 		json_object_set_new(m, "flag", json_string(flag));
 	json_object_set_new(metrics, name, m);
@@ -143,8 +142,9 @@ static void absent_all_hw(json_t *absent, const char *why)
 {
 	for (int i = 0; i < TL_COUNTER__N; i++)
 		if (tl_counter_is_hw((enum tl_counter_id)i)) {
-			char *k = xasprintf("%s_per_op",
-					    tl_counter_name((enum tl_counter_id)i));
+			char *k = xasprintf(
+				"%s_per_op",
+				tl_counter_name((enum tl_counter_id)i));
 
 			json_object_set_new(absent, k, json_string(why));
 			free(k);
@@ -200,8 +200,9 @@ static void measure_perf(const struct tl_counts_req *rq, unsigned what,
 
 						json_object_set_new(
 							absent, k,
-							json_string(err ? why
-									: ev->reason));
+							json_string(
+								err ? why
+								    : ev->reason));
 						free(k);
 						reason_set[i] = 1;
 					}
@@ -258,6 +259,28 @@ static void measure_perf(const struct tl_counts_req *rq, unsigned what,
 			put(metrics, "branch_miss_ratio", v, k, "pmu", NULL, 0,
 			    NULL);
 	}
+}
+
+/* Every figure the simulation gives, for one reason it could not. */
+#define SIM_METRICS(X)                                                         \
+	X(instructions_per_op)                                                 \
+	X(branches_per_op)                                                     \
+	X(branch_misses_per_op)                                                \
+	X(l1i_load_misses_per_op)                                              \
+	X(l1d_load_misses_per_op)                                              \
+	X(data_accesses_per_op)                                                \
+	X(branch_miss_ratio)                                                   \
+	X(cond_branch_miss_ratio)                                              \
+	X(indirect_branch_miss_ratio)                                          \
+	X(l1i_miss_ratio)                                                      \
+	X(l1d_miss_ratio)                                                      \
+	X(ll_miss_ratio)
+
+static void sim_absent(json_t *absent, const char *why)
+{
+#define X(name) json_object_set_new(absent, #name, json_string(why));
+	SIM_METRICS(X)
+#undef X
 }
 
 /* A ratio of two simulated per-op values, or an absent reason. */
@@ -334,20 +357,17 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	int nruns, i;
 
 	if (!rq->env->tools.valgrind.path) {
-		json_object_set_new(absent, "instructions_per_op",
-				    json_string(rq->env->tools.valgrind.missing));
+		sim_absent(absent, rq->env->tools.valgrind.missing);
 		return;
 	}
 	if (!rq->variant->sim) {
-		json_object_set_new(absent, "instructions_per_op",
-				    json_string("the variant opts out of "
-						"simulation (sim: false)"));
+		sim_absent(absent,
+			   "the variant opts out of simulation (sim: false)");
 		return;
 	}
 	tl_sim_policy(tl_lang_name(rq->variant->lang), &pol);
 	if (pol.trust == TL_SIM_REFUSED) {
-		json_object_set_new(absent, "instructions_per_op",
-				    json_string(pol.reason));
+		sim_absent(absent, pol.reason);
 		return;
 	}
 	if (pol.trust == TL_SIM_FLAGGED)
@@ -355,9 +375,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	bo.for_sim = 1;
 	if (tl_build_variant(&bo, rq->exp, rq->variant, &br) != 0 ||
 	    br.status != TL_BUILD_OK) {
-		json_object_set_new(absent, "instructions_per_op",
-				    json_string(br.reason ? br.reason
-							  : "sim build failed"));
+		sim_absent(absent, br.reason ? br.reason : "sim build failed");
 		tl_build_result_release(&br);
 		return;
 	}
@@ -365,9 +383,9 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	if (nruns > SIM_RUNS_MAX)
 		nruns = SIM_RUNS_MAX;
 	for (int r = 0; r < nruns; r++) {
-		if (sim_pass(rq, br.bin, &pol, runs[r], &dir, why, sizeof(why))) {
-			json_object_set_new(absent, "instructions_per_op",
-					    json_string(why));
+		if (sim_pass(rq, br.bin, &pol, runs[r], &dir, why,
+			     sizeof(why))) {
+			sim_absent(absent, why);
 			tl_build_result_release(&br);
 			return;
 		}
@@ -384,8 +402,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 				nruns, 100 * spread, 100 * pol.max_rel_spread,
 				pol.reason);
 
-			json_object_set_new(absent, "instructions_per_op",
-					    json_string(msg));
+			sim_absent(absent, msg);
 			free(msg);
 			tl_build_result_release(&br);
 			return;
@@ -406,21 +423,22 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		double d1r = per[TL_SIM_D1MR];
 		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
 		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
-		double ll = per[TL_SIM_ILMR] + per[TL_SIM_DLMR] +
-			    per[TL_SIM_DLMW];
+		double ll =
+			per[TL_SIM_ILMR] + per[TL_SIM_DLMR] + per[TL_SIM_DLMW];
 		int exact = flag == NULL;
 
 		put(metrics, "instructions_per_op", &v, 1, "sim", &dir, exact,
 		    flag);
-		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact, flag);
+		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact,
+		    flag);
 		put(metrics, "branch_misses_per_op", &bm, 1, "sim", NULL, exact,
 		    flag);
-		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL, exact,
-		    flag);
+		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL,
+		    exact, flag);
 		put(metrics, "l1d_load_misses_per_op", &d1r, 1, "sim", NULL,
 		    exact, flag);
-		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL, exact,
-		    flag);
+		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL,
+		    exact, flag);
 		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, flag);
 		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
 			  per[TL_SIM_BCM], per[TL_SIM_BC], flag);
@@ -434,7 +452,8 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		json_t *m = json_object_get(metrics, "instructions_per_op");
 
 		if (m && br.target)
-			json_object_set_new(m, "target", json_string(br.target));
+			json_object_set_new(m, "target",
+					    json_string(br.target));
 	}
 	tl_build_result_release(&br);
 }

@@ -30,11 +30,11 @@ struct tl_counts_req {
 	const struct tl_env *env;
 	const struct tl_experiment *exp;
 	const struct tl_variant *variant;
-	const char *bin;  /* the timing build (used for pmu and sw) */
-	uint64_t ops;     /* OPS per batch, as in the timing phase */
+	const char *bin; /* the timing build (used for pmu and sw) */
+	uint64_t ops;	 /* OPS per batch, as in the timing phase */
 	const struct tl_strv *params; /* the case's KEY=VALUE */
 	const struct tl_strv *wenv;   /* the workload environment */
-	const char *workdir;          /* scratch folder (cwd) */
+	const char *workdir;	      /* scratch folder (cwd) */
 	double timeout_s;
 	const struct tl_build_opts *build_opts; /* for the sim rebuild */
 };

@@ -93,8 +93,8 @@ static int count_numa_nodes(void)
 	if (!d)
 		return -1;
 	while ((de = readdir(d)))
-		if (strncmp(de->d_name, "node", 4) == 0 && de->d_name[4] >= '0' &&
-		    de->d_name[4] <= '9')
+		if (strncmp(de->d_name, "node", 4) == 0 &&
+		    de->d_name[4] >= '0' && de->d_name[4] <= '9')
 			n++;
 	closedir(d);
 	return n ? n : -1;
@@ -131,8 +131,8 @@ static char *hypervisor_name(void)
 
 static char *git_commit(const char *root)
 {
-	const char *argv[] = {"git", "-C", root, "rev-parse", "--short=12",
-			      "HEAD", NULL};
+	const char *argv[] = {"git",	    "-C",   root, "rev-parse",
+			      "--short=12", "HEAD", NULL};
 	char *line = NULL;
 
 	if (tl_run_capture(argv, 5, &line) == 0 && line && *line)
@@ -151,8 +151,8 @@ void tl_env_probe(struct tl_env *e, const char *root)
 	char key[512];
 
 	memset(e, 0, sizeof(*e));
-	e->hostname = xstrdup(gethostname(host, sizeof(host)) == 0 ? host
-								    : "?");
+	e->hostname =
+		xstrdup(gethostname(host, sizeof(host)) == 0 ? host : "?");
 	e->cpus = tl_os_ncpus();
 	if (tl_read_file("/proc/cpuinfo", &info, &n) == 0) {
 		e->cpu_model = cpuinfo_field(info, "model name");
@@ -164,13 +164,14 @@ void tl_env_probe(struct tl_env *e, const char *root)
 	if (!e->cpu_model)
 		e->cpu_model = xstrdup("unknown");
 	e->kernel = xstrdup(uname(&u) == 0 ? u.release : "unknown");
-	e->governor =
-		read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+	e->governor = read_line(
+		"/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	e->turbo = -1;
 	{
-		int nt = read_int("/sys/devices/system/cpu/intel_pstate/no_turbo",
-				  -1);
-		int boost = read_int("/sys/devices/system/cpu/cpufreq/boost", -1);
+		int nt = read_int(
+			"/sys/devices/system/cpu/intel_pstate/no_turbo", -1);
+		int boost =
+			read_int("/sys/devices/system/cpu/cpufreq/boost", -1);
 
 		if (nt >= 0)
 			e->turbo = !nt;
@@ -240,7 +241,8 @@ json_t *tl_env_json(const struct tl_env *e)
 					   : json_string(e->pmu.hw_reason));
 	json_object_set_new(o, "sw_counters", json_boolean(e->pmu.has_sw));
 	json_object_set_new(o, "numa_nodes", int_or_null(e->numa_nodes, -1));
-	json_object_set_new(o, "valgrind", str_or_null(e->tools.valgrind.version));
+	json_object_set_new(o, "valgrind",
+			    str_or_null(e->tools.valgrind.version));
 	json_object_set_new(o, "clock_resolution_ns",
 			    json_real(e->clock_resolution_ns));
 	json_object_set_new(

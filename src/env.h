@@ -19,10 +19,10 @@ struct tl_env {
 	char *cpu_model;
 	int cpus;
 	char *kernel;
-	char *governor;  /* NULL when cpufreq is not exposed (VMs) */
-	int turbo;       /* 1 on, 0 off, -1 unknown */
-	int aslr;        /* /proc/sys/kernel/randomize_va_space, -1 unknown */
-	int paranoid;    /* perf_event_paranoid, -100 unknown */
+	char *governor;	 /* NULL when cpufreq is not exposed (VMs) */
+	int turbo;	 /* 1 on, 0 off, -1 unknown */
+	int aslr;	 /* /proc/sys/kernel/randomize_va_space, -1 unknown */
+	int paranoid;	 /* perf_event_paranoid, -100 unknown */
 	int virtualised; /* 1 when the CPU reports a hypervisor */
 	char *hypervisor;
 	int numa_nodes;

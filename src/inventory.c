@@ -122,22 +122,24 @@ int cmd_doctor(int argc, char **argv)
 	row("kernel", "%s", e.kernel);
 	row("virtualised", "%s%s%s", e.virtualised ? "yes" : "no",
 	    e.hypervisor ? ", " : "", e.hypervisor ? e.hypervisor : "");
-	row("governor", "%s", e.governor ? e.governor
-					 : "not exposed (no cpufreq)");
+	row("governor", "%s",
+	    e.governor ? e.governor : "not exposed (no cpufreq)");
 	row("turbo", "%s", e.turbo < 0 ? "unknown" : e.turbo ? "on" : "off");
 	row("aslr", "%d%s", e.aslr,
 	    e.aslr ? " (the sim path turns it off per run with setarch -R)"
 		   : "");
 	row("perf paranoid", "%d", e.paranoid);
-	row("pmu", "%s", e.pmu.has_pmu ? "present: hardware counters work"
-				       : e.pmu.hw_reason);
-	row("sw counters", "%s", e.pmu.has_sw ? "present (page faults, "
-						"context switches, task "
-						"clock)"
-					      : e.pmu.sw_reason);
-	row("simulation", "%s", e.tools.valgrind.path
-					? e.tools.valgrind.version
-					: e.tools.valgrind.missing);
+	row("pmu", "%s",
+	    e.pmu.has_pmu ? "present: hardware counters work"
+			  : e.pmu.hw_reason);
+	row("sw counters", "%s",
+	    e.pmu.has_sw ? "present (page faults, "
+			   "context switches, task "
+			   "clock)"
+			 : e.pmu.sw_reason);
+	row("simulation", "%s",
+	    e.tools.valgrind.path ? e.tools.valgrind.version
+				  : e.tools.valgrind.missing);
 	if (e.numa_nodes < 0)
 		row("numa", "unknown (no /sys/devices/system/node)");
 	else
@@ -145,11 +147,12 @@ int cmd_doctor(int argc, char **argv)
 		    e.numa_nodes == 1 ? "" : "s",
 		    e.numa_nodes == 1 ? " (cross-node claims are untestable)"
 				      : "");
-	row("clock", "CLOCK_MONOTONIC, smallest step %.0f ns; a sample "
-		     "lasts >= %.2f ms",
+	row("clock",
+	    "CLOCK_MONOTONIC, smallest step %.0f ns; a sample "
+	    "lasts >= %.2f ms",
 	    e.clock_resolution_ns,
 	    (e.clock_resolution_ns * 1000 > 1e6 ? e.clock_resolution_ns * 1000
-						 : 1e6) /
+						: 1e6) /
 		    1e6);
 	for (i = 0; i < TL_LANG_COUNT; i++) {
 		const struct tl_tool *t = &e.tools.lang[i];

@@ -52,8 +52,10 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("usage: traplab COMMAND [ARGS]\n\n"
-	      "traplab measures the performance traps of C, Go and Zig on this\n"
-	      "machine and checks published claims against the measurements.\n\n"
+	      "traplab measures the performance traps of C, Go and Zig on "
+	      "this\n"
+	      "machine and checks published claims against the "
+	      "measurements.\n\n"
 	      "commands:\n",
 	      f);
 	for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
@@ -85,8 +87,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "traplab: unknown command '%s' (traplab --help lists "
-			"them)\n",
+	fprintf(stderr,
+		"traplab: unknown command '%s' (traplab --help lists "
+		"them)\n",
 		argv[1]);
 	return 2;
 }

@@ -36,12 +36,12 @@ static pid_t sys_fork(void)
 	return fork();
 }
 
-#define TL__OS_DEFAULTS                                                       \
-	{                                                                     \
-		.fork = sys_fork, .execve = execve,                           \
-		.posix_spawn = posix_spawn, .wait4 = wait4, .kill = kill,     \
-		.perf_event_open = sys_perf_event_open,                       \
-		.now_ns = tl_os_now_ns,                                       \
+#define TL__OS_DEFAULTS                                                        \
+	{                                                                      \
+		.fork = sys_fork, .execve = execve,                            \
+		.posix_spawn = posix_spawn, .wait4 = wait4, .kill = kill,      \
+		.perf_event_open = sys_perf_event_open,                        \
+		.now_ns = tl_os_now_ns,                                        \
 	}
 
 const struct tl__os_ops tl__os_default = TL__OS_DEFAULTS;

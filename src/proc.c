@@ -74,7 +74,8 @@ static char **build_env(const char *const *extra)
 	env = xcalloc(n + m + 1, sizeof(*env));
 	for (i = 0; i < n; i++) {
 		const char *eq = strchr(environ[i], '=');
-		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		size_t klen =
+			eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
 		int replaced = 0;
 
 		for (j = 0; j < m; j++)
@@ -202,9 +203,8 @@ const char *tl_proc_launcher(void)
 }
 
 /* posix_spawn with the child's fds, group and folder; 0 or -errno. */
-static int spawn(const struct tl_proc_spec *spec, const char *path,
-		 char **envp, int out_w, int err_w, int report_w, pid_t *pid,
-		 uint64_t *t0)
+static int spawn(const struct tl_proc_spec *spec, const char *path, char **envp,
+		 int out_w, int err_w, int report_w, pid_t *pid, uint64_t *t0)
 {
 	const char *launcher = report_w >= 0 ? tl_proc_launcher() : NULL;
 	posix_spawn_file_actions_t fa;
@@ -220,8 +220,8 @@ static int spawn(const struct tl_proc_spec *spec, const char *path,
 						 0);
 	else
 		posix_spawn_file_actions_adddup2(&fa, out_w, 1);
-	posix_spawn_file_actions_adddup2(&fa, spec->merge_stderr ? out_w : err_w,
-					 2);
+	posix_spawn_file_actions_adddup2(&fa,
+					 spec->merge_stderr ? out_w : err_w, 2);
 	if (spec->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
@@ -283,8 +283,8 @@ static int take_report(int report_r, struct tl_proc_result *res)
 	res->ru.ru_stime.tv_usec = (suseconds_t)(st % 1000000);
 	if (WIFSIGNALED(status)) {
 		res->signo = WTERMSIG(status);
-		res->end = res->signo == SIGKILL ? TL_PROC_OOM
-						 : TL_PROC_SIGNALED;
+		res->end =
+			res->signo == SIGKILL ? TL_PROC_OOM : TL_PROC_SIGNALED;
 	} else {
 		res->end = TL_PROC_EXITED;
 		res->exit_code = WEXITSTATUS(status);
@@ -298,8 +298,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	int execp[2] = {-1, -1}, pidfd = -1, status = 0, killed = 0;
 	int reportp[2] = {-1, -1};
 	int out_open, err_open, reaped = 0, err = 0;
-	size_t max_out = spec->max_out_bytes ? spec->max_out_bytes
-					     : DEFAULT_MAX_OUT;
+	size_t max_out =
+		spec->max_out_bytes ? spec->max_out_bytes : DEFAULT_MAX_OUT;
 	struct tl_buf out = TL_BUF_INIT;
 	uint64_t t0, deadline = 0;
 	char *path, **envp;
@@ -372,10 +372,9 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 			int herr = spec->on_spawn(pid, spec->on_spawn_ctx);
 
 			if (herr)
-				tail_append(res->err_tail,
-					    sizeof(res->err_tail),
-					    "traplab: counter attach failed\n",
-					    31);
+				tail_append(
+					res->err_tail, sizeof(res->err_tail),
+					"traplab: counter attach failed\n", 31);
 		}
 		pidfd = open_pidfd(pid);
 		/*
@@ -407,10 +406,10 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 			pf[npf++] = (struct pollfd){pidfd, POLLIN, 0};
 		if (pidfd >= 0 && deadline) {
 			now = tl__os.now_ns();
-			timeout_ms = now >= deadline
-					     ? 0
-					     : (int)((deadline - now) / 1000000 +
-						     1);
+			timeout_ms =
+				now >= deadline
+					? 0
+					: (int)((deadline - now) / 1000000 + 1);
 		} else if (pidfd >= 0) {
 			timeout_ms = -1;
 		}
@@ -478,7 +477,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 		ssize_t n;
 
 		fcntl(outp[0], F_SETFL, O_NONBLOCK);
-		while (out_open && (n = read(outp[0], chunk, sizeof(chunk))) > 0 &&
+		while (out_open &&
+		       (n = read(outp[0], chunk, sizeof(chunk))) > 0 &&
 		       out.len + (size_t)n <= max_out)
 			tl_buf_append(&out, chunk, (size_t)n);
 	}
@@ -494,8 +494,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 		res->end = TL_PROC_TOO_MUCH;
 	} else if (WIFSIGNALED(status)) {
 		res->signo = WTERMSIG(status);
-		res->end = res->signo == SIGKILL ? TL_PROC_OOM
-						 : TL_PROC_SIGNALED;
+		res->end =
+			res->signo == SIGKILL ? TL_PROC_OOM : TL_PROC_SIGNALED;
 	} else {
 		res->end = TL_PROC_EXITED;
 		res->exit_code = WEXITSTATUS(status);

@@ -22,23 +22,23 @@
 typedef int tl_proc_spawn_fn(pid_t pid, void *ctx);
 
 struct tl_proc_spec {
-	const char *const *argv;   /* argv[0] is the path; borrowed */
-	const char *const *env;    /* extra "KEY=VALUE" entries, NULL-ended */
-	const char *cwd;           /* NULL: inherit */
-	double timeout_s;          /* <= 0: none */
-	int pin_cpu;               /* -1: no pinning */
-	size_t max_out_bytes;      /* stdout cap; 0 means 64 MiB */
-	int discard_stdout;        /* process kind: do not keep stdout */
-	int merge_stderr;          /* stderr into the stdout capture */
+	const char *const *argv; /* argv[0] is the path; borrowed */
+	const char *const *env;	 /* extra "KEY=VALUE" entries, NULL-ended */
+	const char *cwd;	 /* NULL: inherit */
+	double timeout_s;	 /* <= 0: none */
+	int pin_cpu;		 /* -1: no pinning */
+	size_t max_out_bytes;	 /* stdout cap; 0 means 64 MiB */
+	int discard_stdout;	 /* process kind: do not keep stdout */
+	int merge_stderr;	 /* stderr into the stdout capture */
 	tl_proc_spawn_fn *on_spawn;
 	void *on_spawn_ctx;
 };
 
 enum tl_proc_end {
-	TL_PROC_EXITED,    /* exit code in exit_code (0 = success) */
+	TL_PROC_EXITED,	   /* exit code in exit_code (0 = success) */
 	TL_PROC_SIGNALED,  /* signal in signo */
 	TL_PROC_TIMEOUT,   /* killed by us after timeout_s */
-	TL_PROC_OOM,       /* SIGKILL with memory pressure evidence */
+	TL_PROC_OOM,	   /* SIGKILL with memory pressure evidence */
 	TL_PROC_TOO_MUCH,  /* stdout beyond max_out_bytes; killed */
 	TL_PROC_SPAWN_FAIL /* fork/exec failed: spawn_errno */
 };
@@ -50,7 +50,7 @@ struct tl_proc_result {
 	int spawn_errno;
 	uint64_t wall_ns;
 	struct rusage ru;
-	char *out;        /* owned: stdout, NUL-terminated */
+	char *out; /* owned: stdout, NUL-terminated */
 	size_t out_len;
 	char err_tail[2048]; /* last bytes of stderr, NUL-terminated */
 };

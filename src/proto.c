@@ -79,8 +79,8 @@ static void show(char *dst, size_t dn, const char *s, size_t n)
 	dst[k] = '\0';
 }
 
-static int parse_line(struct tl_proto *p, const char *line, size_t n,
-		      char *why, size_t whyn)
+static int parse_line(struct tl_proto *p, const char *line, size_t n, char *why,
+		      size_t whyn)
 {
 	const char *kw, *a, *b;
 	size_t kl, al, bl, pos = 0;
@@ -98,15 +98,18 @@ static int parse_line(struct tl_proto *p, const char *line, size_t n,
 		}
 		if (parse_u64(a, al, &s.ns) || parse_u64(b, bl, &s.ops) ||
 		    s.ops == 0) {
-			snprintf(why, whyn,
-				 "sample: NS and OPS must be unsigned integers, "
-				 "OPS > 0");
+			snprintf(
+				why, whyn,
+				"sample: NS and OPS must be unsigned integers, "
+				"OPS > 0");
 			return -EINVAL;
 		}
 		if (p->nsamples == p->cap_samples) {
-			p->cap_samples = p->cap_samples ? 2 * p->cap_samples : 64;
-			p->samples = xrealloc(p->samples, p->cap_samples *
-							      sizeof(*p->samples));
+			p->cap_samples =
+				p->cap_samples ? 2 * p->cap_samples : 64;
+			p->samples =
+				xrealloc(p->samples,
+					 p->cap_samples * sizeof(*p->samples));
 		}
 		p->samples[p->nsamples++] = s;
 		return 0;
@@ -140,9 +143,11 @@ static int parse_line(struct tl_proto *p, const char *line, size_t n,
 			return -EINVAL;
 		}
 		if (p->nmetrics == p->cap_metrics) {
-			p->cap_metrics = p->cap_metrics ? 2 * p->cap_metrics : 16;
-			p->metrics = xrealloc(p->metrics, p->cap_metrics *
-							      sizeof(*p->metrics));
+			p->cap_metrics =
+				p->cap_metrics ? 2 * p->cap_metrics : 16;
+			p->metrics =
+				xrealloc(p->metrics,
+					 p->cap_metrics * sizeof(*p->metrics));
 		}
 		p->metrics[p->nmetrics].name = xstrndup(a, al);
 		p->metrics[p->nmetrics].value = v;

@@ -36,7 +36,10 @@ struct tl_proto {
 	struct tl_strv fact_names, fact_values;
 };
 
-#define TL_PROTO_INIT {0}
+#define TL_PROTO_INIT                                                          \
+	{                                                                      \
+		0                                                              \
+	}
 
 /*
  * Parses buf[0..len) into p (which must be initialised). On the first bad

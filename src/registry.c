@@ -41,17 +41,17 @@ int tl_lang_parse(const char *s, enum tl_lang *out)
 }
 
 static const char *const exp_keys[] = {
-	"name",	   "description", "section", "kind",	 "unit",
-	"timeout_s", "max_ops",	  "params",  "metrics", "variants",
-	"rounds",    "samples",	  "warmup",  NULL,
+	"name",	     "description", "section", "kind",	  "unit",
+	"timeout_s", "max_ops",	    "params",  "metrics", "variants",
+	"rounds",    "samples",	    "warmup",  NULL,
 };
 
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
 
 static const char *const variant_keys[] = {
-	"name",	 "lang",    "sources", "comment", "cflags", "libs",
-	"pkgconfig", "lib",	    "mode",    "goflags", "env",    "params",
-	"args",	 "timeout_s", "sim",	   NULL,
+	"name",	     "lang",	  "sources", "comment", "cflags", "libs",
+	"pkgconfig", "lib",	  "mode",    "goflags", "env",	  "params",
+	"args",	     "timeout_s", "sim",     NULL,
 };
 
 static const char *const zig_modes[] = {"Debug", "ReleaseSafe", "ReleaseFast",
@@ -249,7 +249,8 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 		err = -EINVAL;
 	}
 	for (i = 0; i < (int)v->sources.n; i++)
-		if (v->sources.v[i][0] == '/' || strstr(v->sources.v[i], "..")) {
+		if (v->sources.v[i][0] == '/' ||
+		    strstr(v->sources.v[i], "..")) {
 			tl_yaml_error(y, tl_yaml_get(y, vn, "sources"), d,
 				      "variant '%s': source '%s' must be "
 				      "inside the experiment folder",
@@ -368,8 +369,7 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 			e->kind = TL_KIND_PROCESS;
 		} else if (strcmp(s, "loop") != 0) {
 			tl_yaml_error(y, n, d,
-				      "kind '%s': expected loop or process",
-				      s);
+				      "kind '%s': expected loop or process", s);
 			err = -EINVAL;
 		}
 	}
@@ -394,8 +394,9 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 	for (i = 0; i < 3; i++) {
 		static const char *const keys[] = {"rounds", "samples",
 						   "warmup"};
-		int *dst = i == 0 ? &e->rounds : i == 1 ? &e->samples
-							 : &e->warmup;
+		int *dst = i == 0   ? &e->rounds
+			   : i == 1 ? &e->samples
+				    : &e->warmup;
 		long long v, lo = i == 2 ? 0 : 1;
 
 		n = tl_yaml_get(y, root, keys[i]);
@@ -516,8 +517,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int tl_registry_load(struct tl_registry *r, const char *root,
-		     struct tl_diag *d)
+int tl_registry_load(struct tl_registry *r, const char *root, struct tl_diag *d)
 {
 	struct tl_strv names = TL_STRV_INIT;
 	char *dirpath = xasprintf("%s/experiments", root);
@@ -543,8 +543,8 @@ int tl_registry_load(struct tl_registry *r, const char *root,
 	qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 	r->exps = xcalloc(names.n ? names.n : 1, sizeof(*r->exps));
 	for (i = 0; i < names.n; i++) {
-		char *path = xasprintf("%s/%s/experiment.yaml", dirpath,
-				       names.v[i]);
+		char *path =
+			xasprintf("%s/%s/experiment.yaml", dirpath, names.v[i]);
 		struct tl_experiment *e = &r->exps[r->nexps];
 		size_t before = d->msgs.n;
 

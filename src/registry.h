@@ -12,10 +12,10 @@
 
 #include "util.h"
 
-#define TL_LANGS(X)                                                           \
-	X(C, "c", "cc")                                                       \
-	X(CPP, "cpp", "c++")                                                  \
-	X(GO, "go", "go")                                                     \
+#define TL_LANGS(X)                                                            \
+	X(C, "c", "cc")                                                        \
+	X(CPP, "cpp", "c++")                                                   \
+	X(GO, "go", "go")                                                      \
 	X(ZIG, "zig", "zig")
 
 enum tl_lang {
@@ -31,7 +31,7 @@ const char *tl_lang_name(enum tl_lang l);
 int tl_lang_parse(const char *s, enum tl_lang *out);
 
 enum tl_kind {
-	TL_KIND_LOOP,   /* in-process timed batches (the protocol) */
+	TL_KIND_LOOP,	/* in-process timed batches (the protocol) */
 	TL_KIND_PROCESS /* whole-process starts: wall time, rusage */
 };
 
@@ -46,7 +46,7 @@ struct tl_param {
 	char *name;
 	char *help;
 	struct tl_strv defaults; /* values a full run sweeps */
-	struct tl_strv quick;    /* values a --quick run uses */
+	struct tl_strv quick;	 /* values a --quick run uses */
 };
 
 struct tl_variant {
@@ -58,11 +58,11 @@ struct tl_variant {
 	size_t nenv;
 	struct tl_kv *params;
 	size_t nparams;
-	char *mode;    /* zig optimisation mode, NULL = ReleaseFast */
-	char *comment; /* what the variant models */
+	char *mode;	  /* zig optimisation mode, NULL = ReleaseFast */
+	char *comment;	  /* what the variant models */
 	double timeout_s; /* 0 = the experiment's */
-	int sim;          /* 0: never run under valgrind */
-	int line;         /* position in experiment.yaml */
+	int sim;	  /* 0: never run under valgrind */
+	int line;	  /* position in experiment.yaml */
 };
 
 struct tl_experiment {

@@ -48,7 +48,7 @@
 #define TL_VERSION "0.1.0"
 
 /* --interfere malloc-fail: the chance that one malloc call fails. */
-#define CHAOS_MAX_S 1800 /* a stressor never outlives this, in seconds */
+#define CHAOS_MAX_S   1800 /* a stressor never outlives this, in seconds */
 #define MALLOC_FAIL_P 0.001
 
 #define NOT_SELECTED "not selected by --variant"
@@ -102,15 +102,15 @@ struct named {
 };
 
 /* The rusage figures kept per process, as an X-macro. */
-#define RU_METRICS(X)                                                         \
-	X(peak_rss_bytes, (double)ru->ru_maxrss * 1024.0)                     \
-	X(minor_faults, (double)ru->ru_minflt)                                \
-	X(major_faults, (double)ru->ru_majflt)                                \
-	X(voluntary_ctxsw, (double)ru->ru_nvcsw)                              \
-	X(involuntary_ctxsw, (double)ru->ru_nivcsw)                           \
-	X(user_ns, (double)ru->ru_utime.tv_sec * 1e9 +                        \
-			   (double)ru->ru_utime.tv_usec * 1e3)                \
-	X(sys_ns, (double)ru->ru_stime.tv_sec * 1e9 +                         \
+#define RU_METRICS(X)                                                          \
+	X(peak_rss_bytes, (double)ru->ru_maxrss * 1024.0)                      \
+	X(minor_faults, (double)ru->ru_minflt)                                 \
+	X(major_faults, (double)ru->ru_majflt)                                 \
+	X(voluntary_ctxsw, (double)ru->ru_nvcsw)                               \
+	X(involuntary_ctxsw, (double)ru->ru_nivcsw)                            \
+	X(user_ns, (double)ru->ru_utime.tv_sec * 1e9 +                         \
+			   (double)ru->ru_utime.tv_usec * 1e3)                 \
+	X(sys_ns, (double)ru->ru_stime.tv_sec * 1e9 +                          \
 			  (double)ru->ru_stime.tv_usec * 1e3)
 
 enum ru_id {
@@ -130,23 +130,23 @@ static const char *const ru_names[] = {
 struct vrun {
 	const struct tl_variant *v;
 	const struct tl_build_result *build; /* borrowed from the experiment */
-	struct dbl nsop;        /* per sample, all rounds (loop kind) */
-	struct dbl wall;        /* per process (process kind) */
-	struct dbl ru[RU_N];    /* per process */
-	struct dbl round_of;    /* round index of each nsop sample */
-	struct named *wm;       /* workload metrics */
+	struct dbl nsop;     /* per sample, all rounds (loop kind) */
+	struct dbl wall;     /* per process (process kind) */
+	struct dbl ru[RU_N]; /* per process */
+	struct dbl round_of; /* round index of each nsop sample */
+	struct named *wm;    /* workload metrics */
 	size_t nwm;
 	struct tl_strv fact_names, fact_vals;
 	struct tl_strv errors;
 	int nok, nfail;
 	char *fail_status; /* status word of the first failure */
 	char *fail_reason;
-	double est_nsop; /* from calibration */
-	uint64_t ops;    /* OPS per sample in the timed rounds */
-	int facts_only;  /* a probe: facts, no samples */
+	double est_nsop;  /* from calibration */
+	uint64_t ops;	  /* OPS per sample in the timed rounds */
+	int facts_only;	  /* a probe: facts, no samples */
 	int probe_cached; /* its facts came from .cache/probes */
-	json_t *counted; /* metrics from the counting phase */
-	json_t *absent;  /* metric -> reason */
+	json_t *counted;  /* metrics from the counting phase */
+	json_t *absent;	  /* metric -> reason */
 };
 
 struct ctx {
@@ -157,7 +157,7 @@ struct ctx {
 	double target_ns; /* minimum sample duration */
 	int is_tty;
 	int step, nsteps;
-	const char *cur_exp; /* the experiment being run */
+	const char *cur_exp;	      /* the experiment being run */
 	struct tl_build_result **pre; /* prebuilt[exp][variant], or NULL */
 	unsigned nproc; /* processes started, for unique work folders */
 	char *workroot;
@@ -209,21 +209,24 @@ static void workload_env(struct ctx *c, const struct tl_variant *v,
 
 	tl_strv_push_owned(env, xasprintf("TL_ROOT=%s", c->o->root));
 	tl_strv_push_owned(env, xasprintf("TL_WORKDIR=%s", workdir));
-	tl_strv_push_owned(env, xasprintf("TL_CC=%s", cc->path ? cc->path : ""));
+	tl_strv_push_owned(env,
+			   xasprintf("TL_CC=%s", cc->path ? cc->path : ""));
 	tl_strv_push_owned(env,
 			   xasprintf("TL_CXX=%s", cxx->path ? cxx->path : ""));
-	tl_strv_push_owned(env, xasprintf("TL_GO=%s", go->path ? go->path : ""));
+	tl_strv_push_owned(env,
+			   xasprintf("TL_GO=%s", go->path ? go->path : ""));
 	tl_strv_push_owned(env,
 			   xasprintf("TL_ZIG=%s", zig->path ? zig->path : ""));
-	tl_strv_push_owned(env, xasprintf("GOCACHE=%s/.cache/go-build",
-					  c->o->root));
-	tl_strv_push_owned(env, xasprintf("GOPATH=%s/.cache/gopath", c->o->root));
+	tl_strv_push_owned(env,
+			   xasprintf("GOCACHE=%s/.cache/go-build", c->o->root));
+	tl_strv_push_owned(env,
+			   xasprintf("GOPATH=%s/.cache/gopath", c->o->root));
 	tl_strv_push(env, "GOFLAGS=-mod=mod");
 	tl_strv_push(env, "GOPROXY=off");
 	tl_strv_push(env, "GOTOOLCHAIN=local");
 	for (size_t i = 0; i < v->nenv; i++)
-		tl_strv_push_owned(env, xasprintf("%s=%s", v->env[i].key,
-						  v->env[i].val));
+		tl_strv_push_owned(
+			env, xasprintf("%s=%s", v->env[i].key, v->env[i].val));
 	if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail"))
 		tl_chaos_malloc_fail_env(MALLOC_FAIL_P, c->seed, env);
 }
@@ -326,20 +329,22 @@ static int run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 	spec.discard_stdout = !parse;
 	spec.cwd = workdir;
 	if (tl_proc_run(&spec, pr) != 0) {
-		record_failure(vr, "crashed", "traplab could not start it", NULL);
+		record_failure(vr, "crashed", "traplab could not start it",
+			       NULL);
 		goto out;
 	}
 	if (pr->end != TL_PROC_EXITED || pr->exit_code != 0) {
 		tl_proc_describe(pr, why, sizeof(why));
 		if (pr->end == TL_PROC_EXITED && pr->exit_code == 3)
-			record_failure(vr, "skipped", "the workload skipped itself",
+			record_failure(vr, "skipped",
+				       "the workload skipped itself",
 				       pr->err_tail);
 		else
 			record_failure(vr, status_of(pr), why, pr->err_tail);
 		goto out;
 	}
-	if (parse && tl_proto_parse(p, pr->out, pr->out_len, perr,
-				    sizeof(perr)) != 0) {
+	if (parse &&
+	    tl_proto_parse(p, pr->out, pr->out_len, perr, sizeof(perr)) != 0) {
 		snprintf(why, sizeof(why), "printed a non-protocol %s", perr);
 		record_failure(vr, "bad_output", why, pr->err_tail);
 		goto out;
@@ -366,8 +371,8 @@ static double var_timeout(const struct tl_experiment *e,
 }
 
 /* BIN VARIANT OPS SAMPLES params... */
-static void loop_argv(struct tl_strv *argv, const struct vrun *vr,
-		      uint64_t ops, int samples, const struct tl_strv *cparams)
+static void loop_argv(struct tl_strv *argv, const struct vrun *vr, uint64_t ops,
+		      int samples, const struct tl_strv *cparams)
 {
 	tl_strv_push(argv, vr->build->bin);
 	tl_strv_push(argv, vr->v->name);
@@ -511,7 +516,8 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 			return best > 0 ? best / (double)ops : 0.01;
 		}
 		{
-			double grow = best > 0 ? (c->target_ns / 5) / best : 1000;
+			double grow =
+				best > 0 ? (c->target_ns / 5) / best : 1000;
 
 			if (grow > 1000)
 				grow = 1000;
@@ -541,10 +547,10 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			  uint64_t *ops_out, int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
-	int rounds = o->rounds	   ? o->rounds
+	int rounds = o->rounds	 ? o->rounds
 		     : e->rounds ? e->rounds
 				 : (o->quick ? 3 : 5);
-	int samples = o->samples    ? o->samples
+	int samples = o->samples   ? o->samples
 		      : e->samples ? e->samples
 				   : (o->quick ? 3 : 5);
 	int warmup = o->warmup >= 0   ? o->warmup
@@ -614,14 +620,19 @@ static void run_loop_case(struct ctx *c, const struct tl_experiment *e,
 				} else {
 					for (size_t s = (size_t)warmup;
 					     s < p.nsamples; s++) {
-						dbl_push(&vr->nsop,
-							 (double)p.samples[s].ns /
-								 (double)p.samples[s]
-									 .ops);
+						dbl_push(
+							&vr->nsop,
+							(double)p.samples[s]
+									.ns /
+								(double)p
+									.samples[s]
+									.ops);
 						dbl_push(&vr->round_of, r);
 					}
 					for (size_t m = 0; m < p.nmetrics; m++)
-						dbl_push(wm_slot(vr, p.metrics[m].name),
+						dbl_push(wm_slot(vr,
+								 p.metrics[m]
+									 .name),
 							 p.metrics[m].value);
 					add_facts(vr, &p);
 					keep_rusage(vr, &pr.ru);
@@ -656,10 +667,10 @@ static void run_process_case(struct ctx *c, const struct tl_experiment *e,
 			     int cold, int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
-	int rounds = o->rounds	   ? o->rounds
+	int rounds = o->rounds	 ? o->rounds
 		     : e->rounds ? e->rounds
 				 : (o->quick ? 3 : 5);
-	int starts = o->samples    ? o->samples
+	int starts = o->samples	  ? o->samples
 		     : e->samples ? e->samples
 				  : (o->quick ? 5 : 10);
 	int warmup = o->warmup >= 0   ? o->warmup
@@ -726,8 +737,8 @@ static int aa_mde(struct ctx *c, const struct vrun *vr, const struct dbl *d,
 		  double *mde)
 {
 	struct dbl a = {0}, b = {0};
-	struct tl_stats_boot bo = {.confidence = 0.95, .resamples = 1000,
-				   .seed = c->seed};
+	struct tl_stats_boot bo = {
+		.confidence = 0.95, .resamples = 1000, .seed = c->seed};
 	struct tl_ci ci;
 	int err = -EINVAL;
 
@@ -754,14 +765,15 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(o, "comment", json_string(vr->v->comment));
 	if (!vr->build) {
 		status = "skipped";
-		json_object_set_new(o, "reason",
-				    json_string(NOT_SELECTED));
+		json_object_set_new(o, "reason", json_string(NOT_SELECTED));
 	} else if (vr->build->status == TL_BUILD_SKIPPED) {
 		status = "skipped";
-		json_object_set_new(o, "reason", json_string(vr->build->reason));
+		json_object_set_new(o, "reason",
+				    json_string(vr->build->reason));
 	} else if (vr->build->status == TL_BUILD_FAILED) {
 		status = "build_failed";
-		json_object_set_new(o, "reason", json_string(vr->build->reason));
+		json_object_set_new(o, "reason",
+				    json_string(vr->build->reason));
 	} else if (vr->nok == 0) {
 		status = vr->fail_status ? vr->fail_status : "crashed";
 		json_object_set_new(o, "reason",
@@ -777,18 +789,19 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(o, "ops_per_sample",
 				    json_integer((json_int_t)vr->ops));
 	if (vr->facts_only)
-		json_object_set_new(o, "probe",
-				    json_string(vr->probe_cached
-							? "facts from the probe "
-							  "cache (same binary, "
-							  "params and "
-							  "toolchains)"
-							: "facts, run once"));
+		json_object_set_new(
+			o, "probe",
+			json_string(vr->probe_cached ? "facts from the probe "
+						       "cache (same binary, "
+						       "params and "
+						       "toolchains)"
+						     : "facts, run once"));
 	if (vr->build)
 		json_object_set_new(o, "build", build_json(vr->build));
 
 	if (vr->nsop.n) {
-		json_t *ns = tl_summary_metric("ns_per_op", vr->nsop.x, vr->nsop.n, "time", c->seed);
+		json_t *ns = tl_summary_metric("ns_per_op", vr->nsop.x,
+					       vr->nsop.n, "time", c->seed);
 
 		if (aa_mde(c, vr, &vr->nsop, &mde) == 0) {
 			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
@@ -797,7 +810,8 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(m, "ns_per_op", ns);
 	}
 	if (vr->wall.n) {
-		json_t *w = tl_summary_metric("wall_ns", vr->wall.x, vr->wall.n, "time", c->seed);
+		json_t *w = tl_summary_metric("wall_ns", vr->wall.x, vr->wall.n,
+					      "time", c->seed);
 
 		if (aa_mde(c, vr, &vr->wall, &mde) == 0)
 			json_object_set_new(w, "aa_mde_pct", json_real(mde));
@@ -805,16 +819,16 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 	}
 	for (int i = 0; i < RU_N; i++)
 		if (vr->ru[i].n)
-			json_object_set_new(m, ru_names[i],
-					    tl_summary_metric(ru_names[i], vr->ru[i].x,
-							  vr->ru[i].n, "rusage",
-							  c->seed));
+			json_object_set_new(
+				m, ru_names[i],
+				tl_summary_metric(ru_names[i], vr->ru[i].x,
+						  vr->ru[i].n, "rusage",
+						  c->seed));
 	for (size_t i = 0; i < vr->nwm; i++)
-		json_object_set_new(m, vr->wm[i].name,
-				    tl_summary_metric(vr->wm[i].name,
-						      vr->wm[i].d.x,
-						      vr->wm[i].d.n, "workload",
-						      c->seed));
+		json_object_set_new(
+			m, vr->wm[i].name,
+			tl_summary_metric(vr->wm[i].name, vr->wm[i].d.x,
+					  vr->wm[i].d.n, "workload", c->seed));
 	if (vr->counted)
 		json_object_update(m, vr->counted);
 	json_object_set_new(o, "metrics", m);
@@ -903,13 +917,15 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 	       "A/A MDE", is_proc ? "  faults minor/major" : "");
 	json_array_foreach(vars, i, v)
 	{
-		const json_t *m = json_object_get(json_object_get(v, "metrics"),
-						  key);
+		const json_t *m =
+			json_object_get(json_object_get(v, "metrics"), key);
 		const json_t *rss = json_object_get(
 			json_object_get(v, "metrics"), "peak_rss_bytes");
-		const char *st = json_string_value(json_object_get(v, "status"));
+		const char *st =
+			json_string_value(json_object_get(v, "status"));
 		char med[32] = "-", ci[64] = "", r[32] = "-", mde[16] = "";
-		const char *why = json_string_value(json_object_get(v, "reason"));
+		const char *why =
+			json_string_value(json_object_get(v, "reason"));
 
 		if (why && !strcmp(why, NOT_SELECTED))
 			continue; /* in the JSON, not worth a table row */
@@ -933,11 +949,12 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 		}
 		if (rss && json_object_get(rss, "median"))
 			fmt_si(r, sizeof(r),
-			       json_number_value(json_object_get(rss, "median")),
+			       json_number_value(
+				       json_object_get(rss, "median")),
 			       "bytes");
 		printf("  %-22s %-12s %12s  %-25s %10s %9s",
-		       json_string_value(json_object_get(v, "name")), st, med, ci,
-		       r, mde);
+		       json_string_value(json_object_get(v, "name")), st, med,
+		       ci, r, mde);
 		if (is_proc) {
 			const json_t *ms = json_object_get(v, "metrics");
 			const json_t *mi = json_object_get(
@@ -959,7 +976,7 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 static void print_counts_table(const json_t *cs)
 {
 	static const char *const cols[] = {
-		"instructions_per_op", "branch_miss_ratio", "l1i_miss_ratio",
+		"instructions_per_op", "branch_miss_ratio",  "l1i_miss_ratio",
 		"l1d_miss_ratio",      "page_faults_per_op",
 	};
 	const json_t *vars = json_object_get(cs, "variants"), *v;
@@ -985,9 +1002,11 @@ static void print_counts_table(const json_t *cs)
 		const json_t *m = json_object_get(v, "metrics");
 		const json_t *ab = json_object_get(v, "absent");
 		const json_t *ir = json_object_get(m, "instructions_per_op");
-		const char *exp = json_string_value(json_object_get(
-			json_object_get(v, "facts"), "expected_instructions_per_op"));
-		const char *src = json_string_value(json_object_get(ir, "source"));
+		const char *exp = json_string_value(
+			json_object_get(json_object_get(v, "facts"),
+					"expected_instructions_per_op"));
+		const char *src =
+			json_string_value(json_object_get(ir, "source"));
 		char cell[TL_ARRAY_SIZE(cols)][24];
 
 		if (!ir && !json_object_get(m, "page_faults_per_op") &&
@@ -1139,9 +1158,8 @@ static void count_case(struct ctx *c, const struct tl_experiment *e,
 /* ---- cases and experiments ------------------------------------------- */
 
 /* Values of one param for this run: --param override, quick or default. */
-static const struct tl_strv *param_values(struct ctx *c,
-					  const struct tl_param *p,
-					  struct tl_strv *scratch)
+static const struct tl_strv *
+param_values(struct ctx *c, const struct tl_param *p, struct tl_strv *scratch)
 {
 	const char *const *ov = c->o->params;
 	size_t nl = strlen(p->name), el = strlen(c->cur_exp);
@@ -1235,7 +1253,8 @@ static void *prebuild_worker(void *arg)
 				     &pb->todo[ei]->variants[vi], r) != 0 &&
 		    r->status == TL_BUILD_OK) {
 			r->status = TL_BUILD_FAILED;
-			r->reason = xstrdup("traplab could not stage the build");
+			r->reason =
+				xstrdup("traplab could not stage the build");
 		}
 		pthread_mutex_lock(&pb->mu);
 		pb->done++;
@@ -1257,8 +1276,7 @@ static void prebuild(struct ctx *c, const struct tl_experiment **todo,
 
 	c->pre = xcalloc(ntodo, sizeof(*c->pre));
 	for (size_t ei = 0; ei < ntodo; ei++) {
-		c->pre[ei] = xcalloc(todo[ei]->nvariants + 1,
-				     sizeof(**c->pre));
+		c->pre[ei] = xcalloc(todo[ei]->nvariants + 1, sizeof(**c->pre));
 		c->cur_exp = todo[ei]->name;
 		for (size_t vi = 0; vi < todo[ei]->nvariants; vi++) {
 			const char *why = skip_reason(c, todo[ei],
@@ -1318,7 +1336,8 @@ static void write_results(struct ctx *c)
 static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 			   size_t ei)
 {
-	struct tl_build_opts bo = {.root = c->o->root, .tools = &c->env.tools,
+	struct tl_build_opts bo = {.root = c->o->root,
+				   .tools = &c->env.tools,
 				   .target = c->o->target};
 	struct tl_build_result *builds = xcalloc(e->nvariants, sizeof(*builds));
 	struct tl_strv *vals = xcalloc(e->nparams + 1, sizeof(*vals));
@@ -1333,12 +1352,12 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 	c->cur_exp = e->name;
 
 	json_object_set_new(ej, "name", json_string(e->name));
-	json_object_set_new(ej, "section", json_string(e->section ? e->section
-								  : ""));
+	json_object_set_new(ej, "section",
+			    json_string(e->section ? e->section : ""));
 	json_object_set_new(ej, "description", json_string(e->description));
-	json_object_set_new(ej, "kind", json_string(e->kind == TL_KIND_PROCESS
-							    ? "process"
-							    : "loop"));
+	json_object_set_new(
+		ej, "kind",
+		json_string(e->kind == TL_KIND_PROCESS ? "process" : "loop"));
 	json_object_set_new(ej, "unit", json_string(e->unit));
 	json_object_set_new(ej, "cases", cases);
 	json_array_append_new(c->exps, ej);
@@ -1375,7 +1394,8 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 				"traplab: %s/%s: build failed: %s\n%.*s%s\n",
 				e->name, v->name, builds[i].reason,
 				(int)(end - log), log,
-				*end ? "    ... (the whole log is in the results "
+				*end ? "    ... (the whole log is in the "
+				       "results "
 				       "JSON: build.log)"
 				     : "");
 		}
@@ -1410,9 +1430,9 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 			const char *val = pv[i]->v[rest % n];
 
 			rest /= n;
-			tl_strv_push_owned(&cparams, xasprintf("%s=%s",
-							       e->params[i].name,
-							       val));
+			tl_strv_push_owned(
+				&cparams,
+				xasprintf("%s=%s", e->params[i].name, val));
 			json_object_set_new(pj, e->params[i].name,
 					    json_string(val));
 			tl_buf_printf(&label, "%s%s", i ? " " : "",
@@ -1483,9 +1503,8 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 	free(idx);
 }
 
-int tl_run_experiments(const struct tl_run_opts *opts,
-		       const char *const *names, size_t n,
-		       const char *out_json_path)
+int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
+		       size_t n, const char *out_json_path)
 {
 	struct tl_diag d = TL_DIAG_INIT;
 	struct ctx c;
@@ -1518,8 +1537,8 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 			todo[ntodo++] = &c.reg.exps[i];
 	}
 	for (i = 0; i < n; i++) {
-		const struct tl_experiment *e = tl_registry_find(&c.reg,
-								 names[i]);
+		const struct tl_experiment *e =
+			tl_registry_find(&c.reg, names[i]);
 
 		if (!e) {
 			fprintf(stderr,
@@ -1557,8 +1576,8 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;
 	/* Per run: two runs at once must not clear each other's folders. */
-	c.workroot = xasprintf("%s/.cache/work/run-%ld", opts->root,
-			       (long)getpid());
+	c.workroot =
+		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());
 	tl_mkdirs(c.workroot);
 	for (i = 0; i < TL_LANG_COUNT; i++)
 		if (!c.env.tools.lang[i].path)
@@ -1588,17 +1607,16 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 						   : json_null()));
 	tl_os_utc_iso(when, sizeof(when));
 	json_object_set_new(c.root, "started_utc", json_string(when));
-	oj = json_pack("{s:b,s:s,s:s,s:i,s:I,s:i,s:i,s:i}", "quick",
-		       opts->quick, "counters",
-		       tl_counters_mode_name(opts->counters), "target",
-		       tl_target_name(opts->target), "pin", opts->pin_cpu,
-		       "seed", (json_int_t)c.seed, "rounds", opts->rounds,
-		       "samples", opts->samples, "warmup",
-		       opts->warmup >= 0 ? opts->warmup : 1);
+	oj = json_pack(
+		"{s:b,s:s,s:s,s:i,s:I,s:i,s:i,s:i}", "quick", opts->quick,
+		"counters", tl_counters_mode_name(opts->counters), "target",
+		tl_target_name(opts->target), "pin", opts->pin_cpu, "seed",
+		(json_int_t)c.seed, "rounds", opts->rounds, "samples",
+		opts->samples, "warmup", opts->warmup >= 0 ? opts->warmup : 1);
 	json_object_set_new(oj, "sample_target_ns", json_real(c.target_ns));
-	json_object_set_new(oj, "interfere", opts->interfere
-						     ? json_string(opts->interfere)
-						     : json_null());
+	json_object_set_new(oj, "interfere",
+			    opts->interfere ? json_string(opts->interfere)
+					    : json_null());
 	json_object_set_new(c.root, "options", oj);
 	json_object_set_new(c.root, "env", tl_env_json(&c.env));
 	c.exps = json_array();
@@ -1618,10 +1636,11 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 			json_object_set_new(nz, "aa_mde_pct", json_real(mde));
 			json_object_set_new(
 				nz, "how",
-				json_string("median over variants of the 95% "
-					    "half-width of the ratio of medians "
-					    "of each variant's even rounds to "
-					    "its odd rounds (A/A)"));
+				json_string(
+					"median over variants of the 95% "
+					"half-width of the ratio of medians "
+					"of each variant's even rounds to "
+					"its odd rounds (A/A)"));
 			printf("\nnoise floor (A/A, median over variants): "
 			       "differences under %.1f%% are not resolvable "
 			       "on this machine\n",
@@ -1644,7 +1663,8 @@ int tl_run_experiments(const struct tl_run_opts *opts,
 		/* The URL may hold a password: say only what kind failed. */
 		if (herr) {
 			fprintf(stderr,
-				"traplab: cannot store the run in the %s history: "
+				"traplab: cannot store the run in the %s "
+				"history: "
 				"%s (the results file is kept)\n",
 				tl_history_is_postgres(opts->history_db)
 					? "PostgreSQL"
@@ -1673,20 +1693,26 @@ static void run_usage(FILE *f)
 {
 	fputs("usage: traplab run [EXPERIMENT...] [options]\n"
 	      "\n"
-	      "Builds, runs and measures experiments (all when none is named),\n"
+	      "Builds, runs and measures experiments (all when none is "
+	      "named),\n"
 	      "prints a table per case and writes a results JSON.\n"
 	      "\n"
 	      "  -q, --quick            the params' quick values, 3 rounds\n"
-	      "  -p, --param K=V1,V2    override a param's values (repeatable;\n"
+	      "  -p, --param K=V1,V2    override a param's values "
+	      "(repeatable;\n"
 	      "                         EXP/K=V1,V2 for one experiment only)\n"
-	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME or\n"
+	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME "
+	      "or\n"
 	      "                         EXP/NAME; repeatable)\n"
 	      "  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"
-	      "  -t, --target T         default, native or baseline CPU target\n"
+	      "  -t, --target T         default, native or baseline CPU "
+	      "target\n"
 	      "      --pin CPU          pin every workload to one CPU\n"
-	      "  -r, --rounds N         interleaved rounds (default 5, quick 3)\n"
+	      "  -r, --rounds N         interleaved rounds (default 5, quick "
+	      "3)\n"
 	      "  -s, --samples N        samples per process after warm-up\n"
-	      "      --warmup N         samples discarded per process (default 1)\n"
+	      "      --warmup N         samples discarded per process (default "
+	      "1)\n"
 	      "      --seed N           bootstrap seed (default fixed)\n"
 	      "  -o, --out FILE         results file (default\n"
 	      "                         results/run-YYYYmmdd-HHMMSS.json)\n"
@@ -1772,7 +1798,8 @@ int cmd_run(int argc, char **argv)
 		case 'c':
 			if (tl_counters_mode_parse(optarg, &o.counters)) {
 				fprintf(stderr,
-					"traplab: --counters is off, auto, pmu, "
+					"traplab: --counters is off, auto, "
+					"pmu, "
 					"sim or sw, not '%s'\n",
 					optarg);
 				goto usage;

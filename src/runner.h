@@ -24,10 +24,10 @@
 #include "build.h"
 
 enum tl_counters_mode {
-	TL_COUNTERS_OFF,  /* rusage only */
-	TL_COUNTERS_AUTO, /* pmu where there is one, else sw + sim */
-	TL_COUNTERS_PMU,  /* perf_event_open hardware + software events */
-	TL_COUNTERS_SIM,  /* valgrind cachegrind */
+	TL_COUNTERS_OFF,   /* rusage only */
+	TL_COUNTERS_AUTO,  /* pmu where there is one, else sw + sim */
+	TL_COUNTERS_PMU,   /* perf_event_open hardware + software events */
+	TL_COUNTERS_SIM,   /* valgrind cachegrind */
 	TL_COUNTERS_SWONLY /* software events only */
 };
 
@@ -35,23 +35,23 @@ int tl_counters_mode_parse(const char *s, enum tl_counters_mode *out);
 const char *tl_counters_mode_name(enum tl_counters_mode m);
 
 struct tl_run_opts {
-	const char *root;  /* project root */
-	int quick;         /* the params' quick values, fewer rounds */
+	const char *root; /* project root */
+	int quick;	  /* the params' quick values, fewer rounds */
 	enum tl_counters_mode counters;
 	enum tl_target target;
-	int pin_cpu;       /* -1: none */
-	int rounds;        /* 0: 3 quick, 5 full */
-	int samples;       /* per process after warm-up; 0: 3 quick, 5 full */
-	int warmup;        /* samples discarded per process; -1: 1 */
-	uint64_t seed;     /* bootstrap seed; 0: the default */
+	int pin_cpu;   /* -1: none */
+	int rounds;    /* 0: 3 quick, 5 full */
+	int samples;   /* per process after warm-up; 0: 3 quick, 5 full */
+	int warmup;    /* samples discarded per process; -1: 1 */
+	uint64_t seed; /* bootstrap seed; 0: the default */
 	/* "KEY=V1,V2" or "EXP/KEY=V1,V2" overrides, NULL-ended */
 	const char *const *params;
 	const char *const *variants; /* fnmatch patterns, NULL-ended */
 	/* With counters on: only these "EXP/VARIANT" patterns are counted;
 	 * NULL counts every variant. */
 	const char *const *count_only;
-	const char *interfere;       /* chaos kind or NULL */
-	const char *history_db;      /* NULL: no history */
+	const char *interfere;	/* chaos kind or NULL */
+	const char *history_db; /* NULL: no history */
 	int verbose;
 };
 
@@ -66,9 +66,8 @@ void tl_run_opts_init(struct tl_run_opts *o, const char *root);
  * unknown, nothing could be run or the history refused the run, -errno on
  * an internal error.
  */
-int tl_run_experiments(const struct tl_run_opts *opts,
-		       const char *const *names, size_t n,
-		       const char *out_json_path);
+int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
+		       size_t n, const char *out_json_path);
 
 /* The `traplab run` subcommand. */
 int cmd_run(int argc, char **argv);

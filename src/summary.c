@@ -39,8 +39,8 @@ json_t *tl_summary_metric(const char *name, const double *x, size_t n,
 			  const char *source, uint64_t seed)
 {
 	json_t *m = json_object(), *s = json_array();
-	struct tl_stats_boot bo = {.confidence = 0.95, .resamples = 2000,
-				   .seed = seed};
+	struct tl_stats_boot bo = {
+		.confidence = 0.95, .resamples = 2000, .seed = seed};
 	struct tl_ci ci;
 	double v, lo, hi;
 
@@ -70,4 +70,3 @@ json_t *tl_summary_metric(const char *name, const double *x, size_t n,
 	json_object_set_new(m, "samples", s);
 	return m;
 }
-

@@ -14,8 +14,10 @@
 
 int tl_run_capture(const char *const *argv, double timeout_s, char **line)
 {
-	struct tl_proc_spec spec = {.argv = argv, .timeout_s = timeout_s,
-				    .pin_cpu = -1, .max_out_bytes = 1 << 20};
+	struct tl_proc_spec spec = {.argv = argv,
+				    .timeout_s = timeout_s,
+				    .pin_cpu = -1,
+				    .max_out_bytes = 1 << 20};
 	struct tl_proc_result res;
 	const char *src, *nl;
 	int err;
@@ -57,8 +59,8 @@ static char *which(const char *name)
 }
 
 /* Sets t->path/version from the first candidate whose `ARG` works. */
-static void probe(struct tl_tool *t, const char *const *cands,
-		  const char *arg, const char *missing)
+static void probe(struct tl_tool *t, const char *const *cands, const char *arg,
+		  const char *missing)
 {
 	int i;
 
@@ -105,8 +107,8 @@ static void tidy_version(struct tl_tool *t)
 	if (last && strchr(v, '(')) {
 		/* "cc (Debian 12.2.0-14) 12.2.0" -> "cc 12.2.0" */
 		const char *name = strrchr(t->path, '/');
-		char *nv = xasprintf("%s %s", name ? name + 1 : t->path,
-				     last + 1);
+		char *nv =
+			xasprintf("%s %s", name ? name + 1 : t->path, last + 1);
 
 		free(v);
 		t->version = nv;
@@ -134,8 +136,8 @@ void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 {
 	const char *cc_c[] = {getenv("CC") ? getenv("CC") : "cc", "gcc", NULL};
 	const char *cxx_c[] = {"c++", "g++", NULL};
-	const char *go_c[] = {"go", "/usr/local/go/bin/go", "/usr/lib/go/bin/go",
-			      NULL};
+	const char *go_c[] = {"go", "/usr/local/go/bin/go",
+			      "/usr/lib/go/bin/go", NULL};
 	const char *vg_c[] = {"valgrind", NULL};
 	struct tl_tool *z = &t->lang[TL_LANG_ZIG];
 	char *pinned_copy;

@@ -19,10 +19,10 @@ char *xstrndup(const char *s, size_t n);
 /* A new string formatted like printf. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define FREE_AND_NULL(p)                                                      \
-	do {                                                                  \
-		free(p);                                                      \
-		(p) = NULL;                                                   \
+#define FREE_AND_NULL(p)                                                       \
+	do {                                                                   \
+		free(p);                                                       \
+		(p) = NULL;                                                    \
 	} while (0)
 
 #define TL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -32,7 +32,10 @@ struct tl_buf {
 	char *s;
 	size_t len, cap;
 };
-#define TL_BUF_INIT {NULL, 0, 0}
+#define TL_BUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void tl_buf_append(struct tl_buf *b, const void *p, size_t n);
 void tl_buf_puts(struct tl_buf *b, const char *s);
@@ -48,7 +51,10 @@ struct tl_strv {
 	char **v;
 	size_t n, cap;
 };
-#define TL_STRV_INIT {NULL, 0, 0}
+#define TL_STRV_INIT                                                           \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 /* Appends a copy of s. */
 void tl_strv_push(struct tl_strv *sv, const char *s);
@@ -64,7 +70,10 @@ void tl_strv_release(struct tl_strv *sv);
 struct tl_diag {
 	struct tl_strv msgs;
 };
-#define TL_DIAG_INIT {TL_STRV_INIT}
+#define TL_DIAG_INIT                                                           \
+	{                                                                      \
+		TL_STRV_INIT                                                   \
+	}
 
 void tl_diag_add(struct tl_diag *d, const char *file, int line, int col,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -39,7 +39,8 @@ int tl_yaml_load(struct tl_yaml *y, const char *path, const char *text,
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&p, &y->doc)) {
 		tl_diag_add(d, path, (int)p.problem_mark.line + 1,
-			    (int)p.problem_mark.column + 1, "YAML syntax: %s%s%s",
+			    (int)p.problem_mark.column + 1,
+			    "YAML syntax: %s%s%s",
 			    p.problem ? p.problem : "malformed",
 			    p.context ? " " : "", p.context ? p.context : "");
 		err = -EINVAL;
@@ -120,14 +121,12 @@ int tl_yaml_seq_len(const yaml_node_t *n)
 {
 	if (!tl_yaml_is_seq(n))
 		return 0;
-	return (int)(n->data.sequence.items.top -
-		     n->data.sequence.items.start);
+	return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
 yaml_node_t *tl_yaml_seq_at(struct tl_yaml *y, yaml_node_t *n, int i)
 {
-	return yaml_document_get_node(&y->doc,
-				      n->data.sequence.items.start[i]);
+	return yaml_document_get_node(&y->doc, n->data.sequence.items.start[i]);
 }
 
 yaml_node_t *tl_yaml_get(struct tl_yaml *y, yaml_node_t *m, const char *key)

@@ -11,8 +11,8 @@
  * child with CLOCK_MONOTONIC from just before vfork to wait4, and writes
  * one line to FD:
  *
- *     exit STATUS WALL_NS MAXRSS_KB MINFLT MAJFLT NVCSW NIVCSW UTIME_US STIME_US
- *     spawnfail ERRNO
+ *     exit STATUS WALL_NS MAXRSS_KB MINFLT MAJFLT NVCSW NIVCSW UTIME_US
+ * STIME_US spawnfail ERRNO
  *
  * The floor it leaves in the child's peak RSS is its own (about 100 KiB),
  * which traplab measures and reports (env.launch_floor_rss_bytes).
