@@ -4,8 +4,9 @@
 # Knobs:   SANITIZE=address,undefined  SANITIZE=thread  DEBUG=1  CC=clang
 #          ARGS="..." (extra arguments for `make run`)
 #
-# Every build flavour lives in its own folder (build/default, build/asan,
-# build/tsan, build/fuzz) so switching flavours never mixes objects.
+# Every build flavour lives in its own folder (build/default, build/clang,
+# build/asan, build/tsan, build/fuzz) so switching flavours never mixes
+# objects.
 # New sources are picked up by wildcard: src/*.c, lib/*.c, lib/arch/*.S,
 # tests/unit/test_*.c and tests/fuzz/fuzz_*.c need no Makefile edit.
 
@@ -131,14 +132,14 @@ asan:
 
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread CC=clang units
-	@TL_TEST_FILTER=stress tests/run.sh build/tsan
+	@TL_TEST_FILTER=unit/ tests/run.sh build/tsan
 
 # libFuzzer targets: each parser gets FUZZ_SECONDS of fuzzing.
 FUZZ_SECONDS ?= 60
 FB := build/fuzz
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ilib $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -DTL_FUZZ=1
-fuzz: deps
+fuzz:
 	@mkdir -p $(FB)
 	@for f in $(FUZZ); do \
 		n=$$(basename $$f .c); \
@@ -149,6 +150,7 @@ fuzz: deps
 		cp -n tests/fuzz/corpus/$$n/* $(FB)/corpus-$$n/ 2>/dev/null; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 		$(FB)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-artifact_prefix=$(FB)/$$n- \
 			-print_final_stats=0 $(FB)/corpus-$$n >$(FB)/$$n.log \
 			2>&1 || { tail -n 40 $(FB)/$$n.log; exit 1; }; \
 	done

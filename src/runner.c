@@ -840,8 +840,8 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (e->kind == TL_KIND_PROCESS && vr->build &&
 	    vr->build->status == TL_BUILD_OK)
 		json_object_set_new(facts, "binary_bytes",
-				    json_string_nocheck(xasprintf(
-					    "%lld", vr->build->binary_bytes)));
+				    json_sprintf("%lld",
+						 vr->build->binary_bytes));
 	json_object_set_new(o, "facts", facts);
 	for (size_t i = 0; i < vr->errors.n; i++)
 		json_array_append_new(errs, json_string(vr->errors.v[i]));

@@ -21,7 +21,7 @@ YAML
 	--chaos cpu >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "claims --chaos exited $?"; }
 cat "$tmp/out"
 grep -q "under --interfere cpu:" "$tmp/out" || fail "no chaos table"
-grep -Eq "^tiny-double +HOLDS +[A-Z]+ +(yes|NO)" "$tmp/out" || fail "tiny-double row"
+grep -Eq "^tiny-double +(HOLDS|REFUTED|INCONCLUSIVE) +[A-Z]+ +(yes|NO)" "$tmp/out" || fail "tiny-double row"
 grep -q "judged verdicts survive --interfere cpu" "$tmp/out" || fail "no survival count"
 grep -q "SLOs under --interfere cpu" "$tmp/out" || fail "no SLO check under chaos"
 jq -e '.options.interfere == "cpu"' "$TRAPLAB_ROOT/results/claims-run-chaos-cpu.json" >/dev/null || fail "chaos run does not record its interference"

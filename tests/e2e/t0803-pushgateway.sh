@@ -9,7 +9,7 @@ T=$(mktemp -d /tmp/t0803.XXXXXX)
 PIDS=
 cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; tail -5 "$T"/*.err 2>/dev/null; exit 1; }
+fail() { echo "FAIL: $*"; tail -n 5 "$T"/*.err 2>/dev/null; exit 1; }
 [ -x "$TL" ] || { echo "skip: no traplab binary"; exit 77; }
 PG=$(command -v prometheus-pushgateway || command -v pushgateway) ||
 	{ echo "skip: no Pushgateway (Debian package prometheus-pushgateway)"; exit 77; }
@@ -24,10 +24,11 @@ free_port() {
 PORT=$(free_port) || fail "no port"
 "$PG" --web.listen-address=127.0.0.1:$PORT 2>"$T/pg.err" &
 PIDS="$PIDS $!"
-for _ in $(seq 50); do
+for _ in $(seq 150); do
 	curl -sf "http://127.0.0.1:$PORT/metrics" >/dev/null && break
 	sleep 0.2
 done
+curl -sf "http://127.0.0.1:$PORT/metrics" >/dev/null || fail "the Pushgateway did not start within 30 s"
 "$TL" push "http://127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/push.err" ||
 	fail "push: $(cat "$T/push.err")"
 cat "$T/push.err"

@@ -43,6 +43,13 @@ for m in 1 2; do
 	"$TRAPLAB" serve --listen "127.0.0.1:$port" --db "$tmp/none.sqlite" \
 		"$tmp/m$m.json" 2>"$tmp/serve$m.err" &
 	pids+=($!)
+	# Up before Prometheus looks (a loaded machine starts slowly).
+	for _ in $(seq 150); do
+		curl -sf --max-time 2 "http://127.0.0.1:$port/metrics" >/dev/null && break
+		sleep 0.2
+	done
+	curl -sf --max-time 2 "http://127.0.0.1:$port/metrics" >/dev/null ||
+		fail "serve $m did not answer on port $port: $(cat "$tmp/serve$m.err")"
 	targets="$targets'127.0.0.1:$port', "
 done
 pport=$(free_port) || fail "no port"
@@ -70,7 +77,7 @@ query() {
 	curl -s --max-time 2 -G "http://127.0.0.1:$pport/api/v1/query" \
 		--data-urlencode "query=$(cat "$1")"
 }
-deadline=$((SECONDS + 60))
+deadline=$((SECONDS + 120))
 n=0
 while [ $SECONDS -lt $deadline ]; do
 	out=$(query "$tmp/q1.promql")
@@ -78,7 +85,7 @@ while [ $SECONDS -lt $deadline ]; do
 	[ "$n" = 2 ] && break
 	sleep 1
 done
-[ "$n" = 2 ] || { cat "$tmp/prom.err"; fail "query 1: want 2 series within 60 s, got: $out"; }
+[ "$n" = 2 ] || { cat "$tmp/prom.err"; fail "query 1: want 2 series within 120 s, got: $out"; }
 echo "query 1:"
 printf '%s' "$out" | jq -c '.data.result[] | [.metric.machine, .metric.cpu_model, .value[1]]' |
 	tee "$tmp/r1"
