@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "history_pg.h"
@@ -515,6 +516,7 @@ static int sq_open(const char *db_path, int create, void **out,
 		   struct tl_buf *err)
 {
 	struct sq *q;
+	size_t err_len;
 	const char *slash;
 	int flags = SQLITE_OPEN_READWRITE, rc;
 
@@ -548,12 +550,29 @@ static int sq_open(const char *db_path, int create, void **out,
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, TL_HISTORY_BUSY_MS);
-	rc = sq_exec(q,
-		     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-		     " PRAGMA synchronous = NORMAL",
-		     err);
-	if (!rc)
-		rc = sq_migrate(q, err);
+	err_len = err->len;
+	/*
+	 * Switching a new file to WAL takes an exclusive lock, and SQLite
+	 * answers SQLITE_BUSY there without calling the busy handler when
+	 * another process is creating the same file: retry that step, with
+	 * backoff, for as long as the busy timeout allows.
+	 */
+	for (int ms = 10, waited = 0;; waited += ms, ms *= 2) {
+		if (err->s) /* only the last attempt's words */
+			err->s[err->len = err_len] = '\0';
+		rc = sq_exec(q,
+			     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = "
+			     "ON; PRAGMA synchronous = NORMAL",
+			     err);
+		if (!rc)
+			rc = sq_migrate(q, err);
+		if (!rc || (sqlite3_errcode(q->db) & 0xff) != SQLITE_BUSY ||
+		    waited >= TL_HISTORY_BUSY_MS)
+			break;
+		if (ms > 1000)
+			ms = 1000;
+		usleep((useconds_t)ms * 1000);
+	}
 	if (rc)
 		goto fail;
 	*out = q;
