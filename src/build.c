@@ -130,6 +130,21 @@ static int copy_file(const char *from, const char *to)
 	return err;
 }
 
+/* 1 when *bin exists: res takes it (and *bin is NULL). */
+static int take_cached(char **bin, struct tl_build_result *res)
+{
+	struct stat st;
+
+	if (stat(*bin, &st) != 0)
+		return 0;
+	res->status = TL_BUILD_OK;
+	res->cached = 1;
+	res->binary_bytes = st.st_size;
+	res->bin = *bin;
+	*bin = NULL;
+	return 1;
+}
+
 /* Copies every file into the stage folder, flat (Go and Zig need one). */
 static int stage_files(const struct tl_strv *files, const char *stage)
 {
@@ -214,13 +229,8 @@ static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
 	char what[256];
 	int err;
 
-	/* NULL-terminate both vectors without counting the NULL. */
-	tl_strv_push_owned(argv, NULL);
-	argv->n--;
-	tl_strv_push_owned(env, NULL);
-	env->n--;
-	spec.argv = (const char *const *)argv->v;
-	spec.env = env->n ? (const char *const *)env->v : NULL;
+	spec.argv = tl_strv_cstr(argv);
+	spec.env = env->n ? tl_strv_cstr(env) : NULL;
 	spec.cwd = cwd;
 	spec.timeout_s = o->timeout_s > 0 ? o->timeout_s : 300;
 	spec.pin_cpu = -1;
@@ -424,14 +434,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
 			tl_lang_name(v->lang), (unsigned long long)h,
 			(unsigned long long)(h2 & 0xffffffffu));
-	if (stat(bin, &st) == 0) {
-		res->status = TL_BUILD_OK;
-		res->cached = 1;
-		res->binary_bytes = st.st_size;
-		res->bin = bin;
-		bin = NULL;
+	if (take_cached(&bin, res))
 		goto out;
-	}
 
 	/*
 	 * The stage path is stable per key, so Zig's own cache (keyed by
@@ -450,14 +454,8 @@ int tl_build_variant(const struct tl_build_opts *o,
 	lockfd = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
 	if (lockfd >= 0)
 		flock(lockfd, LOCK_EX);
-	if (stat(bin, &st) == 0) { /* built while we waited */
-		res->status = TL_BUILD_OK;
-		res->cached = 1;
-		res->binary_bytes = st.st_size;
-		res->bin = bin;
-		bin = NULL;
+	if (take_cached(&bin, res)) /* built while we waited */
 		goto out;
-	}
 	tl_rmtree(stage);
 	err = tl_mkdirs(stage);
 	if (!err) {

@@ -1442,15 +1442,9 @@ static int run_needed(const struct claims_args *a, const char *root,
 	 */
 	ro.counters = TL_COUNTERS_AUTO;
 	plan(cs, reg, &variants, &count, &params);
-	tl_strv_push_owned(&variants, NULL);
-	variants.n--;
-	tl_strv_push_owned(&count, NULL);
-	count.n--;
-	tl_strv_push_owned(&params, NULL);
-	params.n--;
-	ro.variants = (const char *const *)variants.v;
-	ro.count_only = (const char *const *)count.v;
-	ro.params = (const char *const *)params.v;
+	ro.variants = tl_strv_cstr(&variants);
+	ro.count_only = tl_strv_cstr(&count);
+	ro.params = tl_strv_cstr(&params);
 	if (params.n) {
 		fprintf(stderr,
 			"traplab: only the param values the claims look "

@@ -58,12 +58,8 @@ static int run(const struct tl_counts_req *rq, struct tl_strv *argv,
 		tl_strv_push(&env, rq->wenv->v[i]);
 	for (; extra_env && *extra_env; extra_env++)
 		tl_strv_push(&env, *extra_env);
-	tl_strv_push_owned(&env, NULL);
-	env.n--;
-	tl_strv_push_owned(argv, NULL);
-	argv->n--;
-	spec.argv = (const char *const *)argv->v;
-	spec.env = (const char *const *)env.v;
+	spec.argv = tl_strv_cstr(argv);
+	spec.env = tl_strv_cstr(&env);
 	spec.cwd = rq->workdir;
 	spec.timeout_s = rq->timeout_s * 20; /* valgrind is ~50x slower */
 	spec.pin_cpu = -1;

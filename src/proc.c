@@ -235,13 +235,11 @@ static int spawn(const struct tl_proc_spec *spec, const char *path, char **envp,
 	}
 	for (const char *const *a = spec->argv; *a; a++)
 		tl_strv_push(&argv, *a);
-	tl_strv_push_owned(&argv, NULL);
 	*t0 = tl__os.now_ns();
 	rc = tl__os.posix_spawn(pid, launcher ? launcher : path, &fa, &at,
-				argv.v, envp);
+				(char *const *)tl_strv_cstr(&argv), envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
-	argv.n--;
 	tl_strv_release(&argv);
 	return -rc;
 }

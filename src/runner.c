@@ -318,12 +318,8 @@ static int run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 
 	tl_mkdirs(workdir);
 	workload_env(c, vr->v, workdir, &env);
-	tl_strv_push_owned(&env, NULL);
-	env.n--;
-	tl_strv_push_owned(argv, NULL);
-	argv->n--;
-	spec.argv = (const char *const *)argv->v;
-	spec.env = (const char *const *)env.v;
+	spec.argv = tl_strv_cstr(argv);
+	spec.env = tl_strv_cstr(&env);
 	spec.timeout_s = timeout_s;
 	spec.pin_cpu = c->o->pin_cpu;
 	spec.discard_stdout = !parse;
@@ -839,9 +835,9 @@ static json_t *variant_json(struct ctx *c, const struct tl_experiment *e,
 				    json_string(vr->fact_vals.v[i]));
 	if (e->kind == TL_KIND_PROCESS && vr->build &&
 	    vr->build->status == TL_BUILD_OK)
-		json_object_set_new(facts, "binary_bytes",
-				    json_sprintf("%lld",
-						 vr->build->binary_bytes));
+		json_object_set_new(
+			facts, "binary_bytes",
+			json_sprintf("%lld", vr->build->binary_bytes));
 	json_object_set_new(o, "facts", facts);
 	for (size_t i = 0; i < vr->errors.n; i++)
 		json_array_append_new(errs, json_string(vr->errors.v[i]));
@@ -1864,12 +1860,8 @@ int cmd_run(int argc, char **argv)
 			goto usage;
 		}
 	}
-	tl_strv_push_owned(&params, NULL);
-	params.n--;
-	tl_strv_push_owned(&variants, NULL);
-	variants.n--;
-	o.params = (const char *const *)params.v;
-	o.variants = (const char *const *)variants.v;
+	o.params = tl_strv_cstr(&params);
+	o.variants = tl_strv_cstr(&variants);
 	if (!out) {
 		char stamp[32];
 

@@ -150,6 +150,13 @@ void tl_strv_push(struct tl_strv *sv, const char *s)
 	tl_strv_push_owned(sv, xstrdup(s));
 }
 
+const char *const *tl_strv_cstr(struct tl_strv *sv)
+{
+	tl_strv_push_owned(sv, NULL);
+	sv->n--;
+	return (const char *const *)sv->v;
+}
+
 int tl_strv_has(const struct tl_strv *sv, const char *s)
 {
 	size_t i;

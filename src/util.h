@@ -61,6 +61,12 @@ void tl_strv_push(struct tl_strv *sv, const char *s);
 /* Appends s, taking ownership. */
 void tl_strv_push_owned(struct tl_strv *sv, char *s);
 int tl_strv_has(const struct tl_strv *sv, const char *s);
+/*
+ * The strings as a NULL-terminated array (for execve, getopt-style
+ * lists), owned by sv; the NULL is not counted in sv->n. Valid until the
+ * next push.
+ */
+const char *const *tl_strv_cstr(struct tl_strv *sv);
 void tl_strv_release(struct tl_strv *sv);
 
 /*
