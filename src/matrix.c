@@ -436,7 +436,9 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 	if (!fp)
 		fp = "unknown";
 	if (!json_is_array(json_object_get(run, "experiments"))) {
-		tl_buf_printf(err, "'%s': no experiments list (not a traplab results file?)",
+		tl_buf_printf(err,
+			      "'%s': no experiments list (not a traplab "
+			      "results file?)",
 			      source);
 		return -EINVAL;
 	}
