@@ -42,7 +42,7 @@ pg_start() {
 		--locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log"; fail "initdb"; }
 	for i in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 20000))
+		port=$((20000 + RANDOM % 12000))
 		if pg_as "$pg_bin/pg_ctl" -D "$PG_DATA" -l "$dir/server.log" \
 			-w -t 30 -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=40" \
 			start >/dev/null 2>&1; then

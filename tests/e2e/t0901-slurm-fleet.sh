@@ -61,7 +61,7 @@ runuser -u munge -- /usr/sbin/munged --socket="$S/munge/sock" \
 	skip "munged did not start: $(tail -n1 "$S/munge/log" 2>/dev/null)"
 
 host=$(hostname -s)
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 cat >"$S/slurm.conf" <<EOF
 ClusterName=tltest
 SlurmctldHost=$host(127.0.0.1)
