@@ -256,6 +256,8 @@ int cmd_serve(int argc, char **argv)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     /* A restart must not wait out TIME_WAIT. */
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
