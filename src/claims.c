@@ -560,7 +560,12 @@ static void tolerance(struct ctx *cx, yaml_node_t *n, struct tl_pred *p,
 		return;
 	}
 	len = strlen(s);
-	if (dim != TL_DIM_FRACTION && len && s[len - 1] == '%') {
+	/*
+	 * A tolerance in percent is always relative to the claimed value,
+	 * fractions included ("approx: 9.7%, tol: 50%" is 4.85% to 14.55%);
+	 * an absolute tolerance on a fraction is a plain number (0.02).
+	 */
+	if (len && s[len - 1] == '%') {
 		double pct;
 		const char *why;
 

@@ -291,6 +291,16 @@ static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
 						"of the denominator"));
 		return;
 	}
+	if (num < 0) {
+		json_object_set_new(
+			absent, name,
+			json_string("the differenced count is "
+				    "negative: it does not grow with "
+				    "the operations (run-to-run "
+				    "drift, e.g. a garbage "
+				    "collector)"));
+		return;
+	}
 	v = num / den;
 	put(metrics, name, &v, 1, "sim", NULL, flag == NULL, flag);
 }

@@ -105,6 +105,39 @@ TL_TEST(value_claim)
 	tl_diag_release(&d);
 }
 
+/* A tolerance in percent is relative, for fractions too. */
+TL_TEST(fraction_tolerance_is_relative)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_claimset cs;
+	const struct tl_claim *c;
+
+	TL_CHECK_INT(parse(&cs,
+			   "  - id: f\n"
+			   "    section: \"4.2\"\n"
+			   "    claim: a miss rate of 9.7%\n"
+			   "    measure: {experiment: json, variant: "
+			   "go.encoding_json, metric: l1d_miss_ratio}\n"
+			   "    predicate: {approx: 9.7%, tol: 50%}\n"
+			   "  - id: g\n"
+			   "    section: \"4.2\"\n"
+			   "    claim: the same, absolute\n"
+			   "    measure: {experiment: json, variant: "
+			   "go.encoding_json, metric: l1d_miss_ratio}\n"
+			   "    predicate: {approx: 9.7%, tol: 0.02}\n",
+			   &d),
+		     0);
+	c = &cs.claims[0];
+	TL_CHECK_INT(c->m.dim, TL_DIM_FRACTION);
+	TL_CHECK_NEAR(c->p.lo, 0.0485, 1e-12);
+	TL_CHECK_NEAR(c->p.hi, 0.1455, 1e-12);
+	c = &cs.claims[1];
+	TL_CHECK_NEAR(c->p.lo, 0.077, 1e-12);
+	TL_CHECK_NEAR(c->p.hi, 0.117, 1e-12);
+	tl_claimset_release(&cs);
+	tl_diag_release(&d);
+}
+
 TL_TEST(ratio_sides_merge_params)
 {
 	struct tl_diag d = TL_DIAG_INIT;
