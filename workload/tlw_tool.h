@@ -241,4 +241,38 @@ static inline int tlw_tool_zig_build(const char *zig, const char *dir,
 	return 0;
 }
 
+/*
+ * A compile probe as facts: PREFIX_compiles (true, false, or absent with
+ * the reason) and, when the compiler said no, PREFIX_diag with its first
+ * error line. Returns what tlw_tool_zig_build returned.
+ */
+static inline int tlw_tool_zig_compiles(const char *zig, const char *dir,
+					const char *src, const char *mode,
+					const char *bin, unsigned timeout_ms,
+					const char *prefix)
+{
+	char diag[512], name[128];
+	int r = tlw_tool_zig_build(zig, dir, src, mode, bin, timeout_ms, diag,
+				   sizeof(diag));
+
+	snprintf(name, sizeof(name), "%s_compiles", prefix);
+	tlw_fact(name, r < 0 ? "absent:zig failed to run"
+		       : r   ? "true"
+			     : "false");
+	if (r == 0) {
+		snprintf(name, sizeof(name), "%s_diag", prefix);
+		tlw_fact(name, diag);
+	}
+	return r;
+}
+
+/* A fresh folder under work ("work/NAME-XXXXXX") into dir; dies on error. */
+static inline void tlw_tool_tmpdir(const char *work, const char *name,
+				   char *dir, size_t cap)
+{
+	if ((size_t)snprintf(dir, cap, "%s/%s-XXXXXX", work, name) >= cap ||
+	    !mkdtemp(dir))
+		tlw_die("cannot create a folder under '%s'", work);
+}
+
 #endif

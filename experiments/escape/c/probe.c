@@ -159,21 +159,11 @@ static void probe_zig(const char *zig, const char *work)
 			 "absent:no zig toolchain");
 		return;
 	}
-	/* A fresh folder per process: runs may share TL_WORKDIR. */
-	snprintf(dir, sizeof(dir), "%s/zigprobe-XXXXXX", work);
-	if (!mkdtemp(dir))
-		tlw_die("cannot create '%s'", dir);
+	tlw_tool_tmpdir(work, "zigprobe", dir, sizeof(dir));
 	tlw_tool_write(dir, "ret_ptr.zig", zig_ret_ptr);
 	tlw_tool_write(dir, "ret_slice.zig", zig_ret_slice);
-
-	r = tlw_tool_zig_build(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr",
-			       COMPILE_TIMEOUT_MS, diag, sizeof(diag));
-	tlw_fact("zig_return_ptr_local_compiles",
-		 r < 0 ? "absent:zig failed to run"
-		 : r   ? "true"
-		       : "false");
-	if (r == 0)
-		tlw_fact("zig_return_ptr_local_diag", diag);
+	tlw_tool_zig_compiles(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr",
+			      COMPILE_TIMEOUT_MS, "zig_return_ptr_local");
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		char bin[64];

@@ -125,21 +125,11 @@ static void probe_zig(const char *zig, const char *work)
 			 "absent:no zig toolchain");
 		return;
 	}
-	/* A fresh folder per process: runs may share TL_WORKDIR. */
-	snprintf(dir, sizeof(dir), "%s/zigprobe-XXXXXX", work);
-	if (!mkdtemp(dir))
-		tlw_die("cannot create '%s'", dir);
+	tlw_tool_tmpdir(work, "zigprobe", dir, sizeof(dir));
 	tlw_tool_write(dir, "aligncast.zig", zig_aligncast);
 	tlw_tool_write(dir, "article.zig", zig_article);
-
-	r = tlw_tool_zig_build(zig, dir, "article.zig", "Debug", "article",
-			       COMPILE_TIMEOUT_MS, diag, sizeof(diag));
-	tlw_fact("zig_article_ptrcast_compiles",
-		 r < 0 ? "absent:zig failed to run"
-		 : r   ? "true"
-		       : "false");
-	if (r == 0)
-		tlw_fact("zig_article_ptrcast_diag", diag);
+	tlw_tool_zig_compiles(zig, dir, "article.zig", "Debug", "article",
+			      COMPILE_TIMEOUT_MS, "zig_article_ptrcast");
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		char bin[64];
