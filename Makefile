@@ -7,7 +7,7 @@
 # Every build flavour lives in its own folder (build/default, build/clang,
 # build/asan, build/tsan, build/fuzz) so switching flavours never mixes
 # objects.
-# New sources are picked up by wildcard: src/*.c, lib/*.c, lib/arch/*.S,
+# New sources are picked up by wildcard: src/LAYER/*.c, lib/*.c, lib/arch/*.S,
 # tests/unit/test_*.c and tests/fuzz/fuzz_*.c need no Makefile edit.
 
 CC      ?= cc
@@ -53,7 +53,8 @@ LDFLAGS_ALL += -fsanitize=$(SANITIZE)
 endif
 LIBS := $(PKG_LIBS) -lm -ldl -lpthread
 
-SRC   := $(wildcard src/*.c)
+LAYERS := base machine measure store analyze report cmd
+SRC   := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 LIBC  := $(wildcard lib/*.c)
 LIBS_ASM := $(wildcard lib/arch/*.S)
 UNIT  := $(wildcard tests/unit/test_*.c)
@@ -61,7 +62,7 @@ FUZZ  := $(wildcard tests/fuzz/fuzz_*.c)
 
 SRC_O  := $(SRC:%.c=$(B)/%.o)
 LIB_O  := $(LIBC:%.c=$(B)/%.o) $(LIBS_ASM:%.S=$(B)/%.o)
-CORE_O := $(filter-out $(B)/src/main.o,$(SRC_O))
+CORE_O := $(filter-out $(B)/src/cmd/main.o,$(SRC_O))
 UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all run test bench asan tsan fuzz format format-check clean deps \
@@ -144,7 +145,7 @@ fuzz:
 	@for f in $(FUZZ); do \
 		n=$$(basename $$f .c); \
 		clang $(FUZZ_CFLAGS) -o $(FB)/$$n $$f \
-			$(filter-out src/main.c,$(SRC)) $(LIBC) $(LIBS_ASM) \
+			$(filter-out src/cmd/main.c,$(SRC)) $(LIBC) $(LIBS_ASM) \
 			$(LIBS) || exit 1; \
 		mkdir -p $(FB)/corpus-$$n; \
 		cp -n tests/fuzz/corpus/$$n/* $(FB)/corpus-$$n/ 2>/dev/null; \
@@ -155,7 +156,7 @@ fuzz:
 			2>&1 || { tail -n 40 $(FB)/$$n.log; exit 1; }; \
 	done
 
-FMT_FILES = $(wildcard src/*.[ch] lib/*.[ch] tests/unit/*.[ch] \
+FMT_FILES = $(wildcard src/*/*.[ch] lib/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.c workload/*.h)
 format:
 	clang-format -i $(FMT_FILES)

@@ -14,8 +14,8 @@
  * Counter figures are absent (with the reason) when perf_event_open is
  * refused. The counted child is /bin/sleep, started and killed here.
  */
-#include "counters.h"
-#include "os.h"
+#include "machine/counters.h"
+#include "base/os.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -30,7 +30,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 
 # ---- 1. traplab's own figures ----
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$out/selfbench" bench/selfbench.c \
-	src/counters.c src/os.c
+	src/machine/counters.c src/base/os.c
 "$out/selfbench" >"$out/self.txt"
 
 # ---- builds for the peers ----

@@ -2,7 +2,7 @@
 # sim_check.sh - check calib's known costs under cachegrind by hand.
 #
 # Builds c/calib.c like the harness does, runs each variant under the same
-# command as src/sim.c (setarch -R valgrind --tool=cachegrind ... fixed
+# command as src/machine/sim.c (setarch -R valgrind --tool=cachegrind ... fixed
 # geometry) at OPS = N1, N2, N3 with one sample, differences the summary
 # counts, and prints expected vs measured per op for Ir (instructions),
 # Dr, Dw, Bc and D1mr. Exits 1 when a differenced count is off its

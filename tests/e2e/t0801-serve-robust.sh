@@ -34,7 +34,7 @@ done
 curl -sf "http://127.0.0.1:$PORT/metrics" >"$T/m" || fail "no /metrics"
 grep -q 'traplab_slo_objective_pass{slo="synthetic"' "$T/m" || fail "no SLO status"
 # Default listen address is loopback.
-grep -q '127.0.0.1:9464' "$ROOT/src/serve.h" || fail "default not loopback"
+grep -q '127.0.0.1:9464' "$ROOT/src/report/serve.h" || fail "default not loopback"
 
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "http://127.0.0.1:$PORT/nope")" = 404 ] || fail "404"

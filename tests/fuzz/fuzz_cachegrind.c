@@ -7,7 +7,7 @@
  * against a second, independent property: parsing the same bytes again
  * gives the same result (no hidden state).
  */
-#include "sim.h"
+#include "machine/sim.h"
 
 #include <assert.h>
 #include <errno.h>

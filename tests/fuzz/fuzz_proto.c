@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto.h"
+#include "measure/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "compare.h"
-#include "metrics.h"
-#include "slo.h"
-#include "util.h"
+#include "analyze/compare.h"
+#include "report/metrics.h"
+#include "analyze/slo.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "slo.h"
+#include "analyze/slo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
  * test_chaos.c - interference is pinned, bounded in time and stopped
  * whole; malloc failure injection is seeded (same seed, same failures).
  */
-#include "chaos.h"
+#include "machine/chaos.h"
 
 #include <dirent.h>
 #include <errno.h>

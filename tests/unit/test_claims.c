@@ -3,7 +3,7 @@
  * malformed files give file:line:column errors, quantities convert, and
  * resolution against a registry marks what it cannot serve.
  */
-#include "claims.h"
+#include "analyze/claims.h"
 
 #include <errno.h>
 #include <math.h>

@@ -14,8 +14,8 @@
  * read(2) (PERF_FORMAT_GROUP or single), so grouping, fallback, reading
  * and scaling are covered without a PMU.
  */
-#include "counters.h"
-#include "os.h"
+#include "machine/counters.h"
+#include "base/os.h"
 #include "tl_test.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * test_diffcount.c - differencing on exact lines, on lines with a fixed
  * part and noise, on a curve that must be flagged, and the edge cases.
  */
-#include "diffcount.h"
+#include "base/diffcount.h"
 #include "tl_test.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
  * it). Each test starts from an empty history: for PostgreSQL the traplab
  * tables are dropped first, so never point this at a history you keep.
  */
-#include "history.h"
+#include "store/history.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "history_pg.h"
+#include "store/history_pg.h"
 #include "tl_test.h"
 
 static char *run_text(const char *name, size_t *len)

@@ -3,16 +3,16 @@
  * fingerprint pooled sample by sample, different fingerprints never mixed,
  * pooling conflicts recorded, and the matrix read back from a history.
  */
-#include "matrix.h"
+#include "analyze/matrix.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "history.h"
-#include "metrics.h"
-#include "stats.h"
+#include "store/history.h"
+#include "report/metrics.h"
+#include "base/stats.h"
 #include "tl_test.h"
 
 static json_t *load(const char *name)

@@ -6,7 +6,7 @@
  * its lines contiguous, cumulative buckets that end at le="+Inf" equal to
  * _count, no duplicate series, and base units in names.
  */
-#include "metrics.h"
+#include "report/metrics.h"
 
 #include <errno.h>
 #include <math.h>

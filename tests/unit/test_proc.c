@@ -3,13 +3,13 @@
  * that kill the whole group, the stdout cap, exec failures, the extra
  * environment, and an injected fork failure through tl__os.
  */
-#include "proc.h"
+#include "base/proc.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include "os.h"
+#include "base/os.h"
 #include "tl_test.h"
 
 static void run_sh(const char *script, double timeout, struct tl_proc_result *r)

@@ -2,7 +2,7 @@
  * test_proto.c - the workload protocol parser: good lines, every kind of
  * bad line, and the line number in the error.
  */
-#include "proto.h"
+#include "measure/proto.h"
 
 #include <errno.h>
 

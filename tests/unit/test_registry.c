@@ -2,7 +2,7 @@
  * test_registry.c - experiment.yaml: a good file, and errors that name
  * file:line:column and what was expected.
  */
-#include "registry.h"
+#include "measure/registry.h"
 
 #include "tl_test.h"
 

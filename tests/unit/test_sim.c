@@ -4,7 +4,7 @@
  * the language policy, and a real run of /bin/true under cachegrind twice
  * (the counts must be identical: that is the point of sim).
  */
-#include "sim.h"
+#include "machine/sim.h"
 #include "tl_test.h"
 
 #include <errno.h>

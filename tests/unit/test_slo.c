@@ -3,7 +3,7 @@
  * units, the error-budget and burn-rate arithmetic, and the per-run
  * verdicts on the synthetic runs in tests/data.
  */
-#include "slo.h"
+#include "analyze/slo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "report/metrics.h"
 #include "tl_test.h"
 
 static const char *data(const char *name)

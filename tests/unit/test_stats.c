@@ -1,5 +1,5 @@
 /*
- * test_stats.c - unit tests of src/stats.c.
+ * test_stats.c - unit tests of src/base/stats.c.
  *
  * Reference values were computed independently of this C code, with
  * Python 3, numpy 2.4.6 and scipy 1.17.1 (or by hand for tiny inputs); the
@@ -11,7 +11,7 @@
  * and the percentile step, not only properties. Statistical properties
  * (coverage) are checked with generous bounds and fixed seeds.
  */
-#include "stats.h"
+#include "base/stats.h"
 
 #include <errno.h>
 #include <stdint.h>

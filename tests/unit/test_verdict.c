@@ -4,7 +4,7 @@
  * equivalence needs TOST; every UNTESTABLE path has its reason; the table
  * is widened together; simulated counters are said so.
  */
-#include "verdict.h"
+#include "analyze/verdict.h"
 
 #include <math.h>
 #include <string.h>

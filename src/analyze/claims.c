@@ -1,0 +1,1788 @@
+/*
+ * claims.c - the claim language: parse, check against the registry,
+ * format; and `traplab claims`, which turns a claim set and a run into
+ * verdicts and reports.
+ *
+ * Design: parsing is strict about shape (a typo must not silently turn a
+ * claim into something else) and lenient about the registry (a claim whose
+ * experiment is not written yet stays in the set and becomes UNTESTABLE
+ * with that reason, so one missing experiment does not hide thirty
+ * verdicts). The language is described in claims/README.md.
+ *
+ *   $ traplab claims --results results/latest.json
+ *   id                  sec  claim                         claimed  ...
+ *   alloc-tcmalloc-64   2.1  64-byte malloc on TCMalloc... ~25 ns   ...
+ */
+#include "analyze/claims.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "machine/chaos.h"
+#include "base/cli.h"
+#include "machine/counters.h"
+#include "report/htmlreport.h"
+#include "analyze/matrix.h"
+#include "report/mdreport.h"
+#include "measure/runner.h"
+#include "analyze/slo.h"
+#include "analyze/verdict.h"
+#include "base/yamlx.h"
+#include "base/banned.h"
+
+static const char *const dim_names[] = {
+#define X(id, name) name,
+	TL_DIMS(X)
+#undef X
+};
+
+static const char *const pred_keys[] = {
+#define X(id, key, sym) key,
+	TL_PREDS(X)
+#undef X
+};
+
+static const char *const pred_syms[] = {
+#define X(id, key, sym) sym,
+	TL_PREDS(X)
+#undef X
+};
+
+static const char *const need_names[] = {
+#define X(id, name) name,
+	TL_NEEDS(X)
+#undef X
+};
+
+const char *tl_dim_name(enum tl_dim d)
+{
+	return (unsigned)d < TL_DIM_COUNT_ ? dim_names[d] : "?";
+}
+
+const char *tl_pred_key(enum tl_pred_op op)
+{
+	return (unsigned)op < TL_PRED_COUNT_ ? pred_keys[op] : "?";
+}
+
+const char *tl_pred_symbol(enum tl_pred_op op)
+{
+	return (unsigned)op < TL_PRED_COUNT_ ? pred_syms[op] : "?";
+}
+
+const char *tl_need_name(enum tl_need_kind k)
+{
+	return (unsigned)k < TL_NEED_COUNT_ ? need_names[k] : "?";
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum tl_dim tl_claims_metric_dim(const char *metric)
+{
+	if (!strcmp(metric, "ns_per_op") || ends_with(metric, "_ns") ||
+	    strstr(metric, "_ns_per_") || ends_with(metric, "_ns_p50") ||
+	    strstr(metric, "_ns_p9") || !strncmp(metric, "ns_", 3))
+		return TL_DIM_TIME;
+	if (ends_with(metric, "_bytes") || strstr(metric, "_bytes_per_") ||
+	    !strncmp(metric, "bytes_", 6))
+		return TL_DIM_BYTES;
+	if (ends_with(metric, "_ratio") || ends_with(metric, "_rate"))
+		return TL_DIM_FRACTION;
+	return TL_DIM_COUNT;
+}
+
+/* Units accepted in quantities, per dimension, with their factor. */
+static const struct unit {
+	const char *name;
+	enum tl_dim dim;
+	double factor;
+} units[] = {
+	{"ns", TL_DIM_TIME, 1},
+	{"us", TL_DIM_TIME, 1e3},
+	{"\xc2\xb5s", TL_DIM_TIME, 1e3}, /* µs */
+	{"ms", TL_DIM_TIME, 1e6},
+	{"s", TL_DIM_TIME, 1e9},
+	{"B", TL_DIM_BYTES, 1},
+	{"KB", TL_DIM_BYTES, 1e3},
+	{"KiB", TL_DIM_BYTES, 1024},
+	{"MB", TL_DIM_BYTES, 1e6},
+	{"MiB", TL_DIM_BYTES, 1048576},
+	{"GB", TL_DIM_BYTES, 1e9},
+	{"GiB", TL_DIM_BYTES, 1073741824},
+	{"%", TL_DIM_FRACTION, 0.01},
+	{"x", TL_DIM_FACTOR, 1},
+};
+
+int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
+		       const char **why)
+{
+	const char *u;
+	char *end;
+	double v;
+	size_t i;
+
+	*why = "expected a number with an optional unit";
+	while (*s == ' ')
+		s++;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v))
+		return -EINVAL;
+	u = end;
+	while (*u == ' ')
+		u++;
+	if (!*u) {
+		*out = v;
+		return 0;
+	}
+	for (i = 0; i < TL_ARRAY_SIZE(units); i++) {
+		if (strcmp(u, units[i].name) != 0)
+			continue;
+		if (units[i].dim != dim) {
+			*why = dim == TL_DIM_TIME ? "expected a time (ns, us, "
+						    "ms, s)"
+			       : dim == TL_DIM_BYTES
+				       ? "expected a size (B, KB, "
+					 "KiB, MB, MiB, GB, GiB)"
+			       : dim == TL_DIM_FRACTION ? "expected a fraction "
+							  "(0.12 or 12%)"
+			       : dim == TL_DIM_FACTOR ? "expected a factor (3 "
+							"or 3x)"
+						      : "expected a plain "
+							"count";
+			return -EINVAL;
+		}
+		*out = v * units[i].factor;
+		return 0;
+	}
+	*why = "unknown unit (ns us ms s B KB KiB MB MiB GB GiB % x)";
+	return -EINVAL;
+}
+
+static void fmt_num(struct tl_buf *b, double v)
+{
+	double a = fabs(v);
+
+	if (a != 0 && (a >= 1e5 || a < 1e-3))
+		tl_buf_printf(b, "%.3g", v);
+	else if (a >= 100)
+		tl_buf_printf(b, "%.0f", v);
+	else if (a >= 10)
+		tl_buf_printf(b, "%.1f", v);
+	else
+		tl_buf_printf(b, "%.3g", v);
+}
+
+/*
+ * v in the largest of unit[0..3] (v / 1e9, / 1e6, / 1e3, / 1) that keeps
+ * it at least 1; the third unit starts at 1e4 ("9500 ns", not "9.5 us").
+ */
+static void fmt_scaled(struct tl_buf *b, double v, const char *const unit[4])
+{
+	static const double scale[] = {1e9, 1e6, 1e3, 1},
+			    from[] = {1e9, 1e6, 1e4, 0};
+	double a = fabs(v);
+	int i = 0;
+
+	while (i < 3 && !(a >= from[i])) /* NaN falls through to unit[3] */
+		i++;
+	fmt_num(b, v / scale[i]);
+	tl_buf_printf(b, " %s", unit[i]);
+}
+
+void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim)
+{
+	static const char *const time_units[] = {"s", "ms", "us", "ns"};
+	static const char *const byte_units[] = {"GB", "MB", "KB", "B"};
+
+	if (isinf(v)) {
+		tl_buf_puts(b, v > 0 ? "inf" : "-inf");
+		return;
+	}
+	switch (dim) {
+	case TL_DIM_TIME:
+		fmt_scaled(b, v, time_units);
+		break;
+	case TL_DIM_BYTES:
+		fmt_scaled(b, v, byte_units);
+		break;
+	case TL_DIM_FRACTION:
+		fmt_num(b, v * 100);
+		tl_buf_puts(b, "%");
+		break;
+	case TL_DIM_FACTOR:
+		fmt_num(b, v);
+		tl_buf_puts(b, "x");
+		break;
+	default:
+		fmt_num(b, v);
+		break;
+	}
+}
+
+static const char *measure_verb(enum tl_measure_kind k)
+{
+	return k == TL_MEASURE_RATIO  ? " / "
+	       : k == TL_MEASURE_DIFF ? " - "
+				      : "";
+}
+
+static void fmt_side(struct tl_buf *b, const struct tl_side *s)
+{
+	size_t i;
+
+	tl_buf_puts(b, s->variant ? s->variant : "?");
+	for (i = 0; i < s->nparams; i++)
+		tl_buf_printf(b, "%s%s=%s", i ? "," : "[", s->params[i].key,
+			      s->params[i].val);
+	if (s->nparams)
+		tl_buf_puts(b, "]");
+}
+
+void tl_claims_fmt_measure(struct tl_buf *b, const struct tl_measure *m)
+{
+	tl_buf_printf(b, "%s/", m->experiment ? m->experiment : "?");
+	fmt_side(b, &m->side[0]);
+	if (m->kind == TL_MEASURE_RATIO || m->kind == TL_MEASURE_DIFF) {
+		tl_buf_puts(b, measure_verb(m->kind));
+		fmt_side(b, &m->side[1]);
+	}
+	if (m->fact)
+		tl_buf_printf(b, " fact %s", m->fact);
+	else if (m->metric)
+		tl_buf_printf(b, " %s", m->metric);
+	if (m->metric && m->q != 0.5) {
+		if (m->q == 0.999)
+			tl_buf_puts(b, " p99.9");
+		else
+			tl_buf_printf(b, " p%g", m->q * 100);
+	}
+}
+
+void tl_claims_fmt_pred(struct tl_buf *b, const struct tl_claim *c)
+{
+	const struct tl_pred *p = &c->p;
+	enum tl_dim dim = c->m.dim;
+
+	switch (p->op) {
+	case TL_PRED_APPROX:
+	case TL_PRED_EQUIVALENT:
+		tl_buf_puts(b, p->op == TL_PRED_APPROX ? "~ " : "equiv ");
+		tl_claims_fmt_value(b, p->center, dim);
+		tl_buf_puts(b, " +- ");
+		if (p->tol_rel)
+			tl_buf_printf(b, "%g%%",
+				      p->tol / fabs(p->center) * 100);
+		else
+			tl_claims_fmt_value(b, p->tol, dim);
+		break;
+	case TL_PRED_BETWEEN:
+		tl_claims_fmt_value(b, p->lo, dim);
+		tl_buf_puts(b, " .. ");
+		tl_claims_fmt_value(b, p->hi, dim);
+		break;
+	case TL_PRED_LT:
+	case TL_PRED_LE:
+	case TL_PRED_GT:
+	case TL_PRED_GE:
+	case TL_PRED_EQ:
+	case TL_PRED_NE:
+		/* An upper bound is in hi; lower bounds and eq/ne are in lo. */
+		tl_buf_printf(b, "%s ", pred_syms[p->op]);
+		if (p->text)
+			tl_buf_puts(b, p->text);
+		else if (p->op == TL_PRED_LT || p->op == TL_PRED_LE)
+			tl_claims_fmt_value(b, p->hi, dim);
+		else
+			tl_claims_fmt_value(b, p->lo, dim);
+		break;
+	default:
+		tl_buf_puts(b, "?");
+	}
+}
+
+/* Parsing. */
+
+struct ctx {
+	struct tl_yaml *y;
+	struct tl_diag *d;
+	int bad;
+};
+
+static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void err_at(struct ctx *cx, const yaml_node_t *n, const char *fmt, ...)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	tl_yaml_error(cx->y, n, cx->d, "%s", tl_buf_str(&b));
+	tl_buf_release(&b);
+	cx->bad++;
+}
+
+/*
+ * Checks that n is a map whose keys are all in `keys` (NULL-ended; NULL:
+ * any key). Returns 0 when it is a map (unknown keys are counted as errors
+ * but the map is still read), -1 when it is not.
+ */
+static int open_map(struct ctx *cx, yaml_node_t *n, const char *const *keys,
+		    const char *what)
+{
+	if (tl_yaml_expect_map(cx->y, n, what, cx->d)) {
+		cx->bad++;
+		return -1;
+	}
+	if (keys)
+		cx->bad += tl_yaml_check_keys(cx->y, n, keys, what, cx->d);
+	return 0;
+}
+
+static char *get_str(struct ctx *cx, yaml_node_t *m, const char *key,
+		     const char *what, int required)
+{
+	yaml_node_t *n = tl_yaml_get(cx->y, m, key);
+	const char *s;
+
+	if (!n) {
+		if (required)
+			err_at(cx, m, "%s: missing '%s'", what, key);
+		return NULL;
+	}
+	if (tl_yaml_get_str(cx->y, n, what, &s, cx->d)) {
+		cx->bad++;
+		return NULL;
+	}
+	if (required && !*s) {
+		err_at(cx, n, "%s: '%s' is empty", what, key);
+		return NULL;
+	}
+	return xstrdup(s);
+}
+
+static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
+			 size_t *nkv)
+{
+	int i, len;
+
+	if (!n)
+		return;
+	if (open_map(cx, n, NULL, "params"))
+		return;
+	len = tl_yaml_map_len(n);
+	for (i = 0; i < len; i++) {
+		yaml_node_t *k = tl_yaml_map_key(cx->y, n, i);
+		yaml_node_t *v = tl_yaml_map_val(cx->y, n, i);
+		const char *ks = tl_yaml_str(k), *vs = tl_yaml_str(v);
+		size_t j;
+
+		if (!ks || !vs) {
+			err_at(cx, v, "params: expected name: value scalars");
+			continue;
+		}
+		for (j = 0; j < *nkv; j++)
+			if (!strcmp((*kv)[j].key, ks))
+				break;
+		if (j < *nkv) {
+			FREE_AND_NULL((*kv)[j].val);
+			(*kv)[j].val = xstrdup(vs);
+			continue;
+		}
+		*kv = xrealloc(*kv, (*nkv + 1) * sizeof(**kv));
+		(*kv)[*nkv].key = xstrdup(ks);
+		(*kv)[*nkv].val = xstrdup(vs);
+		(*nkv)++;
+	}
+}
+
+static void copy_params(struct tl_side *s, const struct tl_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s->params = xrealloc(s->params,
+				     (s->nparams + 1) * sizeof(*s->params));
+		s->params[s->nparams].key = xstrdup(kv[i].key);
+		s->params[s->nparams].val = xstrdup(kv[i].val);
+		s->nparams++;
+	}
+}
+
+static void parse_side(struct ctx *cx, yaml_node_t *n, struct tl_side *s,
+		       const struct tl_kv *common, size_t ncommon)
+{
+	static const char *const keys[] = {"variant", "params", NULL};
+
+	s->line = tl_yaml_line(n);
+	s->col = tl_yaml_col(n);
+	copy_params(s, common, ncommon);
+	if (tl_yaml_is_scalar(n)) {
+		s->variant = xstrdup(tl_yaml_str(n));
+		return;
+	}
+	if (!tl_yaml_is_map(n)) {
+		err_at(cx, n,
+		       "measure side: expected a variant name or "
+		       "{variant, params}");
+		return;
+	}
+	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "measure side", cx->d);
+	s->variant = get_str(cx, n, "variant", "measure side", 1);
+	parse_params(cx, tl_yaml_get(cx->y, n, "params"), &s->params,
+		     &s->nparams);
+}
+
+static double stat_q(struct ctx *cx, yaml_node_t *n)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} stats[] = {{"median", 0.5}, {"p50", 0.5},    {"p90", 0.9},
+		     {"p99", 0.99},   {"p999", 0.999}, {"p99.9", 0.999}};
+	const char *s = tl_yaml_str(n);
+	size_t i;
+
+	if (!n)
+		return 0.5;
+	for (i = 0; s && i < TL_ARRAY_SIZE(stats); i++)
+		if (!strcmp(s, stats[i].name))
+			return stats[i].q;
+	err_at(cx, n,
+	       "stat: expected median, p50, p90, p99 or p999, found "
+	       "'%s'",
+	       s ? s : "(not a scalar)");
+	return 0.5;
+}
+
+static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
+{
+	static const char *const keys[] = {"experiment", "variant", "metric",
+					   "fact",	 "stat",    "params",
+					   "ratio",	 "diff",    NULL};
+	yaml_node_t *ratio, *diff, *pair, *var;
+	struct tl_kv *common = NULL;
+	size_t ncommon = 0, i;
+
+	m->q = 0.5;
+	m->line = tl_yaml_line(n);
+	m->col = tl_yaml_col(n);
+	if (open_map(cx, n, keys, "measure"))
+		return;
+	m->experiment = get_str(cx, n, "experiment", "measure", 1);
+	m->metric = get_str(cx, n, "metric", "measure", 0);
+	m->fact = get_str(cx, n, "fact", "measure", 0);
+	m->q = stat_q(cx, tl_yaml_get(cx->y, n, "stat"));
+	parse_params(cx, tl_yaml_get(cx->y, n, "params"), &common, &ncommon);
+	ratio = tl_yaml_get(cx->y, n, "ratio");
+	diff = tl_yaml_get(cx->y, n, "diff");
+	var = tl_yaml_get(cx->y, n, "variant");
+	if (!!m->metric + !!m->fact != 1)
+		err_at(cx, n,
+		       "measure: give exactly one of 'metric' or "
+		       "'fact'");
+	if (!!ratio + !!diff + !!var != 1)
+		err_at(cx, n,
+		       "measure: give exactly one of 'variant', "
+		       "'ratio' or 'diff'");
+	pair = ratio ? ratio : diff;
+	if (pair) {
+		m->kind = ratio ? TL_MEASURE_RATIO : TL_MEASURE_DIFF;
+		if (!tl_yaml_is_seq(pair) || tl_yaml_seq_len(pair) != 2) {
+			err_at(cx, pair,
+			       "%s: expected a list of two sides [a, b]",
+			       ratio ? "ratio" : "diff");
+		} else {
+			for (i = 0; i < 2; i++)
+				parse_side(cx, tl_yaml_seq_at(cx->y, pair, i),
+					   &m->side[i], common, ncommon);
+		}
+		if (m->q != 0.5)
+			err_at(cx, pair, "a %s compares medians; drop 'stat'",
+			       ratio ? "ratio" : "diff");
+	} else if (var) {
+		m->kind = m->fact ? TL_MEASURE_FACT : TL_MEASURE_VALUE;
+		parse_side(cx, var, &m->side[0], common, ncommon);
+		if (!tl_yaml_is_scalar(var))
+			err_at(cx, var, "variant: expected a variant name");
+	}
+	tl_kv_free(common, ncommon);
+	if (m->kind == TL_MEASURE_RATIO)
+		m->dim = TL_DIM_FACTOR;
+	else if (m->metric || m->fact)
+		m->dim = tl_claims_metric_dim(m->metric ? m->metric : m->fact);
+}
+
+static int quantity(struct ctx *cx, yaml_node_t *n, enum tl_dim dim,
+		    double *out)
+{
+	const char *why, *s = tl_yaml_str(n);
+
+	if (!s) {
+		err_at(cx, n,
+		       "predicate: expected a number, found a "
+		       "collection");
+		return -EINVAL;
+	}
+	if (tl_claims_quantity(s, dim, out, &why)) {
+		err_at(cx, n, "predicate: '%s': %s", s, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A tolerance: a percentage of the center, or a quantity of dim. */
+static void tolerance(struct ctx *cx, yaml_node_t *n, struct tl_pred *p,
+		      enum tl_dim dim, const char *key)
+{
+	const char *s = tl_yaml_str(n);
+	size_t len;
+
+	if (!n) {
+		err_at(cx, NULL, "predicate: missing '%s'", key);
+		return;
+	}
+	if (!s) {
+		err_at(cx, n, "%s: expected a number", key);
+		return;
+	}
+	len = strlen(s);
+	/*
+	 * A tolerance in percent is always relative to the claimed value,
+	 * fractions included ("approx: 9.7%, tol: 50%" is 4.85% to 14.55%);
+	 * an absolute tolerance on a fraction is a plain number (0.02).
+	 */
+	if (len && s[len - 1] == '%') {
+		double pct;
+		const char *why;
+
+		if (tl_claims_quantity(s, TL_DIM_FRACTION, &pct, &why) ||
+		    pct < 0) {
+			err_at(cx, n, "%s: '%s': expected a percentage", key,
+			       s);
+			return;
+		}
+		p->tol = pct * fabs(p->center);
+		p->tol_rel = 1;
+		return;
+	}
+	if (quantity(cx, n, dim, &p->tol))
+		return;
+	if (p->tol < 0)
+		err_at(cx, n, "%s: must not be negative", key);
+}
+
+static void parse_pred(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
+{
+	static const char *const keys[] = {
+		"approx", "between", "lt",	   "le",  "gt",	    "ge",
+		"eq",	  "ne",	     "equivalent", "tol", "margin", NULL};
+	struct tl_pred *p = &c->p;
+	enum tl_dim dim = c->m.dim;
+	yaml_node_t *v = NULL, *a, *b;
+	int i, nops = 0;
+
+	p->lo = -INFINITY;
+	p->hi = INFINITY;
+	p->line = tl_yaml_line(n);
+	p->col = tl_yaml_col(n);
+	if (open_map(cx, n, keys, "predicate"))
+		return;
+	for (i = 0; i < TL_PRED_COUNT_; i++) {
+		yaml_node_t *x = tl_yaml_get(cx->y, n, pred_keys[i]);
+
+		if (!x)
+			continue;
+		nops++;
+		p->op = (enum tl_pred_op)i;
+		v = x;
+	}
+	if (nops != 1) {
+		err_at(cx, n,
+		       "predicate: give exactly one of approx, between, lt, "
+		       "le, gt, ge, eq, ne, equivalent (found %d)",
+		       nops);
+		return;
+	}
+	if (p->op != TL_PRED_APPROX && tl_yaml_get(cx->y, n, "tol"))
+		err_at(cx, tl_yaml_get(cx->y, n, "tol"),
+		       "'tol' goes with 'approx' only");
+	if (p->op != TL_PRED_EQUIVALENT && tl_yaml_get(cx->y, n, "margin"))
+		err_at(cx, tl_yaml_get(cx->y, n, "margin"),
+		       "'margin' goes with 'equivalent' only");
+	if (c->m.kind == TL_MEASURE_FACT &&
+	    (p->op == TL_PRED_EQ || p->op == TL_PRED_NE)) {
+		/* eq/ne on one fact compare strings; other ops are numeric. */
+		if (!tl_yaml_str(v)) {
+			err_at(cx, v, "%s: expected a scalar",
+			       pred_keys[p->op]);
+			return;
+		}
+		p->text = xstrdup(tl_yaml_str(v));
+		return;
+	}
+	switch (p->op) {
+	case TL_PRED_APPROX:
+	case TL_PRED_EQUIVALENT:
+		if (quantity(cx, v, dim, &p->center))
+			return;
+		tolerance(
+			cx,
+			tl_yaml_get(cx->y, n,
+				    p->op == TL_PRED_APPROX ? "tol" : "margin"),
+			p, dim, p->op == TL_PRED_APPROX ? "tol" : "margin");
+		p->lo = p->center - p->tol;
+		p->hi = p->center + p->tol;
+		break;
+	case TL_PRED_BETWEEN:
+		if (!tl_yaml_is_seq(v) || tl_yaml_seq_len(v) != 2) {
+			err_at(cx, v, "between: expected [low, high]");
+			return;
+		}
+		a = tl_yaml_seq_at(cx->y, v, 0);
+		b = tl_yaml_seq_at(cx->y, v, 1);
+		if (quantity(cx, a, dim, &p->lo) ||
+		    quantity(cx, b, dim, &p->hi))
+			return;
+		if (!(p->lo <= p->hi))
+			err_at(cx, v, "between: low is above high");
+		break;
+	case TL_PRED_LT:
+	case TL_PRED_LE:
+		quantity(cx, v, dim, &p->hi);
+		break;
+	case TL_PRED_GT:
+	case TL_PRED_GE:
+		quantity(cx, v, dim, &p->lo);
+		break;
+	case TL_PRED_EQ:
+	case TL_PRED_NE:
+		if (!quantity(cx, v, dim, &p->lo))
+			p->hi = p->lo;
+		break;
+	default:
+		break;
+	}
+}
+
+static void parse_needs(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
+{
+	int i, j, len;
+
+	if (!n)
+		return;
+	if (tl_yaml_expect_seq(cx->y, n, "needs", cx->d)) {
+		cx->bad++;
+		return;
+	}
+	len = tl_yaml_seq_len(n);
+	c->needs = xcalloc((size_t)len + 1, sizeof(*c->needs));
+	for (i = 0; i < len; i++) {
+		yaml_node_t *it = tl_yaml_seq_at(cx->y, n, i);
+		const char *s = tl_yaml_str(it);
+		struct tl_need *nd = &c->needs[c->nneeds];
+
+		if (!s) {
+			err_at(cx, it, "needs[%d]: expected a name", i);
+			continue;
+		}
+		if (!strncmp(s, "feature:", 8) && s[8]) {
+			nd->kind = TL_NEED_FEATURE;
+			nd->feature = xstrdup(s + 8);
+			c->nneeds++;
+			continue;
+		}
+		for (j = 0; j < TL_NEED_FEATURE; j++)
+			if (!strcmp(s, need_names[j]))
+				break;
+		if (j == TL_NEED_FEATURE) {
+			err_at(cx, it,
+			       "needs: unknown '%s'; expected pmu, numa, "
+			       "cc, cxx, go, zig or feature:NAME",
+			       s);
+			continue;
+		}
+		nd->kind = (enum tl_need_kind)j;
+		c->nneeds++;
+	}
+}
+
+static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
+{
+	static const char *const keys[] = {"id",	"section", "claim",
+					   "claimed",	"note",	   "measure",
+					   "predicate", "needs",   NULL};
+	yaml_node_t *m, *p;
+
+	c->line = tl_yaml_line(n);
+	c->col = tl_yaml_col(n);
+	if (open_map(cx, n, keys, "claim"))
+		return;
+	c->id = get_str(cx, n, "id", "claim", 1);
+	c->section = get_str(cx, n, "section", "claim", 1);
+	c->text = get_str(cx, n, "claim", "claim", 1);
+	c->claimed = get_str(cx, n, "claimed", "claim", 0);
+	c->note = get_str(cx, n, "note", "claim", 0);
+	m = tl_yaml_get(cx->y, n, "measure");
+	p = tl_yaml_get(cx->y, n, "predicate");
+	if (!m || !p) {
+		err_at(cx, n, "claim '%s': needs 'measure' and 'predicate'",
+		       c->id ? c->id : "?");
+		return;
+	}
+	parse_measure(cx, m, &c->m);
+	parse_pred(cx, p, c);
+	parse_needs(cx, tl_yaml_get(cx->y, n, "needs"), c);
+	if (c->id && !c->claimed) {
+		struct tl_buf b = TL_BUF_INIT;
+
+		tl_claims_fmt_pred(&b, c);
+		c->claimed = xstrdup(tl_buf_str(&b));
+		tl_buf_release(&b);
+	}
+}
+
+static void parse_features(struct ctx *cx, yaml_node_t *n,
+			   struct tl_claimset *cs)
+{
+	static const char *const keys[] = {"about", "probe", NULL};
+	static const char *const pkeys[] = {"experiment", "variant", "fact",
+					    "eq", NULL};
+	int i, len;
+
+	if (!n)
+		return;
+	if (open_map(cx, n, NULL, "features"))
+		return;
+	len = tl_yaml_map_len(n);
+	cs->features = xcalloc((size_t)len + 1, sizeof(*cs->features));
+	for (i = 0; i < len; i++) {
+		yaml_node_t *k = tl_yaml_map_key(cx->y, n, i);
+		yaml_node_t *v = tl_yaml_map_val(cx->y, n, i);
+		struct tl_feature *f = &cs->features[cs->nfeatures++];
+		yaml_node_t *probe;
+
+		f->name = xstrdup(tl_yaml_str(k) ? tl_yaml_str(k) : "?");
+		f->line = tl_yaml_line(k);
+		f->col = tl_yaml_col(k);
+		if (open_map(cx, v, keys, "feature"))
+			continue;
+		f->about = get_str(cx, v, "about", "feature", 1);
+		probe = tl_yaml_get(cx->y, v, "probe");
+		if (!probe ||
+		    tl_yaml_expect_map(cx->y, probe, "probe", cx->d)) {
+			err_at(cx, v,
+			       "feature '%s': needs a probe {experiment, "
+			       "variant, fact, eq}",
+			       f->name);
+			continue;
+		}
+		cx->bad +=
+			tl_yaml_check_keys(cx->y, probe, pkeys, "probe", cx->d);
+		f->experiment = get_str(cx, probe, "experiment", "probe", 1);
+		f->variant = get_str(cx, probe, "variant", "probe", 1);
+		f->fact = get_str(cx, probe, "fact", "probe", 1);
+		f->eq = get_str(cx, probe, "eq", "probe", 1);
+	}
+}
+
+const struct tl_feature *tl_claims_feature(const struct tl_claimset *cs,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nfeatures; i++)
+		if (!strcmp(cs->features[i].name, name))
+			return &cs->features[i];
+	return NULL;
+}
+
+static void check_set(struct ctx *cx, yaml_node_t *list, struct tl_claimset *cs)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < cs->nclaims; i++) {
+		struct tl_claim *c = &cs->claims[i];
+		yaml_node_t *n = tl_yaml_seq_at(cx->y, list, (int)i);
+
+		for (j = 0; c->id && j < i; j++)
+			if (cs->claims[j].id &&
+			    !strcmp(cs->claims[j].id, c->id))
+				err_at(cx, n,
+				       "claim id '%s' already used at line %d",
+				       c->id, cs->claims[j].line);
+		for (k = 0; k < c->nneeds; k++)
+			if (c->needs[k].kind == TL_NEED_FEATURE &&
+			    !tl_claims_feature(cs, c->needs[k].feature))
+				err_at(cx, n,
+				       "claim '%s': feature '%s' is not "
+				       "declared under 'features'",
+				       c->id ? c->id : "?",
+				       c->needs[k].feature);
+	}
+}
+
+int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
+		    size_t len, struct tl_diag *d)
+{
+	static const char *const keys[] = {"title", "source", "features",
+					   "claims", NULL};
+	struct tl_yaml y;
+	struct ctx cx = {&y, d, 0};
+	yaml_node_t *root, *list;
+	int err, i, n;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->path = xstrdup(path);
+	err = tl_yaml_load(&y, path, text, len, d);
+	if (err) {
+		tl_claimset_release(cs);
+		return err;
+	}
+	root = tl_yaml_root(&y);
+	if (!root || tl_yaml_expect_map(&y, root, "claim file", d)) {
+		if (!root)
+			tl_diag_add(d, path, 1, 1, "empty claim file");
+		err = -EINVAL;
+		goto out;
+	}
+	cx.bad += tl_yaml_check_keys(&y, root, keys, "claim file", d);
+	cs->title = get_str(&cx, root, "title", "claim file", 1);
+	cs->source = get_str(&cx, root, "source", "claim file", 0);
+	parse_features(&cx, tl_yaml_get(&y, root, "features"), cs);
+	list = tl_yaml_get(&y, root, "claims");
+	if (!list || tl_yaml_expect_seq(&y, list, "claims", d)) {
+		if (!list)
+			err_at(&cx, root, "claim file: missing 'claims'");
+		err = -EINVAL;
+		goto out;
+	}
+	n = tl_yaml_seq_len(list);
+	cs->claims = xcalloc((size_t)n + 1, sizeof(*cs->claims));
+	for (i = 0; i < n; i++) {
+		parse_claim(&cx, tl_yaml_seq_at(&y, list, i),
+			    &cs->claims[cs->nclaims]);
+		cs->nclaims++;
+	}
+	check_set(&cx, list, cs);
+	if (cx.bad)
+		err = -EINVAL;
+out:
+	tl_yaml_release(&y);
+	if (err)
+		tl_claimset_release(cs);
+	return err;
+}
+
+/* Resolution against the registry. */
+
+static const char *const always_metrics[] = {
+	"peak_rss_bytes",    "minor_faults",
+	"major_faults",	     "voluntary_ctxsw",
+	"involuntary_ctxsw", "wall_ns",
+	"user_ns",	     "sys_ns",
+	"ns_per_op",	     NULL};
+
+/* Counter metrics the harness derives (issue 3), always allowed. */
+static const char *const counter_prefixes[] = {"instructions_per_",
+					       "cycles_per_",
+					       "branches_per_",
+					       "branch_misses_per_",
+					       "ipc",
+					       "branch_miss_ratio",
+					       "indirect_branch_miss_ratio",
+					       "l1d_miss_ratio",
+					       "l1i_miss_ratio",
+					       "ll_miss_ratio",
+					       "llc_miss_ratio",
+					       "dtlb_miss_ratio",
+					       "cond_branch_miss_ratio",
+					       "page_faults_per_",
+					       "context_switches_per_",
+					       "task_clock_ns",
+					       NULL};
+
+static int metric_allowed(const struct tl_experiment *e, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; always_metrics[i]; i++)
+		if (!strcmp(metric, always_metrics[i]))
+			return 1;
+	for (i = 0; counter_prefixes[i]; i++)
+		if (!strncmp(metric, counter_prefixes[i],
+			     strlen(counter_prefixes[i])))
+			return 1;
+	return tl_strv_has(&e->metrics, metric);
+}
+
+/* The registry's lookups, for names that may be missing (NULL). */
+static const struct tl_experiment *find_exp(const struct tl_registry *r,
+					    const char *name)
+{
+	return r && name ? tl_registry_find(r, name) : NULL;
+}
+
+static const struct tl_variant *find_var(const struct tl_experiment *e,
+					 const char *name)
+{
+	return name ? tl_experiment_variant(e, name) : NULL;
+}
+
+static void unresolved(struct tl_claimset *cs, struct tl_claim *c, int line,
+		       int col, struct tl_diag *d, char *why)
+{
+	tl_diag_add(d, cs->path, line, col, "claim '%s': %s", c->id, why);
+	if (!c->unresolved)
+		c->unresolved = why;
+	else
+		free(why);
+}
+
+static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
+			 const struct tl_experiment *e, const struct tl_side *s,
+			 struct tl_diag *d)
+{
+	const struct tl_variant *v = find_var(e, s->variant);
+	size_t i;
+
+	if (!v) {
+		unresolved(cs, c, s->line, s->col, d,
+			   xasprintf("variant '%s' is not in experiment '%s'",
+				     s->variant ? s->variant : "?", e->name));
+		return;
+	}
+	for (i = 0; i < s->nparams; i++) {
+		const struct tl_param *p =
+			tl_experiment_param(e, s->params[i].key);
+
+		if (!p) {
+			unresolved(cs, c, s->line, s->col, d,
+				   xasprintf("experiment '%s' has no param "
+					     "'%s'",
+					     e->name, s->params[i].key));
+			continue;
+		}
+		if (p->defaults.n && strcmp(s->params[i].val, "*") != 0 &&
+		    !tl_strv_has(&p->defaults, s->params[i].val))
+			unresolved(cs, c, s->line, s->col, d,
+				   xasprintf("param %s=%s is not among the "
+					     "values experiment '%s' sweeps",
+					     s->params[i].key, s->params[i].val,
+					     e->name));
+	}
+	/* A param with several values must be pinned, or the case is vague. */
+	for (i = 0; i < e->nparams; i++) {
+		size_t j;
+		int given = 0;
+
+		for (j = 0; j < s->nparams; j++)
+			if (!strcmp(s->params[j].key, e->params[i].name))
+				given = 1;
+		if (!given && e->params[i].defaults.n > 1)
+			unresolved(cs, c, s->line, s->col, d,
+				   xasprintf("experiment '%s' sweeps param "
+					     "'%s'; say which value",
+					     e->name, e->params[i].name));
+	}
+}
+
+int tl_claims_resolve(struct tl_claimset *cs, const struct tl_registry *r,
+		      struct tl_diag *d)
+{
+	size_t i, k;
+	int count = 0;
+
+	for (i = 0; i < cs->nfeatures; i++) {
+		struct tl_feature *f = &cs->features[i];
+		const struct tl_experiment *e = find_exp(r, f->experiment);
+
+		if (!e)
+			tl_diag_add(d, cs->path, f->line, f->col,
+				    "feature '%s': experiment '%s' is missing",
+				    f->name, f->experiment);
+		else if (!find_var(e, f->variant))
+			tl_diag_add(d, cs->path, f->line, f->col,
+				    "feature '%s': variant '%s' is not in "
+				    "experiment '%s'",
+				    f->name, f->variant, f->experiment);
+	}
+	for (i = 0; i < cs->nclaims; i++) {
+		struct tl_claim *c = &cs->claims[i];
+		const struct tl_experiment *e = find_exp(r, c->m.experiment);
+		size_t nsides = c->m.kind == TL_MEASURE_RATIO ||
+						c->m.kind == TL_MEASURE_DIFF
+					? 2
+					: 1;
+
+		FREE_AND_NULL(c->unresolved);
+		if (!e) {
+			unresolved(cs, c, c->m.line, c->m.col, d,
+				   xasprintf("experiment '%s' is missing",
+					     c->m.experiment));
+			count++;
+			continue;
+		}
+		for (k = 0; k < nsides; k++)
+			resolve_side(cs, c, e, &c->m.side[k], d);
+		if (c->m.metric && !metric_allowed(e, c->m.metric))
+			unresolved(cs, c, c->m.line, c->m.col, d,
+				   xasprintf("experiment '%s' does not report "
+					     "metric '%s'",
+					     e->name, c->m.metric));
+		if (c->unresolved)
+			count++;
+	}
+	return count;
+}
+
+void tl_claims_experiments(const struct tl_claimset *cs, struct tl_strv *out)
+{
+	size_t i, k;
+
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+
+		if (c->m.experiment && !tl_strv_has(out, c->m.experiment))
+			tl_strv_push(out, c->m.experiment);
+		for (k = 0; k < c->nneeds; k++) {
+			const struct tl_feature *f;
+
+			if (c->needs[k].kind != TL_NEED_FEATURE)
+				continue;
+			f = tl_claims_feature(cs, c->needs[k].feature);
+			if (f && f->experiment &&
+			    !tl_strv_has(out, f->experiment))
+				tl_strv_push(out, f->experiment);
+		}
+	}
+}
+
+static void side_release(struct tl_side *s)
+{
+	tl_kv_free(s->params, s->nparams);
+	s->params = NULL;
+	FREE_AND_NULL(s->variant);
+	s->nparams = 0;
+}
+
+static void claim_release(struct tl_claim *c)
+{
+	size_t i;
+
+	free(c->id);
+	free(c->section);
+	free(c->text);
+	free(c->claimed);
+	free(c->note);
+	free(c->m.experiment);
+	free(c->m.metric);
+	free(c->m.fact);
+	side_release(&c->m.side[0]);
+	side_release(&c->m.side[1]);
+	free(c->p.text);
+	for (i = 0; i < c->nneeds; i++)
+		free(c->needs[i].feature);
+	free(c->needs);
+	free(c->unresolved);
+}
+
+void tl_claimset_release(struct tl_claimset *cs)
+{
+	size_t i;
+
+	if (!cs)
+		return;
+	for (i = 0; i < cs->nclaims; i++)
+		claim_release(&cs->claims[i]);
+	for (i = 0; i < cs->nfeatures; i++) {
+		struct tl_feature *f = &cs->features[i];
+
+		free(f->name);
+		free(f->about);
+		free(f->experiment);
+		free(f->variant);
+		free(f->fact);
+		free(f->eq);
+	}
+	free(cs->features);
+	free(cs->claims);
+	free(cs->path);
+	free(cs->title);
+	free(cs->source);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* The command. */
+
+#define DEFAULT_CLAIMS "claims/zig-go-traps.yaml"
+#define DEFAULT_HTML   "results/report.html"
+#define DEFAULT_MD     "results/verdicts.md"
+#define DEFAULT_JSON   "results/verdicts.json"
+#define CLAIMS_RUN     "results/claims-run.json"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: traplab claims [FILE] [--results RUN.json ...] "
+		"[--quick]\n"
+		"         [--check] [--adjust holm|bonferroni|none] "
+		"[--alpha A]\n"
+		"         [--counters MODE] [--md FILE] [--html FILE] "
+		"[--json FILE]\n"
+		"         [--chaos cpu|cache|membw|malloc-fail]\n"
+		"Judges every claim of FILE (default %s) on a saved run, or\n"
+		"runs the experiments the claims need first. Writes %s,\n"
+		"%s and %s unless told otherwise.\n"
+		"--chaos KIND also runs them under interference and shows\n"
+		"which verdicts and which SLOs (slo/default.yaml) survive "
+		"it.\n",
+		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
+}
+
+static void print_diag(const struct tl_diag *d, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < d->msgs.n; i++)
+		fprintf(stderr, "%s%s\n", kind, d->msgs.v[i]);
+}
+
+static int write_out(const char *path, const char *data, size_t len)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int err = 0;
+
+	if (slash) {
+		*slash = 0;
+		if (*dir)
+			err = tl_mkdirs(dir);
+	}
+	free(dir);
+	if (!err)
+		err = tl_write_file_atomic(path, data, len);
+	if (err)
+		fprintf(stderr, "traplab: cannot write '%s': %s\n", path,
+			strerror(-err));
+	return err;
+}
+
+struct claims_args {
+	const char *file, *md, *html, *json, *counters;
+	const char *chaos; /* interference kind for --chaos, or NULL */
+	struct tl_strv results;
+	struct tl_verdict_opts vo;
+	int quick, check;
+};
+
+static int parse_args(int argc, char **argv, struct claims_args *a)
+{
+	static const struct option longopts[] = {
+		{"results", required_argument, NULL, 'r'},
+		{"quick", no_argument, NULL, 'q'},
+		{"check", no_argument, NULL, 'c'},
+		{"adjust", required_argument, NULL, 'a'},
+		{"alpha", required_argument, NULL, 'A'},
+		{"counters", required_argument, NULL, 'C'},
+		{"md", required_argument, NULL, 'm'},
+		{"html", required_argument, NULL, 'h'},
+		{"json", required_argument, NULL, 'j'},
+		{"chaos", required_argument, NULL, 'X'},
+		{"help", no_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0}};
+	char *end;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "r:q", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			tl_strv_push(&a->results, optarg);
+			break;
+		case 'q':
+			a->quick = 1;
+			break;
+		case 'c':
+			a->check = 1;
+			break;
+		case 'a':
+			if (tl_adjust_parse(optarg, &a->vo.adjust)) {
+				fprintf(stderr,
+					"traplab: unknown adjustment '%s' "
+					"(holm, bonferroni, none)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'A':
+			a->vo.alpha = strtod(optarg, &end);
+			if (*end || !(a->vo.alpha > 0 && a->vo.alpha < 0.5)) {
+				fprintf(stderr,
+					"traplab: --alpha wants a number in "
+					"(0, 0.5), not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'C':
+			a->counters = optarg;
+			break;
+		case 'm':
+			a->md = optarg;
+			break;
+		case 'h':
+			a->html = optarg;
+			break;
+		case 'j':
+			a->json = optarg;
+			break;
+		case 'X': {
+			enum tl_chaos_kind k;
+
+			if (tl_chaos_parse(optarg, &k)) {
+				fprintf(stderr,
+					"traplab: --chaos is cpu, cache, membw "
+					"or malloc-fail, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			a->chaos = optarg;
+			break;
+		}
+		case 'H':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	/*
+	 * Positional arguments: the claim file, and more results files
+	 * (`--results a.json b.json` reads as one list).
+	 */
+	for (; optind < argc; optind++) {
+		size_t n = strlen(argv[optind]);
+
+		if (n > 5 && !strcmp(argv[optind] + n - 5, ".json")) {
+			tl_strv_push(&a->results, argv[optind]);
+		} else if (!a->file) {
+			a->file = argv[optind];
+		} else {
+			fprintf(stderr,
+				"traplab: unexpected argument '%s' (one claim "
+				"file; results files end in .json)\n",
+				argv[optind]);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/*
+ * A metric that only the counting phase produces (so only the variants
+ * whose claims name one are counted: counting runs each variant three
+ * more times, under valgrind where there is no PMU).
+ */
+static int is_counter_metric(const char *m)
+{
+	static const char *const extra[] = {"branches", "branch_misses",
+					    "data_accesses", "l1i_load_misses",
+					    "l1d_load_misses"};
+	size_t n = strlen(m);
+	char stem[64];
+
+	if (!strcmp(m, "ipc"))
+		return 1;
+	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
+		return strstr(m, "miss") != NULL;
+	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
+		return 0;
+	memcpy(stem, m, n - 7);
+	stem[n - 7] = '\0';
+	if (tl_counter_lookup(stem) >= 0)
+		return 1;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
+		if (!strcmp(stem, extra[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The run plan: the variants the claims name (and the probes that decide
+ * their features), which of them to count, and, per experiment, which
+ * values of each param the claims look at ("EXP/KEY=V1,V2"). A param that
+ * some claim of the experiment leaves open (or sets to "*") is not
+ * restricted. Everything else is left out: `traplab run` measures it.
+ */
+static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
+		 struct tl_strv *variants, struct tl_strv *count,
+		 struct tl_strv *params)
+{
+	for (size_t k = 0; k < reg->nexps; k++) {
+		const struct tl_experiment *e = &reg->exps[k];
+
+		for (size_t p = 0; p < e->nparams; p++) {
+			const char *pn = e->params[p].name;
+			struct tl_strv vals = TL_STRV_INIT;
+			int open = 0, used = 0;
+
+			for (size_t i = 0; i < cs->nclaims; i++) {
+				const struct tl_measure *m = &cs->claims[i].m;
+				int sides =
+					m->kind == TL_MEASURE_RATIO ||
+							m->kind ==
+								TL_MEASURE_DIFF
+						? 2
+						: 1;
+
+				if (strcmp(m->experiment, e->name))
+					continue;
+				for (int sd = 0; sd < sides; sd++) {
+					const struct tl_side *side =
+						&m->side[sd];
+					const char *v = NULL;
+
+					used = 1;
+					for (size_t q = 0; q < side->nparams;
+					     q++)
+						if (!strcmp(side->params[q].key,
+							    pn))
+							v = side->params[q].val;
+					if (!v || !strcmp(v, "*"))
+						open = 1;
+					else if (!tl_strv_has(&vals, v))
+						tl_strv_push(&vals, v);
+				}
+			}
+			if (used && !open && vals.n) {
+				struct tl_buf b = TL_BUF_INIT;
+
+				tl_buf_printf(&b, "%s/%s=", e->name, pn);
+				for (size_t q = 0; q < vals.n; q++)
+					tl_buf_printf(&b, "%s%s", q ? "," : "",
+						      vals.v[q]);
+				tl_strv_push_owned(params, b.s);
+			}
+			tl_strv_release(&vals);
+		}
+	}
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		const struct tl_measure *m = &cs->claims[i].m;
+		int sides = m->kind == TL_MEASURE_RATIO ||
+					    m->kind == TL_MEASURE_DIFF
+				    ? 2
+				    : 1;
+
+		for (int sd = 0; sd < sides; sd++) {
+			char *pat = xasprintf("%s/%s", m->experiment,
+					      m->side[sd].variant);
+
+			if (!tl_strv_has(variants, pat))
+				tl_strv_push(variants, pat);
+			if (m->metric && is_counter_metric(m->metric) &&
+			    !tl_strv_has(count, pat))
+				tl_strv_push(count, pat);
+			free(pat);
+		}
+	}
+	/* The variants whose facts decide a feature ("zig_async"). */
+	for (size_t f = 0; f < cs->nfeatures; f++) {
+		char *pat = xasprintf("%s/%s", cs->features[f].experiment,
+				      cs->features[f].variant);
+
+		if (!tl_strv_has(variants, pat))
+			tl_strv_push(variants, pat);
+		free(pat);
+	}
+}
+
+/* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
+static int run_needed(const struct claims_args *a, const char *root,
+		      const struct tl_claimset *cs,
+		      const struct tl_registry *reg, const char *out_path,
+		      const char *interfere)
+{
+	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
+	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
+	struct tl_strv variants = TL_STRV_INIT;
+	char *history_db = xasprintf("%s/results/history.sqlite", root);
+	struct tl_run_opts ro;
+	size_t i;
+	int rc;
+
+	tl_claims_experiments(cs, &need);
+	for (i = 0; i < need.n; i++) {
+		size_t k;
+
+		for (k = 0; k < reg->nexps; k++)
+			if (!strcmp(reg->exps[k].name, need.v[i]))
+				tl_strv_push(&have, need.v[i]);
+	}
+	if (!have.n) {
+		fprintf(stderr, "traplab: none of the experiments the claims "
+				"need is in the registry\n");
+		rc = 1;
+		goto out;
+	}
+	tl_run_opts_init(&ro, root);
+	ro.quick = a->quick;
+	/*
+	 * Many claims are about counters: measure them unless told not to,
+	 * for the variants those claims name; and sweep only the param values
+	 * the claims look at.
+	 */
+	ro.counters = TL_COUNTERS_AUTO;
+	plan(cs, reg, &variants, &count, &params);
+	ro.variants = tl_strv_cstr(&variants);
+	ro.count_only = tl_strv_cstr(&count);
+	ro.params = tl_strv_cstr(&params);
+	if (params.n) {
+		fprintf(stderr,
+			"traplab: only the param values the claims look "
+			"at:");
+		for (i = 0; i < params.n; i++)
+			fprintf(stderr, " %s", params.v[i]);
+		fprintf(stderr, "\n");
+	}
+	ro.history_db = interfere ? NULL : history_db;
+	ro.interfere = interfere;
+	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
+		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
+			a->counters);
+		rc = 2;
+		goto out;
+	}
+	fprintf(stderr,
+		"traplab: running %zu experiment(s) the claims "
+		"need%s\n",
+		have.n, a->quick ? " (quick)" : "");
+	rc = tl_run_experiments(&ro, (const char *const *)have.v, have.n,
+				out_path);
+	if (rc < 0) {
+		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
+		rc = 1;
+	}
+out:
+	tl_strv_release(&need);
+	tl_strv_release(&have);
+	tl_strv_release(&count);
+	tl_strv_release(&params);
+	tl_strv_release(&variants);
+	free(history_db);
+	return rc;
+}
+
+/* The claims x machines table for the terminal. */
+static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
+			 struct tl_verdict *const *vm,
+			 const char *const *labels, const char *const *fps,
+			 const size_t *nrun, size_t n)
+{
+	size_t i, k;
+
+	tl_buf_puts(b, "machines (runs of one fingerprint pooled, machines "
+		       "never averaged):\n");
+	for (k = 0; k < n; k++)
+		tl_buf_printf(b, "  M%zu  %s  %zu run%s  %s\n", k + 1, fps[k],
+			      nrun[k], nrun[k] == 1 ? "" : "s", labels[k]);
+	tl_buf_printf(b, "\n%-28s %-5s", "id", "sec");
+	for (k = 0; k < n; k++) {
+		char h[24];
+
+		snprintf(h, sizeof(h), "M%zu", k + 1);
+		tl_buf_printf(b, " %-13s", h);
+	}
+	tl_buf_puts(b, "\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		tl_buf_printf(b, "%-28.28s %-5s", cs->claims[i].id,
+			      cs->claims[i].section);
+		for (k = 0; k < n; k++)
+			tl_buf_printf(b, " %-13s",
+				      tl_verdict_name(vm[k][i].kind));
+		tl_buf_puts(b, "\n");
+	}
+}
+
+/* {"machines": [{fingerprint, label, verdicts: {id: verdict}}]}. */
+static json_t *matrix_json(const struct tl_claimset *cs,
+			   struct tl_verdict *const *vm,
+			   const char *const *labels, const char *const *fps,
+			   size_t n)
+{
+	json_t *ms = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *vs = json_object();
+
+		for (size_t i = 0; i < cs->nclaims; i++)
+			json_object_set_new(
+				vs, cs->claims[i].id,
+				json_string(tl_verdict_name(vm[k][i].kind)));
+		json_array_append_new(
+			ms, json_pack("{s:s,s:s,s:o}", "fingerprint", fps[k],
+				      "label", labels[k], "verdicts", vs));
+	}
+	return json_pack("{s:o}", "machines", ms);
+}
+
+/* Runs `traplab slo check` on run_path; prints its table. */
+static void slo_on(const char *root, const char *run_path)
+{
+	char *slo = xasprintf("%s/slo/default.yaml", root);
+	char *argv[] = {(char *)"slo", (char *)"check",	       (char *)"--slo",
+			slo,	       (char *)"--no-history", (char *)run_path,
+			NULL};
+
+	cmd_slo(6, argv);
+	free(slo);
+}
+
+/*
+ * The article's "chaos experiment -> verify" step: the same experiments
+ * under interference, the verdicts side by side with the clean ones, and
+ * the SLOs on both runs. Returns 0, or 1 when the chaos run failed.
+ */
+static int chaos_pass(const struct claims_args *a, const char *root,
+		      const struct tl_claimset *cs,
+		      const struct tl_registry *reg,
+		      const struct tl_verdict *clean)
+{
+	char *path = xasprintf("%s/results/claims-run-chaos-%s.json", root,
+			       a->chaos);
+	struct tl_verdict *v = NULL;
+	json_error_t je;
+	json_t *run;
+	size_t i, kept = 0, judged = 0;
+	int rc;
+
+	fprintf(stderr,
+		"traplab: running the claims' experiments again under "
+		"--interfere %s\n",
+		a->chaos);
+	rc = run_needed(a, root, cs, reg, path, a->chaos);
+	if (rc)
+		goto out;
+	run = json_load_file(path, 0, &je);
+	if (!run) {
+		fprintf(stderr, "traplab: cannot read '%s': %s\n", path,
+			je.text);
+		rc = 1;
+		goto out;
+	}
+	v = xcalloc(cs->nclaims + 1, sizeof(*v));
+	tl_verdict_eval(cs, &run, 1, &a->vo, v);
+	printf("\nunder --interfere %s:\n%-28s %-14s %-14s %s\n", a->chaos,
+	       "id", "clean", a->chaos, "survives");
+	for (i = 0; i < cs->nclaims; i++) {
+		const char *c0 = tl_verdict_name(clean[i].kind);
+		const char *c1 = tl_verdict_name(v[i].kind);
+		int same = clean[i].kind == v[i].kind;
+
+		if (clean[i].kind != TL_VERDICT_UNTESTABLE) {
+			judged++;
+			kept += same;
+		}
+		printf("%-28.28s %-14s %-14s %s\n", cs->claims[i].id, c0, c1,
+		       clean[i].kind == TL_VERDICT_UNTESTABLE ? "-"
+		       : same				      ? "yes"
+							      : "NO");
+	}
+	printf("%zu of %zu judged verdicts survive --interfere %s\n", kept,
+	       judged, a->chaos);
+	printf("\nSLOs on the clean run:\n");
+	slo_on(root, a->results.v[0]);
+	printf("\nSLOs under --interfere %s:\n", a->chaos);
+	slo_on(root, path);
+	for (i = 0; i < cs->nclaims; i++)
+		tl_verdict_release(&v[i]);
+	free(v);
+	json_decref(run);
+out:
+	free(path);
+	return rc;
+}
+
+int cmd_claims(int argc, char **argv)
+{
+	static const char default_md[] = DEFAULT_MD,
+			  default_html[] = DEFAULT_HTML,
+			  default_json[] = DEFAULT_JSON;
+	struct claims_args a = {
+		.md = default_md,
+		.html = default_html,
+		.json = default_json,
+		.results = TL_STRV_INIT,
+		.vo = TL_VERDICT_OPTS_INIT,
+	};
+	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
+	struct tl_registry reg;
+	struct tl_claimset cs;
+	struct tl_verdict *v = NULL, **vm = NULL;
+	struct tl_matrix mx = TL_MATRIX_INIT;
+	const char **labels = NULL, **fps = NULL;
+	size_t *nrun = NULL;
+	struct tl_buf out = TL_BUF_INIT;
+	json_t **runs = NULL, *vj;
+	size_t k, mk;
+
+	const char *root = tl_cli_root();
+	char *defs[5] = {NULL, NULL, NULL, NULL, NULL};
+	size_t i, nruns = 0, m = 0;
+	int rc, nunres;
+	char *s;
+
+	memset(&reg, 0, sizeof(reg));
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		goto out_args;
+	/* Default paths are the project's, wherever traplab runs from. */
+	if (!a.file)
+		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
+	if (a.md == default_md)
+		a.md = defs[1] = xasprintf("%s/%s", root, DEFAULT_MD);
+	if (a.html == default_html)
+		a.html = defs[2] = xasprintf("%s/%s", root, DEFAULT_HTML);
+	if (a.json == default_json)
+		a.json = defs[3] = xasprintf("%s/%s", root, DEFAULT_JSON);
+	if (tl_registry_load(&reg, root, &rd) < 0) {
+		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
+			root);
+		rc = 1;
+		goto out_args;
+	}
+	print_diag(&rd, "traplab: registry: ");
+	rc = tl_claims_parse(&cs, a.file, NULL, 0, &d);
+	if (rc) {
+		print_diag(&d, "");
+		if (rc != -EINVAL)
+			fprintf(stderr, "traplab: cannot open '%s': %s\n",
+				a.file, strerror(-rc));
+		rc = 2;
+		goto out_reg;
+	}
+	nunres = tl_claims_resolve(&cs, &reg, &d);
+	print_diag(&d, a.check ? "" : "warning: ");
+	if (a.check) {
+		printf("%s: %zu claims, %d unresolved\n", a.file, cs.nclaims,
+		       nunres);
+		rc = nunres ? 1 : 0;
+		goto out_cs;
+	}
+	if (!a.results.n) {
+		defs[4] = xasprintf("%s/%s", root, CLAIMS_RUN);
+		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
+		if (rc)
+			goto out_cs;
+		tl_strv_push(&a.results, defs[4]);
+	}
+	/*
+	 * Runs are grouped by machine fingerprint: one machine's runs are
+	 * pooled, different machines are judged apart (the verdict matrix).
+	 */
+	for (i = 0; i < a.results.n; i++) {
+		struct tl_buf err = TL_BUF_INIT;
+
+		if (tl_matrix_add_file(&mx, a.results.v[i], &err)) {
+			fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+			tl_buf_release(&err);
+			rc = 1;
+			goto out_runs;
+		}
+		tl_buf_release(&err);
+	}
+	nruns = mx.n;
+	runs = xcalloc(nruns, sizeof(*runs));
+	vm = xcalloc(nruns, sizeof(*vm));
+	labels = xcalloc(nruns, sizeof(*labels));
+	fps = xcalloc(nruns, sizeof(*fps));
+	nrun = xcalloc(nruns, sizeof(*nrun));
+	for (k = 0; k < nruns; k++) {
+		const struct tl_matrix_machine *mm = tl_matrix_machine(&mx, k);
+
+		runs[k] = mm->run;
+		labels[k] = mm->label;
+		fps[k] = mm->fingerprint;
+		nrun[k] = mm->nruns;
+		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
+		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
+		if (k == 0)
+			m = mk;
+	}
+	v = vm[0];
+	if (nruns > 1)
+		matrix_print(&out, &cs, vm, labels, fps, nrun, nruns);
+	else
+		tl_verdict_table(&out, &cs, v);
+	fputs(tl_buf_str(&out), stdout);
+	out.len = 0;
+
+	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
+			     json_object_get(runs[0], "env"));
+	if (nruns > 1)
+		json_object_set_new(vj, "matrix",
+				    matrix_json(&cs, vm, labels, fps, nruns));
+	s = json_dumps(vj, JSON_INDENT(2));
+	rc = write_out(a.json, s, strlen(s)) ? 1 : 0;
+	free(s);
+	json_decref(vj);
+
+	tl_mdreport_render(&out, &cs, v, runs, 1, &a.vo, m);
+	if (write_out(a.md, out.s, out.len))
+		rc = 1;
+	out.len = 0;
+	{
+		struct tl_verdict_matrix vmx = {nruns, labels, fps, vm};
+
+		tl_htmlreport_render(&out, &cs, v, runs, 1, &a.vo, m, &vmx);
+	}
+	if (write_out(a.html, out.s, out.len))
+		rc = 1;
+	printf("report: %s\nverdicts: %s, %s\n", a.html, a.md, a.json);
+	if (nunres) {
+		fprintf(stderr,
+			"traplab: %d claim(s) name experiments, variants or "
+			"metrics the registry lacks (see warnings above)\n",
+			nunres);
+		rc = 1;
+	}
+	if (a.chaos && chaos_pass(&a, root, &cs, &reg, v))
+		rc = 1;
+out_runs:
+	for (k = 0; vm && k < nruns; k++) {
+		for (i = 0; i < cs.nclaims; i++)
+			tl_verdict_release(&vm[k][i]);
+		free(vm[k]);
+	}
+	free(vm);
+	free(labels);
+	free(fps);
+	free(nrun);
+	free(runs);
+	tl_matrix_release(&mx);
+out_cs:
+	tl_claimset_release(&cs);
+out_reg:
+	tl_registry_release(&reg);
+out_args:
+	tl_buf_release(&out);
+	tl_diag_release(&d);
+	tl_diag_release(&rd);
+	tl_strv_release(&a.results);
+	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
+		free(defs[i]);
+	return rc;
+}

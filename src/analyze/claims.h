@@ -1,0 +1,208 @@
+/*
+ * claims.h - claim sets: published performance statements turned into
+ * predicates on measured metrics and facts (the language: claims/README.md).
+ *
+ * A claim file is parsed whole; every problem is a diagnostic at
+ * file:line:column. Problems come in two classes:
+ * - malformed (YAML syntax, unknown key, bad predicate, unit that does not
+ *   fit the metric, duplicate id): the file is refused;
+ * - unresolved (the experiment, variant, metric, param or fact named is
+ *   not in the registry): the claim stays in the set, is marked with the
+ *   reason, and its verdict is UNTESTABLE with that reason. A claim set
+ *   is written against experiments that may not exist yet; saying so is
+ *   a verdict, not a crash. `traplab claims --check` treats both as errors.
+ *
+ * Values are kept in base units: nanoseconds, bytes, fractions (12.6% is
+ * 0.126), plain counts, and plain factors for ratios.
+ */
+#ifndef TL_CLAIMS_H
+#define TL_CLAIMS_H
+
+#include <stddef.h>
+
+#include "measure/registry.h"
+#include "base/util.h"
+
+/* The dimension of a metric, from its name (claims/README.md). */
+#define TL_DIMS(X)                                                             \
+	X(COUNT, "count")                                                      \
+	X(TIME, "time")                                                        \
+	X(BYTES, "bytes")                                                      \
+	X(FRACTION, "fraction")                                                \
+	X(FACTOR, "factor")
+
+enum tl_dim {
+#define X(id, name) TL_DIM_##id,
+	TL_DIMS(X)
+#undef X
+		TL_DIM_COUNT_
+};
+
+/* Predicate operators: id, YAML key, symbol shown in tables. */
+#define TL_PREDS(X)                                                            \
+	X(APPROX, "approx", "~")                                               \
+	X(BETWEEN, "between", "in")                                            \
+	X(LT, "lt", "<")                                                       \
+	X(LE, "le", "<=")                                                      \
+	X(GT, "gt", ">")                                                       \
+	X(GE, "ge", ">=")                                                      \
+	X(EQ, "eq", "=")                                                       \
+	X(NE, "ne", "!=")                                                      \
+	X(EQUIVALENT, "equivalent", "equiv")
+
+enum tl_pred_op {
+#define X(id, key, sym) TL_PRED_##id,
+	TL_PREDS(X)
+#undef X
+		TL_PRED_COUNT_
+};
+
+enum tl_measure_kind {
+	TL_MEASURE_VALUE, /* one variant's metric */
+	TL_MEASURE_RATIO, /* median(a) / median(b) */
+	TL_MEASURE_DIFF,  /* median(a) - median(b) */
+	TL_MEASURE_FACT	  /* one variant's fact (a string) */
+};
+
+#define TL_NEEDS(X)                                                            \
+	X(PMU, "pmu")                                                          \
+	X(NUMA, "numa")                                                        \
+	X(CC, "cc")                                                            \
+	X(CXX, "cxx")                                                          \
+	X(GO, "go")                                                            \
+	X(ZIG, "zig")                                                          \
+	X(FEATURE, "feature")
+
+enum tl_need_kind {
+#define X(id, name) TL_NEED_##id,
+	TL_NEEDS(X)
+#undef X
+		TL_NEED_COUNT_
+};
+
+struct tl_need {
+	enum tl_need_kind kind;
+	char *feature; /* TL_NEED_FEATURE: the feature's name */
+};
+
+/* One side of a measure: a variant and its params (merged with common). */
+struct tl_side {
+	char *variant;
+	struct tl_kv *params;
+	size_t nparams;
+	int line, col;
+};
+
+struct tl_measure {
+	enum tl_measure_kind kind;
+	char *experiment;
+	char *metric;		/* NULL for a fact */
+	char *fact;		/* NULL for a metric */
+	double q;		/* the statistic: quantile q (0.5 = median) */
+	struct tl_side side[2]; /* [0] only, unless ratio or diff */
+	enum tl_dim dim;	/* of the measured value */
+	int line, col;
+};
+
+struct tl_pred {
+	enum tl_pred_op op;
+	/*
+	 * Numeric predicates: the region [lo, hi] that makes the claim true
+	 * (+-INFINITY for open ends; lt/gt are strict, le/ge are not, which
+	 * only matters for exact values). approx: center +- tol. equivalent:
+	 * center +- margin, decided by TOST.
+	 */
+	double lo, hi;
+	double center, tol;
+	int tol_rel; /* tol was given in percent of center */
+	char *text;  /* eq/ne on a fact: the expected string */
+	int line, col;
+};
+
+/* A feature of a toolchain, known from a probe fact in a run. */
+struct tl_feature {
+	char *name, *about;
+	char *experiment, *variant, *fact, *eq;
+	int line, col;
+};
+
+struct tl_claim {
+	char *id, *section, *text; /* text: the paraphrase */
+	char *claimed;		   /* the article's figure, as shown */
+	char *note;		   /* optional remark (NULL) */
+	struct tl_measure m;
+	struct tl_pred p;
+	struct tl_need *needs;
+	size_t nneeds;
+	char *unresolved; /* NULL, or why the registry cannot serve it */
+	int line, col;
+};
+
+struct tl_claimset {
+	char *path;
+	char *title, *source;
+	struct tl_feature *features;
+	size_t nfeatures;
+	struct tl_claim *claims;
+	size_t nclaims;
+};
+
+/*
+ * Parses a claim file (text may be NULL to read path). Returns 0, or
+ * -EINVAL when the file is malformed (every problem added to d; the set is
+ * released), or -errno when it cannot be read. Borrows path.
+ */
+int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
+		    size_t len, struct tl_diag *d);
+
+/*
+ * Resolves the set against the registry (r may be NULL: nothing can be
+ * resolved, every claim is unresolved "no registry"). Each claim naming an
+ * experiment, variant, metric, param or fact the registry lacks gets
+ * `unresolved` set and a diagnostic at its position. Returns the number of
+ * unresolved claims.
+ */
+int tl_claims_resolve(struct tl_claimset *cs, const struct tl_registry *r,
+		      struct tl_diag *d);
+
+void tl_claimset_release(struct tl_claimset *cs);
+
+/* The names of the experiments the set needs, each once, in file order. */
+void tl_claims_experiments(const struct tl_claimset *cs, struct tl_strv *out);
+
+/* The feature named, or NULL. */
+const struct tl_feature *tl_claims_feature(const struct tl_claimset *cs,
+					   const char *name);
+
+/* The dimension of a metric name ("ns_per_op" is TIME). */
+enum tl_dim tl_claims_metric_dim(const char *metric);
+const char *tl_dim_name(enum tl_dim d);
+const char *tl_pred_key(enum tl_pred_op op);
+const char *tl_pred_symbol(enum tl_pred_op op);
+const char *tl_need_name(enum tl_need_kind k);
+
+/*
+ * Parses a quantity ("25ns", "120 MB", "12.6%", "3x", "2KiB", "1e6") of
+ * dimension dim into base units. 0, or -EINVAL when malformed or when its
+ * unit does not fit dim (*why says which, a static string).
+ */
+int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
+		       const char **why);
+
+/* Formats a base-unit value of dimension dim for people ("25.3 ns"). */
+void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim);
+
+/* The measure as one line: "alloc/c.tcmalloc ns_per_op size=64". */
+void tl_claims_fmt_measure(struct tl_buf *b, const struct tl_measure *m);
+/* The predicate as one line: "~ 25 ns +- 50%". */
+void tl_claims_fmt_pred(struct tl_buf *b, const struct tl_claim *c);
+
+/*
+ * `traplab claims [FILE] [--results RUN.json ...] [--quick] [--check]
+ *  [--adjust holm|bonferroni|none] [--md FILE] [--html FILE] [--json FILE]`
+ * Exit status: 0 all written, 1 unresolved claims or a run problem,
+ * 2 usage or a malformed claim file.
+ */
+int cmd_claims(int argc, char **argv);
+
+#endif

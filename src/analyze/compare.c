@@ -1,0 +1,399 @@
+/*
+ * compare.c - run-to-run and run-to-baseline comparison of every metric.
+ *
+ * Figures are matched by "experiment, params, variant, metric". Against a
+ * window, raw samples of all baseline runs are pooled for the tests, and
+ * the spread of the per-run medians widens the threshold: samples within a
+ * run vary less than runs do on a shared VM, and pooling alone would call
+ * that drift a regression.
+ *
+ * Sample output of `traplab compare A B`:
+ *   figure                        A median   B median   change  ratio CI95
+ *   alloc size=64 c.arena ns_per_op  2.085      3.392   +62.7%  [1.57, 1.66]
+ *     p_holm 1.2e-08  threshold 3.1%  REGRESSION
+ */
+#include "analyze/compare.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/history.h"
+#include "report/metrics.h"
+#include "base/stats.h"
+#include "base/banned.h"
+
+const char *tl_compare_verdict_name(enum tl_compare_verdict v)
+{
+	static const char *const names[] = {"same", "REGRESSION", "improvement",
+					    "untested"};
+
+	return names[v];
+}
+
+/* One figure of one side: pooled samples and per-run medians. */
+struct fig {
+	char *key, *experiment, *params, *variant, *metric, *unit;
+	double *x, *meds;
+	size_t n, cap, nmeds;
+};
+
+struct side {
+	struct fig *f;
+	size_t n;
+};
+
+static struct fig *fig_get(struct side *s, const struct tl_metric_ref *r)
+{
+	char *key = xasprintf("%s\t%s\t%s\t%s", r->experiment, r->params,
+			      r->variant, r->name);
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->f[i].key, key)) {
+			free(key);
+			return &s->f[i];
+		}
+	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
+	memset(&s->f[s->n], 0, sizeof(s->f[0]));
+	s->f[s->n].key = key;
+	s->f[s->n].experiment = xstrdup(r->experiment);
+	s->f[s->n].params = xstrdup(r->params);
+	s->f[s->n].variant = xstrdup(r->variant);
+	s->f[s->n].metric = xstrdup(r->name);
+	s->f[s->n].unit = xstrdup(r->unit);
+	return &s->f[s->n++];
+}
+
+static int gather(const struct tl_metric_ref *r, void *arg)
+{
+	struct side *s = arg;
+	struct fig *f;
+	double *x, med;
+	size_t n;
+
+	if (!r->name || tl_metrics_samples(r->metric, &x, &n) || !n) {
+		return 0;
+	}
+	f = fig_get(s, r);
+	if (f->n + n > f->cap) {
+		f->cap = (f->n + n) * 2;
+		f->x = xrealloc(f->x, f->cap * sizeof(*f->x));
+	}
+	memcpy(f->x + f->n, x, n * sizeof(*x));
+	f->n += n;
+	if (!tl_stats_median(x, n, &med)) {
+		f->meds = xrealloc(f->meds, (f->nmeds + 1) * sizeof(*f->meds));
+		f->meds[f->nmeds++] = med;
+	}
+	free(x);
+	return 0;
+}
+
+static void side_release(struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->f[i].key);
+		free(s->f[i].experiment);
+		free(s->f[i].params);
+		free(s->f[i].variant);
+		free(s->f[i].metric);
+		free(s->f[i].unit);
+		free(s->f[i].x);
+		free(s->f[i].meds);
+	}
+	free(s->f);
+}
+
+static int higher_is_better(const char *metric)
+{
+	return strstr(metric, "per_s") || strstr(metric, "per_sec") ||
+	       strstr(metric, "throughput");
+}
+
+int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
+		    struct tl_compare *out)
+{
+	struct side sa = {0}, sb = {0};
+	json_t *mde;
+	double noise = 0, *p;
+	size_t i, j, k;
+
+	memset(out, 0, sizeof(*out));
+	out->alpha = alpha;
+	if (!na)
+		return -EINVAL;
+	for (i = 0; i < na; i++)
+		tl_metrics_walk(a[i], gather, &sa);
+	tl_metrics_walk(b, gather, &sb);
+	mde = json_object_get(json_object_get(b, "noise"), "aa_mde_pct");
+	if (json_is_number(mde))
+		noise = json_number_value(mde) / 100;
+	out->rows = xcalloc(sb.n + 1, sizeof(*out->rows));
+	for (j = 0; j < sb.n; j++) {
+		struct fig *fb = &sb.f[j], *fa = NULL;
+		struct tl_compare_row *r;
+		struct tl_mwu mw;
+		struct tl_ci ci;
+		double spread = 0, mm;
+
+		for (i = 0; i < sa.n && !fa; i++)
+			if (!strcmp(sa.f[i].key, fb->key))
+				fa = &sa.f[i];
+		if (!fa)
+			continue;
+		r = &out->rows[out->n++];
+		r->experiment = xstrdup(fb->experiment);
+		r->params = xstrdup(fb->params);
+		r->variant = xstrdup(fb->variant);
+		r->metric = xstrdup(fb->metric);
+		r->unit = xstrdup(fb->unit);
+		r->na = fa->n;
+		r->nb = fb->n;
+		r->p = r->p_holm = NAN;
+		r->ratio_lo = r->ratio_hi = NAN;
+		tl_stats_median(fa->x, fa->n, &r->median_a);
+		tl_stats_median(fb->x, fb->n, &r->median_b);
+		r->ratio = r->median_a > 0 ? r->median_b / r->median_a : NAN;
+		if (fa->nmeds > 1 &&
+		    !tl_stats_median(fa->meds, fa->nmeds, &mm) && mm > 0)
+			for (k = 0; k < fa->nmeds; k++)
+				spread = fmax(spread,
+					      fabs(fa->meds[k] / mm - 1));
+		r->threshold = fmax(noise, spread);
+		r->verdict = TL_CMP_UNTESTED;
+		if (fa->n < 2 || fb->n < 2)
+			continue;
+		if (!tl_stats_boot_median_ratio(fb->x, fb->n, fa->x, fa->n,
+						NULL, &ci)) {
+			r->ratio_lo = ci.lo;
+			r->ratio_hi = ci.hi;
+		}
+		if (!tl_stats_mwu(fa->x, fa->n, fb->x, fb->n, TL_MWU_AUTO, &mw))
+			r->p = mw.p;
+	}
+	/* Holm over the figures that were tested. */
+	p = xcalloc(out->n + 1, sizeof(*p));
+	for (i = 0; i < out->n; i++)
+		p[i] = isnan(out->rows[i].p) ? 1 : out->rows[i].p;
+	if (out->n && !tl_stats_holm(p, out->n, p)) {
+		for (i = 0; i < out->n; i++) {
+			struct tl_compare_row *r = &out->rows[i];
+			int worse_up = !higher_is_better(r->metric);
+
+			if (isnan(r->p) || isnan(r->ratio_lo))
+				continue;
+			r->p_holm = p[i];
+			r->verdict = TL_CMP_SAME;
+			if (r->p_holm >= alpha)
+				continue;
+			if (r->ratio_lo > 1 + r->threshold)
+				r->verdict = worse_up ? TL_CMP_REGRESSION
+						      : TL_CMP_IMPROVEMENT;
+			else if (r->ratio_hi < 1 - r->threshold)
+				r->verdict = worse_up ? TL_CMP_IMPROVEMENT
+						      : TL_CMP_REGRESSION;
+			out->regressions += r->verdict == TL_CMP_REGRESSION;
+			out->improvements += r->verdict == TL_CMP_IMPROVEMENT;
+		}
+	}
+	free(p);
+	side_release(&sa);
+	side_release(&sb);
+	return 0;
+}
+
+void tl_compare_release(struct tl_compare *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->rows[i].experiment);
+		free(c->rows[i].params);
+		free(c->rows[i].variant);
+		free(c->rows[i].metric);
+		free(c->rows[i].unit);
+	}
+	free(c->rows);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The command. */
+
+static int open_run(const char *spec, const char *db, json_t **out,
+		    long long *id, struct tl_buf *err)
+{
+	struct tl_history *h;
+	int rc;
+
+	*id = 0;
+	if (spec[0] != '@')
+		return tl_metrics_load(spec, out, err);
+	*id = strtoll(spec + 1, NULL, 10);
+	rc = tl_history_open(db, 0, &h, err);
+	if (rc)
+		return rc;
+	rc = tl_history_get_json(h, *id, out, err);
+	tl_history_close(h);
+	return rc;
+}
+
+/* The N runs stored before run on its machine, oldest first. */
+static int baseline(const char *db, json_t *run, long long run_id, size_t n,
+		    json_t ***out, size_t *nout, struct tl_buf *err)
+{
+	const char *fp = json_string_value(
+		json_object_get(json_object_get(run, "env"), "fingerprint"));
+	const char *started =
+		json_string_value(json_object_get(run, "started_utc"));
+	struct tl_history_run *runs = NULL;
+	struct tl_history *h;
+	size_t nr = 0, i, k = 0;
+	json_t **v;
+	int rc;
+
+	rc = tl_history_open(db, 0, &h, err);
+	if (rc)
+		return rc;
+	rc = tl_history_list(h, fp, run_id, 0, &runs, &nr, err);
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; !rc && i < nr && k < n; i++) {
+		if (started && strcmp(runs[i].started_utc, started) >= 0)
+			continue;
+		rc = tl_history_get_json(h, runs[i].id, &v[k], err);
+		if (!rc)
+			k++;
+	}
+	for (i = 0; i < k / 2; i++) {
+		json_t *t = v[i];
+
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = t;
+	}
+	tl_history_runs_free(runs, nr);
+	tl_history_close(h);
+	*out = v;
+	*nout = k;
+	return rc;
+}
+
+static void print(const struct tl_compare *c, const char *what, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "%s\n", what);
+	fprintf(f, "%-44s %12s %12s %9s %-20s %9s %7s  %s\n", "figure",
+		"A median", "B median", "change", "ratio B/A ci95", "p_holm",
+		"thresh", "verdict");
+	for (i = 0; i < c->n; i++) {
+		const struct tl_compare_row *r = &c->rows[i];
+		char fig[160], ci[48], chg[24];
+
+		snprintf(fig, sizeof(fig), "%s%s%s %s %s", r->experiment,
+			 *r->params ? " " : "", r->params, r->variant,
+			 r->metric);
+		if (isnan(r->ratio))
+			snprintf(chg, sizeof(chg), "-");
+		else
+			snprintf(chg, sizeof(chg), "%+.1f%%",
+				 100 * (r->ratio - 1));
+		if (isnan(r->ratio_lo))
+			snprintf(ci, sizeof(ci), "-");
+		else
+			snprintf(ci, sizeof(ci), "[%.4f, %.4f]", r->ratio_lo,
+				 r->ratio_hi);
+		fprintf(f,
+			"%-44.44s %12.5g %12.5g %9s %-20s %9.2g %6.1f%%  "
+			"%s\n",
+			fig, r->median_a, r->median_b, chg, ci, r->p_holm,
+			100 * r->threshold,
+			tl_compare_verdict_name(r->verdict));
+	}
+	fprintf(f,
+		"%zu figures compared; %zu regression%s, %zu improvement%s "
+		"(Mann-Whitney U, Holm-adjusted, alpha %.2g; the whole ratio "
+		"CI beyond the threshold)\n",
+		c->n, c->regressions, c->regressions == 1 ? "" : "s",
+		c->improvements, c->improvements == 1 ? "" : "s", c->alpha);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: traplab compare [--db FILE] [--alpha A] A B\n"
+			"       traplab compare [--db FILE] --baseline N RUN\n"
+			"  A, B, RUN: a results JSON file or @ID of a stored "
+			"run\n");
+	return 2;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	const char *db = TL_HISTORY_DEFAULT_DB, *pos[2];
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_compare c;
+	json_t *a = NULL, *b = NULL, **base = NULL;
+	size_t nbase = 0, window = 0, i;
+	double alpha = -1;
+	long long ida, idb;
+	int npos = 0, rc = 2, k;
+	char *what = NULL;
+
+	for (k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--db") && k + 1 < argc)
+			db = argv[++k];
+		else if (!strcmp(argv[k], "--alpha") && k + 1 < argc)
+			alpha = strtod(argv[++k], NULL);
+		else if (!strcmp(argv[k], "--baseline") && k + 1 < argc)
+			window = strtoul(argv[++k], NULL, 10);
+		else if (argv[k][0] == '-' || npos == 2)
+			return usage();
+		else
+			pos[npos++] = argv[k];
+	}
+	if (npos != (window ? 1 : 2) || !(alpha < 1))
+		return usage();
+	if (window) {
+		if (alpha <= 0)
+			alpha = 0.01;
+		if (open_run(pos[0], db, &b, &idb, &err) ||
+		    baseline(db, b, idb, window, &base, &nbase, &err))
+			goto out;
+		if (!nbase) {
+			tl_buf_printf(&err,
+				      "no earlier run of this machine in '%s' "
+				      "to compare '%s' with",
+				      db, pos[0]);
+			goto out;
+		}
+		what = xasprintf("%s against a baseline of the %zu earlier "
+				 "run%s on this machine (A = pooled baseline)",
+				 pos[0], nbase, nbase == 1 ? "" : "s");
+		tl_compare_runs(base, nbase, b, alpha, &c);
+	} else {
+		if (alpha <= 0)
+			alpha = 0.05;
+		if (open_run(pos[0], db, &a, &ida, &err) ||
+		    open_run(pos[1], db, &b, &idb, &err))
+			goto out;
+		what = xasprintf("A = %s, B = %s", pos[0], pos[1]);
+		tl_compare_runs(&a, 1, b, alpha, &c);
+	}
+	print(&c, what, stdout);
+	rc = c.regressions ? 1 : 0;
+	tl_compare_release(&c);
+out:
+	if (rc == 2 && err.len)
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	for (i = 0; i < nbase; i++)
+		json_decref(base[i]);
+	free(base);
+	free(what);
+	json_decref(a);
+	json_decref(b);
+	tl_buf_release(&err);
+	return rc;
+}

@@ -1,0 +1,1203 @@
+/*
+ * slo.c - SLO files, per-run evaluation, error budgets, `traplab slo`.
+ *
+ * Thresholds may carry units ("150ms", "64MiB", "99.5%") as in the
+ * article's service-slo.yaml; they are converted once, at load time, into
+ * the unit the metric's name declares (ns_per_op: ns), so evaluation never
+ * guesses. A statistic without a CI in the run gets a bootstrap CI from the
+ * raw samples (stats.h, fixed seed), so p99 objectives are judged on
+ * evidence too; a figure with no samples is judged on its point value.
+ *
+ * Sample output of `traplab slo check`:
+ *   SLO traplab-c-models (slo/default.yaml), window: last 10 runs, 6 here
+ *   objective              case     value   ci95             thr    run
+ *   arena under 5 ns       size=64  2.09ns  [2.06, 2.11]  <= 5     PASS ...
+ */
+#include "analyze/slo.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/history.h"
+#include "report/metrics.h"
+#include "base/stats.h"
+#include "base/yamlx.h"
+#include "base/banned.h"
+
+const char *tl_slo_outcome_name(enum tl_slo_outcome o)
+{
+	static const char *const names[] = {"PASS", "FAIL", "INCONCLUSIVE",
+					    "NODATA"};
+
+	return names[o];
+}
+
+const char *tl_slo_op_name(enum tl_slo_op op)
+{
+	static const char *const names[] = {"<", "<=", ">", ">="};
+
+	return names[op];
+}
+
+/* Units. */
+
+enum dim { DIM_NONE, DIM_NS, DIM_S, DIM_BYTES };
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+static enum dim metric_dim(const char *metric)
+{
+	if (!metric)
+		return DIM_NONE;
+	if (!strncmp(metric, "ns_per_", 7) || ends_with(metric, "_ns"))
+		return DIM_NS;
+	if (ends_with(metric, "_s"))
+		return DIM_S;
+	if (ends_with(metric, "_bytes"))
+		return DIM_BYTES;
+	return DIM_NONE;
+}
+
+static const char *dim_unit(enum dim d)
+{
+	static const char *const u[] = {"", "ns", "s", "bytes"};
+
+	return u[d];
+}
+
+int tl_slo_parse_value(const char *s, const char *metric, double *out,
+		       struct tl_buf *err)
+{
+	static const struct {
+		const char *suffix;
+		enum dim dim;
+		double factor; /* to ns, or to bytes */
+	} units[] = {
+		{"ns", DIM_NS, 1},
+		{"us", DIM_NS, 1e3},
+		{"\xc2\xb5s", DIM_NS, 1e3},
+		{"ms", DIM_NS, 1e6},
+		{"s", DIM_NS, 1e9},
+		{"B", DIM_BYTES, 1},
+		{"KiB", DIM_BYTES, 1024},
+		{"MiB", DIM_BYTES, 1048576},
+		{"GiB", DIM_BYTES, 1073741824.0},
+		{"KB", DIM_BYTES, 1e3},
+		{"MB", DIM_BYTES, 1e6},
+		{"GB", DIM_BYTES, 1e9},
+	};
+	enum dim want = metric_dim(metric);
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v)) {
+		tl_buf_printf(err,
+			      "expected a number with an optional unit, "
+			      "found '%s'",
+			      s);
+		return -EINVAL;
+	}
+	while (*end == ' ')
+		end++;
+	if (!*end) {
+		*out = v;
+		return 0;
+	}
+	if (!strcmp(end, "%")) {
+		*out = v / 100;
+		return 0;
+	}
+	for (i = 0; i < TL_ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (units[i].dim == DIM_NS && want == DIM_NS) {
+			*out = v * units[i].factor;
+			return 0;
+		}
+		if (units[i].dim == DIM_NS && want == DIM_S) {
+			*out = v * units[i].factor / 1e9;
+			return 0;
+		}
+		if (units[i].dim == DIM_BYTES && want == DIM_BYTES) {
+			*out = v * units[i].factor;
+			return 0;
+		}
+		tl_buf_printf(err,
+			      "unit '%s' does not fit metric '%s' (its unit "
+			      "is %s)",
+			      end, metric ? metric : "(ratio)",
+			      want == DIM_NONE ? "none" : dim_unit(want));
+		return -EINVAL;
+	}
+	tl_buf_printf(err,
+		      "unknown unit '%s' in '%s' (known: ns us ms s B KiB MiB "
+		      "GiB KB MB GB %%)",
+		      end, s);
+	return -EINVAL;
+}
+
+/* Loading. */
+
+static const char *const top_keys[] = {"apiVersion", "kind", "metadata", "spec",
+				       NULL};
+static const char *const meta_keys[] = {"name", "displayName", "description",
+					NULL};
+static const char *const spec_keys[] = {"description", "service",
+					"timeWindow",  "budgetingMethod",
+					"objectives",  NULL};
+static const char *const window_keys[] = {"duration", "isRolling", NULL};
+static const char *const obj_keys[] = {"displayName", "experiment",  "variant",
+				       "ratioTo",     "metric",	     "stat",
+				       "params",      "op",	     "value",
+				       "target",      "description", NULL};
+static const char *const stat_names[] = {"median", "mean", "min",  "max",
+					 "p90",	   "p99",  "p999", NULL};
+
+struct loader {
+	struct tl_yaml *y;
+	struct tl_diag *d;
+	int errors;
+};
+
+static void lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	tl_yaml_error(l->y, n, l->d, "%s", tl_buf_str(&b));
+	tl_buf_release(&b);
+	l->errors++;
+}
+
+/* A required scalar key of map m (diagnostic at m when missing). */
+static const char *req_str(struct loader *l, yaml_node_t *m, const char *key,
+			   const char *what)
+{
+	yaml_node_t *n = tl_yaml_get(l->y, m, key);
+	const char *s;
+
+	if (!n) {
+		lerr(l, m, "%s: missing key '%s'", what, key);
+		return NULL;
+	}
+	if (tl_yaml_get_str(l->y, n, key, &s, l->d)) {
+		l->errors++;
+		return NULL;
+	}
+	return s;
+}
+
+static const char *opt_str(struct loader *l, yaml_node_t *m, const char *key)
+{
+	yaml_node_t *n = tl_yaml_get(l->y, m, key);
+	const char *s;
+
+	if (!n)
+		return NULL;
+	if (tl_yaml_get_str(l->y, n, key, &s, l->d)) {
+		l->errors++;
+		return NULL;
+	}
+	return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *load_params(struct loader *l, yaml_node_t *n)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	char **kv;
+	int i, len;
+
+	if (tl_yaml_expect_map(l->y, n, "params", l->d)) {
+		l->errors++;
+		return NULL;
+	}
+	len = tl_yaml_map_len(n);
+	kv = xcalloc(len + 1, sizeof(*kv));
+	for (i = 0; i < len; i++) {
+		const char *k = tl_yaml_str(tl_yaml_map_key(l->y, n, i));
+		yaml_node_t *vn = tl_yaml_map_val(l->y, n, i);
+		const char *v;
+
+		if (!k || tl_yaml_get_str(l->y, vn, "params value", &v, l->d)) {
+			l->errors++;
+			kv[i] = xstrdup("");
+			continue;
+		}
+		kv[i] = xasprintf("%s=%s", k, v);
+	}
+	qsort(kv, len, sizeof(*kv), cmp_str);
+	for (i = 0; i < len; i++) {
+		tl_buf_printf(&b, "%s%s", i ? "," : "", kv[i]);
+		free(kv[i]);
+	}
+	free(kv);
+	return b.s ? b.s : xstrdup("");
+}
+
+static void load_window(struct loader *l, struct tl_slo *slo, yaml_node_t *n)
+{
+	yaml_node_t *w, *roll;
+	const char *dur;
+	char *end;
+	double v;
+
+	if (tl_yaml_is_map(n)) {
+		w = n;
+	} else if (tl_yaml_is_seq(n) && tl_yaml_seq_len(n) == 1) {
+		w = tl_yaml_seq_at(l->y, n, 0);
+	} else {
+		lerr(l, n,
+		     "timeWindow: expected one window (a mapping or a "
+		     "list of one)");
+		return;
+	}
+	if (tl_yaml_expect_map(l->y, w, "timeWindow", l->d)) {
+		l->errors++;
+		return;
+	}
+	l->errors +=
+		tl_yaml_check_keys(l->y, w, window_keys, "timeWindow", l->d);
+	roll = tl_yaml_get(l->y, w, "isRolling");
+	if (roll) {
+		int b;
+
+		if (tl_yaml_get_bool(l->y, roll, "isRolling", &b, l->d))
+			l->errors++;
+		else if (!b)
+			lerr(l, roll,
+			     "isRolling: false (calendar windows) is not "
+			     "supported; runs are counted in a rolling window");
+	}
+	dur = req_str(l, w, "duration", "timeWindow");
+	if (!dur)
+		return;
+	errno = 0;
+	v = strtod(dur, &end);
+	while (*end == ' ')
+		end++;
+	if (end == dur || errno || !(v > 0) || v > 1e6) {
+		lerr(l, tl_yaml_get(l->y, w, "duration"),
+		     "duration: expected a positive count with a unit, such as "
+		     "20runs or 7d, found '%s'",
+		     dur);
+		return;
+	}
+	if (!strcmp(end, "runs") || !strcmp(end, "run")) {
+		if (v != floor(v))
+			lerr(l, tl_yaml_get(l->y, w, "duration"),
+			     "duration: a whole number of runs, found '%s'",
+			     dur);
+		slo->window_runs = (size_t)v;
+	} else if (!strcmp(end, "m")) {
+		slo->window_s = v * 60;
+	} else if (!strcmp(end, "h")) {
+		slo->window_s = v * 3600;
+	} else if (!strcmp(end, "d")) {
+		slo->window_s = v * 86400;
+	} else if (!strcmp(end, "w")) {
+		slo->window_s = v * 7 * 86400;
+	} else {
+		lerr(l, tl_yaml_get(l->y, w, "duration"),
+		     "duration: unknown unit '%s' (expected runs, m, h, d or "
+		     "w)",
+		     end);
+	}
+}
+
+static void load_objective(struct loader *l, struct tl_slo_objective *o,
+			   yaml_node_t *n, int idx)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	const char *s, *ratio;
+	char what[48];
+	int i;
+
+	snprintf(what, sizeof(what), "objectives[%d]", idx);
+	o->line = tl_yaml_line(n);
+	o->col = tl_yaml_col(n);
+	o->op = TL_SLO_LTE;
+	if (tl_yaml_expect_map(l->y, n, what, l->d)) {
+		l->errors++;
+		return;
+	}
+	l->errors += tl_yaml_check_keys(l->y, n, obj_keys, what, l->d);
+	if ((s = req_str(l, n, "experiment", what)))
+		o->experiment = xstrdup(s);
+	if ((s = req_str(l, n, "variant", what)))
+		o->variant = xstrdup(s);
+	if ((s = req_str(l, n, "metric", what)))
+		o->metric = xstrdup(s);
+	ratio = opt_str(l, n, "ratioTo");
+	if (ratio)
+		o->ratio_to = xstrdup(ratio);
+	s = opt_str(l, n, "stat");
+	o->stat = xstrdup(s ? s : "median");
+	for (i = 0; stat_names[i] && strcmp(stat_names[i], o->stat); i++)
+		;
+	if (!stat_names[i])
+		lerr(l, tl_yaml_get(l->y, n, "stat"),
+		     "stat: unknown statistic '%s' (expected median, mean, "
+		     "min, max, p90, p99 or p999)",
+		     o->stat);
+	else if (ratio && strcmp(o->stat, "median"))
+		lerr(l, tl_yaml_get(l->y, n, "stat"),
+		     "stat: a ratio objective compares medians; '%s' is not "
+		     "supported with ratioTo",
+		     o->stat);
+	if (tl_yaml_get(l->y, n, "params"))
+		o->params = load_params(l, tl_yaml_get(l->y, n, "params"));
+	if ((s = req_str(l, n, "op", what))) {
+		static const char *const ops[] = {"lt", "lte", "gt", "gte"};
+
+		for (i = 0; i < 4 && strcmp(ops[i], s); i++)
+			;
+		if (i == 4)
+			lerr(l, tl_yaml_get(l->y, n, "op"),
+			     "op: expected lt, lte, gt or gte, found '%s'", s);
+		else
+			o->op = (enum tl_slo_op)i;
+	}
+	if ((s = req_str(l, n, "value", what)) &&
+	    tl_slo_parse_value(s, ratio ? NULL : o->metric, &o->value, &err)) {
+		lerr(l, tl_yaml_get(l->y, n, "value"), "value: %s",
+		     tl_buf_str(&err));
+		err.len = 0;
+	}
+	if ((s = req_str(l, n, "target", what))) {
+		if (tl_slo_parse_value(s, NULL, &o->target, &err) ||
+		    !(o->target > 0 && o->target <= 1))
+			lerr(l, tl_yaml_get(l->y, n, "target"),
+			     "target: expected a fraction in (0, 1] or a "
+			     "percentage such as 99%%, found '%s'",
+			     s);
+	}
+	s = opt_str(l, n, "displayName");
+	if (s)
+		o->name = xstrdup(s);
+	else
+		o->name = xasprintf("%s/%s%s%s %s %s",
+				    o->experiment ? o->experiment : "?",
+				    o->variant ? o->variant : "?",
+				    ratio ? ":" : "", ratio ? ratio : "",
+				    o->metric ? o->metric : "?", o->stat);
+	tl_buf_release(&err);
+}
+
+static void release_objective(struct tl_slo_objective *o)
+{
+	free(o->name);
+	free(o->experiment);
+	free(o->variant);
+	free(o->ratio_to);
+	free(o->metric);
+	free(o->stat);
+	free(o->params);
+}
+
+void tl_slo_release(struct tl_slo *slo)
+{
+	size_t i;
+
+	for (i = 0; i < slo->nobj; i++)
+		release_objective(&slo->obj[i]);
+	free(slo->obj);
+	free(slo->path);
+	free(slo->name);
+	free(slo->description);
+	memset(slo, 0, sizeof(*slo));
+}
+
+int tl_slo_load(struct tl_slo *slo, const char *path, const char *text,
+		size_t len, struct tl_diag *d)
+{
+	struct tl_yaml y;
+	struct loader l = {&y, d, 0};
+	yaml_node_t *root, *meta, *spec, *objs, *n;
+	const char *s;
+	int rc, i;
+
+	memset(slo, 0, sizeof(*slo));
+	rc = tl_yaml_load(&y, path, text, len, d);
+	if (rc)
+		return rc;
+	slo->path = xstrdup(path);
+	root = tl_yaml_root(&y);
+	if (!root || !tl_yaml_is_map(root)) {
+		lerr(&l, root,
+		     "an SLO file is a mapping with apiVersion, kind, "
+		     "metadata and spec");
+		goto out;
+	}
+	l.errors += tl_yaml_check_keys(&y, root, top_keys, "the SLO file", d);
+	if ((s = req_str(&l, root, "apiVersion", "the SLO file")) &&
+	    strcmp(s, "traplab/v1") && strcmp(s, "openslo/v1"))
+		lerr(&l, tl_yaml_get(&y, root, "apiVersion"),
+		     "apiVersion: expected traplab/v1 (or openslo/v1), found "
+		     "'%s'",
+		     s);
+	if ((s = req_str(&l, root, "kind", "the SLO file")) && strcmp(s, "SLO"))
+		lerr(&l, tl_yaml_get(&y, root, "kind"),
+		     "kind: expected SLO, found '%s'", s);
+	meta = tl_yaml_get(&y, root, "metadata");
+	if (meta && !tl_yaml_expect_map(&y, meta, "metadata", d)) {
+		l.errors +=
+			tl_yaml_check_keys(&y, meta, meta_keys, "metadata", d);
+		if ((s = opt_str(&l, meta, "name")))
+			slo->name = xstrdup(s);
+	} else if (meta) {
+		l.errors++;
+	}
+	if (!slo->name)
+		slo->name = xstrdup("slo");
+	spec = tl_yaml_get(&y, root, "spec");
+	if (!spec) {
+		lerr(&l, root, "the SLO file: missing key 'spec'");
+		goto out;
+	}
+	if (tl_yaml_expect_map(&y, spec, "spec", d)) {
+		l.errors++;
+		goto out;
+	}
+	l.errors += tl_yaml_check_keys(&y, spec, spec_keys, "spec", d);
+	if ((s = opt_str(&l, spec, "description")))
+		slo->description = xstrdup(s);
+	if ((s = opt_str(&l, spec, "budgetingMethod")) &&
+	    strcmp(s, "Occurrences"))
+		lerr(&l, tl_yaml_get(&y, spec, "budgetingMethod"),
+		     "budgetingMethod: only Occurrences is supported (each run "
+		     "is one event), found '%s'",
+		     s);
+	n = tl_yaml_get(&y, spec, "timeWindow");
+	if (n)
+		load_window(&l, slo, n);
+	else
+		slo->window_runs = 20;
+	objs = tl_yaml_get(&y, spec, "objectives");
+	if (!objs) {
+		lerr(&l, spec, "spec: missing key 'objectives'");
+		goto out;
+	}
+	if (tl_yaml_expect_seq(&y, objs, "objectives", d)) {
+		l.errors++;
+		goto out;
+	}
+	if (!tl_yaml_seq_len(objs))
+		lerr(&l, objs, "objectives: the list is empty");
+	slo->nobj = (size_t)tl_yaml_seq_len(objs);
+	slo->obj = xcalloc(slo->nobj + 1, sizeof(*slo->obj));
+	for (i = 0; i < (int)slo->nobj; i++)
+		load_objective(&l, &slo->obj[i], tl_yaml_seq_at(&y, objs, i),
+			       i);
+out:
+	tl_yaml_release(&y);
+	if (l.errors || !slo->nobj) {
+		if (!l.errors)
+			tl_diag_add(d, path, 0, 0, "no objectives");
+		tl_slo_release(slo);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Budgets. */
+
+void tl_slo_budget(const enum tl_slo_outcome *seq, size_t n, double target,
+		   struct tl_slo_budget *b)
+{
+	double budget = 1 - target;
+	size_t i, seen = 0, sgood = 0, sbad = 0, want_short;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		if (seq[i] == TL_SLO_NODATA)
+			continue;
+		b->runs++;
+		if (seq[i] == TL_SLO_PASS)
+			b->good++;
+		else if (seq[i] == TL_SLO_FAIL)
+			b->bad++;
+		else
+			b->inconclusive++;
+	}
+	/* The short window: the newest quarter of the runs with data. */
+	want_short = b->runs / 4 ? b->runs / 4 : 1;
+	for (i = n; i-- > 0 && seen < want_short;) {
+		if (seq[i] == TL_SLO_NODATA)
+			continue;
+		seen++;
+		sgood += seq[i] == TL_SLO_PASS;
+		sbad += seq[i] == TL_SLO_FAIL;
+	}
+	b->short_runs = seen;
+#define BURN(g, bd)                                                            \
+	((g) + (bd) == 0 ? NAN                                                 \
+	 : (bd) == 0	 ? 0.0                                                 \
+	 : budget <= 0	 ? INFINITY                                            \
+			 : ((double)(bd) / (double)((g) + (bd))) / budget)
+	b->sli = b->good + b->bad ? (double)b->good / (double)(b->good + b->bad)
+				  : NAN;
+	b->burn_long = BURN(b->good, b->bad);
+	b->burn_short = BURN(sgood, sbad);
+#undef BURN
+	b->budget_left = isnan(b->burn_long) ? NAN : 1 - b->burn_long;
+	/* A small epsilon: exactly spending the budget is not a violation. */
+	b->violated = b->burn_long > 1 + 1e-9;
+	b->burning = b->violated && b->burn_short > 1 + 1e-9;
+}
+
+/* Evaluation of one run. */
+
+static const char *jstr(json_t *o, const char *k, const char *dflt)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+static double stat_q(const char *stat)
+{
+	if (!strcmp(stat, "median"))
+		return 0.5;
+	if (!strcmp(stat, "p90"))
+		return 0.9;
+	if (!strcmp(stat, "p99"))
+		return 0.99;
+	if (!strcmp(stat, "p999"))
+		return 0.999;
+	return -1;
+}
+
+static enum tl_slo_outcome judge(enum tl_slo_op op, double thr, double v,
+				 double lo, double hi)
+{
+	int have_ci = !isnan(lo) && !isnan(hi);
+
+	if (!have_ci)
+		lo = hi = v;
+	switch (op) {
+	case TL_SLO_LT:
+		return hi < thr	   ? TL_SLO_PASS
+		       : lo >= thr ? TL_SLO_FAIL
+				   : TL_SLO_INCONCLUSIVE;
+	case TL_SLO_LTE:
+		return hi <= thr  ? TL_SLO_PASS
+		       : lo > thr ? TL_SLO_FAIL
+				  : TL_SLO_INCONCLUSIVE;
+	case TL_SLO_GT:
+		return lo > thr	   ? TL_SLO_PASS
+		       : hi <= thr ? TL_SLO_FAIL
+				   : TL_SLO_INCONCLUSIVE;
+	default:
+		return lo >= thr  ? TL_SLO_PASS
+		       : hi < thr ? TL_SLO_FAIL
+				  : TL_SLO_INCONCLUSIVE;
+	}
+}
+
+/* The variant object of name in case c, or NULL. */
+static json_t *find_variant(json_t *c, const char *name)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(c, "variants"), i, v)
+	{
+		if (!strcmp(jstr(v, "name", ""), name))
+			return v;
+	}
+	return NULL;
+}
+
+/* Value and CI of o's statistic for variant v; 0 or a reason. */
+static const char *figure(const struct tl_slo_objective *o, json_t *v,
+			  double *val, double *lo, double *hi, double **samp,
+			  size_t *ns)
+{
+	json_t *m, *b;
+	struct tl_ci ci;
+	double q = stat_q(o->stat);
+
+	*lo = *hi = NAN;
+	*samp = NULL;
+	*ns = 0;
+	if (!strcmp(o->metric, "build_s") ||
+	    !strcmp(o->metric, "binary_bytes")) {
+		b = json_object_get(json_object_get(v, "build"), o->metric);
+		if (!json_is_number(b))
+			return "the run has no build figure";
+		*val = json_number_value(b);
+		return NULL;
+	}
+	m = json_object_get(json_object_get(v, "metrics"), o->metric);
+	if (!json_is_object(m)) {
+		b = json_object_get(json_object_get(v, "absent"), o->metric);
+		return json_is_string(b) ? json_string_value(b)
+					 : "the metric is not in the run";
+	}
+	if (tl_metrics_samples(m, samp, ns))
+		return "malformed samples";
+	if (tl_metrics_stat(m, o->stat, val)) {
+		if (q < 0 || !*ns || tl_stats_quantile(*samp, *ns, q, val))
+			return "the run does not carry this statistic";
+	}
+	if (!strcmp(o->stat, "median") &&
+	    !tl_metrics_stat(m, "ci95_lower", lo) &&
+	    !tl_metrics_stat(m, "ci95_upper", hi))
+		return NULL;
+	*lo = *hi = NAN;
+	if (q >= 0 && *ns >= 2 &&
+	    !tl_stats_boot_quantile(*samp, *ns, q, NULL, &ci)) {
+		*lo = ci.lo;
+		*hi = ci.hi;
+	}
+	return NULL;
+}
+
+static void eval_case(const struct tl_slo_objective *o, json_t *c,
+		      const char *params, tl_slo_case_fn *fn, void *ctx)
+{
+	json_t *v = find_variant(c, o->variant), *w;
+	double val, lo, hi, val2, lo2, hi2, *s1, *s2;
+	size_t n1, n2;
+	const char *why,
+		*unit = o->ratio_to ? "ratio" : dim_unit(metric_dim(o->metric));
+	const char *st;
+	struct tl_ci ci;
+	char *reason;
+
+	if (!v)
+		return;
+	st = jstr(v, "status", "ok");
+	if (!strcmp(st, "skipped")) {
+		reason = xasprintf("%s skipped: %s", o->variant,
+				   jstr(v, "reason", "?"));
+		fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit, reason, ctx);
+		free(reason);
+		return;
+	}
+	if (strcmp(st, "ok") && strcmp(st, "partial")) {
+		reason = xasprintf("%s %s%s%s", o->variant, st,
+				   jstr(v, "reason", NULL) ? ": " : "",
+				   jstr(v, "reason", ""));
+		fn(params, TL_SLO_FAIL, NAN, NAN, NAN, unit, reason, ctx);
+		free(reason);
+		return;
+	}
+	why = figure(o, v, &val, &lo, &hi, &s1, &n1);
+	if (why) {
+		fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit, why, ctx);
+		free(s1);
+		return;
+	}
+	if (o->ratio_to) {
+		w = find_variant(c, o->ratio_to);
+		if (!w || strcmp(jstr(w, "status", "ok"), "ok")) {
+			reason = xasprintf("%s did not run (%s)", o->ratio_to,
+					   w ? jstr(w, "status", "?")
+					     : "not in the run");
+			fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit, reason,
+			   ctx);
+			free(reason);
+			free(s1);
+			return;
+		}
+		why = figure(o, w, &val2, &lo2, &hi2, &s2, &n2);
+		if (why || !(val2 > 0)) {
+			fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit,
+			   why ? why : "zero denominator", ctx);
+			free(s1);
+			free(s2);
+			return;
+		}
+		val /= val2;
+		lo = hi = NAN;
+		if (n1 >= 2 && n2 >= 2 &&
+		    !tl_stats_boot_median_ratio(s1, n1, s2, n2, NULL, &ci)) {
+			lo = ci.lo;
+			hi = ci.hi;
+		}
+		free(s2);
+	}
+	free(s1);
+	{
+		enum tl_slo_outcome out = judge(o->op, o->value, val, lo, hi);
+		char *r = NULL;
+
+		if (out == TL_SLO_INCONCLUSIVE)
+			r = xstrdup("the CI straddles the threshold");
+		else if (out == TL_SLO_FAIL)
+			r = xasprintf("%s %g, threshold %s %g", o->stat, val,
+				      tl_slo_op_name(o->op), o->value);
+		fn(params, out, val, lo, hi, unit, r, ctx);
+		free(r);
+	}
+}
+
+void tl_slo_eval(const struct tl_slo_objective *o, json_t *run,
+		 tl_slo_case_fn *fn, void *ctx)
+{
+	json_t *e, *c;
+	size_t ie, ic;
+	int found = 0;
+
+	json_array_foreach(json_object_get(run, "experiments"), ie, e)
+	{
+		if (strcmp(jstr(e, "name", ""), o->experiment))
+			continue;
+		json_array_foreach(json_object_get(e, "cases"), ic, c)
+		{
+			struct tl_buf p = TL_BUF_INIT;
+			json_t *params = json_object_get(c, "params");
+			const char **keys, *k;
+			json_t *val;
+			size_t n = 0, i;
+
+			keys = xcalloc(json_object_size(params) + 1,
+				       sizeof(*keys));
+			json_object_foreach(params, k, val) keys[n++] = k;
+			qsort(keys, n, sizeof(*keys), cmp_str);
+			for (i = 0; i < n; i++) {
+				val = json_object_get(params, keys[i]);
+				tl_buf_printf(&p, "%s%s=", i ? "," : "",
+					      keys[i]);
+				if (json_is_string(val))
+					tl_buf_puts(&p, json_string_value(val));
+				else if (json_is_integer(val))
+					tl_buf_printf(
+						&p, "%lld",
+						(long long)json_integer_value(
+							val));
+				else if (json_is_number(val))
+					tl_buf_printf(&p, "%g",
+						      json_number_value(val));
+			}
+			free(keys);
+			if ((!o->params ||
+			     !strcmp(o->params, tl_buf_str(&p))) &&
+			    find_variant(c, o->variant)) {
+				found = 1;
+				eval_case(o, c, tl_buf_str(&p), fn, ctx);
+			}
+			tl_buf_release(&p);
+		}
+	}
+	if (!found)
+		fn(o->params ? o->params : "", TL_SLO_NODATA, NAN, NAN, NAN, "",
+		   "not measured in this run", ctx);
+}
+
+/* The check over a window. */
+
+struct collect {
+	struct tl_slo_report *rep;
+	const struct tl_slo_objective *o;
+	size_t first; /* first result of this objective */
+	/* For past runs: */
+	enum tl_slo_outcome *hist; /* [result][run] */
+	size_t run, nruns;
+};
+
+static void collect_now(const char *params, enum tl_slo_outcome out,
+			double value, double lo, double hi, const char *unit,
+			const char *reason, void *ctx)
+{
+	struct collect *c = ctx;
+	struct tl_slo_report *rep = c->rep;
+	struct tl_slo_result *r;
+
+	rep->r = xrealloc(rep->r, (rep->n + 1) * sizeof(*rep->r));
+	r = &rep->r[rep->n++];
+	memset(r, 0, sizeof(*r));
+	r->obj = c->o;
+	r->params = xstrdup(params);
+	r->now = out;
+	r->value = value;
+	r->lo = lo;
+	r->hi = hi;
+	r->unit = xstrdup(unit);
+	r->reason = reason ? xstrdup(reason) : NULL;
+}
+
+static void collect_past(const char *params, enum tl_slo_outcome out,
+			 double value, double lo, double hi, const char *unit,
+			 const char *reason, void *ctx)
+{
+	struct collect *c = ctx;
+	size_t i;
+
+	(void)value, (void)lo, (void)hi, (void)unit, (void)reason;
+	for (i = c->first; i < c->rep->n; i++)
+		if (!strcmp(c->rep->r[i].params, params))
+			c->hist[(i - c->first) * (c->nruns + 1) + c->run] = out;
+}
+
+void tl_slo_check(const struct tl_slo *slo, json_t *run, json_t *const *past,
+		  size_t npast, struct tl_slo_report *rep)
+{
+	size_t k, i, j, nres;
+
+	memset(rep, 0, sizeof(*rep));
+	for (k = 0; k < slo->nobj; k++) {
+		struct collect c = {rep, &slo->obj[k], rep->n, NULL, 0, npast};
+
+		tl_slo_eval(&slo->obj[k], run, collect_now, &c);
+		nres = rep->n - c.first;
+		/* Outcomes per result, oldest run first, the current last. */
+		c.hist = xmalloc((nres ? nres : 1) * (npast + 1) *
+				 sizeof(*c.hist));
+		for (i = 0; i < nres * (npast + 1); i++)
+			c.hist[i] = TL_SLO_NODATA;
+		for (j = 0; j < npast; j++) {
+			c.run = j;
+			tl_slo_eval(&slo->obj[k], past[j], collect_past, &c);
+		}
+		for (i = 0; i < nres; i++) {
+			struct tl_slo_result *r = &rep->r[c.first + i];
+
+			c.hist[i * (npast + 1) + npast] = r->now;
+			tl_slo_budget(&c.hist[i * (npast + 1)], npast + 1,
+				      slo->obj[k].target, &r->budget);
+			rep->violated += r->budget.violated;
+			rep->failed_now += r->now == TL_SLO_FAIL;
+		}
+		free(c.hist);
+	}
+}
+
+void tl_slo_report_release(struct tl_slo_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		free(rep->r[i].params);
+		free(rep->r[i].unit);
+		free(rep->r[i].reason);
+	}
+	free(rep->r);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* The window from the history. */
+
+static int parse_utc(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s)
+		return -EINVAL;
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -EINVAL;
+	*out = timegm(&tm);
+	return 0;
+}
+
+void tl_slo_past_free(json_t **past, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_decref(past[i]);
+	free(past);
+}
+
+int tl_slo_load_past(const struct tl_slo *slo, const char *db_path, json_t *run,
+		     json_t ***past, size_t *npast, struct tl_buf *err)
+{
+	struct tl_history *h;
+	struct tl_history_run *runs = NULL;
+	const char *fp = jstr(json_object_get(run, "env"), "fingerprint", "");
+	const char *started = jstr(run, "started_utc", NULL);
+	json_t **v = NULL;
+	size_t n = 0, i, k = 0, limit;
+	time_t t_now = 0, t;
+	int rc;
+
+	*past = NULL;
+	*npast = 0;
+	rc = tl_history_open(db_path, 0, &h, err);
+	if (rc == -ENOENT) {
+		err->len = 0;
+		if (err->s)
+			err->s[0] = 0;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	limit = slo->window_runs ? slo->window_runs - 1 : 0;
+	if (slo->window_runs == 1)
+		goto out;
+	/*
+	 * Earlier runs only: those stored before this one when it is
+	 * stored, else those that started before it.
+	 */
+	rc = tl_history_list(h, fp, 0, 0, &runs, &n, err);
+	if (rc)
+		goto out;
+	if (slo->window_s > 0 && parse_utc(started, &t_now))
+		t_now = 0;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n && (!limit || k < limit); i++) {
+		if (!started || !runs[i].started_utc ||
+		    strcmp(runs[i].started_utc, started) >= 0)
+			continue;
+		if (slo->window_s > 0 &&
+		    (!t_now || parse_utc(runs[i].started_utc, &t) ||
+		     difftime(t_now, t) > slo->window_s))
+			continue;
+		rc = tl_history_get_json(h, runs[i].id, &v[k], err);
+		if (rc)
+			goto out;
+		k++;
+	}
+	/* Oldest first. */
+	for (i = 0; i < k / 2; i++) {
+		json_t *tmp = v[i];
+
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = tmp;
+	}
+	*past = v;
+	*npast = k;
+	v = NULL;
+out:
+	if (v)
+		tl_slo_past_free(v, k);
+	tl_history_runs_free(runs, n);
+	tl_history_close(h);
+	return rc;
+}
+
+/* Output. */
+
+static void fmt_num(char *buf, size_t len, double v, const char *unit)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.4g%s%s", v, *unit ? " " : "", unit);
+}
+
+void tl_slo_print(const struct tl_slo *slo, const struct tl_slo_report *rep,
+		  size_t npast, FILE *f)
+{
+	char val[32], ci[48], thr[32], win[32], burn[32], left[16];
+	size_t i;
+
+	if (slo->window_runs)
+		snprintf(win, sizeof(win), "last %zu runs", slo->window_runs);
+	else
+		snprintf(win, sizeof(win), "runs of the last %gh",
+			 slo->window_s / 3600);
+	fprintf(f, "SLO %s (%s): window %s, %zu earlier run%s in history\n",
+		slo->name, slo->path, win, npast, npast == 1 ? "" : "s");
+	fprintf(f, "%-34s %-10s %-12s %-22s %-14s %-7s %-9s %-7s %-11s %s\n",
+		"objective", "case", "value", "ci95", "threshold", "target",
+		"this run", "good/bad", "budget left", "burn long/short");
+	for (i = 0; i < rep->n; i++) {
+		const struct tl_slo_result *r = &rep->r[i];
+		const struct tl_slo_budget *b = &r->budget;
+		const char *u = r->unit;
+
+		fmt_num(val, sizeof(val), r->value, u);
+		if (isnan(r->lo))
+			snprintf(ci, sizeof(ci), "-");
+		else
+			snprintf(ci, sizeof(ci), "[%.4g, %.4g]", r->lo, r->hi);
+		snprintf(thr, sizeof(thr), "%s %.4g",
+			 tl_slo_op_name(r->obj->op), r->obj->value);
+		if (isnan(b->budget_left))
+			snprintf(left, sizeof(left), "-");
+		else
+			snprintf(left, sizeof(left), "%.0f%%",
+				 100 * b->budget_left);
+		snprintf(burn, sizeof(burn), "%.2f/%.2f (%zu)", b->burn_long,
+			 b->burn_short, b->short_runs);
+		fprintf(f,
+			"%-34.34s %-10.10s %-12s %-22s %-14s %-7.4g %-9.9s "
+			"%zu/%-5zu %-11s %s%s\n",
+			r->obj->name, *r->params ? r->params : "-", val, ci,
+			thr, 100 * r->obj->target, tl_slo_outcome_name(r->now),
+			b->good, b->bad, left, burn,
+			b->violated  ? "  VIOLATED"
+			: b->burning ? "  BURNING"
+				     : "");
+		if (r->reason && r->now != TL_SLO_PASS)
+			fprintf(f, "    %s: %s\n", tl_slo_outcome_name(r->now),
+				r->reason);
+	}
+	fprintf(f,
+		"%zu objective%s checked, %zu failed in this run, %zu "
+		"violated (budget exhausted)\n",
+		rep->n, rep->n == 1 ? "" : "s", rep->failed_now, rep->violated);
+}
+
+int tl_slo_expose(struct tl_expo *e, const struct tl_slo *slo,
+		  const struct tl_slo_report *rep)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < rep->n && !rc; i++) {
+		const struct tl_slo_result *r = &rep->r[i];
+		struct tl_label l[3] = {{"slo", slo->name},
+					{"objective", r->obj->name},
+					{"params", r->params}};
+		struct tl_label lw[4] = {l[0], l[1], l[2], {"window", "long"}};
+
+		rc = tl_expo_add(e, "traplab_slo_objective_pass", TL_EXPO_GAUGE,
+				 "1 when the objective passed in this run "
+				 "(its whole CI met the threshold)",
+				 "", l, 3, r->now == TL_SLO_PASS);
+		if (!rc)
+			rc = tl_expo_add(e, "traplab_slo_objective_violated",
+					 TL_EXPO_GAUGE,
+					 "1 when the error budget over the "
+					 "window is exhausted",
+					 "", l, 3, r->budget.violated);
+		if (!rc && !isnan(r->value))
+			rc = tl_expo_add(e, "traplab_slo_objective_value",
+					 TL_EXPO_GAUGE,
+					 "Measured value in the objective's "
+					 "unit (ratio for ratio objectives)",
+					 "", l, 3, r->value);
+		if (!rc)
+			rc = tl_expo_add(e, "traplab_slo_objective_threshold",
+					 TL_EXPO_GAUGE,
+					 "Threshold of the objective", "", l, 3,
+					 r->obj->value);
+		if (!rc && !isnan(r->budget.budget_left))
+			rc = tl_expo_add(e,
+					 "traplab_slo_error_budget_remaining_"
+					 "ratio",
+					 TL_EXPO_GAUGE,
+					 "Error budget left over the window "
+					 "(1 = untouched, < 0 = overspent)",
+					 "", l, 3, r->budget.budget_left);
+		if (!rc && !isnan(r->budget.burn_long))
+			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
+					 TL_EXPO_GAUGE,
+					 "Error-budget burn rate (bad ratio / "
+					 "budget)",
+					 "", lw, 4, r->budget.burn_long);
+		lw[3].value = "short";
+		if (!rc && !isnan(r->budget.burn_short))
+			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
+					 TL_EXPO_GAUGE, NULL, "", lw, 4,
+					 r->budget.burn_short);
+	}
+	return rc;
+}
+
+int tl_slo_expose_file(struct tl_expo *e, const char *slo_path, json_t *run,
+		       const char *db_path, struct tl_buf *err)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_slo_report rep;
+	struct tl_slo slo;
+	json_t **past = NULL;
+	size_t npast = 0, i;
+	int rc;
+
+	rc = tl_slo_load(&slo, slo_path, NULL, 0, &d);
+	if (rc) {
+		for (i = 0; i < d.msgs.n; i++)
+			tl_buf_printf(err, "%s%s", i ? "\n" : "", d.msgs.v[i]);
+		tl_diag_release(&d);
+		return rc;
+	}
+	rc = tl_slo_load_past(&slo, db_path, run, &past, &npast, err);
+	if (!rc) {
+		tl_slo_check(&slo, run, past, npast, &rep);
+		rc = tl_slo_expose(e, &slo, &rep);
+		tl_slo_report_release(&rep);
+	}
+	tl_slo_past_free(past, npast);
+	tl_slo_release(&slo);
+	tl_diag_release(&d);
+	return rc;
+}
+
+/* The command. */
+
+static int slo_usage(void)
+{
+	fprintf(stderr, "usage: traplab slo check [--slo FILE] [--db FILE | "
+			"--no-history] [RUN.json]\n");
+	return 2;
+}
+
+int cmd_slo(int argc, char **argv)
+{
+	const char *slo_path = TL_SLO_DEFAULT_FILE, *db = TL_HISTORY_DEFAULT_DB;
+	const char *path = "results/latest.json";
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_slo_report rep;
+	struct tl_slo slo;
+	json_t *run = NULL, **past = NULL;
+	size_t npast = 0, i;
+	int rc = 2, a;
+
+	if (argc < 2 || strcmp(argv[1], "check"))
+		return slo_usage();
+	for (a = 2; a < argc; a++) {
+		if (!strcmp(argv[a], "--slo") && a + 1 < argc)
+			slo_path = argv[++a];
+		else if (!strcmp(argv[a], "--db") && a + 1 < argc)
+			db = argv[++a];
+		else if (!strcmp(argv[a], "--no-history"))
+			db = NULL;
+		else if (argv[a][0] != '-' && a + 1 == argc)
+			path = argv[a];
+		else
+			return slo_usage();
+	}
+	if (tl_slo_load(&slo, slo_path, NULL, 0, &d)) {
+		for (i = 0; i < d.msgs.n; i++)
+			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+		tl_diag_release(&d);
+		return 2;
+	}
+	if (tl_metrics_load(path, &run, &err))
+		goto out;
+	if (db && tl_slo_load_past(&slo, db, run, &past, &npast, &err))
+		goto out;
+	tl_slo_check(&slo, run, past, npast, &rep);
+	tl_slo_print(&slo, &rep, npast, stdout);
+	rc = rep.violated ? 1 : 0;
+	tl_slo_report_release(&rep);
+out:
+	if (rc == 2)
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	tl_slo_past_free(past, npast);
+	json_decref(run);
+	tl_slo_release(&slo);
+	tl_diag_release(&d);
+	tl_buf_release(&err);
+	return rc;
+}

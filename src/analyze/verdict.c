@@ -1,0 +1,966 @@
+/*
+ * verdict.c - claims judged against measured runs.
+ *
+ * Key decision: the CI is recomputed from the raw samples of the results
+ * JSON at the level the whole table needs (the runner's ci95 is only a
+ * fallback, used as-is and said so, when samples are missing). The
+ * decision at a level is monotone: a higher level widens the interval, and
+ * with the same seed the bootstrap replicates are the same set, so the
+ * smallest deciding alpha (the claim's p) is found by bisection.
+ *
+ * Invariant: every UNTESTABLE verdict has a reason; no other verdict does.
+ */
+#include "analyze/verdict.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+static const char *const verdict_names[] = {
+#define X(id, name) name,
+	TL_VERDICT_KINDS(X)
+#undef X
+};
+
+static const char *const adjust_names[] = {
+#define X(id, name) name,
+	TL_ADJUSTS(X)
+#undef X
+};
+
+const char *tl_verdict_name(enum tl_verdict_kind k)
+{
+	return (unsigned)k < TL_VERDICT_COUNT_ ? verdict_names[k] : "?";
+}
+
+const char *tl_adjust_name(enum tl_adjust a)
+{
+	return (unsigned)a < TL_ADJUST_COUNT_ ? adjust_names[a] : "?";
+}
+
+int tl_adjust_parse(const char *s, enum tl_adjust *out)
+{
+	int i;
+
+	for (i = 0; i < TL_ADJUST_COUNT_; i++)
+		if (!strcmp(s, adjust_names[i])) {
+			*out = (enum tl_adjust)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* Looking things up in the runs. */
+
+static int case_matches(json_t *cs, const struct tl_side *s)
+{
+	json_t *params = json_object_get(cs, "params");
+	size_t i;
+
+	for (i = 0; i < s->nparams; i++) {
+		json_t *v = json_object_get(params, s->params[i].key);
+		const char *str = json_string_value(v);
+		char num[64];
+
+		if (!str && json_is_number(v)) {
+			snprintf(num, sizeof(num), "%g", json_number_value(v));
+			str = num;
+		}
+		if (!strcmp(s->params[i].val, "*"))
+			continue;
+		if (!str || strcmp(str, s->params[i].val) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static json_t *find_in_array(json_t *arr, const char *name)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(arr, i, it)
+	{
+		const char *n = json_string_value(json_object_get(it, "name"));
+
+		if (n && !strcmp(n, name))
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * The variant object of side s, or NULL with *why set (owned). Looks in
+ * every run; the first run with the experiment and a matching case wins.
+ * With a "*" param several cases match; the last one (the largest value
+ * of a sweep, by convention) is taken.
+ */
+static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
+			    const struct tl_side *s, char **why)
+{
+	int saw_exp = 0, saw_case = 0;
+	size_t r;
+
+	for (r = 0; r < nruns; r++) {
+		json_t *e = find_in_array(
+			json_object_get(runs[r], "experiments"), exp);
+		json_t *cases, *cs, *v, *last = NULL;
+		size_t i;
+
+		if (!e)
+			continue;
+		saw_exp = 1;
+		cases = json_object_get(e, "cases");
+		json_array_foreach(cases, i, cs)
+		{
+			if (!case_matches(cs, s))
+				continue;
+			saw_case = 1;
+			v = find_in_array(json_object_get(cs, "variants"),
+					  s->variant);
+			if (v)
+				last = v;
+		}
+		if (last)
+			return last;
+	}
+	if (!saw_exp) {
+		*why = xasprintf("experiment '%s' is not in this run", exp);
+	} else if (!saw_case) {
+		struct tl_buf b = TL_BUF_INIT;
+		size_t i;
+
+		for (i = 0; i < s->nparams; i++)
+			tl_buf_printf(&b, "%s%s=%s", i ? " " : "",
+				      s->params[i].key, s->params[i].val);
+		*why = xasprintf("case %s of '%s' is not in this run",
+				 tl_buf_str(&b), exp);
+		tl_buf_release(&b);
+	} else {
+		*why = xasprintf("variant '%s' of '%s' is not in this run",
+				 s->variant, exp);
+	}
+	return NULL;
+}
+
+/* A variant that ran; NULL with *why when it did not. */
+static json_t *usable_variant(json_t *const *runs, size_t nruns,
+			      const char *exp, const struct tl_side *s,
+			      char **why, int *partial)
+{
+	json_t *v = find_variant(runs, nruns, exp, s, why);
+	const char *status, *reason;
+
+	if (!v)
+		return NULL;
+	status = json_string_value(json_object_get(v, "status"));
+	reason = json_string_value(json_object_get(v, "reason"));
+	if (!status || !strcmp(status, "ok"))
+		return v;
+	if (!strcmp(status, "partial")) {
+		*partial = 1;
+		return v;
+	}
+	if (!strcmp(status, "skipped"))
+		*why = xasprintf("%s/%s skipped: %s", exp, s->variant,
+				 reason ? reason
+					: "toolchain or library missing");
+	else
+		*why = xasprintf("%s/%s %s%s%s", exp, s->variant, status,
+				 reason ? ": " : "", reason ? reason : "");
+	return NULL;
+}
+
+struct series {
+	double *x;
+	size_t n;
+	int exact;
+	const char *source;
+	const char *flag;
+	json_t *ci95; /* fallback when there are no samples */
+	double median;
+};
+
+/* The metric's samples; 0, or -ENOENT with *why. */
+static int get_series(json_t *v, const char *exp, const struct tl_side *s,
+		      const char *metric, struct series *out, char **why)
+{
+	json_t *m = json_object_get(json_object_get(v, "metrics"), metric);
+	json_t *samples, *it;
+	const char *absent;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!m) {
+		absent = json_string_value(
+			json_object_get(json_object_get(v, "absent"), metric));
+		if (absent)
+			*why = xasprintf("%s absent: %s", metric, absent);
+		else
+			*why = xasprintf("%s/%s did not report %s", exp,
+					 s->variant, metric);
+		return -ENOENT;
+	}
+	out->source = json_string_value(json_object_get(m, "source"));
+	out->flag = json_string_value(json_object_get(m, "flag"));
+	if (!out->flag)
+		out->flag = json_string_value(json_object_get(m, "note"));
+	out->exact = json_is_true(json_object_get(m, "exact"));
+	out->median = json_number_value(json_object_get(m, "median"));
+	out->ci95 = json_object_get(m, "ci95");
+	samples = json_object_get(m, "samples");
+	out->x = xcalloc(json_array_size(samples) + 1, sizeof(double));
+	json_array_foreach(samples, i, it)
+	{
+		if (json_is_number(it) && isfinite(json_number_value(it)))
+			out->x[out->n++] = json_number_value(it);
+	}
+	if (!out->n && !json_is_number(json_object_get(m, "median"))) {
+		FREE_AND_NULL(out->x);
+		*why = xasprintf("%s of %s/%s has no value", metric, exp,
+				 s->variant);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* A fact's value as a string; NULL with *why. */
+static char *get_fact(json_t *v, const char *exp, const char *variant,
+		      const char *fact, char **why)
+{
+	json_t *f = json_object_get(json_object_get(v, "facts"), fact);
+	char buf[64];
+
+	if (json_is_string(f))
+		return xstrdup(json_string_value(f));
+	if (json_is_true(f) || json_is_false(f))
+		return xstrdup(json_is_true(f) ? "true" : "false");
+	if (json_is_number(f)) {
+		snprintf(buf, sizeof(buf), "%g", json_number_value(f));
+		return xstrdup(buf);
+	}
+	*why = xasprintf("%s/%s reported no fact %s", exp, variant, fact);
+	return NULL;
+}
+
+/* The machine: reasons a claim's needs are not met, or NULL. */
+static char *unmet_need(const struct tl_claimset *cs, const struct tl_need *nd,
+			json_t *const *runs, size_t nruns)
+{
+	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
+	json_t *tc = json_object_get(env, "toolchains");
+	const char *tool = NULL, *reason;
+	const struct tl_feature *f;
+	struct tl_side probe;
+	json_t *v;
+	char *why = NULL, *val;
+	int partial = 0;
+
+	switch (nd->kind) {
+	case TL_NEED_PMU:
+		if (json_is_true(json_object_get(env, "pmu")))
+			return NULL;
+		reason = json_string_value(json_object_get(env, "pmu_reason"));
+		return xasprintf("no PMU%s%s", reason ? ": " : "",
+				 reason ? reason : "");
+	case TL_NEED_NUMA:
+		if (json_integer_value(json_object_get(env, "numa_nodes")) >= 2)
+			return NULL;
+		return xasprintf("one NUMA node on this machine");
+	case TL_NEED_CC:
+		tool = "cc";
+		break;
+	case TL_NEED_CXX:
+		tool = "cxx";
+		break;
+	case TL_NEED_GO:
+		tool = "go";
+		break;
+	case TL_NEED_ZIG:
+		tool = "zig";
+		break;
+	case TL_NEED_FEATURE:
+		f = tl_claims_feature(cs, nd->feature);
+		if (!f)
+			return xasprintf("feature '%s' undeclared",
+					 nd->feature);
+		memset(&probe, 0, sizeof(probe));
+		probe.variant = f->variant;
+		v = usable_variant(runs, nruns, f->experiment, &probe, &why,
+				   &partial);
+		if (!v) {
+			char *r = xasprintf("feature '%s' not probed: %s",
+					    f->name, why);
+			free(why);
+			return r;
+		}
+		val = get_fact(v, f->experiment, f->variant, f->fact, &why);
+		if (!val) {
+			char *r = xasprintf("feature '%s' not probed: %s",
+					    f->name, why);
+			free(why);
+			return r;
+		}
+		if (!strcmp(val, f->eq)) {
+			free(val);
+			return NULL;
+		}
+		why = xasprintf("feature absent: %s (%s/%s %s=%s)", f->about,
+				f->experiment, f->variant, f->fact, val);
+		free(val);
+		return why;
+	default:
+		return NULL;
+	}
+	if (json_is_string(json_object_get(tc, tool)))
+		return NULL;
+	return xasprintf("toolchain missing: %s", tool);
+}
+
+/* Judging. */
+
+struct job {
+	const struct tl_claim *c;
+	struct tl_verdict *v;
+	struct series s[2];
+	int fallback_ci; /* no samples: the recorded ci95 is all we have */
+};
+
+static enum tl_verdict_kind judge_ci(const struct tl_pred *p,
+				     const struct tl_ci *ci, int exact)
+{
+	double lo = p->lo, hi = p->hi;
+	int inside, outside;
+
+	if (exact) {
+		double x = ci->point;
+
+		switch (p->op) {
+		case TL_PRED_LT:
+			inside = x < hi;
+			break;
+		case TL_PRED_GT:
+			inside = x > lo;
+			break;
+		case TL_PRED_NE:
+			inside = x != lo;
+			break;
+		default:
+			inside = x >= lo && x <= hi;
+			break;
+		}
+		return inside ? TL_VERDICT_HOLDS : TL_VERDICT_REFUTED;
+	}
+	if (p->op == TL_PRED_NE) {
+		if (ci->hi < lo || ci->lo > hi)
+			return TL_VERDICT_HOLDS;
+		return TL_VERDICT_INCONCLUSIVE;
+	}
+	inside = ci->lo >= lo && ci->hi <= hi;
+	if (p->op == TL_PRED_LT && ci->hi >= hi)
+		inside = 0;
+	if (p->op == TL_PRED_GT && ci->lo <= lo)
+		inside = 0;
+	outside = ci->hi < lo || ci->lo > hi;
+	if (p->op == TL_PRED_LT)
+		outside = ci->lo >= hi;
+	if (p->op == TL_PRED_GT)
+		outside = ci->hi <= lo;
+	if (inside)
+		return TL_VERDICT_HOLDS;
+	if (outside)
+		return TL_VERDICT_REFUTED;
+	return TL_VERDICT_INCONCLUSIVE;
+}
+
+static int boot(const struct job *j, double level,
+		const struct tl_verdict_opts *o, struct tl_ci *ci)
+{
+	struct tl_stats_boot b = {level, o->resamples,
+				  o->seed ? o->seed : TL_STATS_BOOT_SEED};
+	const struct series *a = &j->s[0], *c = &j->s[1];
+
+	if (level >= 1)
+		b.confidence = 1 - 1e-12;
+	switch (j->c->m.kind) {
+	case TL_MEASURE_RATIO:
+		return tl_stats_boot_median_ratio(a->x, a->n, c->x, c->n, &b,
+						  ci);
+	case TL_MEASURE_DIFF:
+		return tl_stats_boot_median_diff(a->x, a->n, c->x, c->n, &b,
+						 ci);
+	default:
+		if (j->c->m.q == 0.5)
+			return tl_stats_boot_median(a->x, a->n, &b, ci);
+		return tl_stats_boot_quantile(a->x, a->n, j->c->m.q, &b, ci);
+	}
+}
+
+/*
+ * The verdict at per-claim error rate a (two-sided CI at 1 - a; for
+ * equivalence, HOLDS on the 1 - 2a CI by TOST). ci receives the interval
+ * that decided (or the 1 - a interval).
+ */
+static enum tl_verdict_kind decide(const struct job *j, double a,
+				   const struct tl_verdict_opts *o,
+				   struct tl_ci *ci)
+{
+	const struct tl_pred *p = &j->c->p;
+	int exact = j->v->exact;
+	enum tl_verdict_kind k;
+	struct tl_ci tost;
+
+	if (j->fallback_ci)
+		return judge_ci(p, &j->v->ci, exact);
+	if (boot(j, 1 - a, o, ci))
+		return TL_VERDICT_INCONCLUSIVE;
+	if (p->op != TL_PRED_EQUIVALENT)
+		return judge_ci(p, ci, exact);
+	k = judge_ci(p, ci, exact);
+	if (k == TL_VERDICT_REFUTED || exact)
+		return k;
+	if (boot(j, 1 - 2 * a, o, &tost))
+		return TL_VERDICT_INCONCLUSIVE;
+	if (judge_ci(p, &tost, 0) == TL_VERDICT_HOLDS) {
+		*ci = tost;
+		return TL_VERDICT_HOLDS;
+	}
+	return TL_VERDICT_INCONCLUSIVE;
+}
+
+/* The smallest per-claim alpha at which the claim is decided. */
+static double smallest_alpha(const struct job *j,
+			     const struct tl_verdict_opts *o)
+{
+	double lo = -12, hi = log10(0.5); /* log10 of alpha */
+	struct tl_ci ci;
+	int i;
+
+	if (decide(j, pow(10, lo), o, &ci) != TL_VERDICT_INCONCLUSIVE)
+		return 0;
+	if (decide(j, pow(10, hi), o, &ci) == TL_VERDICT_INCONCLUSIVE)
+		return 1;
+	for (i = 0; i < 20; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (decide(j, pow(10, mid), o, &ci) == TL_VERDICT_INCONCLUSIVE)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return pow(10, hi);
+}
+
+static void note(struct tl_verdict *v, const char *s)
+{
+	char *n = v->notes ? xasprintf("%s; %s", v->notes, s) : xstrdup(s);
+
+	free(v->notes);
+	v->notes = n;
+}
+
+static void untestable(struct tl_verdict *v, char *why)
+{
+	v->kind = TL_VERDICT_UNTESTABLE;
+	free(v->reason);
+	v->reason = why;
+}
+
+/*
+ * A fact claim: eq/ne on one fact compares strings; any other predicate,
+ * or a ratio or difference of facts, compares numbers, which are exact.
+ */
+static void judge_facts(const struct tl_claim *c, struct tl_verdict *v,
+			char *const *fv)
+{
+	double x[2] = {0, 0};
+	size_t k, nsides = c->m.kind == TL_MEASURE_RATIO ||
+					   c->m.kind == TL_MEASURE_DIFF
+				   ? 2
+				   : 1;
+	char *end;
+
+	v->p = 0;
+	v->p_adj = 0;
+	if (c->p.text) {
+		int eq = !strcmp(fv[0], c->p.text);
+
+		if (c->p.op == TL_PRED_NE)
+			eq = !eq;
+		v->fact = xstrdup(fv[0]);
+		v->kind = eq ? TL_VERDICT_HOLDS : TL_VERDICT_REFUTED;
+		return;
+	}
+	for (k = 0; k < nsides; k++) {
+		x[k] = strtod(fv[k], &end);
+		if (end == fv[k] || *end || !isfinite(x[k])) {
+			untestable(v, xasprintf("fact %s = '%s' is not a "
+						"number",
+						c->m.fact, fv[k]));
+			return;
+		}
+	}
+	if (c->m.kind == TL_MEASURE_RATIO) {
+		if (!(x[1] != 0)) {
+			untestable(v, xasprintf("ratio over a zero %s",
+						c->m.fact));
+			return;
+		}
+		x[0] /= x[1];
+	} else if (c->m.kind == TL_MEASURE_DIFF) {
+		x[0] -= x[1];
+	}
+	v->exact = 1;
+	v->has_ci = 1;
+	v->level = 1;
+	v->ci.point = v->ci.lo = v->ci.hi = x[0];
+	v->kind = judge_ci(&c->p, &v->ci, 1);
+	v->source = xstrdup("fact");
+}
+
+/* Gathers the data of one claim; 1 when it can be judged numerically. */
+static int gather(const struct tl_claimset *cs, struct job *j,
+		  json_t *const *runs, size_t nruns)
+{
+	const struct tl_claim *c = j->c;
+	struct tl_verdict *v = j->v;
+	char *why = NULL, *fv[2] = {NULL, NULL};
+	size_t k, nsides;
+	int partial = 0;
+
+	for (k = 0; k < c->nneeds; k++) {
+		why = unmet_need(cs, &c->needs[k], runs, nruns);
+		if (why) {
+			untestable(v, why);
+			return 0;
+		}
+	}
+	if (c->unresolved) {
+		untestable(v, xstrdup(c->unresolved));
+		return 0;
+	}
+	nsides = c->m.kind == TL_MEASURE_RATIO || c->m.kind == TL_MEASURE_DIFF
+			 ? 2
+			 : 1;
+	for (k = 0; k < nsides; k++) {
+		json_t *var = usable_variant(runs, nruns, c->m.experiment,
+					     &c->m.side[k], &why, &partial);
+
+		if (!var) {
+			untestable(v, why);
+			return 0;
+		}
+		if (c->m.fact) {
+			fv[k] = get_fact(var, c->m.experiment,
+					 c->m.side[k].variant, c->m.fact, &why);
+			if (!fv[k]) {
+				untestable(v, why);
+				goto out_facts;
+			}
+			if (!strncmp(fv[k], "absent:", 7)) {
+				untestable(v, xasprintf("fact %s absent: %s",
+							c->m.fact, fv[k] + 7));
+				goto out_facts;
+			}
+			continue;
+		}
+		if (get_series(var, c->m.experiment, &c->m.side[k], c->m.metric,
+			       &j->s[k], &why)) {
+			untestable(v, why);
+			return 0;
+		}
+		v->n[k] = j->s[k].n;
+		if (j->s[k].source) {
+			if (!v->source)
+				v->source = xstrdup(j->s[k].source);
+			if (!strcmp(j->s[k].source, "sim"))
+				v->simulated = 1;
+		}
+		if (j->s[k].flag)
+			note(v, j->s[k].flag);
+	}
+	if (partial)
+		note(v, "some rounds of a variant failed (status partial)");
+	if (v->simulated)
+		note(v, "rests on simulated counters (cachegrind), not "
+			"hardware");
+	if (c->m.fact) {
+		judge_facts(c, v, fv);
+		goto out_facts;
+	}
+	/* Exact: counted or simulated figures with no spread at all. */
+	v->exact = 1;
+	for (k = 0; k < nsides; k++) {
+		const struct series *s = &j->s[k];
+		size_t i;
+
+		if (!s->exact) {
+			for (i = 1; i < s->n; i++)
+				if (s->x[i] != s->x[0])
+					v->exact = 0;
+			if (s->n < 3 && !(s->n >= 1 && s->source &&
+					  !strcmp(s->source, "sim")))
+				v->exact = 0;
+		}
+	}
+	for (k = 0; k < nsides; k++) {
+		if (!j->s[k].n) {
+			/* No raw samples: fall back to the recorded CI. */
+			json_t *ci = j->s[k].ci95;
+
+			if (nsides > 1 || json_array_size(ci) != 2 ||
+			    c->m.q != 0.5) {
+				untestable(v, xasprintf("%s has no samples to "
+							"compute a CI from",
+							c->m.metric));
+				return 0;
+			}
+			j->fallback_ci = 1;
+			v->exact = 0;
+			v->has_ci = 1;
+			v->ci.point = j->s[k].median;
+			v->ci.lo = json_number_value(json_array_get(ci, 0));
+			v->ci.hi = json_number_value(json_array_get(ci, 1));
+			v->level = 0.95;
+			note(v, "no raw samples: the run's 95% CI is used, "
+				"not widened for the table");
+		}
+	}
+	if (c->m.kind == TL_MEASURE_RATIO) {
+		size_t i;
+
+		for (i = 0; i < j->s[1].n; i++)
+			if (!(j->s[1].x[i] > 0)) {
+				untestable(v, xasprintf("ratio over a "
+							"non-positive %s",
+							c->m.metric));
+				return 0;
+			}
+	}
+	if (!v->exact && !j->fallback_ci)
+		for (k = 0; k < nsides; k++)
+			if (j->s[k].n < 3) {
+				untestable(v,
+					   xasprintf("%zu sample(s) of %s: "
+						     "too few for a CI",
+						     j->s[k].n, c->m.metric));
+				return 0;
+			}
+	return 1;
+
+out_facts:
+	free(fv[0]);
+	free(fv[1]);
+	return 0;
+}
+
+size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
+		       size_t nruns, const struct tl_verdict_opts *o,
+		       struct tl_verdict *out)
+{
+	struct tl_verdict_opts def = TL_VERDICT_OPTS_INIT, wide;
+	struct job *jobs = xcalloc(cs->nclaims + 1, sizeof(*jobs));
+	size_t *fam = xcalloc(cs->nclaims + 1, sizeof(*fam));
+	double *p = xcalloc(cs->nclaims + 1, sizeof(*p));
+	size_t i, k, m = 0;
+
+	if (!o)
+		o = &def;
+	for (i = 0; i < cs->nclaims; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].kind = TL_VERDICT_INCONCLUSIVE;
+		out[i].p = 1;
+		out[i].p_adj = 1;
+		jobs[i].c = &cs->claims[i];
+		jobs[i].v = &out[i];
+		if (gather(cs, &jobs[i], runs, nruns)) {
+			fam[m++] = i;
+			out[i].in_family = 1;
+		}
+	}
+	/*
+	 * The widest interval asked for sits at alpha / (2 m) in each tail;
+	 * the bootstrap resolves a tail only with some 10 resamples beyond
+	 * it, so the default count grows with the table.
+	 */
+	if (!o->resamples) {
+		double want = ceil(20.0 * (double)(m ? m : 1) / o->alpha);
+
+		wide = *o;
+		wide.resamples = (size_t)fmin(
+			50000, fmax(TL_STATS_BOOT_RESAMPLES, want));
+		o = &wide;
+	}
+	for (k = 0; k < m; k++)
+		p[k] = smallest_alpha(&jobs[fam[k]], o);
+	if (o->adjust == TL_ADJUST_HOLM) {
+		double *adj = xcalloc(m + 1, sizeof(*adj));
+		size_t *order = xcalloc(m + 1, sizeof(*order));
+
+		tl_stats_holm(p, m, adj);
+		/* The rank of each p gives its Holm level alpha / (m - r). */
+		for (k = 0; k < m; k++) {
+			size_t r = 0, q;
+
+			for (q = 0; q < m; q++)
+				if (p[q] < p[k] || (p[q] == p[k] && q < k))
+					r++;
+			order[k] = r;
+		}
+		for (k = 0; k < m; k++) {
+			struct job *j = &jobs[fam[k]];
+			double a = o->alpha / (double)(m - order[k]);
+
+			j->v->p = p[k];
+			j->v->p_adj = adj[k];
+			j->v->kind = decide(j, a, o, &j->v->ci);
+			if (adj[k] > o->alpha &&
+			    j->v->kind != TL_VERDICT_INCONCLUSIVE) {
+				j->v->kind = TL_VERDICT_INCONCLUSIVE;
+				note(j->v, "Holm step-down stopped before "
+					   "this claim");
+			}
+			j->v->level = 1 - a;
+		}
+		free(adj);
+		free(order);
+	} else {
+		double a =
+			o->adjust == TL_ADJUST_BONFERRONI
+				? 1 - tl_stats_bonferroni_level(1 - o->alpha, m)
+				: o->alpha;
+
+		for (k = 0; k < m; k++) {
+			struct job *j = &jobs[fam[k]];
+
+			j->v->p = p[k];
+			j->v->p_adj = o->adjust == TL_ADJUST_BONFERRONI
+					      ? fmin(1, p[k] * (double)m)
+					      : p[k];
+			j->v->kind = decide(j, a, o, &j->v->ci);
+			j->v->level = 1 - a;
+		}
+	}
+	for (k = 0; k < m; k++) {
+		struct tl_verdict *v = jobs[fam[k]].v;
+
+		if (jobs[fam[k]].fallback_ci)
+			v->level = 0.95;
+		v->has_ci = 1;
+		if (v->kind == TL_VERDICT_HOLDS &&
+		    cs->claims[fam[k]].p.op == TL_PRED_EQUIVALENT &&
+		    !v->exact && !jobs[fam[k]].fallback_ci)
+			v->level = 1 - 2 * (1 - v->level);
+	}
+	for (i = 0; i < cs->nclaims; i++) {
+		free(jobs[i].s[0].x);
+		free(jobs[i].s[1].x);
+	}
+	free(jobs);
+	free(fam);
+	free(p);
+	return m;
+}
+
+void tl_verdict_release(struct tl_verdict *v)
+{
+	if (!v)
+		return;
+	FREE_AND_NULL(v->reason);
+	FREE_AND_NULL(v->notes);
+	FREE_AND_NULL(v->fact);
+	FREE_AND_NULL(v->source);
+}
+
+void tl_verdict_count(const struct tl_verdict *v, size_t n, size_t *counts)
+{
+	size_t i;
+
+	memset(counts, 0, TL_VERDICT_COUNT_ * sizeof(*counts));
+	for (i = 0; i < n; i++)
+		counts[v[i].kind]++;
+}
+
+void tl_verdict_fmt_measured(struct tl_buf *b, const struct tl_claim *c,
+			     const struct tl_verdict *v)
+{
+	if (v->fact) {
+		tl_buf_puts(b, v->fact);
+		return;
+	}
+	if (!v->has_ci) {
+		tl_buf_puts(b, "-");
+		return;
+	}
+	tl_claims_fmt_value(b, v->ci.point, c->m.dim);
+	if (v->exact) {
+		tl_buf_puts(b, " (exact)");
+		return;
+	}
+	tl_buf_puts(b, " [");
+	tl_claims_fmt_value(b, v->ci.lo, c->m.dim);
+	tl_buf_puts(b, ", ");
+	tl_claims_fmt_value(b, v->ci.hi, c->m.dim);
+	tl_buf_puts(b, "]");
+}
+
+static json_t *num_or_null(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+json_t *tl_verdict_json(const struct tl_claimset *cs,
+			const struct tl_verdict *v, const struct tl_strv *runs,
+			const struct tl_verdict_opts *o, size_t m, json_t *env)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	json_t *rs = json_array();
+	size_t counts[TL_VERDICT_COUNT_], i;
+
+	tl_verdict_count(v, cs->nclaims, counts);
+	for (i = 0; i < TL_VERDICT_COUNT_; i++)
+		json_object_set_new(sum, verdict_names[i],
+				    json_integer((json_int_t)counts[i]));
+	for (i = 0; runs && i < runs->n; i++)
+		json_array_append_new(rs, json_string(runs->v[i]));
+	json_object_set_new(root, "schema", json_string("traplab.verdicts/1"));
+	json_object_set_new(root, "claims_file", json_string(cs->path));
+	json_object_set_new(root, "title", json_string(cs->title));
+	json_object_set_new(root, "runs", rs);
+	json_object_set_new(root, "alpha", json_real(o->alpha));
+	json_object_set_new(root, "adjust",
+			    json_string(tl_adjust_name(o->adjust)));
+	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
+	json_object_set_new(root, "summary", sum);
+	if (env)
+		json_object_set(root, "env", env);
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+		json_t *it = json_object();
+		struct tl_buf b = TL_BUF_INIT;
+
+		json_object_set_new(it, "id", json_string(c->id));
+		json_object_set_new(it, "section", json_string(c->section));
+		json_object_set_new(it, "claim", json_string(c->text));
+		json_object_set_new(it, "claimed", json_string(c->claimed));
+		tl_claims_fmt_measure(&b, &c->m);
+		json_object_set_new(it, "measure", json_string(tl_buf_str(&b)));
+		b.len = 0;
+		tl_claims_fmt_pred(&b, c);
+		json_object_set_new(it, "predicate",
+				    json_string(tl_buf_str(&b)));
+		json_object_set_new(it, "dimension",
+				    json_string(tl_dim_name(c->m.dim)));
+		json_object_set_new(it, "verdict",
+				    json_string(verdict_names[v[i].kind]));
+		json_object_set_new(it, "reason",
+				    v[i].reason ? json_string(v[i].reason)
+						: json_null());
+		json_object_set_new(it, "notes",
+				    v[i].notes ? json_string(v[i].notes)
+					       : json_null());
+		if (v[i].fact)
+			json_object_set_new(it, "fact", json_string(v[i].fact));
+		if (v[i].has_ci) {
+			json_t *e = json_object();
+
+			json_object_set_new(e, "point",
+					    num_or_null(v[i].ci.point));
+			json_object_set_new(e, "lo", num_or_null(v[i].ci.lo));
+			json_object_set_new(e, "hi", num_or_null(v[i].ci.hi));
+			json_object_set_new(e, "level", json_real(v[i].level));
+			json_object_set_new(e, "exact",
+					    json_boolean(v[i].exact));
+			json_object_set_new(e, "p", json_real(v[i].p));
+			json_object_set_new(e, "p_adjusted",
+					    json_real(v[i].p_adj));
+			json_object_set_new(
+				e, "n", json_integer((json_int_t)v[i].n[0]));
+			if (c->m.kind == TL_MEASURE_RATIO ||
+			    c->m.kind == TL_MEASURE_DIFF)
+				json_object_set_new(
+					e, "n_b",
+					json_integer((json_int_t)v[i].n[1]));
+			json_object_set_new(it, "estimate", e);
+		}
+		json_object_set_new(it, "source",
+				    v[i].source ? json_string(v[i].source)
+						: json_null());
+		json_object_set_new(it, "simulated",
+				    json_boolean(v[i].simulated));
+		tl_buf_release(&b);
+		json_array_append_new(arr, it);
+	}
+	json_object_set_new(root, "verdicts", arr);
+	return root;
+}
+
+/* Pads or cuts s to w display columns (UTF-8 aware, enough for our text). */
+static void cell(struct tl_buf *b, const char *s, int w)
+{
+	int total = 0, cols = 0;
+	const char *p;
+
+	for (p = s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			total++;
+	for (p = s; *p && cols < (total > w ? w - 1 : w);) {
+		const char *q = p + 1;
+
+		while ((*q & 0xc0) == 0x80)
+			q++;
+		tl_buf_append(b, p, (size_t)(q - p));
+		cols++;
+		p = q;
+	}
+	if (total > w) {
+		tl_buf_puts(b, "~");
+		cols++;
+	}
+	while (cols++ < w)
+		tl_buf_puts(b, " ");
+	tl_buf_puts(b, " ");
+}
+
+void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
+		      const struct tl_verdict *v)
+{
+	size_t counts[TL_VERDICT_COUNT_], i;
+
+	cell(b, "id", 24);
+	cell(b, "sec", 4);
+	cell(b, "claim", 38);
+	cell(b, "claimed", 18);
+	cell(b, "measured [CI]", 30);
+	tl_buf_puts(b, "verdict\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+		struct tl_buf t = TL_BUF_INIT;
+
+		cell(b, c->id, 24);
+		cell(b, c->section, 4);
+		cell(b, c->text, 38);
+		cell(b, c->claimed, 18);
+		tl_verdict_fmt_measured(&t, c, &v[i]);
+		cell(b, tl_buf_str(&t), 30);
+		tl_buf_puts(b, verdict_names[v[i].kind]);
+		if (v[i].kind == TL_VERDICT_UNTESTABLE && v[i].reason)
+			tl_buf_printf(b, " (%s)", v[i].reason);
+		else if (v[i].simulated)
+			tl_buf_puts(b, " (sim)");
+		tl_buf_puts(b, "\n");
+		tl_buf_release(&t);
+	}
+	tl_verdict_count(v, cs->nclaims, counts);
+	tl_buf_printf(b,
+		      "%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
+		      "%zu untestable\n",
+		      cs->nclaims, counts[TL_VERDICT_HOLDS],
+		      counts[TL_VERDICT_REFUTED],
+		      counts[TL_VERDICT_INCONCLUSIVE],
+		      counts[TL_VERDICT_UNTESTABLE]);
+}

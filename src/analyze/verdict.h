@@ -1,0 +1,124 @@
+/*
+ * verdict.h - from a claim set and one or more results JSON documents
+ * (docs/results-json.md), the verdict of every claim: HOLDS, REFUTED,
+ * INCONCLUSIVE or UNTESTABLE with the reason.
+ *
+ * Pure functions: no I/O, no clock, no global state. The same claims and
+ * the same results give the same verdicts bit for bit (seeded bootstrap).
+ *
+ * Rules (claims/README.md has the long form):
+ * - A numeric claim is judged on the bootstrap CI of its measure,
+ *   recomputed from the raw samples at the family-adjusted level: HOLDS
+ *   when the CI lies inside the claimed region, REFUTED when it lies wholly
+ *   outside, INCONCLUSIVE otherwise.
+ * - `equivalent` claims use TOST: HOLDS only when the (1 - 2 alpha') CI
+ *   lies inside center +- margin; REFUTED when the (1 - alpha') CI lies
+ *   wholly outside it. Finding no difference is never enough.
+ * - The numeric claims that reach a CI form one family of m tests. Holm
+ *   (default): each claim's p is the smallest alpha' at which its CI
+ *   decides; the Holm-adjusted p must be <= alpha. Bonferroni: every CI at
+ *   1 - alpha / m. Facts are not sampled and are outside the family.
+ * - A figure from simulated counters (source "sim") is marked so.
+ */
+#ifndef TL_VERDICT_H
+#define TL_VERDICT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/claims.h"
+#include "base/stats.h"
+
+#define TL_VERDICT_KINDS(X)                                                    \
+	X(HOLDS, "HOLDS")                                                      \
+	X(REFUTED, "REFUTED")                                                  \
+	X(INCONCLUSIVE, "INCONCLUSIVE")                                        \
+	X(UNTESTABLE, "UNTESTABLE")
+
+enum tl_verdict_kind {
+#define X(id, name) TL_VERDICT_##id,
+	TL_VERDICT_KINDS(X)
+#undef X
+		TL_VERDICT_COUNT_
+};
+
+#define TL_ADJUSTS(X)                                                          \
+	X(HOLM, "holm")                                                        \
+	X(BONFERRONI, "bonferroni")                                            \
+	X(NONE, "none")
+
+enum tl_adjust {
+#define X(id, name) TL_ADJUST_##id,
+	TL_ADJUSTS(X)
+#undef X
+		TL_ADJUST_COUNT_
+};
+
+struct tl_verdict_opts {
+	double alpha; /* family-wise error rate, 0.05 */
+	enum tl_adjust adjust;
+	size_t resamples; /* bootstrap resamples, 0 = stats default */
+	uint64_t seed;	  /* 0 = TL_STATS_BOOT_SEED */
+};
+
+#define TL_VERDICT_OPTS_INIT                                                   \
+	{                                                                      \
+		0.05, TL_ADJUST_HOLM, 0, 0                                     \
+	}
+
+struct tl_verdict {
+	enum tl_verdict_kind kind;
+	char *reason; /* UNTESTABLE: why (one line); NULL otherwise */
+	char *notes;  /* caveats ("rests on simulated counters"), or NULL */
+	int has_ci;   /* ci and level are set */
+	struct tl_ci ci;
+	double level;  /* confidence of ci after adjustment */
+	double p;      /* smallest alpha at which the CI decides (1: never) */
+	double p_adj;  /* after Holm or Bonferroni */
+	int in_family; /* counted among the m adjusted tests */
+	int exact;     /* no sampling noise (simulated or counted) */
+	int simulated; /* rests on simulated counters */
+	size_t n[2];   /* samples behind each side */
+	char *fact;    /* a fact claim: the measured value */
+	char *source;  /* metric source ("time", "sim", ...) */
+};
+
+const char *tl_verdict_name(enum tl_verdict_kind k);
+const char *tl_adjust_name(enum tl_adjust a);
+/* 0, or -EINVAL for an unknown name. */
+int tl_adjust_parse(const char *s, enum tl_adjust *out);
+
+/*
+ * Judges every claim of cs against runs[0..nruns) (a measure is looked up
+ * in each run in turn; the first run holding its case wins; the machine is
+ * runs[0]'s "env"). out has cs->nclaims entries, initialised here; release
+ * each with tl_verdict_release(). Returns the number of numeric claims in
+ * the family (m). Borrows everything.
+ */
+size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
+		       size_t nruns, const struct tl_verdict_opts *o,
+		       struct tl_verdict *out);
+
+void tl_verdict_release(struct tl_verdict *v);
+
+/* "12.3 ns [11.9, 12.8]" or the fact, or "-". */
+void tl_verdict_fmt_measured(struct tl_buf *b, const struct tl_claim *c,
+			     const struct tl_verdict *v);
+
+/* Counts per kind into counts[TL_VERDICT_COUNT_]. */
+void tl_verdict_count(const struct tl_verdict *v, size_t n, size_t *counts);
+
+/*
+ * The verdicts as a JSON document (schema "traplab.verdicts/1"); a new
+ * reference owned by the caller. env may be NULL.
+ */
+json_t *tl_verdict_json(const struct tl_claimset *cs,
+			const struct tl_verdict *v, const struct tl_strv *runs,
+			const struct tl_verdict_opts *o, size_t m, json_t *env);
+
+/* The terminal table into b (width-limited, one claim per line). */
+void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
+		      const struct tl_verdict *v);
+
+#endif

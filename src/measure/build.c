@@ -1,0 +1,602 @@
+/*
+ * build.c - compile one variant into a cached workload binary.
+ *
+ * Go and Zig require their sources in one folder (Go: one package dir;
+ * Zig: imports stay inside the root module's folder), so every build
+ * stages the variant's sources and the language's helper into
+ * .cache/stage/KEY and compiles there. Go builds never reach the network:
+ * GOPROXY=off, GOFLAGS=-mod=mod, GOTOOLCHAIN=local, and a go.mod with no
+ * requirements.
+ */
+#include "measure/build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "machine/env.h"
+#include "base/os.h"
+#include "base/proc.h"
+
+#include "base/banned.h"
+
+static const char *const target_names[] = {"default", "native", "baseline"};
+
+int tl_target_parse(const char *s, enum tl_target *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, target_names[i]) == 0) {
+			*out = (enum tl_target)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *tl_target_name(enum tl_target t)
+{
+	return (unsigned)t < 3 ? target_names[t] : "?";
+}
+
+void tl_build_result_release(struct tl_build_result *res)
+{
+	free(res->bin);
+	free(res->target);
+	free(res->reason);
+	free(res->log);
+	memset(res, 0, sizeof(*res));
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static int hash_file(uint64_t *h, const char *path)
+{
+	char *data;
+	size_t n;
+	int err = tl_read_file(path, &data, &n);
+
+	if (err)
+		return err;
+	*h = tl_fnv1a(*h, path, strlen(path));
+	*h = tl_fnv1a(*h, data, n);
+	free(data);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Hashes root/dir/ *.h in name order. */
+static void hash_headers(uint64_t *h, const char *root, const char *dir)
+{
+	struct tl_strv names = TL_STRV_INIT;
+	char *path = xasprintf("%s/%s", root, dir);
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 2 && !strcmp(de->d_name + n - 2, ".h"))
+			tl_strv_push(&names, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *f = xasprintf("%s/%s", path, names.v[i]);
+
+		hash_file(h, f);
+		free(f);
+	}
+	tl_strv_release(&names);
+	free(path);
+}
+
+static void hash_str(uint64_t *h, const char *s)
+{
+	*h = tl_fnv1a(*h, s ? s : "(null)", strlen(s ? s : "(null)") + 1);
+}
+
+static void hash_strv(uint64_t *h, const struct tl_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		hash_str(h, sv->v[i]);
+	hash_str(h, "|");
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char *data;
+	size_t n;
+	int err = tl_read_file(from, &data, &n);
+
+	if (err)
+		return err;
+	err = tl_write_file_atomic(to, data, n);
+	free(data);
+	return err;
+}
+
+/* 1 when *bin exists: res takes it (and *bin is NULL). */
+static int take_cached(char **bin, struct tl_build_result *res)
+{
+	struct stat st;
+
+	if (stat(*bin, &st) != 0)
+		return 0;
+	res->status = TL_BUILD_OK;
+	res->cached = 1;
+	res->binary_bytes = st.st_size;
+	res->bin = *bin;
+	*bin = NULL;
+	return 1;
+}
+
+/* Copies every file into the stage folder, flat (Go and Zig need one). */
+static int stage_files(const struct tl_strv *files, const char *stage)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < files->n; i++) {
+		char *to = xasprintf("%s/%s", stage, basename_of(files->v[i]));
+
+		err = copy_file(files->v[i], to);
+		free(to);
+	}
+	return err;
+}
+
+/* Splits s on blanks and appends the words to argv. */
+static void push_words(struct tl_strv *argv, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		n = strcspn(p, " \t\n");
+		if (n)
+			tl_strv_push_owned(argv, xstrndup(p, n));
+		p += n;
+	}
+}
+
+static int pkgconfig(const struct tl_strv *mods, struct tl_strv *flags,
+		     char **reason)
+{
+	for (size_t i = 0; i < mods->n; i++) {
+		const char *argv[] = {"pkg-config", "--cflags", "--libs",
+				      mods->v[i], NULL};
+		char *line = NULL;
+
+		if (tl_run_capture(argv, 20, &line) != 0) {
+			*reason = xasprintf(
+				"library '%s' not found by pkg-config (install "
+				"its -dev package; scripts/deps.sh lists them)",
+				mods->v[i]);
+			free(line);
+			return -ENOENT;
+		}
+		push_words(flags, line);
+		free(line);
+	}
+	return 0;
+}
+
+/*
+ * The compiler's first "error" line, for the one-line reason; the whole
+ * output stays in the log.
+ */
+static char *first_error(const char *log, const char *tool, const char *what)
+{
+	const char *p = strstr(log, "error");
+	const char *bol, *eol;
+
+	if (!p)
+		return xasprintf("%s %s", tool, what);
+	for (bol = p; bol > log && bol[-1] != '\n'; bol--)
+		;
+	eol = strchr(p, '\n');
+	if (!eol)
+		eol = p + strlen(p);
+	if (eol - bol > 300)
+		eol = bol + 300;
+	return xasprintf("%s: %.*s", tool, (int)(eol - bol), bol);
+}
+
+/* Runs the compiler; on failure keeps its output in res->log. */
+static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
+		   struct tl_strv *env, const char *cwd,
+		   struct tl_build_result *res)
+{
+	struct tl_proc_spec spec = {0};
+	struct tl_proc_result pr;
+	char what[256];
+	int err;
+
+	spec.argv = tl_strv_cstr(argv);
+	spec.env = env->n ? tl_strv_cstr(env) : NULL;
+	spec.cwd = cwd;
+	spec.timeout_s = o->timeout_s > 0 ? o->timeout_s : 300;
+	spec.pin_cpu = -1;
+	spec.merge_stderr = 1;
+	spec.max_out_bytes = 4 << 20;
+	err = tl_proc_run(&spec, &pr);
+	if (err)
+		return err;
+	if (pr.end != TL_PROC_EXITED || pr.exit_code != 0) {
+		size_t n = pr.out_len;
+
+		tl_proc_describe(&pr, what, sizeof(what));
+		while (n && (pr.out[n - 1] == '\n' || pr.out[n - 1] == ' '))
+			n--;
+		/* The first lines carry the first error; keep 4 KiB. */
+		res->log = xstrndup(pr.out, n > 4096 ? 4096 : n);
+		res->status = TL_BUILD_FAILED;
+		res->reason =
+			first_error(res->log, basename_of(argv->v[0]), what);
+	}
+	tl_proc_result_release(&pr);
+	return 0;
+}
+
+static int cpu_has(const char *flag)
+{
+	char *info, *p;
+	size_t n, fl = strlen(flag);
+	int has = 0;
+
+	if (tl_read_file("/proc/cpuinfo", &info, &n))
+		return 0;
+	for (p = info; (p = strstr(p, flag)); p += fl)
+		if (p[-1] == ' ' && (p[fl] == ' ' || p[fl] == '\n')) {
+			has = 1;
+			break;
+		}
+	free(info);
+	return has;
+}
+
+/*
+ * Fills the target flags for lang and a description of the target. The
+ * sim rule: Zig's default is the host CPU, which may have AVX-512; for
+ * valgrind it is built for x86_64_v3 when the CPU has AVX2, else baseline.
+ */
+static void target_flags(const struct tl_build_opts *o, enum tl_lang lang,
+			 struct tl_strv *flags, struct tl_strv *env,
+			 char **desc)
+{
+	enum tl_target t = o->target;
+
+	switch (lang) {
+	case TL_LANG_C:
+	case TL_LANG_CPP:
+		if (t == TL_TARGET_NATIVE && !o->for_sim) {
+			tl_strv_push(flags, "-march=native");
+			*desc = xstrdup("native (-march=native)");
+		} else if (t == TL_TARGET_BASELINE) {
+			tl_strv_push(flags, "-march=x86-64");
+			*desc = xstrdup("baseline (-march=x86-64)");
+		} else {
+			*desc = xstrdup("x86-64 (compiler default)");
+		}
+		break;
+	case TL_LANG_GO:
+		if (t == TL_TARGET_NATIVE && cpu_has("avx2")) {
+			tl_strv_push(env, "GOAMD64=v3");
+			*desc = xstrdup(
+				"GOAMD64=v3 (native: the host has AVX2)");
+		} else {
+			tl_strv_push(env, "GOAMD64=v1");
+			*desc = xstrdup(t == TL_TARGET_DEFAULT
+						? "GOAMD64=v1 (Go default)"
+						: "GOAMD64=v1 (baseline)");
+		}
+		break;
+	case TL_LANG_ZIG:
+		if (t == TL_TARGET_BASELINE) {
+			tl_strv_push(flags, "-mcpu=baseline");
+			*desc = xstrdup("baseline (-mcpu=baseline)");
+		} else if (o->for_sim) {
+			const char *cpu =
+				cpu_has("avx2") ? "x86_64_v3" : "baseline";
+
+			tl_strv_push_owned(flags, xasprintf("-mcpu=%s", cpu));
+			*desc = xasprintf("-mcpu=%s (for valgrind: no AVX-512)",
+					  cpu);
+		} else {
+			tl_strv_push(flags, "-mcpu=native");
+			*desc = xstrdup(t == TL_TARGET_NATIVE
+						? "native (-mcpu=native)"
+						: "native (Zig default: host "
+						  "CPU)");
+		}
+		break;
+	default:
+		*desc = xstrdup("?");
+	}
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+int tl_build_variant(const struct tl_build_opts *o,
+		     const struct tl_experiment *e, const struct tl_variant *v,
+		     struct tl_build_result *res)
+{
+	const struct tl_tool *tool = &o->tools->lang[v->lang];
+	struct tl_strv argv = TL_STRV_INIT, env = TL_STRV_INIT;
+	struct tl_strv tflags = TL_STRV_INIT, pkflags = TL_STRV_INIT;
+	struct tl_strv files = TL_STRV_INIT; /* absolute source paths */
+	char *stage = NULL, *bin = NULL, *tmpbin = NULL, *helper = NULL;
+	char *lockpath = NULL;
+	int lockfd = -1;
+	uint64_t h = TL_FNV_SEED, h2 = 0x84222325cbf29ce4ull, t0;
+	struct stat st;
+	size_t i;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!tool->path) {
+		res->status = TL_BUILD_SKIPPED;
+		res->reason = xstrdup(tool->missing ? tool->missing
+						    : "toolchain missing");
+		return 0;
+	}
+	if (v->pkgconfig.n &&
+	    pkgconfig(&v->pkgconfig, &pkflags, &res->reason)) {
+		res->status = TL_BUILD_SKIPPED;
+		goto out;
+	}
+	target_flags(o, v->lang, &tflags, &env, &res->target);
+
+	for (i = 0; i < v->sources.n; i++)
+		tl_strv_push_owned(&files,
+				   xasprintf("%s/%s", e->dir, v->sources.v[i]));
+	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
+		for (i = 0; i < v->lib.n; i++) {
+			char *c =
+				xasprintf("%s/lib/%s.c", o->root, v->lib.v[i]);
+			char *s = xasprintf("%s/lib/arch/%s_x86_64.S", o->root,
+					    v->lib.v[i]);
+
+			if (access(c, R_OK) == 0)
+				tl_strv_push(&files, c);
+			if (access(s, R_OK) == 0)
+				tl_strv_push(&files, s);
+			if (access(c, R_OK) != 0 && access(s, R_OK) != 0) {
+				res->status = TL_BUILD_FAILED;
+				res->reason = xasprintf(
+					"lib model '%s' not found (%s)",
+					v->lib.v[i], c);
+			}
+			free(c);
+			free(s);
+		}
+		if (res->status == TL_BUILD_FAILED)
+			goto out;
+	} else {
+		helper = xasprintf("%s/workload/tlw.%s", o->root,
+				   v->lang == TL_LANG_GO ? "go" : "zig");
+		tl_strv_push(&files, helper);
+	}
+
+	/* The key: everything that decides the binary. */
+	hash_str(&h, tl_lang_name(v->lang));
+	hash_str(&h, tool->version);
+	hash_str(&h, res->target);
+	hash_str(&h, v->mode);
+	hash_strv(&h, &v->cflags);
+	hash_strv(&h, &v->libs);
+	hash_strv(&h, &v->goflags);
+	hash_strv(&h, &pkflags);
+	hash_strv(&h, &tflags);
+	hash_strv(&h, &env);
+	for (i = 0; i < files.n; i++) {
+		err = hash_file(&h, files.v[i]);
+		if (err) {
+			res->status = TL_BUILD_FAILED;
+			res->reason = xasprintf("cannot read source '%s': %s",
+						files.v[i], strerror(-err));
+			err = 0;
+			goto out;
+		}
+	}
+	/*
+	 * C builds see every header of workload/ and lib/ through -I; hash
+	 * them all, so an edited header can never leave a stale binary.
+	 */
+	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
+		hash_headers(&h, o->root, "workload");
+		hash_headers(&h, o->root, "lib");
+	}
+	h2 = tl_fnv1a(h2, &h, sizeof(h));
+	/* Variants that differ only in name share one binary. */
+	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
+			tl_lang_name(v->lang), (unsigned long long)h,
+			(unsigned long long)(h2 & 0xffffffffu));
+	if (take_cached(&bin, res))
+		goto out;
+
+	/*
+	 * The stage path is stable per key, so Zig's own cache (keyed by
+	 * paths) is reused across runs; a lock keeps two traplab runs from
+	 * staging the same key at once.
+	 */
+	stage = xasprintf("%s/.cache/stage/%016llx", o->root,
+			  (unsigned long long)h);
+	lockpath = xasprintf("%s.lock", stage);
+	{
+		char *sd = xasprintf("%s/.cache/stage", o->root);
+
+		tl_mkdirs(sd);
+		free(sd);
+	}
+	lockfd = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+	if (lockfd >= 0)
+		flock(lockfd, LOCK_EX);
+	if (take_cached(&bin, res)) /* built while we waited */
+		goto out;
+	tl_rmtree(stage);
+	err = tl_mkdirs(stage);
+	if (!err) {
+		char *bd = xasprintf("%s/.cache/bin", o->root);
+
+		err = tl_mkdirs(bd);
+		free(bd);
+	}
+	if (err)
+		goto out;
+	tmpbin = xasprintf("%s.tmp%ld", bin, (long)getpid());
+	t0 = tl_os_now_ns();
+
+	switch (v->lang) {
+	case TL_LANG_C:
+	case TL_LANG_CPP:
+		tl_strv_push(&argv, tool->path);
+		tl_strv_push(&argv, "-O2");
+		tl_strv_push(&argv, v->lang == TL_LANG_C ? "-std=gnu11"
+							 : "-std=c++17");
+		tl_strv_push_owned(&argv, xasprintf("-I%s/workload", o->root));
+		tl_strv_push_owned(&argv, xasprintf("-I%s/lib", o->root));
+		tl_strv_push_owned(&argv, xasprintf("-I%s", e->dir));
+		for (i = 0; i < tflags.n; i++)
+			tl_strv_push(&argv, tflags.v[i]);
+		for (i = 0; i < v->cflags.n; i++)
+			tl_strv_push(&argv, v->cflags.v[i]);
+		for (i = 0; i < files.n; i++)
+			if (!has_suffix(files.v[i], ".h"))
+				tl_strv_push(&argv, files.v[i]);
+		tl_strv_push(&argv, "-o");
+		tl_strv_push(&argv, tmpbin);
+		for (i = 0; i < v->libs.n; i++)
+			tl_strv_push(&argv, v->libs.v[i]);
+		for (i = 0; i < pkflags.n; i++)
+			tl_strv_push(&argv, pkflags.v[i]);
+		tl_strv_push(&argv, "-lm");
+		tl_strv_push(&argv, "-lpthread");
+		tl_strv_push(&argv, "-ldl");
+		err = compile(o, &argv, &env, stage, res);
+		break;
+	case TL_LANG_GO: {
+		char *gomod = xasprintf("%s/go.mod", stage);
+		const char *mod = "module tlwork\n\ngo 1.22\n";
+
+		err = tl_write_file_atomic(gomod, mod, strlen(mod));
+		free(gomod);
+		if (!err)
+			err = stage_files(&files, stage);
+		if (err)
+			break;
+		tl_strv_push(&argv, tool->path);
+		tl_strv_push(&argv, "build");
+		tl_strv_push(&argv, "-trimpath");
+		for (i = 0; i < v->goflags.n; i++)
+			tl_strv_push(&argv, v->goflags.v[i]);
+		tl_strv_push(&argv, "-o");
+		tl_strv_push(&argv, tmpbin);
+		tl_strv_push(&argv, ".");
+		tl_strv_push(&env, "GOFLAGS=-mod=mod");
+		tl_strv_push(&env, "GOPROXY=off");
+		tl_strv_push(&env, "GOTOOLCHAIN=local");
+		tl_strv_push(&env, "GOWORK=off");
+		tl_strv_push(&env, "CGO_ENABLED=1");
+		tl_strv_push_owned(
+			&env, xasprintf("GOCACHE=%s/.cache/go-build", o->root));
+		tl_strv_push_owned(
+			&env, xasprintf("GOPATH=%s/.cache/gopath", o->root));
+		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
+		err = compile(o, &argv, &env, stage, res);
+		break;
+	}
+	case TL_LANG_ZIG: {
+		err = stage_files(&files, stage);
+		if (err)
+			break;
+		tl_strv_push(&argv, tool->path);
+		tl_strv_push(&argv, "build-exe");
+		tl_strv_push(&argv, "-O");
+		tl_strv_push(&argv, v->mode ? v->mode : "ReleaseFast");
+		for (i = 0; i < tflags.n; i++)
+			tl_strv_push(&argv, tflags.v[i]);
+		tl_strv_push_owned(&argv, xasprintf("-femit-bin=%s", tmpbin));
+		tl_strv_push(&argv, basename_of(v->sources.v[0]));
+		/* Further .c sources are compiled in; .zig ones are imported.
+		 */
+		for (i = 1; i < v->sources.n; i++)
+			if (has_suffix(v->sources.v[i], ".c"))
+				tl_strv_push(&argv,
+					     basename_of(v->sources.v[i]));
+		for (i = 0; i < v->cflags.n; i++)
+			tl_strv_push(&argv, v->cflags.v[i]);
+		for (i = 0; i < v->libs.n; i++)
+			tl_strv_push(&argv, v->libs.v[i]);
+		for (i = 0; i < pkflags.n; i++)
+			tl_strv_push(&argv, pkflags.v[i]);
+		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
+		tl_strv_push_owned(
+			&env,
+			xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local",
+				  o->root));
+		tl_strv_push_owned(
+			&env,
+			xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
+				  o->root));
+		err = compile(o, &argv, &env, stage, res);
+		break;
+	}
+	default:
+		err = -EINVAL;
+	}
+	res->build_s = (double)(tl_os_now_ns() - t0) / 1e9;
+	if (err || res->status == TL_BUILD_FAILED) {
+		unlink(tmpbin);
+		goto out;
+	}
+	if (rename(tmpbin, bin) < 0) {
+		err = -errno;
+		unlink(tmpbin);
+		goto out;
+	}
+	if (stat(bin, &st) == 0)
+		res->binary_bytes = st.st_size;
+	res->status = TL_BUILD_OK;
+	res->bin = bin;
+	bin = NULL;
+
+out:
+	if (stage)
+		tl_rmtree(stage);
+	if (lockfd >= 0)
+		close(lockfd); /* releases the lock */
+	free(lockpath);
+	free(stage);
+	free(bin);
+	free(tmpbin);
+	free(helper);
+	tl_strv_release(&argv);
+	tl_strv_release(&env);
+	tl_strv_release(&tflags);
+	tl_strv_release(&pkflags);
+	tl_strv_release(&files);
+	return err;
+}

@@ -1,0 +1,68 @@
+/*
+ * build.h - turn a variant's sources into a workload binary, cached.
+ *
+ * The cache key is a hash of everything that decides the binary: the
+ * language, the toolchain's version, the target, the mode and flags, and
+ * the bytes of every source, helper and lib/ model compiled in. A binary
+ * is built in a staging folder and renamed into .cache/bin/KEY, so a
+ * half-finished build is never taken for a cached one.
+ *
+ * Toolchains target different CPUs by default (cc: generic x86-64; Go:
+ * GOAMD64=v1; Zig: the host CPU, AVX-512 included). The target of every
+ * binary is recorded; --target=native|baseline aligns them. Builds for
+ * valgrind (sim) never use the host CPU for Zig: valgrind 3.19 cannot run
+ * AVX-512 code.
+ */
+#ifndef TL_BUILD_H
+#define TL_BUILD_H
+
+#include "measure/registry.h"
+#include "machine/toolchain.h"
+
+enum tl_target {
+	TL_TARGET_DEFAULT, /* each toolchain's own default */
+	TL_TARGET_NATIVE,  /* the host CPU for all */
+	TL_TARGET_BASELINE /* plain x86-64 for all */
+};
+
+/* 0 and *out, or -EINVAL for an unknown name. */
+int tl_target_parse(const char *s, enum tl_target *out);
+const char *tl_target_name(enum tl_target t);
+
+struct tl_build_opts {
+	const char *root;		   /* project root; borrowed */
+	const struct tl_toolchains *tools; /* borrowed */
+	enum tl_target target;
+	int for_sim;	  /* the binary will run under valgrind */
+	double timeout_s; /* per compiler run; 0 = 300 s */
+};
+
+enum tl_build_status {
+	TL_BUILD_OK,
+	TL_BUILD_SKIPPED, /* toolchain or library missing: not a failure */
+	TL_BUILD_FAILED	  /* the compiler said no: log holds its words */
+};
+
+struct tl_build_result {
+	enum tl_build_status status;
+	char *bin;    /* path of the binary (OK) */
+	char *target; /* what CPU the binary was built for */
+	char *reason; /* one line: why skipped or failed */
+	char *log;    /* compiler output (failed builds), trimmed */
+	int cached;
+	double build_s;
+	long long binary_bytes;
+};
+
+/*
+ * Builds variant v of experiment e. Returns 0 with res filled whatever the
+ * outcome (see res->status); -errno only when traplab itself failed.
+ * Not thread-safe with another build of the same key.
+ */
+int tl_build_variant(const struct tl_build_opts *o,
+		     const struct tl_experiment *e, const struct tl_variant *v,
+		     struct tl_build_result *res);
+
+void tl_build_result_release(struct tl_build_result *res);
+
+#endif

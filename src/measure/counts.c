@@ -1,0 +1,498 @@
+/*
+ * counts.c - per-operation counts by differencing (see counts.h).
+ *
+ * Each measurement runs one batch of 1, 2 and 3 times the timing phase's
+ * OPS (the batch count stays fixed, so the per-batch cost of reading the
+ * clock and printing a line cancels with start-up). The per-operation
+ * figure is (c2 - c1) / (N2 - N1); the third point checks linearity with
+ * the tolerances of diffcount.h, and a figure past them is flagged
+ * "non_linear". Hardware and software counts are repeated (they move run
+ * to run) and summarised with a bootstrap CI over the repetitions; the
+ * simulation is exact for C and Zig, and repeated and checked for Go
+ * (tl_sim_policy).
+ */
+#include "measure/counts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/counters.h"
+#include "base/diffcount.h"
+#include "base/proc.h"
+#include "measure/runner.h"
+#include "machine/sim.h"
+#include "base/stats.h"
+#include "measure/summary.h"
+
+#include "base/banned.h"
+
+#define POINTS	     3
+#define PMU_REPS     3
+#define SIM_RUNS_MAX 4
+
+static int spawn_counters(pid_t pid, void *ctx)
+{
+	void **a = ctx;
+	struct tl_counters *c = a[0];
+	unsigned what = *(unsigned *)a[1];
+
+	tl_counters_open(c, pid, what);
+	return 0;
+}
+
+/* Runs argv with the request's environment; 0 when it exited 0. */
+static int run(const struct tl_counts_req *rq, struct tl_strv *argv,
+	       const char *const *extra_env, tl_proc_spawn_fn *hook,
+	       void *hook_ctx, char *why, size_t whyn)
+{
+	struct tl_strv env = TL_STRV_INIT;
+	struct tl_proc_spec spec = {0};
+	struct tl_proc_result pr;
+	int err = 0;
+
+	for (size_t i = 0; i < rq->wenv->n; i++)
+		tl_strv_push(&env, rq->wenv->v[i]);
+	for (; extra_env && *extra_env; extra_env++)
+		tl_strv_push(&env, *extra_env);
+	spec.argv = tl_strv_cstr(argv);
+	spec.env = tl_strv_cstr(&env);
+	spec.cwd = rq->workdir;
+	spec.timeout_s = rq->timeout_s * 20; /* valgrind is ~50x slower */
+	spec.pin_cpu = -1;
+	spec.on_spawn = hook;
+	spec.on_spawn_ctx = hook_ctx;
+	if (tl_proc_run(&spec, &pr) != 0) {
+		snprintf(why, whyn, "could not start the workload");
+		err = -1;
+	} else if (pr.end != TL_PROC_EXITED || pr.exit_code != 0) {
+		char d[200];
+
+		tl_proc_describe(&pr, d, sizeof(d));
+		snprintf(why, whyn, "counting run %s", d);
+		err = -1;
+	}
+	tl_proc_result_release(&pr);
+	tl_strv_release(&env);
+	return err;
+}
+
+/* BIN VARIANT OPS 1 params: one batch of ops operations. */
+static void workload_argv(const struct tl_counts_req *rq, struct tl_strv *a,
+			  const char *bin, uint64_t ops)
+{
+	tl_strv_push(a, bin);
+	tl_strv_push(a, rq->variant->name);
+	tl_strv_push_owned(a, xasprintf("%llu", (unsigned long long)ops));
+	tl_strv_push(a, "1");
+	for (size_t i = 0; i < rq->params->n; i++)
+		tl_strv_push(a, rq->params->v[i]);
+	for (size_t i = 0; i < rq->variant->nparams; i++)
+		tl_strv_push_owned(a, xasprintf("%s=%s",
+						rq->variant->params[i].key,
+						rq->variant->params[i].val));
+}
+
+/* Per-op value of y over x by differencing, with the third point checked. */
+/*
+ * Below RESOLUTION events between the two sizes a count cannot tell a
+ * per-op cost from run-to-run jitter (a page fault more or less, the
+ * digits of a printed number): such a difference is 0 at this resolution.
+ */
+#define RESOLUTION 2.0
+
+static int per_op(const double *x, const double *y,
+		  const struct tl_diff_tol *tol, struct tl_diff *d)
+{
+	int err = tl_diff_fit(x, y, POINTS, tol, d);
+
+	if (!err && fabs(y[1] - y[0]) < RESOLUTION)
+		d->per_unit = 0;
+	return err;
+}
+
+static void put(json_t *metrics, const char *name, const double *v, size_t n,
+		const char *source, const struct tl_diff *d, int exact,
+		const char *flag)
+{
+	json_t *m = tl_summary_metric(name, v, n, source, TL_STATS_BOOT_SEED);
+
+	json_object_set_new(m, "method",
+			    json_string("(c2 - c1) / (N2 - N1) over one batch "
+					"of N = 1x, 2x, 3x OPS; the third "
+					"point checks linearity; a difference "
+					"under 2 events is 0"));
+	if (exact)
+		json_object_set_new(m, "exact", json_true());
+	if (d && d->linear == 0)
+		json_object_set_new(m, "flag", json_string_nocheck(d->reason));
+	else if (flag)
+		json_object_set_new(m, "flag", json_string(flag));
+	json_object_set_new(metrics, name, m);
+}
+
+static void absent_all_hw(json_t *absent, const char *why)
+{
+	for (int i = 0; i < TL_COUNTER__N; i++)
+		if (tl_counter_is_hw((enum tl_counter_id)i)) {
+			char *k = xasprintf(
+				"%s_per_op",
+				tl_counter_name((enum tl_counter_id)i));
+
+			json_object_set_new(absent, k, json_string(why));
+			free(k);
+		}
+	json_object_set_new(absent, "ipc", json_string(why));
+	json_object_set_new(absent, "branch_miss_ratio", json_string(why));
+}
+
+/* perf_event_open counts (hardware and/or software). */
+static void measure_perf(const struct tl_counts_req *rq, unsigned what,
+			 json_t *metrics, json_t *absent)
+{
+	const struct tl_diff_tol tol = TL_DIFF_TOL_PMU;
+	double x[POINTS], y[TL_COUNTER__N][PMU_REPS][POINTS];
+	double per[TL_COUNTER__N][PMU_REPS];
+	struct tl_diff flagged[TL_COUNTER__N];
+	int have[TL_COUNTER__N], reason_set[TL_COUNTER__N] = {0};
+	char why[256] = "";
+
+	for (int i = 0; i < TL_COUNTER__N; i++) {
+		int hw = tl_counter_is_hw((enum tl_counter_id)i);
+
+		have[i] = hw ? !!(what & TL_COUNTERS_HW)
+			     : !!(what & TL_COUNTERS_SW);
+		flagged[i].linear = 1;
+	}
+	for (int r = 0; r < PMU_REPS; r++)
+		for (int p = 0; p < POINTS; p++) {
+			struct tl_strv argv = TL_STRV_INIT;
+			struct tl_counters c;
+			void *hctx[2] = {&c, &what};
+			uint64_t n = rq->ops * (uint64_t)(p + 1);
+			int err;
+
+			x[p] = (double)n;
+			tl_counters_init(&c, &rq->env->pmu);
+			workload_argv(rq, &argv, rq->bin, n);
+			err = run(rq, &argv, NULL, spawn_counters, hctx, why,
+				  sizeof(why));
+			tl_strv_release(&argv);
+			if (!err)
+				tl_counters_read(&c);
+			for (int i = 0; i < TL_COUNTER__N; i++) {
+				struct tl_counter *ev = &c.ev[i];
+
+				if (!have[i])
+					continue;
+				if (err || !ev->present) {
+					if (!reason_set[i]) {
+						char *k = xasprintf(
+							"%s_per_op",
+							tl_counter_name(i));
+
+						json_object_set_new(
+							absent, k,
+							json_string(
+								err ? why
+								    : ev->reason));
+						free(k);
+						reason_set[i] = 1;
+					}
+					have[i] = 0;
+					continue;
+				}
+				y[i][r][p] = ev->value;
+			}
+			tl_counters_close(&c);
+		}
+	for (int i = 0; i < TL_COUNTER__N; i++) {
+		char *name;
+
+		if (!have[i])
+			continue;
+		for (int r = 0; r < PMU_REPS; r++) {
+			struct tl_diff d;
+
+			if (per_op(x, y[i][r], &tol, &d) != 0) {
+				have[i] = 0;
+				break;
+			}
+			per[i][r] = d.per_unit;
+			if (d.linear == 0)
+				flagged[i] = d;
+		}
+		if (!have[i])
+			continue;
+		name = xasprintf("%s_per_op", tl_counter_name(i));
+		put(metrics, name, per[i], PMU_REPS, tl_counter_source(i),
+		    &flagged[i], 0, NULL);
+		free(name);
+	}
+	if (have[TL_COUNTER_INSTRUCTIONS] && have[TL_COUNTER_CYCLES]) {
+		double v[PMU_REPS];
+		size_t k = 0;
+
+		for (int r = 0; r < PMU_REPS; r++)
+			if (per[TL_COUNTER_CYCLES][r] > 0)
+				v[k++] = per[TL_COUNTER_INSTRUCTIONS][r] /
+					 per[TL_COUNTER_CYCLES][r];
+		if (k)
+			put(metrics, "ipc", v, k, "pmu", NULL, 0, NULL);
+	}
+	if (have[TL_COUNTER_BRANCHES] && have[TL_COUNTER_BRANCH_MISSES]) {
+		double v[PMU_REPS];
+		size_t k = 0;
+
+		for (int r = 0; r < PMU_REPS; r++)
+			if (per[TL_COUNTER_BRANCHES][r] > 0)
+				v[k++] = per[TL_COUNTER_BRANCH_MISSES][r] /
+					 per[TL_COUNTER_BRANCHES][r];
+		if (k)
+			put(metrics, "branch_miss_ratio", v, k, "pmu", NULL, 0,
+			    NULL);
+	}
+}
+
+/* Every figure the simulation gives, for one reason it could not. */
+#define SIM_METRICS(X)                                                         \
+	X(instructions_per_op)                                                 \
+	X(branches_per_op)                                                     \
+	X(branch_misses_per_op)                                                \
+	X(l1i_load_misses_per_op)                                              \
+	X(l1d_load_misses_per_op)                                              \
+	X(data_accesses_per_op)                                                \
+	X(branch_miss_ratio)                                                   \
+	X(cond_branch_miss_ratio)                                              \
+	X(indirect_branch_miss_ratio)                                          \
+	X(l1i_miss_ratio)                                                      \
+	X(l1d_miss_ratio)                                                      \
+	X(ll_miss_ratio)
+
+static void sim_absent(json_t *absent, const char *why)
+{
+#define X(name) json_object_set_new(absent, #name, json_string(why));
+	SIM_METRICS(X)
+#undef X
+}
+
+/* A ratio of two simulated per-op values, or an absent reason. */
+static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
+		      double num, double den, const char *flag)
+{
+	double v;
+
+	if (den <= 0) {
+		json_object_set_new(absent, name,
+				    json_string("the operation has no events "
+						"of the denominator"));
+		return;
+	}
+	if (num < 0) {
+		json_object_set_new(
+			absent, name,
+			json_string("the differenced count is "
+				    "negative: it does not grow with "
+				    "the operations (run-to-run "
+				    "drift, e.g. a garbage "
+				    "collector)"));
+		return;
+	}
+	v = num / den;
+	put(metrics, name, &v, 1, "sim", NULL, flag == NULL, flag);
+}
+
+/* One pass of the three points under cachegrind: per-op of each event. */
+static int sim_pass(const struct tl_counts_req *rq, const char *bin,
+		    const struct tl_sim_policy *pol, double per[TL_SIM__N],
+		    struct tl_diff *dir, char *why, size_t whyn)
+{
+	const struct tl_diff_tol tol = TL_DIFF_TOL_SIM;
+	double x[POINTS], y[TL_SIM__N][POINTS];
+
+	for (int p = 0; p < POINTS; p++) {
+		char *out = xasprintf("%s/cg.%d.out", rq->workdir, p);
+		struct tl_strv argv = TL_STRV_INIT;
+		struct tl_sim_cmd cmd;
+		struct tl_sim_counts sc;
+		uint64_t n = rq->ops * (uint64_t)(p + 1);
+		char perr[200];
+		int err;
+
+		x[p] = (double)n;
+		tl_sim_cmd_init(&cmd, out);
+		for (int a = 0; a < cmd.argc; a++)
+			tl_strv_push(&argv, cmd.argv[a]);
+		workload_argv(rq, &argv, bin, n);
+		err = run(rq, &argv, pol->env, NULL, NULL, why, whyn);
+		tl_strv_release(&argv);
+		if (!err && tl_sim_parse_file(out, &sc, perr, sizeof(perr))) {
+			snprintf(why, whyn, "cachegrind output: %s", perr);
+			err = -1;
+		}
+		unlink(out);
+		free(out);
+		if (err)
+			return -1;
+		for (int i = 0; i < TL_SIM__N; i++)
+			y[i][p] = (double)sc.v[i];
+	}
+	for (int i = 0; i < TL_SIM__N; i++) {
+		struct tl_diff d;
+
+		per[i] = per_op(x, y[i], &tol, &d) == 0 ? d.per_unit : 0;
+		if (i == TL_SIM_IR)
+			*dir = d;
+	}
+	return 0;
+}
+
+static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			json_t *absent)
+{
+	struct tl_build_opts bo = *rq->build_opts;
+	struct tl_build_result br;
+	struct tl_sim_policy pol;
+	double runs[SIM_RUNS_MAX][TL_SIM__N], per[TL_SIM__N], irs[SIM_RUNS_MAX];
+	struct tl_diff dir;
+	const char *flag = NULL;
+	char why[320];
+	int nruns, i;
+
+	if (!rq->env->tools.valgrind.path) {
+		sim_absent(absent, rq->env->tools.valgrind.missing);
+		return;
+	}
+	if (!rq->variant->sim) {
+		sim_absent(absent,
+			   "the variant opts out of simulation (sim: false)");
+		return;
+	}
+	tl_sim_policy(tl_lang_name(rq->variant->lang), &pol);
+	if (pol.trust == TL_SIM_REFUSED) {
+		sim_absent(absent, pol.reason);
+		return;
+	}
+	if (pol.trust == TL_SIM_FLAGGED)
+		flag = pol.reason;
+	bo.for_sim = 1;
+	if (tl_build_variant(&bo, rq->exp, rq->variant, &br) != 0 ||
+	    br.status != TL_BUILD_OK) {
+		sim_absent(absent, br.reason ? br.reason : "sim build failed");
+		tl_build_result_release(&br);
+		return;
+	}
+	nruns = pol.runs_per_point < 1 ? 1 : pol.runs_per_point;
+	if (nruns > SIM_RUNS_MAX)
+		nruns = SIM_RUNS_MAX;
+	for (int r = 0; r < nruns; r++) {
+		if (sim_pass(rq, br.bin, &pol, runs[r], &dir, why,
+			     sizeof(why))) {
+			sim_absent(absent, why);
+			tl_build_result_release(&br);
+			return;
+		}
+		irs[r] = runs[r][TL_SIM_IR];
+	}
+	if (nruns > 1) {
+		double spread;
+
+		if (tl_diff_spread(irs, (size_t)nruns, &spread) == 0 &&
+		    spread > pol.max_rel_spread) {
+			char *msg = xasprintf(
+				"refused: %d simulated runs differ by %.1f%% "
+				"(more than %.1f%%): %s",
+				nruns, 100 * spread, 100 * pol.max_rel_spread,
+				pol.reason);
+
+			sim_absent(absent, msg);
+			free(msg);
+			tl_build_result_release(&br);
+			return;
+		}
+	}
+	for (i = 0; i < TL_SIM__N; i++) {
+		double col[SIM_RUNS_MAX];
+
+		for (int r = 0; r < nruns; r++)
+			col[r] = runs[r][i];
+		if (tl_stats_median(col, (size_t)nruns, &per[i]))
+			per[i] = 0;
+	}
+	{
+		double v = per[TL_SIM_IR], b = per[TL_SIM_BC] + per[TL_SIM_BI];
+		double bm = per[TL_SIM_BCM] + per[TL_SIM_BIM];
+		double i1 = per[TL_SIM_I1MR];
+		double d1r = per[TL_SIM_D1MR];
+		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
+		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
+		double ll =
+			per[TL_SIM_ILMR] + per[TL_SIM_DLMR] + per[TL_SIM_DLMW];
+		int exact = flag == NULL;
+
+		put(metrics, "instructions_per_op", &v, 1, "sim", &dir, exact,
+		    flag);
+		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact,
+		    flag);
+		put(metrics, "branch_misses_per_op", &bm, 1, "sim", NULL, exact,
+		    flag);
+		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL,
+		    exact, flag);
+		put(metrics, "l1d_load_misses_per_op", &d1r, 1, "sim", NULL,
+		    exact, flag);
+		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL,
+		    exact, flag);
+		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, flag);
+		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
+			  per[TL_SIM_BCM], per[TL_SIM_BC], flag);
+		sim_ratio(metrics, absent, "indirect_branch_miss_ratio",
+			  per[TL_SIM_BIM], per[TL_SIM_BI], flag);
+		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, flag);
+		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, flag);
+		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, flag);
+	}
+	{
+		json_t *m = json_object_get(metrics, "instructions_per_op");
+
+		if (m && br.target)
+			json_object_set_new(m, "target",
+					    json_string(br.target));
+	}
+	tl_build_result_release(&br);
+}
+
+void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
+			    json_t *absent)
+{
+	const struct tl_counters_probe *pr = &rq->env->pmu;
+
+	switch ((enum tl_counters_mode)rq->mode) {
+	case TL_COUNTERS_OFF:
+	case TL_COUNTERS_SIM:
+		return;
+	case TL_COUNTERS_PMU:
+		if (!pr->has_pmu)
+			absent_all_hw(absent, pr->hw_reason);
+		measure_perf(rq, pr->has_pmu ? TL_COUNTERS_ALL : TL_COUNTERS_SW,
+			     metrics, absent);
+		return;
+	case TL_COUNTERS_SWONLY:
+		measure_perf(rq, TL_COUNTERS_SW, metrics, absent);
+		return;
+	case TL_COUNTERS_AUTO:
+		measure_perf(rq, pr->has_pmu ? TL_COUNTERS_ALL : TL_COUNTERS_SW,
+			     metrics, absent);
+		return;
+	}
+}
+
+void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			   json_t *absent)
+{
+	if (rq->mode == TL_COUNTERS_SIM ||
+	    (rq->mode == TL_COUNTERS_AUTO && !rq->env->pmu.has_pmu))
+		measure_sim(rq, metrics, absent);
+}

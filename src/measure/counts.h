@@ -1,0 +1,59 @@
+/*
+ * counts.h - the counting phase: per-operation event counts of a variant.
+ *
+ * Counts include the process's start-up and teardown, which dwarf a
+ * nanosecond operation. So every count is taken at three sizes (the same
+ * OPS per batch, 1x, 2x and 3x the batches) and the per-operation figure
+ * is the slope of the count against the number of operations (least
+ * squares through the three points; with exact counts this is two-point
+ * differencing, and the third point checks linearity). A workload whose
+ * counts are not linear in the operations is flagged, not divided.
+ *
+ * Sources: "pmu" (hardware events through perf_event_open), "sw" (kernel
+ * software events: page faults, context switches, task clock) and "sim"
+ * (valgrind cachegrind: instructions, I1/D1/LL misses, branch
+ * mispredicts; deterministic, so the three points are exact).
+ */
+#ifndef TL_COUNTS_H
+#define TL_COUNTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "measure/build.h"
+#include "machine/env.h"
+#include "measure/registry.h"
+
+struct tl_counts_req {
+	const char *root;
+	int mode; /* enum tl_counters_mode */
+	const struct tl_env *env;
+	const struct tl_experiment *exp;
+	const struct tl_variant *variant;
+	const char *bin; /* the timing build (used for pmu and sw) */
+	uint64_t ops;	 /* OPS per batch, as in the timing phase */
+	const struct tl_strv *params; /* the case's KEY=VALUE */
+	const struct tl_strv *wenv;   /* the workload environment */
+	const char *workdir;	      /* scratch folder (cwd) */
+	double timeout_s;
+	const struct tl_build_opts *build_opts; /* for the sim rebuild */
+};
+
+/*
+ * Measures what rq->mode asks for and adds one metric object per figure
+ * to metrics (docs/results-json.md shape, with source pmu/sw/sim) and
+ * one reason per figure that could not be measured to absent. Never
+ * fails: everything that goes wrong becomes an absent reason.
+ *
+ * _perf: perf_event_open counts (pmu, sw); run one process at a time, like
+ * the timing phase, since they see the rest of the machine.
+ * _sim: cachegrind counts (mode sim, or auto without a PMU); deterministic,
+ * so it may run concurrently with other _sim calls (thread-safe, given
+ * distinct rq->workdir, metrics and absent).
+ */
+void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
+			    json_t *absent);
+void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
+			   json_t *absent);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * summary.c - a metric's samples into its results-JSON object.
+ */
+#include "measure/summary.h"
+
+#include <string.h>
+
+#include "base/stats.h"
+
+#include "base/banned.h"
+
+const char *tl_summary_unit(const char *name)
+{
+	size_t n = strlen(name);
+
+#define ENDS(s) (n >= sizeof(s) - 1 && !strcmp(name + n - (sizeof(s) - 1), s))
+	if (!strncmp(name, "ns_per_", 7) || ENDS("_ns"))
+		return "ns";
+	if (!strncmp(name, "bytes_per_", 10) || ENDS("_bytes"))
+		return "bytes";
+	if (ENDS("_ratio"))
+		return "ratio";
+	if (!strcmp(name, "mb_per_s"))
+		return "MB/s";
+	if (ENDS("_per_s"))
+		return "1/s";
+	if (ENDS("_pct"))
+		return "%";
+	return "count";
+#undef ENDS
+}
+
+/*
+ * The metric object of docs/results-json.md: n, median, bootstrap CI of
+ * the median (fixed seed), MAD, mean, min, max, the percentiles the
+ * sample count supports, and the samples themselves.
+ */
+json_t *tl_summary_metric(const char *name, const double *x, size_t n,
+			  const char *source, uint64_t seed)
+{
+	json_t *m = json_object(), *s = json_array();
+	struct tl_stats_boot bo = {
+		.confidence = 0.95, .resamples = 2000, .seed = seed};
+	struct tl_ci ci;
+	double v, lo, hi;
+
+	json_object_set_new(m, "unit", json_string(tl_summary_unit(name)));
+	json_object_set_new(m, "source", json_string(source));
+	json_object_set_new(m, "n", json_integer((json_int_t)n));
+	if (tl_stats_boot_median(x, n, &bo, &ci) == 0) {
+		json_object_set_new(m, "median", json_real(ci.point));
+		json_object_set_new(m, "ci95", json_pack("[ff]", ci.lo, ci.hi));
+	}
+	if (tl_stats_mad(x, n, &v) == 0)
+		json_object_set_new(m, "mad", json_real(v));
+	if (tl_stats_mean(x, n, &v) == 0)
+		json_object_set_new(m, "mean", json_real(v));
+	if (tl_stats_minmax(x, n, &lo, &hi) == 0) {
+		json_object_set_new(m, "min", json_real(lo));
+		json_object_set_new(m, "max", json_real(hi));
+	}
+	if (n >= 10 && tl_stats_quantile(x, n, 0.9, &v) == 0)
+		json_object_set_new(m, "p90", json_real(v));
+	if (n >= 100 && tl_stats_quantile(x, n, 0.99, &v) == 0)
+		json_object_set_new(m, "p99", json_real(v));
+	if (n >= 1000 && tl_stats_quantile(x, n, 0.999, &v) == 0)
+		json_object_set_new(m, "p999", json_real(v));
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(s, json_real(x[i]));
+	json_object_set_new(m, "samples", s);
+	return m;
+}

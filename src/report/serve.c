@@ -1,0 +1,279 @@
+/*
+ * serve.c - /metrics over HTTP with libmicrohttpd.
+ *
+ * libmicrohttpd runs its own polling thread; the access handler only
+ * copies the cached page under a mutex. The page is rebuilt when an input
+ * changed (stat mtimes), so a `traplab run` that writes a new latest.json
+ * is picked up at the next scrape without a restart. A run that cannot be
+ * read at scrape time keeps the last good page and adds
+ * traplab_serve_source_ok 0, rather than failing the scrape.
+ *
+ * Sample session:
+ *   $ traplab serve --listen 127.0.0.1:9464 &
+ *   traplab: serving results/latest.json on http://127.0.0.1:9464/metrics
+ *   $ curl -s 127.0.0.1:9464/metrics | grep op_duration_seconds | head -1
+ */
+#include "report/serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "store/history.h"
+#include "report/metrics.h"
+#include "analyze/slo.h"
+#include "base/banned.h"
+
+struct server {
+	const char *run_path, *slo_path, *db_path;
+	pthread_mutex_t lock;
+	struct tl_buf page; /* guarded by lock */
+	struct timespec mt_run, mt_slo, mt_db;
+	int have_page, source_ok;
+	unsigned long long scrapes;
+};
+
+int tl_serve_parse_listen(const char *s, void *addr, unsigned *addrlen)
+{
+	struct sockaddr_storage *ss = addr;
+	const char *colon;
+	char host[64];
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return -EINVAL;
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end || port < 0 || port > 65535)
+		return -EINVAL;
+	memcpy(host, s, colon - s);
+	host[colon - s] = 0;
+	if (host[0] == '[') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		size_t n = strlen(host);
+
+		if (n < 3 || host[n - 1] != ']')
+			return -EINVAL;
+		host[n - 1] = 0;
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return -EINVAL;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*addrlen = sizeof(*a6);
+		return 0;
+	}
+	{
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+		if (!strcmp(host, "localhost"))
+			memcpy(host, "127.0.0.1", 10);
+		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+			return -EINVAL;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*addrlen = sizeof(*a4);
+	}
+	return 0;
+}
+
+static struct timespec mtime(const char *path)
+{
+	struct stat st;
+	struct timespec zero = {0, 0};
+
+	if (!path || stat(path, &st))
+		return zero;
+	return st.st_mtim;
+}
+
+static int ts_eq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* Rebuilds s->page when an input changed. Called with s->lock held. */
+static void refresh(struct server *s)
+{
+	struct timespec r = mtime(s->run_path), l = mtime(s->slo_path);
+	struct timespec d = mtime(s->db_path);
+	struct tl_buf err = TL_BUF_INIT, page = TL_BUF_INIT;
+	struct tl_expo *e;
+	json_t *run = NULL;
+
+	if (s->have_page && ts_eq(r, s->mt_run) && ts_eq(l, s->mt_slo) &&
+	    ts_eq(d, s->mt_db))
+		return;
+	e = tl_expo_new();
+	if (tl_metrics_load(s->run_path, &run, &err) ||
+	    tl_metrics_expose_run(e, run) ||
+	    (s->slo_path &&
+	     tl_slo_expose_file(e, s->slo_path, run, s->db_path, &err))) {
+		fprintf(stderr, "traplab: serve: %s\n",
+			err.len ? tl_buf_str(&err) : "cannot expose the run");
+		s->source_ok = 0;
+	} else {
+		tl_expo_write(e, &page);
+		tl_buf_release(&s->page);
+		s->page = page;
+		page = (struct tl_buf)TL_BUF_INIT;
+		s->have_page = 1;
+		s->source_ok = 1;
+		s->mt_run = r;
+		s->mt_slo = l;
+		s->mt_db = d;
+	}
+	tl_buf_release(&page);
+	tl_buf_release(&err);
+	tl_expo_free(e);
+	json_decref(run);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+			     const char *type, const char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *upload,
+			      size_t *upload_len, void **con_cls)
+{
+	static const char text[] = "text/plain; charset=utf-8";
+	struct server *s = cls;
+	struct tl_buf out = TL_BUF_INIT;
+	enum MHD_Result ret;
+
+	(void)version, (void)upload, (void)con_cls;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		/* Bodies are not read; the connection is closed after. */
+		*upload_len = 0;
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, text,
+			     "method not allowed\n", 19);
+	}
+	if (!strcmp(url, "/")) {
+		static const char home[] = "traplab: see /metrics\n";
+
+		return reply(c, MHD_HTTP_OK, text, home, sizeof(home) - 1);
+	}
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, text, "not found\n", 10);
+	pthread_mutex_lock(&s->lock);
+	refresh(s);
+	tl_buf_append(&out, s->page.s ? s->page.s : "", s->page.len);
+	s->scrapes++;
+	tl_buf_printf(&out,
+		      "# HELP traplab_serve_source_ok 1 when the run file was "
+		      "read at the last change, else 0 (the page is then the "
+		      "last good one)\n"
+		      "# TYPE traplab_serve_source_ok gauge\n"
+		      "traplab_serve_source_ok %d\n"
+		      "# HELP traplab_serve_scrapes_total Scrapes of /metrics "
+		      "since start\n"
+		      "# TYPE traplab_serve_scrapes_total counter\n"
+		      "traplab_serve_scrapes_total %llu\n",
+		      s->source_ok, s->scrapes);
+	pthread_mutex_unlock(&s->lock);
+	ret = reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+		    tl_buf_str(&out), out.len);
+	tl_buf_release(&out);
+	return ret;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: traplab serve [--listen HOST:PORT] [--slo "
+			"FILE] [--db FILE] [RUN.json]\n");
+	return 2;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *listen = TL_SERVE_DEFAULT_LISTEN;
+	struct server s = {.run_path = "results/latest.json",
+			   .db_path = TL_HISTORY_DEFAULT_DB};
+	struct sockaddr_storage addr;
+	struct MHD_Daemon *d;
+	unsigned addrlen = 0;
+	sigset_t set;
+	int i, sig, flags;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			listen = argv[++i];
+		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
+			s.slo_path = argv[++i];
+		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			s.db_path = argv[++i];
+		else if (argv[i][0] != '-' && i + 1 == argc)
+			s.run_path = argv[i];
+		else
+			return usage();
+	}
+	if (tl_serve_parse_listen(listen, &addr, &addrlen)) {
+		fprintf(stderr,
+			"traplab: bad --listen '%s' (expected "
+			"HOST:PORT, e.g. 127.0.0.1:9464)\n",
+			listen);
+		return 2;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	refresh(&s);
+	if (!s.have_page) {
+		pthread_mutex_destroy(&s.lock);
+		return 2;
+	}
+	/* Signals are taken synchronously by this thread only. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+		MHD_USE_ERROR_LOG;
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     /* A restart must not wait out TIME_WAIT. */
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "traplab: cannot listen on %s\n", listen);
+		tl_buf_release(&s.page);
+		pthread_mutex_destroy(&s.lock);
+		return 2;
+	}
+	fprintf(stderr, "traplab: serving %s on http://%s/metrics\n",
+		s.run_path, listen);
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);
+	tl_buf_release(&s.page);
+	pthread_mutex_destroy(&s.lock);
+	(void)addrlen;
+	return 0;
+}

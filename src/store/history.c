@@ -1,0 +1,1134 @@
+/*
+ * history.c - the run history: the rules every backend follows, the
+ * SQLite backend (the embedded default), and `traplab history`.
+ *
+ * A history is named by a path (SQLite) or a postgres:// URL (PostgreSQL,
+ * history_pg.c, for a history many machines write). The rules live here,
+ * once: a run is parsed and checked, then stored in one write transaction
+ * that first looks for the same content id (so a run is never stored
+ * twice, even by two racing writers), writes the run row, one row per
+ * (experiment, params, variant, metric), and the counts, and commits. A
+ * writer killed before COMMIT leaves nothing behind on either backend.
+ *
+ * SQLite write path: WAL journal, busy timeout TL_HISTORY_BUSY_MS, and each
+ * run in one BEGIN IMMEDIATE ... COMMIT. IMMEDIATE takes the write lock at
+ * BEGIN, so a second writer waits in the busy handler there instead of
+ * failing later when its read transaction would have to be upgraded (which
+ * SQLite refuses with SQLITE_BUSY regardless of the timeout). A process
+ * killed before COMMIT leaves an uncommitted WAL tail that the next opener
+ * ignores.
+ *
+ * Schema versions (PRAGMA user_version in SQLite, the table traplab_schema
+ * in PostgreSQL), applied in order on open:
+ *   1: runs (the whole JSON, machine fingerprint, toolchains) and metrics
+ *   2: an index on metrics by figure, for series and compare queries
+ *
+ * Sample output of `traplab history`:
+ *   id  started_utc           machine           commit   variants bad  metrics
+ *    2  2026-11-25T22:40:00Z  9c1e5d0b7a3f4e21  3f2a9c1         4   0       12
+ */
+#include "store/history.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "store/history_pg.h"
+#include "analyze/matrix.h"
+#include "report/metrics.h"
+#include "base/stats.h"
+#include "base/banned.h"
+
+void (*tl__history_row_hook)(size_t row);
+
+struct tl_history {
+	const struct tl__history_ops *ops;
+	void *db;
+};
+
+const char *tl_history_default(void)
+{
+	const char *s = getenv("TRAPLAB_HISTORY");
+
+	return s && *s ? s : "results/history.sqlite";
+}
+
+int tl_history_is_postgres(const char *url)
+{
+	return !strncmp(url, "postgres://", 11) ||
+	       !strncmp(url, "postgresql://", 13);
+}
+
+/* The SQLite backend. */
+
+struct sq {
+	sqlite3 *db;
+	sqlite3_stmt *ins_metric; /* prepared on first use */
+	char *path;
+};
+
+static const char *const sq_migrations[] = {
+	/* 1 */
+	"CREATE TABLE runs ("
+	" id INTEGER PRIMARY KEY,"
+	" uid TEXT NOT NULL UNIQUE,"
+	" started_utc TEXT NOT NULL,"
+	" stored_utc TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ')),"
+	" fingerprint TEXT NOT NULL,"
+	" hostname TEXT, version TEXT, tl_commit TEXT,"
+	" toolchains TEXT, options TEXT, interfere TEXT,"
+	" nvariants INTEGER NOT NULL, nbad INTEGER NOT NULL,"
+	" nmetrics INTEGER NOT NULL,"
+	" json TEXT NOT NULL);"
+	"CREATE INDEX runs_machine ON runs(fingerprint, id);"
+	"CREATE TABLE metrics ("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" experiment TEXT NOT NULL, params TEXT NOT NULL,"
+	" variant TEXT NOT NULL, lang TEXT, status TEXT NOT NULL,"
+	" metric TEXT NOT NULL, unit TEXT, source TEXT, n INTEGER,"
+	" median REAL, ci_lo REAL, ci_hi REAL, p99 REAL,"
+	" PRIMARY KEY (run_id, experiment, params, variant, metric));",
+	/* 2 */
+	"CREATE INDEX metrics_figure ON metrics(experiment, variant, metric,"
+	" params, run_id);",
+};
+
+_Static_assert(TL_ARRAY_SIZE(sq_migrations) == TL_HISTORY_SCHEMA,
+	       "one SQLite migration per schema version");
+
+static int sq_err(struct sq *q, struct tl_buf *err, const char *what)
+{
+	tl_buf_printf(err, "'%s': %s: %s", q->path, what,
+		      sqlite3_errmsg(q->db));
+	return -EIO;
+}
+
+static int sq_exec(void *db, const char *sql, struct tl_buf *err)
+{
+	struct sq *q = db;
+	char *msg = NULL;
+
+	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		tl_buf_printf(err, "'%s': %s", q->path,
+			      msg ? msg : sqlite3_errmsg(q->db));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int sq_scalar(void *db, const char *sql, long long *out,
+		     struct tl_buf *err)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL))
+		return sq_err(q, err, "query");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE) {
+		tl_buf_printf(err, "'%s': query returned no row", q->path);
+		return -ENOENT;
+	}
+	return sq_err(q, err, "query");
+}
+
+static int sq_schema_version(void *db, int *v, struct tl_buf *err)
+{
+	long long x;
+	int rc = sq_scalar(db, "PRAGMA user_version", &x, err);
+
+	if (!rc)
+		*v = (int)x;
+	return rc;
+}
+
+static int sq_set_schema_version(void *db, int v, struct tl_buf *err)
+{
+	char *sql = xasprintf("PRAGMA user_version = %d", v);
+	int rc = sq_exec(db, sql, err);
+
+	free(sql);
+	return rc;
+}
+
+static int sq_migrate(struct sq *q, struct tl_buf *err)
+{
+	int v, rc;
+
+	/*
+	 * The version is read inside the write transaction so that two
+	 * processes creating the same file do not both run step 1.
+	 */
+	rc = sq_exec(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = sq_schema_version(q, &v, err);
+	if (rc)
+		goto rollback;
+	if (v > TL_HISTORY_SCHEMA) {
+		tl_buf_printf(err,
+			      "'%s': schema version %d is newer than this "
+			      "traplab's (%d)",
+			      q->path, v, TL_HISTORY_SCHEMA);
+		rc = -EPROTO;
+		goto rollback;
+	}
+	for (; v < TL_HISTORY_SCHEMA; v++) {
+		rc = sq_exec(q, sq_migrations[v], err);
+		if (!rc)
+			rc = sq_set_schema_version(q, v + 1, err);
+		if (rc)
+			goto rollback;
+	}
+	return sq_exec(q, "COMMIT", err);
+
+rollback:
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static void sq_close(void *db)
+{
+	struct sq *q = db;
+
+	if (!q)
+		return;
+	sqlite3_finalize(q->ins_metric);
+	sqlite3_close(q->db);
+	free(q->path);
+	free(q);
+}
+
+static int sq_begin(void *db, struct tl_buf *err)
+{
+	return sq_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+static int sq_commit(void *db, struct tl_buf *err)
+{
+	return sq_exec(db, "COMMIT", err);
+}
+
+static void sq_rollback(void *db)
+{
+	struct sq *q = db;
+
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_double(sqlite3_stmt *st, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int sq_find(void *db, const char *uid, long long *id)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT id FROM runs WHERE uid = ?", -1,
+			       &st, NULL))
+		return -EIO;
+	bind_text(st, 1, uid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+static int sq_insert_run(void *db, const struct tl__history_run_row *r,
+			 long long *id, struct tl_buf *err)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(
+		    q->db,
+		    "INSERT INTO runs (uid, started_utc, fingerprint, hostname,"
+		    " version, tl_commit, toolchains, options, interfere,"
+		    " nvariants, nbad, nmetrics, json)"
+		    " VALUES (?,?,?,?,?,?,?,?,?,0,0,0,?)",
+		    -1, &st, NULL))
+		return sq_err(q, err, "prepare");
+	bind_text(st, 1, r->uid);
+	bind_text(st, 2, r->started_utc);
+	bind_text(st, 3, r->fingerprint);
+	bind_text(st, 4, r->hostname);
+	bind_text(st, 5, r->version);
+	bind_text(st, 6, r->commit);
+	bind_text(st, 7, r->toolchains);
+	bind_text(st, 8, r->options);
+	bind_text(st, 9, r->interfere);
+	sqlite3_bind_text(st, 10, r->json, (int)r->json_len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sq_err(q, err, "insert run");
+	else
+		*id = sqlite3_last_insert_rowid(q->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_insert_metric(void *db, long long run_id,
+			    const struct tl__history_metric_row *m,
+			    struct tl_buf *err)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+
+	if (!q->ins_metric &&
+	    sqlite3_prepare_v2(q->db,
+			       "INSERT INTO metrics VALUES "
+			       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &q->ins_metric, NULL))
+		return sq_err(q, err, "prepare");
+	st = q->ins_metric;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, m->experiment);
+	bind_text(st, 3, m->params);
+	bind_text(st, 4, m->variant);
+	bind_text(st, 5, m->lang);
+	bind_text(st, 6, m->status);
+	bind_text(st, 7, m->metric);
+	bind_text(st, 8, m->unit);
+	bind_text(st, 9, m->source);
+	if (m->n >= 0)
+		sqlite3_bind_int64(st, 10, m->n);
+	bind_double(st, 11, m->median);
+	bind_double(st, 12, m->ci_lo);
+	bind_double(st, 13, m->ci_hi);
+	bind_double(st, 14, m->p99);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		int rc = sq_err(q, err, "insert metric");
+
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_set_counts(void *db, long long id, long long nvariants,
+			 long long nbad, long long nmetrics, struct tl_buf *err)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(q->db,
+			       "UPDATE runs SET nvariants = ?, nbad = ?,"
+			       " nmetrics = ? WHERE id = ?",
+			       -1, &st, NULL))
+		return sq_err(q, err, "prepare");
+	sqlite3_bind_int64(st, 1, nvariants);
+	sqlite3_bind_int64(st, 2, nbad);
+	sqlite3_bind_int64(st, 3, nmetrics);
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sq_err(q, err, "update run");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static int sq_list(void *db, const char *fingerprint, long long before_id,
+		   size_t limit, struct tl_history_run **runs, size_t *n,
+		   struct tl_buf *err)
+{
+	struct sq *q = db;
+	struct tl_history_run *v = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(
+		    q->db,
+		    "SELECT id, uid, started_utc, fingerprint, hostname,"
+		    " version, tl_commit, interfere, nmetrics, nvariants, nbad"
+		    " FROM runs WHERE (?1 IS NULL OR fingerprint = ?1)"
+		    " AND (?2 <= 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
+		    -1, &st, NULL))
+		return sq_err(q, err, "list");
+	bind_text(st, 1, fingerprint);
+	sqlite3_bind_int64(st, 2, before_id);
+	sqlite3_bind_int64(st, 3, limit ? (long long)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[k++] = (struct tl_history_run){sqlite3_column_int64(st, 0),
+						 col_str(st, 1),
+						 col_str(st, 2),
+						 col_str(st, 3),
+						 col_str(st, 4),
+						 col_str(st, 5),
+						 col_str(st, 6),
+						 col_str(st, 7),
+						 sqlite3_column_int64(st, 8),
+						 sqlite3_column_int64(st, 9),
+						 sqlite3_column_int64(st, 10)};
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		tl_history_runs_free(v, k);
+		return sq_err(q, err, "list");
+	}
+	*runs = v;
+	*n = k;
+	return 0;
+}
+
+static int sq_get_json(void *db, long long id, char **text, size_t *len,
+		       struct tl_buf *err)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT json FROM runs WHERE id = ?", -1,
+			       &st, NULL))
+		return sq_err(q, err, "get");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*text = xstrndup((const char *)sqlite3_column_text(st, 0),
+				 *len);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		tl_buf_printf(err, "no run %lld in '%s'", id, q->path);
+		rc = -ENOENT;
+	} else {
+		rc = sq_err(q, err, "get");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static double col_double(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NAN
+		       : sqlite3_column_double(st, i);
+}
+
+static int sq_series(void *db, const char *fingerprint, const char *experiment,
+		     const char *params, const char *variant,
+		     const char *metric, struct tl_history_point **pts,
+		     size_t *n, struct tl_buf *err)
+{
+	struct sq *q = db;
+	struct tl_history_point *v = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* MIN(params) picks one case per run when params is NULL. */
+	if (sqlite3_prepare_v2(
+		    q->db,
+		    "SELECT m.run_id, m.median, m.ci_lo, m.ci_hi FROM metrics m"
+		    " JOIN runs r ON r.id = m.run_id"
+		    " WHERE m.experiment = ?1 AND m.variant = ?2"
+		    " AND m.metric = ?3 AND (?4 IS NULL OR r.fingerprint = ?4)"
+		    " AND m.params = COALESCE(?5, (SELECT MIN(params) FROM"
+		    "  metrics x WHERE x.run_id = m.run_id AND"
+		    "  x.experiment = ?1 AND x.variant = ?2 AND x.metric = ?3))"
+		    " AND m.median IS NOT NULL ORDER BY m.run_id",
+		    -1, &st, NULL))
+		return sq_err(q, err, "series");
+	bind_text(st, 1, experiment);
+	bind_text(st, 2, variant);
+	bind_text(st, 3, metric);
+	bind_text(st, 4, fingerprint);
+	bind_text(st, 5, params);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? 2 * cap : 32;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[k++] = (struct tl_history_point){
+			sqlite3_column_int64(st, 0), col_double(st, 1),
+			col_double(st, 2), col_double(st, 3)};
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return sq_err(q, err, "series");
+	}
+	*pts = v;
+	*n = k;
+	return 0;
+}
+
+static const struct tl__history_ops sq_ops = {
+	.name = "sqlite",
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.find = sq_find,
+	.insert_run = sq_insert_run,
+	.insert_metric = sq_insert_metric,
+	.set_counts = sq_set_counts,
+	.list = sq_list,
+	.get_json = sq_get_json,
+	.series = sq_series,
+	.schema_version = sq_schema_version,
+	.set_schema_version = sq_set_schema_version,
+	.exec = sq_exec,
+	.scalar = sq_scalar,
+	.close = sq_close,
+};
+
+static int sq_open(const char *db_path, int create, void **out,
+		   struct tl_buf *err)
+{
+	struct sq *q;
+	size_t err_len;
+	const char *slash;
+	int flags = SQLITE_OPEN_READWRITE, rc;
+
+	if (create) {
+		flags |= SQLITE_OPEN_CREATE;
+		slash = strrchr(db_path, '/');
+		if (slash && slash != db_path) {
+			char *dir = xstrndup(db_path, slash - db_path);
+
+			rc = tl_mkdirs(dir);
+			free(dir);
+			if (rc) {
+				tl_buf_printf(err,
+					      "cannot create folder of "
+					      "'%s': %s",
+					      db_path, strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->path = xstrdup(db_path);
+	rc = sqlite3_open_v2(db_path, &q->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (!create && rc == SQLITE_CANTOPEN) {
+			tl_buf_printf(err, "no history at '%s'", db_path);
+			rc = -ENOENT;
+		} else {
+			rc = sq_err(q, err, "open");
+		}
+		goto fail;
+	}
+	sqlite3_busy_timeout(q->db, TL_HISTORY_BUSY_MS);
+	err_len = err->len;
+	/*
+	 * Switching a new file to WAL takes an exclusive lock, and SQLite
+	 * answers SQLITE_BUSY there without calling the busy handler when
+	 * another process is creating the same file: retry that step, with
+	 * backoff, for as long as the busy timeout allows.
+	 */
+	for (int ms = 10, waited = 0;; waited += ms, ms *= 2) {
+		if (err->s) /* only the last attempt's words */
+			err->s[err->len = err_len] = '\0';
+		rc = sq_exec(q,
+			     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = "
+			     "ON; PRAGMA synchronous = NORMAL",
+			     err);
+		if (!rc)
+			rc = sq_migrate(q, err);
+		if (!rc || (sqlite3_errcode(q->db) & 0xff) != SQLITE_BUSY ||
+		    waited >= TL_HISTORY_BUSY_MS)
+			break;
+		if (ms > 1000)
+			ms = 1000;
+		usleep((useconds_t)ms * 1000);
+	}
+	if (rc)
+		goto fail;
+	*out = q;
+	return 0;
+
+fail:
+	sq_close(q);
+	return rc;
+}
+
+/* The backend-neutral layer. */
+
+int tl_history_open(const char *url, int create, struct tl_history **out,
+		    struct tl_buf *err)
+{
+	const struct tl__history_ops *ops = &sq_ops;
+	void *db;
+	int rc;
+
+	if (tl_history_is_postgres(url))
+		rc = tl__history_pg_open(url, create, &ops, &db, err);
+	else
+		rc = sq_open(url, create, &db, err);
+	if (rc)
+		return rc;
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->ops = ops;
+	(*out)->db = db;
+	return 0;
+}
+
+void tl_history_close(struct tl_history *h)
+{
+	if (!h)
+		return;
+	h->ops->close(h->db);
+	free(h);
+}
+
+const char *tl_history_backend(const struct tl_history *h)
+{
+	return h->ops->name;
+}
+
+int tl_history_schema_version(struct tl_history *h, int *v, struct tl_buf *err)
+{
+	return h->ops->schema_version(h->db, v, err);
+}
+
+int tl__history_exec(struct tl_history *h, const char *sql, struct tl_buf *err)
+{
+	return h->ops->exec(h->db, sql, err);
+}
+
+int tl__history_scalar(struct tl_history *h, const char *sql, long long *out,
+		       struct tl_buf *err)
+{
+	return h->ops->scalar(h->db, sql, out, err);
+}
+
+int tl__history_set_schema_version(struct tl_history *h, int v,
+				   struct tl_buf *err)
+{
+	return h->ops->set_schema_version(h->db, v, err);
+}
+
+/* FNV-1a, 64 bits: a content id, not a security measure. */
+static void content_uid(const char *text, size_t len, char out[17])
+{
+	uint64_t x = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= (unsigned char)text[i];
+		x *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)x);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static double stat_or_nan(json_t *m, const char *stat)
+{
+	double v;
+
+	return m && !tl_metrics_stat(m, stat, &v) && isfinite(v) ? v : NAN;
+}
+
+struct add_ctx {
+	struct tl_history *h;
+	long long run_id;
+	size_t rows, nvariants, nbad;
+	struct tl_buf *err;
+};
+
+static int add_row(const struct tl_metric_ref *r, void *arg)
+{
+	struct add_ctx *a = arg;
+	struct tl__history_metric_row m;
+	json_t *n;
+	int rc;
+
+	if (!r->name) {
+		a->nvariants++;
+		a->nbad += strcmp(r->status, "ok") != 0;
+		/* A variant with no figures still records its status. */
+		if (json_object_size(
+			    json_object_get(r->variant_obj, "metrics")))
+			return 0;
+	}
+	n = json_object_get(r->metric, "n");
+	m = (struct tl__history_metric_row){
+		.experiment = r->experiment,
+		.params = r->params,
+		.variant = r->variant,
+		.lang = r->lang,
+		.status = r->status,
+		.metric = r->name ? r->name : "",
+		.unit = r->unit,
+		.source = r->source,
+		.n = json_is_integer(n) ? (long long)json_integer_value(n) : -1,
+		.median = stat_or_nan(r->metric, "median"),
+		.ci_lo = stat_or_nan(r->metric, "ci95_lower"),
+		.ci_hi = stat_or_nan(r->metric, "ci95_upper"),
+		.p99 = stat_or_nan(r->metric, "p99"),
+	};
+	rc = a->h->ops->insert_metric(a->h->db, a->run_id, &m, a->err);
+	if (rc)
+		return rc;
+	a->rows++;
+	if (tl__history_row_hook)
+		tl__history_row_hook(a->rows);
+	return 0;
+}
+
+int tl_history_find(struct tl_history *h, const char *text, size_t len,
+		    long long *id)
+{
+	char uid[17];
+
+	content_uid(text, len, uid);
+	return h->ops->find(h->db, uid, id);
+}
+
+int tl_history_add(struct tl_history *h, const char *text, size_t len,
+		   const char *interfere, long long *run_id, int *was_new,
+		   struct tl_buf *err)
+{
+	struct add_ctx a = {.h = h, .err = err};
+	struct tl__history_run_row row;
+	json_t *run, *env, *tl;
+	char uid[17], *tc = NULL, *opts = NULL;
+	long long id;
+	int rc;
+
+	if (was_new)
+		*was_new = 0;
+	rc = tl_metrics_parse("run", text, len, &run, err);
+	if (rc)
+		return rc;
+	env = json_object_get(run, "env");
+	tl = json_object_get(run, "traplab");
+	if (!jstr(env, "fingerprint") || !jstr(run, "started_utc")) {
+		tl_buf_puts(err, "run has no env.fingerprint or started_utc");
+		rc = -EINVAL;
+		goto out;
+	}
+	content_uid(text, len, uid);
+	rc = h->ops->begin(h->db, err);
+	if (rc)
+		goto out;
+	/* Checked inside the transaction: a racing twin cannot slip in. */
+	rc = h->ops->find(h->db, uid, &id);
+	if (!rc) {
+		if (run_id)
+			*run_id = id;
+		rc = h->ops->commit(h->db, err);
+		goto out;
+	}
+	if (rc != -ENOENT) {
+		tl_buf_puts(err, "cannot look up the run's content id");
+		goto rollback;
+	}
+	if (!interfere) {
+		json_t *o = json_object_get(json_object_get(run, "options"),
+					    "interfere");
+		interfere = json_is_string(o) ? json_string_value(o) : NULL;
+	}
+	tc = json_dumps(json_object_get(env, "toolchains"), JSON_COMPACT);
+	opts = json_dumps(json_object_get(run, "options"), JSON_COMPACT);
+	row = (struct tl__history_run_row){
+		.uid = uid,
+		.started_utc = jstr(run, "started_utc"),
+		.fingerprint = jstr(env, "fingerprint"),
+		.hostname = jstr(env, "hostname"),
+		.version = jstr(tl, "version"),
+		.commit = jstr(tl, "commit"),
+		.toolchains = tc,
+		.options = opts,
+		.interfere = interfere,
+		.json = text,
+		.json_len = len,
+	};
+	rc = h->ops->insert_run(h->db, &row, &a.run_id, err);
+	if (rc)
+		goto rollback;
+	rc = tl_metrics_walk(run, add_row, &a);
+	if (rc)
+		goto rollback;
+	rc = h->ops->set_counts(h->db, a.run_id, (long long)a.nvariants,
+				(long long)a.nbad, (long long)a.rows, err);
+	if (rc)
+		goto rollback;
+	rc = h->ops->commit(h->db, err);
+	if (rc)
+		goto rollback;
+	if (run_id)
+		*run_id = a.run_id;
+	if (was_new)
+		*was_new = 1;
+	goto out;
+
+rollback:
+	h->ops->rollback(h->db);
+out:
+	free(tc);
+	free(opts);
+	json_decref(run);
+	return rc;
+}
+
+int tl_history_store(const char *db_path, const char *results_json_path)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h = NULL;
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	rc = tl_read_file(results_json_path, &text, &len);
+	if (rc) {
+		tl_buf_printf(&err, "cannot open '%s': %s", results_json_path,
+			      strerror(-rc));
+		goto out;
+	}
+	rc = tl_history_open(db_path ? db_path : tl_history_default(), 1, &h,
+			     &err);
+	if (!rc)
+		rc = tl_history_add(h, text, len, NULL, NULL, NULL, &err);
+out:
+	if (rc)
+		fprintf(stderr, "traplab: history: %s\n", tl_buf_str(&err));
+	tl_history_close(h);
+	free(text);
+	tl_buf_release(&err);
+	return rc;
+}
+
+void tl_history_run_release(struct tl_history_run *r)
+{
+	free(r->uid);
+	free(r->started_utc);
+	free(r->fingerprint);
+	free(r->hostname);
+	free(r->version);
+	free(r->commit);
+	free(r->interfere);
+}
+
+void tl_history_runs_free(struct tl_history_run *runs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tl_history_run_release(&runs[i]);
+	free(runs);
+}
+
+int tl_history_list(struct tl_history *h, const char *fingerprint,
+		    long long before_id, size_t limit,
+		    struct tl_history_run **runs, size_t *n, struct tl_buf *err)
+{
+	return h->ops->list(h->db, fingerprint, before_id, limit, runs, n, err);
+}
+
+int tl_history_get_json(struct tl_history *h, long long id, json_t **out,
+			struct tl_buf *err)
+{
+	char *text, *name;
+	size_t len;
+	int rc;
+
+	rc = h->ops->get_json(h->db, id, &text, &len, err);
+	if (rc)
+		return rc;
+	name = xasprintf("history run %lld", id);
+	rc = tl_metrics_parse(name, text, len, out, err);
+	free(name);
+	free(text);
+	return rc;
+}
+
+int tl_history_series(struct tl_history *h, const char *fingerprint,
+		      const char *experiment, const char *params,
+		      const char *variant, const char *metric,
+		      struct tl_history_point **pts, size_t *n,
+		      struct tl_buf *err)
+{
+	return h->ops->series(h->db, fingerprint, experiment, params, variant,
+			      metric, pts, n, err);
+}
+
+/* The command. */
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: traplab history [--db URL] [--machine FP] "
+		"[--limit N]\n"
+		"       traplab history [--db URL] add RUN.json...\n"
+		"       traplab history [--db URL] trend EXPERIMENT VARIANT "
+		"METRIC [--params P] [--machine FP]\n"
+		"       traplab history [--db URL] matrix [--machine FP] "
+		"[--last N] [--metric M] [--out DIR] [RUN.json...]\n"
+		"URL: a SQLite file or postgres://...; --history is --db; "
+		"default $TRAPLAB_HISTORY or results/history.sqlite\n");
+	return 2;
+}
+
+static int cmd_list(struct tl_history *h, const char *machine, size_t limit)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history_run *runs;
+	size_t n, i;
+
+	if (tl_history_list(h, machine, 0, limit, &runs, &n, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		tl_buf_release(&err);
+		return 2;
+	}
+	printf("%5s  %-20s  %-16s  %-8s  %-12s %8s %4s %8s\n", "id",
+	       "started_utc", "machine", "commit", "interfere", "variants",
+	       "bad", "metrics");
+	for (i = 0; i < n; i++)
+		printf("%5lld  %-20s  %-16s  %-8s  %-12s %8lld %4lld %8lld\n",
+		       runs[i].id, runs[i].started_utc, runs[i].fingerprint,
+		       runs[i].commit ? runs[i].commit : "-",
+		       runs[i].interfere ? runs[i].interfere : "-",
+		       runs[i].nvariants, runs[i].nbad, runs[i].nmetrics);
+	if (!n)
+		printf("(no runs)\n");
+	tl_history_runs_free(runs, n);
+	return 0;
+}
+
+static int cmd_add(struct tl_history *h, int argc, char **argv)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	int i, rc = 0, was_new;
+	long long id;
+	char *text;
+	size_t len;
+
+	for (i = 0; i < argc; i++) {
+		int r = tl_read_file(argv[i], &text, &len);
+
+		if (r) {
+			fprintf(stderr, "traplab: cannot open '%s': %s\n",
+				argv[i], strerror(-r));
+			rc = 2;
+			continue;
+		}
+		r = tl_history_add(h, text, len, NULL, &id, &was_new, &err);
+		free(text);
+		if (r) {
+			fprintf(stderr, "traplab: '%s': %s\n", argv[i],
+				tl_buf_str(&err));
+			err.len = 0;
+			rc = 2;
+			continue;
+		}
+		printf("%s run %lld: %s\n",
+		       was_new ? "stored" : "already stored", id, argv[i]);
+	}
+	tl_buf_release(&err);
+	return rc;
+}
+
+static int cmd_trend(struct tl_history *h, const char *machine, int argc,
+		     char **argv)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history_point *p;
+	struct tl_changepoint cp;
+	const char *params = NULL;
+	double *x;
+	size_t n, i;
+	int rc = 0;
+
+	if (argc == 5 && !strcmp(argv[3], "--params"))
+		params = argv[4];
+	else if (argc != 3)
+		return usage();
+	if (tl_history_series(h, machine, argv[0], params, argv[1], argv[2], &p,
+			      &n, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		tl_buf_release(&err);
+		return 2;
+	}
+	printf("%s/%s %s%s%s over %zu runs%s%s\n", argv[0], argv[1], argv[2],
+	       params ? " " : "", params ? params : "", n,
+	       machine ? " on machine " : "", machine ? machine : "");
+	printf("%6s %14s %14s %14s\n", "run", "median", "ci95_lo", "ci95_hi");
+	for (i = 0; i < n; i++)
+		printf("%6lld %14.6g %14.6g %14.6g\n", p[i].run_id, p[i].median,
+		       p[i].ci_lo, p[i].ci_hi);
+	x = xmalloc((n ? n : 1) * sizeof(*x));
+	for (i = 0; i < n; i++)
+		x[i] = p[i].median;
+	if (n >= 2 && !tl_stats_pettitt(x, n, &cp)) {
+		printf("change point (Pettitt): K=%.0f p=%.3g split after run "
+		       "%lld (%zu before, %zu after)\n",
+		       cp.k, cp.p, cp.split ? p[cp.split - 1].run_id : 0LL,
+		       cp.split, n - cp.split);
+		printf("lasting shift: %s (needs p < %.2g and >= %d runs "
+		       "after the change)\n",
+		       cp.p < 0.01 && n - cp.split >= 3 ? "CONFIRMED" : "no",
+		       0.01, 3);
+	} else {
+		printf("change point: needs at least 2 runs\n");
+	}
+	free(x);
+	free(p);
+	tl_buf_release(&err);
+	return rc;
+}
+
+/*
+ * traplab history matrix: from files when any are given (the history is
+ * not opened), else from the last N runs of each machine in the history.
+ */
+static int cmd_matrix(const char *db, const char *machine, int argc,
+		      char **argv)
+{
+	struct tl_buf err = TL_BUF_INIT, out = TL_BUF_INIT;
+	struct tl_matrix mx = TL_MATRIX_INIT;
+	struct tl_history *h = NULL;
+	const char *metric = NULL, *dir = NULL;
+	size_t last = 5, i;
+	int a, rc = 0;
+
+	for (a = 0; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "--last") && a + 1 < argc)
+			last = strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--metric") && a + 1 < argc)
+			metric = argv[++a];
+		else if (!strcmp(argv[a], "--out") && a + 1 < argc)
+			dir = argv[++a];
+		else if (!strcmp(argv[a], "--machine") && a + 1 < argc)
+			machine = argv[++a];
+		else
+			return usage();
+	}
+	for (; a < argc && !rc; a++)
+		rc = tl_matrix_add_file(&mx, argv[a], &err);
+	if (!rc && !mx.n) {
+		rc = tl_history_open(db, 0, &h, &err);
+		if (!rc)
+			rc = tl_matrix_add_history(&mx, h, machine, last, &err);
+	}
+	if (rc)
+		goto fail;
+	if (!mx.n) {
+		fprintf(stderr, "traplab: no runs to put in a matrix\n");
+		rc = 2;
+		goto out;
+	}
+	tl_matrix_print(&mx, metric, &out);
+	fputs(tl_buf_str(&out), stdout);
+	for (i = 0; dir && i < mx.n; i++) {
+		const struct tl_matrix_machine *m = tl_matrix_machine(&mx, i);
+		char *path = xasprintf("%s/%s.json", dir, m->fingerprint);
+		char *text = json_dumps(m->run, JSON_INDENT(1));
+
+		rc = tl_mkdirs(dir);
+		if (!rc)
+			rc = tl_write_file_atomic(path, text, strlen(text));
+		if (rc)
+			tl_buf_printf(&err, "cannot write '%s': %s", path,
+				      strerror(-rc));
+		else
+			printf("wrote %s (%zu run%s pooled)\n", path, m->nruns,
+			       m->nruns == 1 ? "" : "s");
+		free(text);
+		free(path);
+		if (rc)
+			goto fail;
+	}
+	goto out;
+
+fail:
+	fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	rc = 2;
+out:
+	tl_history_close(h);
+	tl_matrix_release(&mx);
+	tl_buf_release(&out);
+	tl_buf_release(&err);
+	return rc;
+}
+
+int cmd_history(int argc, char **argv)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	const char *db = TL_HISTORY_DEFAULT_DB, *machine = NULL;
+	struct tl_history *h;
+	size_t limit = 50;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "--db") ||
+		     !strcmp(argv[i], "--history")) &&
+		    i + 1 < argc)
+			db = argv[++i];
+		else if (!strcmp(argv[i], "--machine") && i + 1 < argc)
+			machine = argv[++i];
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+			limit = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--all"))
+			limit = 0;
+		else
+			break;
+	}
+	if (i < argc && !strcmp(argv[i], "matrix"))
+		return cmd_matrix(db, machine, argc - i - 1, argv + i + 1);
+	if (i < argc && strcmp(argv[i], "add") && strcmp(argv[i], "trend"))
+		return usage();
+	rc = tl_history_open(db, i < argc && !strcmp(argv[i], "add"), &h, &err);
+	if (rc) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		tl_buf_release(&err);
+		return 2;
+	}
+	if (i == argc)
+		rc = cmd_list(h, machine, limit);
+	else if (!strcmp(argv[i], "add"))
+		rc = i + 1 < argc ? cmd_add(h, argc - i - 1, argv + i + 1)
+				  : usage();
+	else
+		rc = cmd_trend(h, machine, argc - i - 1, argv + i + 1);
+	tl_history_close(h);
+	tl_buf_release(&err);
+	return rc;
+}
