@@ -722,9 +722,9 @@ static void parse_needs(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 
 static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
-	static const char *const keys[] = {"id",	"section", "claim",
-					   "claimed",	"note",	   "measure",
-					   "predicate", "needs",   NULL};
+	static const char *const keys[] = {
+		"id",	"section", "claim",	"claimed", "quantity",
+		"note", "measure", "predicate", "needs",   NULL};
 	yaml_node_t *m, *p;
 
 	c->line = tl_yaml_line(n);
@@ -735,6 +735,7 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	c->section = get_str(cx, n, "section", "claim", 1);
 	c->text = get_str(cx, n, "claim", "claim", 1);
 	c->claimed = get_str(cx, n, "claimed", "claim", 0);
+	c->quantity = get_str(cx, n, "quantity", "claim", 0);
 	c->note = get_str(cx, n, "note", "claim", 0);
 	m = tl_yaml_get(cx->y, n, "measure");
 	p = tl_yaml_get(cx->y, n, "predicate");
@@ -969,22 +970,20 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 		const struct tl_param *p =
 			tl_experiment_param(e, s->params[i].key);
 
-		if (!p) {
+		/*
+		 * Any value of a known param will do, in the sweep or not:
+		 * `traplab claims` runs the values its claims name (plan()).
+		 */
+		if (!p)
 			unresolved(cs, c, s->line, s->col, d,
 				   xasprintf("experiment '%s' has no param "
 					     "'%s'",
 					     e->name, s->params[i].key));
-			continue;
-		}
-		if (p->defaults.n && strcmp(s->params[i].val, "*") != 0 &&
-		    !tl_strv_has(&p->defaults, s->params[i].val))
-			unresolved(cs, c, s->line, s->col, d,
-				   xasprintf("param %s=%s is not among the "
-					     "values experiment '%s' sweeps",
-					     s->params[i].key, s->params[i].val,
-					     e->name));
 	}
-	/* A param with several values must be pinned, or the case is vague. */
+	/*
+	 * A param with several values must be pinned, or the case is vague;
+	 * unless the variant does not read it (`reads:` in experiment.yaml).
+	 */
 	for (i = 0; i < e->nparams; i++) {
 		size_t j;
 		int given = 0;
@@ -992,7 +991,8 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 		for (j = 0; j < s->nparams; j++)
 			if (!strcmp(s->params[j].key, e->params[i].name))
 				given = 1;
-		if (!given && e->params[i].defaults.n > 1)
+		if (!given && e->params[i].defaults.n > 1 &&
+		    tl_variant_reads(v, e->params[i].name))
 			unresolved(cs, c, s->line, s->col, d,
 				   xasprintf("experiment '%s' sweeps param "
 					     "'%s'; say which value",
@@ -1087,6 +1087,7 @@ static void claim_release(struct tl_claim *c)
 	free(c->section);
 	free(c->text);
 	free(c->claimed);
+	free(c->quantity);
 	free(c->note);
 	free(c->m.experiment);
 	free(c->m.metric);
@@ -1322,56 +1323,84 @@ static int is_counter_metric(const char *m)
 }
 
 /*
+ * The values of param p of experiment e that the claims need: those they
+ * name, plus the run's own sweep (quick or default) when a claim whose
+ * variant reads p leaves it open or sets it to "*". A side whose variant
+ * does not read p neither opens nor pins it. Returns 0 when no claim of e
+ * looks at p (then the sweep is left alone).
+ */
+static int param_plan(const struct tl_claimset *cs,
+		      const struct tl_experiment *e, const struct tl_param *p,
+		      int quick, struct tl_strv *vals)
+{
+	int open = 0;
+
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		const struct tl_measure *m = &cs->claims[i].m;
+		int sides = m->kind == TL_MEASURE_RATIO ||
+					    m->kind == TL_MEASURE_DIFF
+				    ? 2
+				    : 1;
+
+		if (!m->experiment || strcmp(m->experiment, e->name))
+			continue;
+		for (int sd = 0; sd < sides; sd++) {
+			const struct tl_side *side = &m->side[sd];
+			const struct tl_variant *v = find_var(e, side->variant);
+			const char *val = NULL;
+
+			if (v && !tl_variant_reads(v, p->name))
+				continue;
+			for (size_t q = 0; q < side->nparams; q++)
+				if (!strcmp(side->params[q].key, p->name))
+					val = side->params[q].val;
+			if (!val || !strcmp(val, "*"))
+				open = 1;
+			else if (!tl_strv_has(vals, val))
+				tl_strv_push(vals, val);
+		}
+	}
+	if (open) {
+		const struct tl_strv *sw =
+			quick && p->quick.n ? &p->quick : &p->defaults;
+
+		/* The sweep first: "*" takes the last case of the sweep. */
+		struct tl_strv all = TL_STRV_INIT;
+
+		for (size_t q = 0; q < sw->n; q++)
+			tl_strv_push(&all, sw->v[q]);
+		for (size_t q = 0; q < vals->n; q++)
+			if (!tl_strv_has(&all, vals->v[q]))
+				tl_strv_push(&all, vals->v[q]);
+		tl_strv_release(vals);
+		*vals = all;
+	}
+	return vals->n > 0;
+}
+
+/*
  * The run plan: the variants the claims name (and the probes that decide
  * their features), which of them to count, and, per experiment, which
- * values of each param the claims look at ("EXP/KEY=V1,V2"). A param that
- * some claim of the experiment leaves open (or sets to "*") is not
- * restricted. Everything else is left out: `traplab run` measures it.
+ * values of each param the claims look at ("EXP/KEY=V1,V2"): the values
+ * they name, run even when the sweep does not hold them, plus the sweep
+ * where a claim leaves the param open. Everything else is left out:
+ * `traplab run` measures it.
  */
 static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
-		 struct tl_strv *variants, struct tl_strv *count,
+		 int quick, struct tl_strv *variants, struct tl_strv *count,
 		 struct tl_strv *params)
 {
 	for (size_t k = 0; k < reg->nexps; k++) {
 		const struct tl_experiment *e = &reg->exps[k];
 
 		for (size_t p = 0; p < e->nparams; p++) {
-			const char *pn = e->params[p].name;
 			struct tl_strv vals = TL_STRV_INIT;
-			int open = 0, used = 0;
 
-			for (size_t i = 0; i < cs->nclaims; i++) {
-				const struct tl_measure *m = &cs->claims[i].m;
-				int sides =
-					m->kind == TL_MEASURE_RATIO ||
-							m->kind ==
-								TL_MEASURE_DIFF
-						? 2
-						: 1;
-
-				if (strcmp(m->experiment, e->name))
-					continue;
-				for (int sd = 0; sd < sides; sd++) {
-					const struct tl_side *side =
-						&m->side[sd];
-					const char *v = NULL;
-
-					used = 1;
-					for (size_t q = 0; q < side->nparams;
-					     q++)
-						if (!strcmp(side->params[q].key,
-							    pn))
-							v = side->params[q].val;
-					if (!v || !strcmp(v, "*"))
-						open = 1;
-					else if (!tl_strv_has(&vals, v))
-						tl_strv_push(&vals, v);
-				}
-			}
-			if (used && !open && vals.n) {
+			if (param_plan(cs, e, &e->params[p], quick, &vals)) {
 				struct tl_buf b = TL_BUF_INIT;
 
-				tl_buf_printf(&b, "%s/%s=", e->name, pn);
+				tl_buf_printf(&b, "%s/%s=", e->name,
+					      e->params[p].name);
 				for (size_t q = 0; q < vals.n; q++)
 					tl_buf_printf(&b, "%s%s", q ? "," : "",
 						      vals.v[q]);
@@ -1446,7 +1475,7 @@ static int run_needed(const struct claims_args *a, const char *root,
 	 * the claims look at.
 	 */
 	ro.counters = TL_COUNTERS_AUTO;
-	plan(cs, reg, &variants, &count, &params);
+	plan(cs, reg, a->quick, &variants, &count, &params);
 	ro.variants = tl_strv_cstr(&variants);
 	ro.count_only = tl_strv_cstr(&count);
 	ro.params = tl_strv_cstr(&params);

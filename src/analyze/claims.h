@@ -129,6 +129,7 @@ struct tl_feature {
 struct tl_claim {
 	char *id, *section, *text; /* text: the paraphrase */
 	char *claimed;		   /* the article's figure, as shown */
+	char *quantity;		   /* what is measured, in plain words */
 	char *note;		   /* optional remark (NULL) */
 	struct tl_measure m;
 	struct tl_pred p;

@@ -847,6 +847,9 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 		json_object_set_new(it, "section", json_string(c->section));
 		json_object_set_new(it, "claim", json_string(c->text));
 		json_object_set_new(it, "claimed", json_string(c->claimed));
+		json_object_set_new(it, "quantity",
+				    c->quantity ? json_string(c->quantity)
+						: json_null());
 		tl_claims_fmt_measure(&b, &c->m);
 		json_object_set_new(it, "measure", json_string(tl_buf_str(&b)));
 		b.len = 0;

@@ -51,7 +51,7 @@ static const char *const param_keys[] = {"default", "quick", "help", NULL};
 static const char *const variant_keys[] = {
 	"name",	     "lang",	  "sources", "comment", "cflags", "libs",
 	"pkgconfig", "lib",	  "mode",    "goflags", "env",	  "params",
-	"args",	     "timeout_s", "sim",     NULL,
+	"args",	     "timeout_s", "sim",     "reads",	NULL,
 };
 
 static const char *const zig_modes[] = {"Debug", "ReleaseSafe", "ReleaseFast",
@@ -282,13 +282,27 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 	n = tl_yaml_get(y, vn, "params");
 	if (n && parse_kvs(y, n, "params", &v->params, &v->nparams, d))
 		err = -EINVAL;
+	n = tl_yaml_get(y, vn, "reads");
+	if (n && tl_yaml_get_strv(y, n, "reads", &v->reads, d))
+		err = -EINVAL;
+	v->reads_declared = n != NULL;
+	for (i = 0; i < (int)v->reads.n; i++)
+		if (!tl_experiment_param(e, v->reads.v[i])) {
+			tl_yaml_error(
+				y,
+				tl_yaml_is_seq(n) ? tl_yaml_seq_at(y, n, i) : n,
+				d,
+				"variant '%s' reads '%s', which is not "
+				"a param of the experiment",
+				name, v->reads.v[i]);
+			err = -EINVAL;
+		}
 	n = tl_yaml_get(y, vn, "timeout_s");
 	if (n && tl_yaml_get_double(y, n, "timeout_s", &v->timeout_s, d))
 		err = -EINVAL;
 	n = tl_yaml_get(y, vn, "sim");
 	if (n && tl_yaml_get_bool(y, n, "sim", &v->sim, d))
 		err = -EINVAL;
-	(void)e;
 	return err;
 }
 
@@ -302,6 +316,7 @@ static void variant_release(struct tl_variant *v)
 	tl_strv_release(&v->lib);
 	tl_strv_release(&v->goflags);
 	tl_strv_release(&v->args);
+	tl_strv_release(&v->reads);
 	tl_kv_free(v->env, v->nenv);
 	tl_kv_free(v->params, v->nparams);
 	free(v->mode);
@@ -610,4 +625,9 @@ struct tl_param *tl_experiment_param(const struct tl_experiment *e,
 		if (strcmp(e->params[i].name, name) == 0)
 			return &e->params[i];
 	return NULL;
+}
+
+int tl_variant_reads(const struct tl_variant *v, const char *name)
+{
+	return !v->reads_declared || tl_strv_has(&v->reads, name);
 }

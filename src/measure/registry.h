@@ -58,6 +58,13 @@ struct tl_variant {
 	size_t nenv;
 	struct tl_kv *params;
 	size_t nparams;
+	/*
+	 * The experiment params the variant's workload reads (`reads:`);
+	 * only meaningful when reads_declared, else it reads them all. A
+	 * claim need not pin a param its variant does not read.
+	 */
+	struct tl_strv reads;
+	int reads_declared;
 	char *mode;	  /* zig optimisation mode, NULL = ReleaseFast */
 	char *comment;	  /* what the variant models */
 	double timeout_s; /* 0 = the experiment's */
@@ -115,5 +122,7 @@ struct tl_variant *tl_experiment_variant(const struct tl_experiment *e,
 					 const char *name);
 struct tl_param *tl_experiment_param(const struct tl_experiment *e,
 				     const char *name);
+/* Whether variant v reads param `name` (yes unless `reads:` leaves it out). */
+int tl_variant_reads(const struct tl_variant *v, const char *name);
 
 #endif

@@ -152,7 +152,13 @@ static void claim_card(struct tl_buf *b, const struct tl_claim *c,
 	tl_html_escape(b, c->id);
 	tl_buf_puts(b, "</code></h3><p>");
 	tl_html_escape(b, c->text);
-	tl_buf_puts(b, "</p><dl><dt>claimed</dt><dd>");
+	tl_buf_puts(b, "</p><dl>");
+	if (c->quantity) {
+		tl_buf_puts(b, "<dt>quantity</dt><dd>");
+		tl_html_escape(b, c->quantity);
+		tl_buf_puts(b, "</dd>");
+	}
+	tl_buf_puts(b, "<dt>claimed</dt><dd>");
 	tl_html_escape(b, c->claimed);
 	tl_buf_puts(b, "</dd><dt>measure</dt><dd class=\"mono\">");
 	tl_claims_fmt_measure(&t, &c->m);

@@ -135,6 +135,10 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 		md_cell(out, c->section);
 		tl_buf_puts(out, " | ");
 		md_cell(out, c->text);
+		if (c->quantity) {
+			tl_buf_puts(out, "<br>*quantity:* ");
+			md_cell(out, c->quantity);
+		}
 		tl_buf_puts(out, " | ");
 		md_cell(out, c->claimed);
 		tl_buf_puts(out, " | ");

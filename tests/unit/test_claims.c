@@ -340,8 +340,10 @@ static void fake_release(struct tl_registry *r)
 	struct tl_experiment *e = &r->exps[0];
 	size_t i;
 
-	for (i = 0; i < e->nvariants; i++)
+	for (i = 0; i < e->nvariants; i++) {
 		free(e->variants[i].name);
+		tl_strv_release(&e->variants[i].reads);
+	}
 	free(e->variants);
 	for (i = 0; i < e->nparams; i++) {
 		free(e->params[i].name);
@@ -379,9 +381,14 @@ TL_TEST(resolve_against_registry)
 		"    measure: {experiment: alloc, ratio: [c.a, c.b], metric: "
 		"ns_per_op}\n"
 		"    predicate: {gt: 0}\n"
-		"  - id: badvalue\n    section: \"1\"\n    claim: c\n"
+		"  - id: outside\n    section: \"1\"\n    claim: c\n"
+		"    quantity: a size the sweep does not hold\n"
 		"    measure: {experiment: alloc, variant: c.a, metric: "
 		"ipc, params: {size: 65}}\n"
+		"    predicate: {gt: 0}\n"
+		"  - id: unread\n    section: \"1\"\n    claim: c\n"
+		"    measure: {experiment: alloc, variant: c.b, metric: "
+		"ns_per_op}\n"
 		"    predicate: {gt: 0}\n";
 	struct tl_diag d = TL_DIAG_INIT, d2 = TL_DIAG_INIT;
 	struct tl_registry r;
@@ -389,8 +396,11 @@ TL_TEST(resolve_against_registry)
 	struct tl_strv exps = TL_STRV_INIT;
 
 	fake_registry(&r);
+	/* c.b reads only mode: a claim on it need not pin size. */
+	r.exps[0].variants[1].reads_declared = 1;
+	tl_strv_push(&r.exps[0].variants[1].reads, "mode");
 	TL_CHECK_INT(parse(&cs, body, &d), 0);
-	TL_CHECK_INT(tl_claims_resolve(&cs, &r, &d2), 6);
+	TL_CHECK_INT(tl_claims_resolve(&cs, &r, &d2), 5);
 	dump(&d2);
 	TL_CHECK(cs.claims[0].unresolved == NULL);
 	TL_CHECK_STR(cs.claims[1].unresolved, "experiment 'nope' is missing");
@@ -399,7 +409,10 @@ TL_TEST(resolve_against_registry)
 	TL_CHECK(strstr(cs.claims[3].unresolved, "metric 'bogus_per_op'"));
 	TL_CHECK(strstr(cs.claims[4].unresolved, "no param 'colour'"));
 	TL_CHECK(strstr(cs.claims[5].unresolved, "say which value"));
-	TL_CHECK(strstr(cs.claims[6].unresolved, "size=65 is not among"));
+	/* A value outside the sweep is run, not refused. */
+	TL_CHECK(cs.claims[6].unresolved == NULL);
+	TL_CHECK_STR(cs.claims[6].quantity, "a size the sweep does not hold");
+	TL_CHECK(cs.claims[7].unresolved == NULL);
 	tl_claims_experiments(&cs, &exps);
 	TL_CHECK_INT(exps.n, 2);
 	TL_CHECK_STR(exps.v[0], "alloc");

@@ -31,7 +31,7 @@ TL_TEST(good_file)
 			"    lib: [arena]\n"
 			"    env: {GOGC: '100'}\n"
 			"  - {name: zig.gpa, lang: zig, sources: [zig/a.zig], "
-			"mode: Debug, sim: false}\n";
+			"mode: Debug, sim: false, reads: [n]}\n";
 
 	TL_CHECK_INT(parse(y, &e, &d), 0);
 	TL_CHECK_INT(d.msgs.n, 0);
@@ -50,6 +50,10 @@ TL_TEST(good_file)
 	TL_CHECK_INT(e.variants[0].sim, 1);
 	TL_CHECK_INT(e.variants[1].sim, 0);
 	TL_CHECK_STR(e.variants[1].mode, "Debug");
+	/* reads: a variant that declares none reads every param. */
+	TL_CHECK(tl_variant_reads(&e.variants[0], "size"));
+	TL_CHECK(tl_variant_reads(&e.variants[1], "n"));
+	TL_CHECK(!tl_variant_reads(&e.variants[1], "size"));
 	tl_experiment_release(&e);
 	tl_diag_release(&d);
 }
@@ -106,6 +110,9 @@ TL_TEST(errors_have_positions)
 	bad("description: d\nvariants: [{name: c.a, lang: c, sources: a}]\n",
 	    "missing 'name'");
 	bad(HEAD "variants: {a: 1}\n", ":3:11: variants: expected a list");
+	bad(HEAD "params:\n  n: 3\nvariants:\n  - {name: c.a, lang: c, "
+		 "sources: a, reads: [size]}\n",
+	    ":6:46: variant 'c.a' reads 'size', which is not a param");
 	bad("", "empty file");
 }
 

@@ -12,7 +12,11 @@
  *             cleared when full (one reset per region, as Zig's arena here)
  *   c.pool    lib/pool: free-list get/put of fixed-size slots
  *   c.stack   a local array of `size` bytes in a call (sizes 16, 64,
- *             1024, 65536): the article's "rsp -= N, one cycle"
+ *             1024, 4096, 65536): the article's "rsp -= N, one cycle"
+ *   c.nostack the same call without the array (the bytes live outside
+ *             the frame): c.stack minus c.nostack is the allocation
+ *   c.noalloc the op with no allocator (a fixed buffer): the malloc
+ *             variants minus c.noalloc are malloc + free alone
  *
  * The bytes read back are summed and checked after the timed batches.
  */
@@ -38,6 +42,7 @@ struct ctx {
 	struct tl_pool pool;
 	unsigned char *region;
 	unsigned char *slots;
+	unsigned char *fixed; /* c.nostack, c.noalloc: a buffer outside */
 };
 
 static inline void touch(struct ctx *c, unsigned char *p)
@@ -97,23 +102,67 @@ static void run_pool(void *arg, uint64_t ops)
 	}
 }
 
-/* One frame with a local array of N bytes; noinline so the frame is real. */
+/*
+ * One frame with a local array of N bytes; noinline so the frame is real.
+ * nostack_N is the same function without the array: it touches the same
+ * N-byte span of a buffer that lives outside the frame. The two differ
+ * only in the frame (the `sub rsp` that allocates it), so c.stack minus
+ * c.nostack is the cost of the allocation itself (docs/claims.md).
+ */
 #define STACK_FN(N)                                                            \
 	static __attribute__((noinline)) void stack_##N(struct ctx *c)         \
 	{                                                                      \
 		unsigned char buf[N];                                          \
 		touch(c, buf);                                                 \
 	}                                                                      \
+	static __attribute__((noinline)) void nostack_##N(struct ctx *c)       \
+	{                                                                      \
+		touch(c, c->fixed);                                            \
+	}                                                                      \
 	static void run_stack_##N(void *arg, uint64_t ops)                     \
 	{                                                                      \
 		uint64_t i;                                                    \
 		for (i = 0; i < ops; i++)                                      \
 			stack_##N(arg);                                        \
+	}                                                                      \
+	static void run_nostack_##N(void *arg, uint64_t ops)                   \
+	{                                                                      \
+		uint64_t i;                                                    \
+		for (i = 0; i < ops; i++)                                      \
+			nostack_##N(arg);                                      \
 	}
 STACK_FN(16)
 STACK_FN(64)
 STACK_FN(1024)
+STACK_FN(4096)
 STACK_FN(65536)
+
+/* The op with no allocator at all: the baseline of the malloc variants. */
+static void run_noalloc(void *arg, uint64_t ops)
+{
+	struct ctx *c = arg;
+	uint64_t i;
+
+	for (i = 0; i < ops; i++)
+		touch(c, c->fixed);
+}
+
+/* The c.stack (or c.nostack) loop for one size, or NULL. */
+static tlw_batch_fn *stack_fn(long long size, int with_buffer)
+{
+#define CASE(N)                                                                \
+	case N:                                                                \
+		return with_buffer ? run_stack_##N : run_nostack_##N;
+	switch (size) {
+		CASE(16)
+		CASE(64)
+		CASE(1024)
+		CASE(4096)
+		CASE(65536)
+	}
+#undef CASE
+	return NULL;
+}
 
 /*
  * Which shared object serves `malloc` for this process, as the dynamic
@@ -186,23 +235,19 @@ int main(int argc, char **argv)
 		    tl_pool_init(&c.pool, c.slots, bytes, c.size) < POOL_SLOTS)
 			tlw_die("cannot set up the pool");
 		fn = run_pool;
-	} else if (tlw_is(&a, "c.stack")) {
-		switch (size) {
-		case 16:
-			fn = run_stack_16;
-			break;
-		case 64:
-			fn = run_stack_64;
-			break;
-		case 1024:
-			fn = run_stack_1024;
-			break;
-		case 65536:
-			fn = run_stack_65536;
-			break;
-		default:
-			tlw_die("c.stack: size must be 16, 64, 1024 or 65536");
-		}
+	} else if (tlw_is(&a, "c.stack") || tlw_is(&a, "c.nostack")) {
+		fn = stack_fn(size, tlw_is(&a, "c.stack"));
+		if (!fn)
+			tlw_die("%s: size must be 16, 64, 1024, 4096 or 65536",
+				a.variant);
+		c.fixed = aligned_alloc(64, 65536);
+		if (!c.fixed)
+			tlw_die("out of memory");
+	} else if (tlw_is(&a, "c.noalloc")) {
+		fn = run_noalloc;
+		c.fixed = aligned_alloc(64, REGION_BYTES);
+		if (!c.fixed)
+			tlw_die("out of memory");
 	} else {
 		tlw_die("unknown variant '%s'", a.variant);
 	}
@@ -214,5 +259,6 @@ int main(int argc, char **argv)
 			(unsigned long long)c.expect);
 	free(c.region);
 	free(c.slots);
+	free(c.fixed);
 	return tlw_finish();
 }
