@@ -21,6 +21,7 @@
 #include "measure/runner.h"
 #include "report/serve.h"
 #include "analyze/slo.h"
+#include "cmd/slosvc.h"
 #include "base/util.h"
 
 #include "base/banned.h"
@@ -39,7 +40,8 @@ static const struct cmd cmds[] = {
 	{"run", cmd_run, "build, run and measure experiments; write results"},
 	{"list", cmd_list, "experiments, variants and which toolchains exist"},
 	{"doctor", cmd_doctor, "what this machine can measure, and how well"},
-	{"slo", cmd_slo, "check a run against SLO budgets (exit 1: violated)"},
+	{"slo", cmd_slo_entry,
+	 "check a run against SLO budgets (exit 1: violated)"},
 	{"compare", cmd_compare, "the change of every metric between two runs"},
 	{"history", cmd_history, "stored runs, trends and change points"},
 	{"metrics", cmd_metrics, "a run in the Prometheus text format"},
