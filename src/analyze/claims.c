@@ -134,9 +134,7 @@ int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 	*why = "expected a number with an optional unit";
 	while (*s == ' ')
 		s++;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v))
+	if (tl_strtod(s, &end, &v))
 		return -EINVAL;
 	u = end;
 	while (*u == ' ')

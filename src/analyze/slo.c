@@ -100,9 +100,7 @@ int tl_slo_parse_value(const char *s, const char *metric, double *out,
 	double v;
 	size_t i;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v)) {
+	if (tl_strtod(s, &end, &v)) {
 		tl_buf_printf(err,
 			      "expected a number with an optional unit, "
 			      "found '%s'",

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,4 +316,20 @@ int tl_rmtree(const char *path)
 	if (!err && rmdir(path) < 0)
 		err = -errno;
 	return err;
+}
+
+int tl_strtod(const char *s, char **end, double *out)
+{
+	double v;
+
+	errno = 0;
+	v = strtod(s, end);
+	if (*end == s)
+		return -EINVAL;
+	if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL))
+		return -ERANGE;
+	if (!isfinite(v))
+		return -EINVAL;
+	*out = v;
+	return 0;
 }

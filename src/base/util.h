@@ -94,4 +94,12 @@ int tl_mkdirs(const char *path);
 /* Removes a tree; 0 or -errno. */
 int tl_rmtree(const char *path);
 
+/*
+ * strtod() for figures: a finite number, subnormals included (strtod sets
+ * ERANGE for 4.9e-324 although the value is exact). Returns 0 with *out
+ * and *end set, -EINVAL when s holds no number or an infinity or NaN,
+ * -ERANGE when it overflows a double.
+ */
+int tl_strtod(const char *s, char **end, double *out);
+
 #endif

@@ -11,26 +11,204 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base/banned.h"
+
+/*
+ * One pass over the events, before the document is composed: the limits
+ * are checked here so that a 100k-deep or 100k-wide file is refused after
+ * reading its first few thousand events, and a second document is caught
+ * at its own start.
+ */
+struct scan_frame {
+	int items;
+	int is_map;
+};
+
+static int scan_events(const char *path, const char *text, size_t len,
+		       struct tl_diag *d)
+{
+	struct scan_frame stack[TL_YAML_MAX_DEPTH + 1];
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, docs = 0, err = 0, done = 0;
+	long nodes = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!done && !err) {
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* the composer reports the syntax error */
+		int line = (int)ev.start_mark.line + 1;
+		int col = (int)ev.start_mark.column + 1;
+
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				tl_diag_add(d, path, line, col,
+					    "a second YAML document; the file "
+					    "must hold exactly one YAML "
+					    "document");
+				err = -EINVAL;
+			}
+			break;
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++nodes > TL_YAML_MAX_NODES) {
+				tl_diag_add(d, path, line, col,
+					    "more than %d nodes in the file",
+					    TL_YAML_MAX_NODES);
+				err = -E2BIG;
+				break;
+			}
+			if (depth > 0 &&
+			    ++stack[depth - 1].items >
+				    TL_YAML_MAX_ITEMS *
+					    (stack[depth - 1].is_map ? 2 : 1)) {
+				tl_diag_add(d, path, line, col,
+					    "more than %d items in one %s",
+					    TL_YAML_MAX_ITEMS,
+					    stack[depth - 1].is_map ? "mapping"
+								    : "list");
+				err = -E2BIG;
+				break;
+			}
+			if (ev.type != YAML_SEQUENCE_START_EVENT &&
+			    ev.type != YAML_MAPPING_START_EVENT)
+				break;
+			if (depth == TL_YAML_MAX_DEPTH) {
+				tl_diag_add(d, path, line, col,
+					    "nested deeper than %d levels",
+					    TL_YAML_MAX_DEPTH);
+				err = -E2BIG;
+				break;
+			}
+			stack[depth].items = 0;
+			stack[depth].is_map =
+				ev.type == YAML_MAPPING_START_EVENT;
+			depth++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth > 0)
+				depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return err;
+}
+
+struct key_ref {
+	const char *s;
+	size_t len;
+	yaml_node_t *node;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	/* Equal keys keep document order, so the later one is reported. */
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/*
+ * Duplicate keys: YAML 1.2 says a mapping's keys are unique, and libyaml
+ * leaves it to the application. Sorting each mapping's scalar keys keeps
+ * the check O(n log n) for the widest mapping allowed.
+ */
+static int check_duplicates(struct tl_yaml *y, struct tl_diag *d)
+{
+	yaml_node_t *n;
+	struct key_ref *keys = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	for (n = y->doc.nodes.start; n < y->doc.nodes.top; n++) {
+		int i, len = tl_yaml_map_len(n), k = 0;
+
+		if (len < 2)
+			continue;
+		if ((size_t)len > cap) {
+			cap = (size_t)len;
+			keys = xrealloc(keys, cap * sizeof(*keys));
+		}
+		for (i = 0; i < len; i++) {
+			yaml_node_t *kn = tl_yaml_map_key(y, n, i);
+
+			if (!tl_yaml_is_scalar(kn))
+				continue;
+			keys[k].s = (const char *)kn->data.scalar.value;
+			keys[k].len = kn->data.scalar.length;
+			keys[k].node = kn;
+			k++;
+		}
+		qsort(keys, (size_t)k, sizeof(*keys), cmp_key);
+		for (i = 1; i < k; i++) {
+			if (keys[i].len != keys[i - 1].len ||
+			    memcmp(keys[i].s, keys[i - 1].s, keys[i].len))
+				continue;
+			tl_yaml_error(
+				y, keys[i].node, d,
+				"duplicate key '%.*s' (first at line %d)",
+				(int)(keys[i].len > 80 ? 80 : keys[i].len),
+				keys[i].s, tl_yaml_line(keys[i - 1].node));
+			err = -EINVAL;
+		}
+	}
+	free(keys);
+	return err;
+}
 
 int tl_yaml_load(struct tl_yaml *y, const char *path, const char *text,
 		 size_t len, struct tl_diag *d)
 {
 	yaml_parser_t p;
+	struct stat st;
 	char *buf = NULL;
 	int err = 0;
 
 	memset(y, 0, sizeof(*y));
 	y->path = path;
 	if (!text) {
-		err = tl_read_file(path, &buf, &len);
-		if (err) {
+		/* Refuse a huge file before reading it into memory. */
+		if (stat(path, &st) == 0 && st.st_size > TL_YAML_MAX_BYTES)
+			len = (size_t)st.st_size;
+		else if ((err = tl_read_file(path, &buf, &len)) != 0) {
 			tl_diag_add(d, path, 0, 0, "cannot read: %s",
 				    strerror(-err));
 			return err;
 		}
 		text = buf;
+	}
+	if (len > TL_YAML_MAX_BYTES) {
+		tl_diag_add(d, path, 0, 0,
+			    "larger than %d MiB; refusing to parse it",
+			    TL_YAML_MAX_BYTES >> 20);
+		free(buf);
+		return -EFBIG;
+	}
+	err = scan_events(path, text, len, d);
+	if (err) {
+		free(buf);
+		return err;
 	}
 	if (!yaml_parser_initialize(&p)) {
 		free(buf);
@@ -46,6 +224,7 @@ int tl_yaml_load(struct tl_yaml *y, const char *path, const char *text,
 		err = -EINVAL;
 	} else {
 		y->loaded = 1;
+		err = check_duplicates(y, d);
 	}
 	yaml_parser_delete(&p);
 	free(buf);
@@ -213,9 +392,7 @@ int tl_yaml_get_double(struct tl_yaml *y, yaml_node_t *n, const char *what,
 
 	if (tl_yaml_get_str(y, n, what, &s, d))
 		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v)) {
+	if (tl_strtod(s, &end, &v) || *end) {
 		tl_yaml_error(y, n, d, "%s: expected a number, found '%s'",
 			      what, s);
 		return -EINVAL;

@@ -21,9 +21,20 @@ struct tl_yaml {
 };
 
 /*
+ * Limits that keep a hostile or broken file from taking minutes or
+ * gigabytes: every file traplab reads is a few kilobytes.
+ */
+#define TL_YAML_MAX_BYTES (8 << 20)
+#define TL_YAML_MAX_DEPTH 64
+#define TL_YAML_MAX_ITEMS 10000
+#define TL_YAML_MAX_NODES 200000
+
+/*
  * Loads path (or, when text is not NULL, text of length len, named path
- * in diagnostics). Returns 0, or -EINVAL with a diagnostic (syntax error
- * with its position), or -errno when the file cannot be read.
+ * in diagnostics). Returns 0, or -EINVAL with a diagnostic (syntax error,
+ * a duplicate key or a second document, with its position), -E2BIG or
+ * -EFBIG past the limits above, or -errno when the file cannot be read.
+ * On an error after the document was composed, y must still be released.
  */
 int tl_yaml_load(struct tl_yaml *y, const char *path, const char *text,
 		 size_t len, struct tl_diag *d);

@@ -135,9 +135,7 @@ static int parse_line(struct tl_proto *p, const char *line, size_t n, char *why,
 		}
 		memcpy(num, b, bl);
 		num[bl] = '\0';
-		errno = 0;
-		v = strtod(num, &end);
-		if (errno || *end || end == num || !isfinite(v)) {
+		if (tl_strtod(num, &end, &v) || *end) {
 			snprintf(why, whyn,
 				 "metric: VALUE must be a finite number");
 			return -EINVAL;
