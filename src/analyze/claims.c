@@ -33,6 +33,7 @@
 #include "measure/runner.h"
 #include "analyze/slo.h"
 #include "analyze/verdict.h"
+#include "base/jsonx.h"
 #include "base/yamlx.h"
 #include "base/banned.h"
 
@@ -1578,6 +1579,32 @@ static void slo_on(const char *root, const char *run_path)
 	free(slo);
 }
 
+/* The chaos run's results; an out-of-range number costs that number. */
+static json_t *load_run(const char *path)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	json_error_t je;
+	json_t *run = NULL;
+	char *text;
+	size_t len, i;
+	int rc = tl_read_file(path, &text, &len);
+
+	if (rc) {
+		fprintf(stderr, "traplab: cannot read '%s': %s\n", path,
+			strerror(-rc));
+		return NULL;
+	}
+	run = tl_json_parse(path, text, len, &d, &je);
+	if (!run)
+		fprintf(stderr, "traplab: %s:%d:%d: %s\n", path, je.line,
+			je.column, je.text);
+	for (i = 0; i < d.msgs.n; i++)
+		fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+	tl_diag_release(&d);
+	free(text);
+	return run;
+}
+
 /*
  * The article's "chaos experiment -> verify" step: the same experiments
  * under interference, the verdicts side by side with the clean ones, and
@@ -1591,7 +1618,6 @@ static int chaos_pass(const struct claims_args *a, const char *root,
 	char *path = xasprintf("%s/results/claims-run-chaos-%s.json", root,
 			       a->chaos);
 	struct tl_verdict *v = NULL;
-	json_error_t je;
 	json_t *run;
 	size_t i, kept = 0, judged = 0;
 	int rc;
@@ -1603,10 +1629,8 @@ static int chaos_pass(const struct claims_args *a, const char *root,
 	rc = run_needed(a, root, cs, reg, path, a->chaos);
 	if (rc)
 		goto out;
-	run = json_load_file(path, 0, &je);
+	run = load_run(path);
 	if (!run) {
-		fprintf(stderr, "traplab: cannot read '%s': %s\n", path,
-			je.text);
 		rc = 1;
 		goto out;
 	}

@@ -43,6 +43,7 @@
 #include "base/stats.h"
 #include "measure/summary.h"
 
+#include "base/jsonx.h"
 #include "base/banned.h"
 
 #define TL_VERSION "0.1.0"
@@ -1307,7 +1308,7 @@ static void prebuild(struct ctx *c, const struct tl_experiment **todo,
 
 static void write_results(struct ctx *c)
 {
-	char *s = json_dumps(c->root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	char *s = json_dumps(c->root, TL_JSON_DUMP_FLAGS);
 	char *dir, *slash, *latest;
 
 	if (!s)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonx.h"
 #include "store/history.h"
 #include "analyze/slo.h"
 #include "base/banned.h"
@@ -30,10 +31,16 @@
 int tl_metrics_parse(const char *path, const char *text, size_t len,
 		     json_t **out, struct tl_buf *err)
 {
+	struct tl_diag dropped = TL_DIAG_INIT;
 	json_error_t je;
 	json_t *run, *schema;
+	size_t i;
 
-	run = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	run = tl_json_parse(path, text, len, &dropped, &je);
+	/* The rest of the file is good: say what was lost, and go on. */
+	for (i = 0; i < dropped.msgs.n; i++)
+		fprintf(stderr, "traplab: %s\n", dropped.msgs.v[i]);
+	tl_diag_release(&dropped);
 	if (!run) {
 		tl_buf_printf(err, "'%s': line %d, column %d: %s", path,
 			      je.line, je.column, je.text);
