@@ -234,7 +234,7 @@ static int open_run(const char *spec, const char *db, json_t **out,
 	if (spec[0] != '@')
 		return tl_metrics_load(spec, out, err);
 	*id = strtoll(spec + 1, NULL, 10);
-	rc = tl_history_open(db, 0, &h, err);
+	rc = tl_history_open(db, TL_HISTORY_READ_ONLY, &h, err);
 	if (rc)
 		return rc;
 	rc = tl_history_get_json(h, *id, out, err);
@@ -256,7 +256,7 @@ static int baseline(const char *db, json_t *run, long long run_id, size_t n,
 	json_t **v;
 	int rc;
 
-	rc = tl_history_open(db, 0, &h, err);
+	rc = tl_history_open(db, TL_HISTORY_READ_ONLY, &h, err);
 	if (rc)
 		return rc;
 	rc = tl_history_list(h, fp, run_id, 0, &runs, &nr, err);

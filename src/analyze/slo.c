@@ -937,7 +937,7 @@ int tl_slo_load_past(const struct tl_slo *slo, const char *db_path, json_t *run,
 
 	*past = NULL;
 	*npast = 0;
-	rc = tl_history_open(db_path, 0, &h, err);
+	rc = tl_history_open(db_path, TL_HISTORY_READ_ONLY, &h, err);
 	if (rc == -ENOENT) {
 		err->len = 0;
 		if (err->s)

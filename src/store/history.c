@@ -198,6 +198,54 @@ rollback:
 	return rc;
 }
 
+/*
+ * Read commands open the file read-only (a history on a read-only disk or
+ * owned by another user is still readable) and never migrate: a file of an
+ * older schema is migrated by the next write.
+ */
+static int sq_check_readable(struct sq *q, struct tl_buf *err)
+{
+	int v, rc = sq_schema_version(q, &v, err);
+
+	if (rc)
+		return rc;
+	if (v == TL_HISTORY_SCHEMA)
+		return 0;
+	tl_buf_printf(err, "'%s': schema version %d, this traplab reads %d%s",
+		      q->path, v, TL_HISTORY_SCHEMA,
+		      v < TL_HISTORY_SCHEMA
+			      ? " (the next `traplab run` or `traplab history "
+				"add` migrates it)"
+			      : "");
+	return -EPROTO;
+}
+
+/*
+ * A WAL file whose -shm cannot be created (read-only disk) cannot be read
+ * through the shared-memory index; opened immutable it can, and on a
+ * read-only disk nothing else can change it.
+ */
+static int sq_reopen_immutable(struct sq *q)
+{
+	struct tl_buf uri = TL_BUF_INIT;
+	const char *c;
+	int rc;
+
+	tl_buf_puts(&uri, "file:");
+	for (c = q->path; *c; c++) {
+		if (*c == '%' || *c == '?' || *c == '#')
+			tl_buf_printf(&uri, "%%%02X", (unsigned char)*c);
+		else
+			tl_buf_append(&uri, c, 1);
+	}
+	tl_buf_puts(&uri, "?mode=ro&immutable=1");
+	sqlite3_close(q->db);
+	rc = sqlite3_open_v2(tl_buf_str(&uri), &q->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	tl_buf_release(&uri);
+	return rc;
+}
+
 static void sq_close(void *db)
 {
 	struct sq *q = db;
@@ -512,9 +560,10 @@ static const struct tl__history_ops sq_ops = {
 	.close = sq_close,
 };
 
-static int sq_open(const char *db_path, int create, void **out,
+static int sq_open(const char *db_path, int mode, void **out,
 		   struct tl_buf *err)
 {
+	int create = mode & TL_HISTORY_CREATE;
 	struct sq *q;
 	size_t err_len;
 	const char *slash;
@@ -536,6 +585,8 @@ static int sq_open(const char *db_path, int create, void **out,
 				return rc;
 			}
 		}
+	} else if (mode & TL_HISTORY_READ_ONLY) {
+		flags = SQLITE_OPEN_READONLY;
 	}
 	q = xcalloc(1, sizeof(*q));
 	q->path = xstrdup(db_path);
@@ -550,6 +601,21 @@ static int sq_open(const char *db_path, int create, void **out,
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, TL_HISTORY_BUSY_MS);
+	if (mode & TL_HISTORY_READ_ONLY) {
+		size_t err_at = err->len;
+
+		rc = sq_check_readable(q, err);
+		if (rc && (sqlite3_errcode(q->db) & 0xff) == SQLITE_CANTOPEN &&
+		    sq_reopen_immutable(q) == SQLITE_OK) {
+			if (err->s)
+				err->s[err->len = err_at] = '\0';
+			rc = sq_check_readable(q, err);
+		}
+		if (rc)
+			goto fail;
+		*out = q;
+		return 0;
+	}
 	err_len = err->len;
 	/*
 	 * Switching a new file to WAL takes an exclusive lock, and SQLite
@@ -585,7 +651,7 @@ fail:
 
 /* The backend-neutral layer. */
 
-int tl_history_open(const char *url, int create, struct tl_history **out,
+int tl_history_open(const char *url, int mode, struct tl_history **out,
 		    struct tl_buf *err)
 {
 	const struct tl__history_ops *ops = &sq_ops;
@@ -593,9 +659,10 @@ int tl_history_open(const char *url, int create, struct tl_history **out,
 	int rc;
 
 	if (tl_history_is_postgres(url))
-		rc = tl__history_pg_open(url, create, &ops, &db, err);
+		rc = tl__history_pg_open(url, mode & TL_HISTORY_CREATE, &ops,
+					 &db, err);
 	else
-		rc = sq_open(url, create, &db, err);
+		rc = sq_open(url, mode, &db, err);
 	if (rc)
 		return rc;
 	*out = xcalloc(1, sizeof(**out));
@@ -1044,7 +1111,7 @@ static int cmd_matrix(const char *db, const char *machine, int argc,
 	for (; a < argc && !rc; a++)
 		rc = tl_matrix_add_file(&mx, argv[a], &err);
 	if (!rc && !mx.n) {
-		rc = tl_history_open(db, 0, &h, &err);
+		rc = tl_history_open(db, TL_HISTORY_READ_ONLY, &h, &err);
 		if (!rc)
 			rc = tl_matrix_add_history(&mx, h, machine, last, &err);
 	}
@@ -1115,7 +1182,11 @@ int cmd_history(int argc, char **argv)
 		return cmd_matrix(db, machine, argc - i - 1, argv + i + 1);
 	if (i < argc && strcmp(argv[i], "add") && strcmp(argv[i], "trend"))
 		return usage();
-	rc = tl_history_open(db, i < argc && !strcmp(argv[i], "add"), &h, &err);
+	rc = tl_history_open(db,
+			     i < argc && !strcmp(argv[i], "add")
+				     ? TL_HISTORY_CREATE
+				     : TL_HISTORY_READ_ONLY,
+			     &h, &err);
 	if (rc) {
 		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
 		tl_buf_release(&err);

@@ -47,6 +47,10 @@ int tl_history_is_postgres(const char *url);
 
 struct tl_history; /* opaque */
 
+/* Modes of tl_history_open(). */
+#define TL_HISTORY_CREATE    1 /* create the file or tables when absent */
+#define TL_HISTORY_READ_ONLY 2 /* SQLite: open read-only, never migrate */
+
 /*
  * Opens and migrates the history at url: a postgres:// or postgresql://
  * libpq connection URI (the server and database must exist; the tables are
@@ -55,9 +59,13 @@ struct tl_history; /* opaque */
  * exist (no file; no traplab tables) and create is 0, -EIO with a message
  * in err for any database failure (passwords in URLs are masked),
  * -EPROTO when the history's schema is newer than this traplab, -ENOTSUP
- * for a PostgreSQL URL when traplab was built without libpq.
+ * for a PostgreSQL URL when traplab was built without libpq. mode is 0 or
+ * TL_HISTORY_CREATE or TL_HISTORY_READ_ONLY: a read-only SQLite history
+ * (read-only disk, another user's file) is opened without writing to it,
+ * and a schema older than this traplab's is -EPROTO (the next write
+ * migrates it) rather than migrated.
  */
-int tl_history_open(const char *url, int create, struct tl_history **out,
+int tl_history_open(const char *url, int mode, struct tl_history **out,
 		    struct tl_buf *err);
 void tl_history_close(struct tl_history *h);
 
