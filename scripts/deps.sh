@@ -3,23 +3,33 @@
 #
 #   scripts/deps.sh          what `make` and `make run` need
 #   scripts/deps.sh --test   also what the tests drive (chromium for the
-#                            HTML report, prometheus/promtool, wrk)
+#                            HTML report, prometheus/promtool, wrk) and
+#                            the extra toolchains below
+#   scripts/deps.sh --toolchains   also the pinned extra toolchains:
+#                            Zig 0.13.0 (the article's era) and 0.10.1
+#                            (the last with async), go1.27.3
 #
 # Debian packages come from apt-get (as root; otherwise the exact apt-get
 # line is printed and the script stops). Go is the one on PATH (or
 # /usr/local/go), else Debian's golang-go. Zig is the user's `zig` when it
 # is the pinned version (scripts/zig.version), else that version from
 # PyPI's ziglang package, pip-installed into .tools/zig (git-ignored).
+# Each extra toolchain has its own git-ignored folder: .tools/zig-VERSION
+# (PyPI's ziglang, pinned in scripts/toolchains) and .tools/go-VERSION
+# (GOPATH and module cache of `GOTOOLCHAIN=goVERSION go version`, which
+# fetches that release from the Go module proxy).
 # Idempotent: a second run does nothing and prints nothing.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=0
+want_tools=0
 for a in "$@"; do
 	case "$a" in
-	--test) want_test=1 ;;
+	--test) want_test=1 want_tools=1 ;;
+	--toolchains) want_tools=1 ;;
 	-h | --help)
-		sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -91,18 +101,44 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Zig: the pinned version, from the user's PATH or from PyPI.
+# pip_zig FOLDER PYPI_VERSION: PyPI's ziglang into .tools/FOLDER.
+pip_zig() {
+	local dir="$root/.tools/$1"
+	echo "deps: installing Zig $2 from PyPI (ziglang) into .tools/$1" >&2
+	rm -rf "$dir"
+	local pip=(python3 -m pip install --quiet --disable-pip-version-check
+		--no-deps --target "$dir" "ziglang==$2")
+	"${pip[@]}" 2>/dev/null || "${pip[@]}" --break-system-packages
+	"$dir/ziglang/zig" version >/dev/null
+}
+
+# The pinned Zig: from the user's PATH when it is that version, else PyPI.
 zig_version=$(tr -d ' \n' <"$root/scripts/zig.version")
-if command -v zig >/dev/null 2>&1 && [ "$(zig version 2>/dev/null)" = "$zig_version" ]; then
-	exit 0
-fi
 zig="$root/.tools/zig/ziglang/zig"
-if [ -x "$zig" ] && [ "$("$zig" version 2>/dev/null)" = "$zig_version" ]; then
-	exit 0
+if ! { command -v zig >/dev/null 2>&1 && [ "$(zig version 2>/dev/null)" = "$zig_version" ]; } &&
+	! { [ -x "$zig" ] && [ "$("$zig" version 2>/dev/null)" = "$zig_version" ]; }; then
+	pip_zig zig "$zig_version"
 fi
-echo "deps: installing Zig $zig_version from PyPI (ziglang) into .tools/zig" >&2
-rm -rf "$root/.tools/zig"
-pip=(python3 -m pip install --quiet --disable-pip-version-check --no-deps
-	--target "$root/.tools/zig" "ziglang==$zig_version")
-"${pip[@]}" 2>/dev/null || "${pip[@]}" --break-system-packages
-"$zig" version >/dev/null
+[ "$want_tools" = 1 ] || exit 0
+
+# The extra toolchains (scripts/toolchains: "zig VERSION PYPI_VERSION",
+# "go VERSION").
+go=$(command -v go || echo /usr/local/go/bin/go)
+while read -r lang ver pypi; do
+	case "$lang" in
+	zig)
+		z="$root/.tools/zig-$ver/ziglang/zig"
+		[ -x "$z" ] && [ "$("$z" version 2>/dev/null)" = "$ver" ] && continue
+		pip_zig "zig-$ver" "${pypi:-$ver}"
+		;;
+	go)
+		d="$root/.tools/go-$ver"
+		ls "$d"/pkg/mod/golang.org/toolchain@*-go"$ver".*/bin/go >/dev/null 2>&1 && continue
+		echo "deps: installing go$ver from the Go module proxy into .tools/go-$ver" >&2
+		mkdir -p "$d"
+		(cd "$d" && env GOTOOLCHAIN="go$ver" GOPATH="$d" GOMODCACHE="$d/pkg/mod" \
+			GOFLAGS=-modcacherw GOPROXY=https://proxy.golang.org,direct \
+			"$go" version >/dev/null 2>&1)
+		;;
+	esac
+done < <(grep -v '^#' "$root/scripts/toolchains")

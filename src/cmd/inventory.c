@@ -28,6 +28,39 @@ static int wants_help(int argc, char **argv, const char *usage)
 	return 0;
 }
 
+/* `list --toolchains`: every release of every language, one a line. */
+static void print_toolchains(const struct tl_toolchains *t)
+{
+	printf("%-5s %-10s %-8s %s\n", "lang", "version", "role", "path");
+	for (int l = 0; l < TL_LANG_COUNT; l++) {
+		const struct tl_tool *cur = &t->lang[l];
+
+		if (!t->nreleases[l]) {
+			printf("%-5s %-10s %-8s %s\n", tl_lang_name(l),
+			       cur->version ? cur->version : "-",
+			       cur->path ? "default" : "missing",
+			       cur->path ? cur->path : cur->missing);
+			continue;
+		}
+		for (int k = 0; k < t->nreleases[l]; k++) {
+			const struct tl_tool *r = &t->releases[l][k];
+			int def = cur->path && r->path &&
+				  !strcmp(cur->path, r->path);
+
+			printf("%-5s %-10s %-8s %s\n", tl_lang_name(l),
+			       tl_toolchain_bare_version(r->version),
+			       def	 ? "default"
+			       : r->path ? "extra"
+					 : "missing",
+			       r->path ? r->path : r->missing);
+		}
+	}
+	printf("\nA release other than the default is chosen per run with "
+	       "--toolchains LANG=V1,V2\n(claims: a claims x toolchains "
+	       "matrix); scripts/deps.sh --toolchains installs\nthose "
+	       "pinned in scripts/toolchains.\n");
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct tl_diag d = TL_DIAG_INIT;
@@ -36,10 +69,18 @@ int cmd_list(int argc, char **argv)
 	size_t i, j;
 
 	if (wants_help(argc, argv,
-		       "usage: traplab list\n\nExperiments, their params and "
-		       "variants, and whether each variant's toolchain is "
-		       "here.\n"))
+		       "usage: traplab list [--toolchains]\n\nExperiments, "
+		       "their params and variants, and whether each variant's "
+		       "toolchain is here.\n\n  --toolchains  every release "
+		       "of each language found or pinned,\n"
+		       "                with its version and path\n"))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "--toolchains")) {
+		tl_toolchains_find(&t, tl_cli_root());
+		print_toolchains(&t);
+		tl_toolchains_release(&t);
+		return 0;
+	}
 	if (tl_registry_load(&r, tl_cli_root(), &d) < 0) {
 		for (i = 0; i < d.msgs.n; i++)
 			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);

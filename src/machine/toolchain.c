@@ -1,9 +1,16 @@
 /*
- * toolchain.c - find cc, c++, go, zig and valgrind, with their versions.
+ * toolchain.c - find cc, c++, go, zig and valgrind, with their versions,
+ * and every installed release of Go and Zig (the toolchain axis).
+ *
+ * Releases are found by their folders under .tools/ (one per release,
+ * git-ignored, filled by scripts/deps.sh --toolchains) and asked for their
+ * version: the folder name is a hint, the binary's answer is the truth.
  */
 #include "machine/toolchain.h"
 
 #include <errno.h>
+#include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,6 +139,242 @@ static char *read_pinned(const char *root)
 	return s;
 }
 
+const char *tl_toolchain_bare_version(const char *v)
+{
+	if (v && v[0] == 'g' && v[1] == 'o' && v[2] >= '0' && v[2] <= '9')
+		return v + 2;
+	return v;
+}
+
+static void tool_copy(struct tl_tool *dst, const struct tl_tool *src)
+{
+	dst->path = src->path ? xstrdup(src->path) : NULL;
+	dst->version = src->version ? xstrdup(src->version) : NULL;
+	dst->missing = src->missing ? xstrdup(src->missing) : NULL;
+}
+
+static void tool_release(struct tl_tool *t)
+{
+	free(t->path);
+	free(t->version);
+	free(t->missing);
+	memset(t, 0, sizeof(*t));
+}
+
+static struct tl_tool *release_of(struct tl_toolchains *t, enum tl_lang lang,
+				  const char *version)
+{
+	const char *want = tl_toolchain_bare_version(version);
+
+	for (int i = 0; i < t->nreleases[lang]; i++) {
+		const char *v = t->releases[lang][i].version;
+
+		if (v && !strcmp(tl_toolchain_bare_version(v), want))
+			return &t->releases[lang][i];
+	}
+	return NULL;
+}
+
+const struct tl_tool *tl_toolchains_find_release(const struct tl_toolchains *t,
+						 enum tl_lang lang,
+						 const char *version)
+{
+	const struct tl_tool *r =
+		release_of((struct tl_toolchains *)t, lang, version);
+
+	return r && r->path ? r : NULL;
+}
+
+/* Adds a release unless its version is listed already (1 when added). */
+static int add_release(struct tl_toolchains *t, enum tl_lang lang,
+		       struct tl_tool *r)
+{
+	struct tl_tool *have =
+		r->version ? release_of(t, lang, r->version) : NULL;
+
+	if (have && (have->path || !r->path)) {
+		tool_release(r);
+		return 0;
+	}
+	if (have) { /* installed beats pinned-but-missing */
+		tool_release(have);
+		*have = *r;
+		return 1;
+	}
+	if (t->nreleases[lang] == TL_RELEASES_MAX) {
+		tool_release(r);
+		return 0;
+	}
+	t->releases[lang][t->nreleases[lang]++] = *r;
+	return 1;
+}
+
+/* Asks every binary matching the glob pattern for its version. */
+static void add_glob(struct tl_toolchains *t, enum tl_lang lang,
+		     const char *pattern)
+{
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *cand[] = {g.gl_pathv[i], NULL};
+		struct tl_tool r = {0};
+
+		probe(&r, cand, "version", "");
+		if (!r.path) {
+			tool_release(&r);
+			continue;
+		}
+		tidy_version(&r);
+		add_release(t, lang, &r);
+	}
+	globfree(&g);
+}
+
+/* The releases scripts/toolchains pins that are not installed. */
+static void add_pinned(struct tl_toolchains *t, const char *root)
+{
+	char *path = xasprintf("%s/scripts/toolchains", root), *text, *line;
+	char *save = NULL;
+	size_t n;
+
+	if (tl_read_file(path, &text, &n)) {
+		free(path);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char lang[16], ver[64];
+		enum tl_lang l;
+		struct tl_tool r = {0};
+
+		if (line[0] == '#' ||
+		    sscanf(line, "%15s %63s", lang, ver) != 2 ||
+		    tl_lang_parse(lang, &l))
+			continue;
+		r.version = xasprintf("%s%s", l == TL_LANG_GO ? "go" : "", ver);
+		r.missing = xasprintf("pinned in scripts/toolchains, not "
+				      "installed (run scripts/deps.sh "
+				      "--toolchains)");
+		add_release(t, l, &r);
+	}
+	free(text);
+	free(path);
+}
+
+static int cmp_release(const void *a, const void *b)
+{
+	const struct tl_tool *x = a, *y = b;
+
+	/* Newest first. */
+	return strverscmp(tl_toolchain_bare_version(y->version),
+			  tl_toolchain_bare_version(x->version));
+}
+
+static void find_releases(struct tl_toolchains *t, const char *root)
+{
+	static const enum tl_lang axis[] = {TL_LANG_GO, TL_LANG_ZIG};
+	char *zig_glob = xasprintf("%s/.tools/zig*/ziglang/zig", root);
+	char *go_glob = xasprintf(
+		"%s/.tools/go-*/pkg/mod/golang.org/toolchain@*/bin/go", root);
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(axis); i++) {
+		struct tl_tool d = {0};
+
+		if (!t->lang[axis[i]].path)
+			continue;
+		tool_copy(&d, &t->lang[axis[i]]);
+		add_release(t, axis[i], &d);
+	}
+	add_glob(t, TL_LANG_ZIG, zig_glob);
+	add_glob(t, TL_LANG_GO, go_glob);
+	add_pinned(t, root);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(axis); i++)
+		if (t->nreleases[axis[i]] > 2)
+			qsort(&t->releases[axis[i]][1],
+			      (size_t)t->nreleases[axis[i]] - 1,
+			      sizeof(struct tl_tool), cmp_release);
+	free(zig_glob);
+	free(go_glob);
+}
+
+int tl_toolchains_select(struct tl_toolchains *t, const char *choice,
+			 char **why)
+{
+	const char *eq = strchr(choice, '=');
+	char lang[16];
+	enum tl_lang l;
+	struct tl_tool *r;
+	struct tl_buf have = TL_BUF_INIT;
+
+	*why = NULL;
+	if (!eq || eq == choice || (size_t)(eq - choice) >= sizeof(lang) ||
+	    !eq[1]) {
+		*why = xasprintf("'%s' is not LANG=VERSION (go=1.27.3, "
+				 "zig=0.13.0)",
+				 choice);
+		return -EINVAL;
+	}
+	memcpy(lang, choice, (size_t)(eq - choice));
+	lang[eq - choice] = '\0';
+	if (tl_lang_parse(lang, &l) || (l != TL_LANG_GO && l != TL_LANG_ZIG)) {
+		*why = xasprintf("'%s': only go and zig releases are an axis",
+				 choice);
+		return -EINVAL;
+	}
+	r = release_of(t, l, eq + 1);
+	if (r && r->path) {
+		tool_release(&t->lang[l]);
+		tool_copy(&t->lang[l], r);
+		t->selected[l] = 1;
+		return 0;
+	}
+	for (int i = 0; i < t->nreleases[l]; i++)
+		if (t->releases[l][i].path)
+			tl_buf_printf(&have, "%s%s", have.len ? ", " : "",
+				      t->releases[l][i].version);
+	*why = xasprintf(
+		"%s %s is not installed (%s; installed: %s)", lang, eq + 1,
+		r ? r->missing : "not pinned in scripts/toolchains either",
+		have.len ? tl_buf_str(&have) : "none");
+	tl_buf_release(&have);
+	return -ENOENT;
+}
+
+const struct tl_tool *tl_toolchains_for(const struct tl_toolchains *t,
+					enum tl_lang lang,
+					const struct tl_strv *releases,
+					char **why)
+{
+	const struct tl_tool *cur = &t->lang[lang];
+	const char *cv = tl_toolchain_bare_version(cur->version);
+
+	*why = NULL;
+	if (!releases || !releases->n)
+		return cur;
+	if (cur->path && tl_strv_has(releases, cv))
+		return cur;
+	if (t->selected[lang]) {
+		*why = xasprintf("cannot exist in %s %s: written for %s %s "
+				 "only",
+				 tl_lang_name(lang), cv, tl_lang_name(lang),
+				 releases->v[0]);
+		return NULL;
+	}
+	for (size_t i = 0; i < releases->n; i++) {
+		const struct tl_tool *r =
+			tl_toolchains_find_release(t, lang, releases->v[i]);
+
+		if (r)
+			return r;
+	}
+	*why = xasprintf("needs %s %s, not installed (run scripts/deps.sh "
+			 "--toolchains)",
+			 tl_lang_name(lang), releases->v[0]);
+	return NULL;
+}
+
 void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 {
 	const char *cc_c[] = {getenv("CC") ? getenv("CC") : "cc", "gcc", NULL};
@@ -185,19 +428,16 @@ void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 	for (int i = 0; i < TL_LANG_COUNT; i++)
 		tidy_version(&t->lang[i]);
 	tidy_version(&t->valgrind);
-}
-
-static void tool_release(struct tl_tool *t)
-{
-	free(t->path);
-	free(t->version);
-	free(t->missing);
+	find_releases(t, root);
 }
 
 void tl_toolchains_release(struct tl_toolchains *t)
 {
-	for (int i = 0; i < TL_LANG_COUNT; i++)
+	for (int i = 0; i < TL_LANG_COUNT; i++) {
 		tool_release(&t->lang[i]);
+		for (int k = 0; k < t->nreleases[i]; k++)
+			tool_release(&t->releases[i][k]);
+	}
 	tool_release(&t->valgrind);
 	free(t->zig_pinned);
 	memset(t, 0, sizeof(*t));
