@@ -50,6 +50,7 @@ core=(
 	libjansson-dev                 # the results JSON
 	libsqlite3-dev                 # run history
 	libmicrohttpd-dev              # traplab serve (/metrics)
+	libcurl4-openssl-dev           # push (Pushgateway), Prometheus queries
 	libpq-dev                      # a shared history in PostgreSQL (fleet)
 	valgrind                       # the sim counters (cachegrind)
 	linux-perf                     # perf, to cross-check counters

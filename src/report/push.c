@@ -1,9 +1,14 @@
 /*
- * push.c - an HTTP/1.1 PUT of the exposition to a Pushgateway.
+ * push.c - the exposition to a Pushgateway, as one PUT through libcurl
+ * (base/http.h): URL parsing with user:password, TLS, the deadline and
+ * the status are the library's.
  *
- * A hand-written request over a socket rather than libcurl: one request,
- * Content-Length known, Connection: close, so the whole client is a
- * connect, a write loop and a status-line parse.
+ * The grouping key goes into the URL path, so a job name or label value
+ * is escaped as a path segment, or base64url-encoded (`job@base64/...`)
+ * when it is empty or holds a '/' (the Pushgateway's own rule: an
+ * escaped '/' would still split the path). A control character in either
+ * is refused: it would be a header or request-line injection in a
+ * hand-written client, and no Pushgateway stores it usefully.
  *
  * Sample session:
  *   $ traplab push http://127.0.0.1:9091 results/latest.json
@@ -13,140 +18,74 @@
 #include "report/push.h"
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
+#include "base/http.h"
 #include "store/history.h"
 #include "report/metrics.h"
 #include "analyze/slo.h"
 #include "base/banned.h"
 
-static int connect_to(const char *host, const char *port, int *fd_out)
+static int append_key(struct tl_buf *b, const char *name, const char *value)
 {
-	struct addrinfo hints = {0}, *res, *ai;
-	struct timeval tv = {10, 0};
-	int fd = -1, rc;
+	const char *p;
 
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc)
-		return -EHOSTUNREACH;
-	rc = -ECONNREFUSED;
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-			    ai->ai_protocol);
-		if (fd < 0) {
-			rc = -errno;
-			continue;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			rc = 0;
-			break;
-		}
-		rc = -errno;
-		close(fd);
-		fd = -1;
+	for (p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return -EINVAL;
+	if (!*value || strchr(value, '/')) {
+		tl_buf_printf(b, "/%s@base64/", name);
+		if (*value)
+			tl_http_base64url(b, value, strlen(value));
+		else
+			tl_buf_puts(b, "=");
+		return 0;
 	}
-	freeaddrinfo(res);
-	*fd_out = fd;
-	return rc;
+	tl_buf_printf(b, "/%s/", name);
+	return tl_http_escape_segment(b, value);
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int tl_push_target(const char *base, const char *job, const char *machine,
+		   char **out, struct tl_buf *err)
 {
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+	struct tl_buf b = TL_BUF_INIT;
+	size_t n = strlen(base);
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		p += w;
-		n -= (size_t)w;
+	*out = NULL;
+	tl_buf_append(&b, base, n && base[n - 1] == '/' ? n - 1 : n);
+	tl_buf_puts(&b, "/metrics");
+	if (append_key(&b, "job", job)) {
+		tl_buf_printf(err, "job name holds a control character");
+		goto err;
 	}
+	if (append_key(&b, "machine", machine)) {
+		tl_buf_printf(err, "machine label holds a control character");
+		goto err;
+	}
+	*out = xstrdup(tl_buf_str(&b));
+	tl_buf_release(&b);
 	return 0;
+err:
+	tl_buf_release(&b);
+	return -EINVAL;
 }
 
 int tl_push_http(const char *method, const char *url, const char *body,
-		 size_t len, int *status, struct tl_buf *err)
+		 size_t len, long timeout_ms, int *status, struct tl_buf *err)
 {
-	struct tl_buf req = TL_BUF_INIT, resp = TL_BUF_INIT;
-	const char *hp, *slash, *colon;
-	char *host, *port, buf[4096];
-	int fd, rc;
-	ssize_t r;
+	struct tl_http_req req = {
+		.method = method,
+		.url = url,
+		.content_type = "text/plain; version=0.0.4; charset=utf-8",
+		.body = body,
+		.len = len,
+		.timeout_ms = timeout_ms,
+	};
+	struct tl_buf resp = TL_BUF_INIT;
+	int rc = tl_http_request(&req, status, &resp, err);
 
-	*status = 0;
-	if (strncmp(url, "http://", 7)) {
-		tl_buf_printf(err, "'%s': only http:// URLs are supported",
-			      url);
-		return -EINVAL;
-	}
-	hp = url + 7;
-	slash = strchr(hp, '/');
-	if (!slash)
-		slash = hp + strlen(hp);
-	colon = memchr(hp, ':', slash - hp);
-	host = xstrndup(hp, (colon ? colon : slash) - hp);
-	port = colon ? xstrndup(colon + 1, slash - colon - 1) : xstrdup("80");
-	if (!*host) {
-		tl_buf_printf(err, "'%s': no host", url);
-		rc = -EINVAL;
-		goto out;
-	}
-	rc = connect_to(host, port, &fd);
-	if (rc) {
-		tl_buf_printf(err, "cannot connect to %s:%s: %s", host, port,
-			      strerror(-rc));
-		goto out;
-	}
-	tl_buf_printf(&req,
-		      "%s %s HTTP/1.1\r\nHost: %.*s\r\n"
-		      "Content-Type: text/plain; version=0.0.4; "
-		      "charset=utf-8\r\n"
-		      "Content-Length: %zu\r\nConnection: close\r\n"
-		      "User-Agent: traplab\r\n\r\n",
-		      method, *slash ? slash : "/", (int)(slash - hp), hp, len);
-	rc = write_all(fd, req.s, req.len);
-	if (!rc)
-		rc = write_all(fd, body, len);
-	while (!rc && resp.len < 65536) {
-		r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			rc = -errno;
-		if (r <= 0)
-			break;
-		tl_buf_append(&resp, buf, (size_t)r);
-	}
-	close(fd);
-	if (rc) {
-		tl_buf_printf(err, "%s %s: %s", method, url, strerror(-rc));
-		goto out;
-	}
-	if (sscanf(tl_buf_str(&resp), "HTTP/%*d.%*d %d", status) != 1) {
-		tl_buf_printf(err, "%s %s: no HTTP status in the reply", method,
-			      url);
-		rc = -EPROTO;
-	} else if (*status < 200 || *status > 299) {
-		const char *b = strstr(tl_buf_str(&resp), "\r\n\r\n");
-
-		tl_buf_printf(err, "%s %s: HTTP %d: %.300s", method, url,
-			      *status, b ? b + 4 : "");
-		rc = -EPROTO;
-	}
-out:
-	free(host);
-	free(port);
-	tl_buf_release(&req);
 	tl_buf_release(&resp);
 	return rc;
 }
@@ -160,7 +99,9 @@ int cmd_push(int argc, char **argv)
 	json_t *run = NULL;
 	char *target = NULL;
 	int i, rc = 2, status, npos = 0;
+	long timeout_ms = 10000;
 	size_t lines = 0;
+	char *shown;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--job") && i + 1 < argc)
@@ -169,6 +110,8 @@ int cmd_push(int argc, char **argv)
 			slo_path = argv[++i];
 		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			db = argv[++i];
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			timeout_ms = (long)(strtod(argv[++i], NULL) * 1000);
 		else if (argv[i][0] != '-' && npos == 0 && ++npos)
 			url = argv[i];
 		else if (argv[i][0] != '-' && npos == 1 && ++npos)
@@ -178,7 +121,7 @@ int cmd_push(int argc, char **argv)
 	}
 	if (!url) {
 		fprintf(stderr, "usage: traplab push [--job NAME] [--slo FILE] "
-				"URL [RUN.json]\n");
+				"[--timeout SECONDS] URL [RUN.json]\n");
 		return 2;
 	}
 	if (tl_metrics_load(path, &run, &err))
@@ -194,15 +137,17 @@ int cmd_push(int argc, char **argv)
 	tl_expo_write(e, &body);
 	fp = json_string_value(
 		json_object_get(json_object_get(run, "env"), "fingerprint"));
-	target = xasprintf("%s%smetrics/job/%s/machine/%s", url,
-			   url[strlen(url) - 1] == '/' ? "" : "/", job,
-			   fp ? fp : "unknown");
-	if (tl_push_http("PUT", target, body.s, body.len, &status, &err))
+	if (tl_push_target(url, job, fp ? fp : "unknown", &target, &err))
+		goto out;
+	if (tl_push_http("PUT", target, body.s, body.len, timeout_ms, &status,
+			 &err))
 		goto out;
 	for (i = 0; i < (int)body.len; i++)
 		lines += body.s[i] == '\n';
+	shown = tl_http_redact(target);
 	fprintf(stderr, "traplab: pushed %zu lines to %s (HTTP %d)\n", lines,
-		target, status);
+		shown, status);
+	free(shown);
 	rc = 0;
 out:
 	if (rc)

@@ -2,9 +2,7 @@
  * push.h - `traplab push URL`: sends a run's exposition to a Prometheus
  * Pushgateway (PUT URL/metrics/job/traplab/machine/FINGERPRINT, which
  * replaces that group), for runs that are too short-lived to be scraped.
- *
- * Plain http:// only: the Pushgateway sits beside CI on a private network;
- * TLS would need a client library the project does not otherwise use.
+ * http:// and https:// (libcurl, through base/http.h).
  */
 #ifndef TL_PUSH_H
 #define TL_PUSH_H
@@ -14,16 +12,25 @@
 #include "base/util.h"
 
 /*
- * Sends body with method ("PUT" or "POST") to url (http://HOST[:PORT]/PATH)
- * and reads the status. 0 on a 2xx status; -EINVAL for a URL that is not
- * http://; -errno for a network failure; -EPROTO for any other status (the
- * status line and body start go to err). Timeouts: 10 s per send/receive.
+ * The group URL for base (the Pushgateway's address, any path prefix
+ * kept): BASE/metrics/job/JOB/machine/MACHINE, each value escaped as a
+ * path segment, or `NAME@base64/...` when it is empty or holds a '/'.
+ * *out is owned by the caller. -EINVAL (reason in err) when a value holds
+ * a control character.
  */
-int tl_push_http(const char *method, const char *url, const char *body,
-		 size_t len, int *status, struct tl_buf *err);
+int tl_push_target(const char *base, const char *job, const char *machine,
+		   char **out, struct tl_buf *err);
 
 /*
- * traplab push [--job NAME] [--slo FILE] URL [RUN.json]
+ * Sends body with method ("PUT" or "POST") to url within timeout_ms.
+ * 0 on a complete 2xx reply, else -errno as tl_http_request() says (a
+ * status outside 2xx or a reply cut short is -EPROTO), reason in err.
+ */
+int tl_push_http(const char *method, const char *url, const char *body,
+		 size_t len, long timeout_ms, int *status, struct tl_buf *err);
+
+/*
+ * traplab push [--job NAME] [--slo FILE] [--timeout S] URL [RUN.json]
  * Exit 0 when the Pushgateway accepted the run, 2 otherwise.
  */
 int cmd_push(int argc, char **argv);

@@ -39,6 +39,16 @@ grep -q 'variant="c.arena"' "$T/m" || fail "pushed metrics not in the gateway"
 # An unreachable gateway is an error, exit 2.
 "$TL" push "http://127.0.0.1:1" "$D/run-1.json" 2>/dev/null
 [ $? = 2 ] || fail "push to a closed port should exit 2"
-"$TL" push "https://example.invalid" "$D/run-1.json" 2>"$T/e"
-grep -q "only http://" "$T/e" || fail "https should be refused plainly"
+# A scheme other than http(s) is refused plainly; user:password in the
+# URL is parsed (the gateway has no auth, so it ignores it) and never
+# printed; a job name with a control character is refused.
+"$TL" push "ftp://127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/e"
+[ $? = 2 ] && grep -qi "protocol" "$T/e" || fail "ftp:// should be refused plainly: $(cat "$T/e")"
+"$TL" push --job "ci/nightly build" "http://me:s3cret@127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/e" ||
+	fail "push with user:password: $(cat "$T/e")"
+grep -q s3cret "$T/e" && fail "the password was printed: $(cat "$T/e")"
+curl -sf "http://127.0.0.1:$PORT/metrics" | grep -q 'job="ci/nightly build"' ||
+	fail "a job name with '/' and ' ' did not arrive intact"
+"$TL" push --job "$(printf 'x\r\nX-Evil: 1')" "http://127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/e"
+[ $? = 2 ] && grep -q "control character" "$T/e" || fail "a control character in the job name was not refused"
 echo ok
