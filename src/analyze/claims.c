@@ -30,7 +30,7 @@
 #include "report/htmlreport.h"
 #include "analyze/matrix.h"
 #include "report/mdreport.h"
-#include "measure/runner.h"
+#include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
 #include "analyze/slo.h"
 #include "analyze/verdict.h"
 #include "base/jsonx.h"
@@ -1486,7 +1486,6 @@ static int run_needed(const struct claims_args *a, const char *root,
 			fprintf(stderr, " %s", params.v[i]);
 		fprintf(stderr, "\n");
 	}
-	ro.history_db = interfere ? NULL : history_db;
 	ro.interfere = interfere;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
@@ -1498,8 +1497,8 @@ static int run_needed(const struct claims_args *a, const char *root,
 		"traplab: running %zu experiment(s) the claims "
 		"need%s\n",
 		have.n, a->quick ? " (quick)" : "");
-	rc = tl_run_experiments(&ro, (const char *const *)have.v, have.n,
-				out_path);
+	rc = tl_run_and_store(&ro, (const char *const *)have.v, have.n,
+			      out_path, interfere ? NULL : history_db);
 	if (rc < 0) {
 		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
 		rc = 1;

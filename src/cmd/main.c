@@ -18,7 +18,7 @@
 #include "store/history.h"
 #include "report/metrics.h"
 #include "report/push.h"
-#include "measure/runner.h"
+#include "cmd/run.h"
 #include "report/serve.h"
 #include "analyze/slo.h"
 #include "cmd/slosvc.h"

@@ -23,7 +23,6 @@
 #include "machine/counters.h"
 #include "base/diffcount.h"
 #include "base/proc.h"
-#include "measure/runner.h"
 #include "machine/sim.h"
 #include "base/stats.h"
 #include "measure/summary.h"
@@ -33,6 +32,24 @@
 #define POINTS	     3
 #define PMU_REPS     3
 #define SIM_RUNS_MAX 4
+
+static const char *const counters_mode_names[] = {"off", "auto", "pmu", "sim",
+						  "sw"};
+
+int tl_counters_mode_parse(const char *s, enum tl_counters_mode *out)
+{
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, counters_mode_names[i]) == 0) {
+			*out = (enum tl_counters_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *tl_counters_mode_name(enum tl_counters_mode m)
+{
+	return (unsigned)m < 5 ? counters_mode_names[m] : "?";
+}
 
 static int spawn_counters(pid_t pid, void *ctx)
 {
@@ -469,7 +486,7 @@ void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
 {
 	const struct tl_counters_probe *pr = &rq->env->pmu;
 
-	switch ((enum tl_counters_mode)rq->mode) {
+	switch (rq->mode) {
 	case TL_COUNTERS_OFF:
 	case TL_COUNTERS_SIM:
 		return;

@@ -24,9 +24,23 @@
 #include "machine/env.h"
 #include "measure/registry.h"
 
+/* What the counting phase measures (`--counters`). */
+enum tl_counters_mode {
+	TL_COUNTERS_OFF,   /* rusage only */
+	TL_COUNTERS_AUTO,  /* pmu where there is one, else sw + sim */
+	TL_COUNTERS_PMU,   /* perf_event_open hardware + software events */
+	TL_COUNTERS_SIM,   /* valgrind cachegrind */
+	TL_COUNTERS_SWONLY /* software events only */
+};
+
+/* "off" "auto" "pmu" "sim" "sw" to the mode; -EINVAL for anything else. */
+int tl_counters_mode_parse(const char *s, enum tl_counters_mode *out);
+/* The mode's name, "?" when out of range. */
+const char *tl_counters_mode_name(enum tl_counters_mode m);
+
 struct tl_counts_req {
 	const char *root;
-	int mode; /* enum tl_counters_mode */
+	enum tl_counters_mode mode;
 	const struct tl_env *env;
 	const struct tl_experiment *exp;
 	const struct tl_variant *variant;

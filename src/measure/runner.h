@@ -12,27 +12,30 @@
  * and differences the counts (two-point differencing with a third point
  * to check linearity).
  *
- * The results file is rewritten (atomically) after every experiment, so an
- * interrupted run keeps what it had measured.
+ * The engine returns the results; the command decides where they go
+ * (src/cmd/run.c writes the file after every case, stores the run).
  */
 #ifndef TL_RUNNER_H
 #define TL_RUNNER_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "measure/build.h"
+#include "measure/counts.h"
 
-enum tl_counters_mode {
-	TL_COUNTERS_OFF,   /* rusage only */
-	TL_COUNTERS_AUTO,  /* pmu where there is one, else sw + sim */
-	TL_COUNTERS_PMU,   /* perf_event_open hardware + software events */
-	TL_COUNTERS_SIM,   /* valgrind cachegrind */
-	TL_COUNTERS_SWONLY /* software events only */
-};
+/* A variant's reason when --variant left it out (a skip, not a failure). */
+#define TL_RUN_NOT_SELECTED "not selected by --variant"
 
-int tl_counters_mode_parse(const char *s, enum tl_counters_mode *out);
-const char *tl_counters_mode_name(enum tl_counters_mode m);
+/*
+ * Called after every case with the results so far (borrowed, valid during
+ * the call) and the experiment's and the case's objects inside them: the
+ * caller prints the case, and writes the file so that an interrupted run
+ * keeps what it had measured.
+ */
+typedef void tl_run_case_fn(const json_t *results, const json_t *exp,
+			    const json_t *cs, void *arg);
 
 struct tl_run_opts {
 	const char *root; /* project root */
@@ -50,26 +53,25 @@ struct tl_run_opts {
 	/* With counters on: only these "EXP/VARIANT" patterns are counted;
 	 * NULL counts every variant. */
 	const char *const *count_only;
-	const char *interfere;	/* chaos kind or NULL */
-	const char *history_db; /* NULL: no history */
+	const char *interfere; /* chaos kind or NULL */
 	int verbose;
+	tl_run_case_fn *on_case; /* NULL: nothing after a case */
+	void *on_case_arg;
 };
 
 /* Fills o with the defaults. */
 void tl_run_opts_init(struct tl_run_opts *o, const char *root);
 
 /*
- * Runs the experiments named (all when n == 0) and writes the results to
- * out_json_path (and results/latest.json beside it). Prints a progress
- * line on stderr and the summary table on stdout. Returns 0 when the run
- * completed (even with failed variants), 1 when an experiment name is
- * unknown, nothing could be run or the history refused the run, -errno on
- * an internal error.
+ * Runs the experiments named (all when n == 0) and returns the results
+ * document (docs/results-json.md) in *results: a new reference the caller
+ * owns, NULL when nothing ran. Prints a progress line on stderr; the
+ * engine neither prints results nor writes or stores them (opts->on_case
+ * and the caller do). Returns 0 when the run completed (even with failed
+ * variants), 1 when an experiment name is unknown (the others are run) or
+ * nothing could be run, -errno on an internal error.
  */
 int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
-		       size_t n, const char *out_json_path);
-
-/* The `traplab run` subcommand. */
-int cmd_run(int argc, char **argv);
+		       size_t n, json_t **results);
 
 #endif

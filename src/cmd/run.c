@@ -1,0 +1,303 @@
+/*
+ * run.c - `traplab run`: reads argv, runs the engine, and decides where the
+ * results go (the file, latest.json beside it, the history).
+ *
+ *     $ traplab run alloc --quick
+ *     alloc size=64  (262144 ops/sample)
+ *       variant                status              ns/op  95% CI ...
+ *       c.glibc                ok                13.2 ns  [13.1 ns, 13.4 ns]
+ *     ...
+ *     results: results/run-2026-12-06T02-15-07Z.json (41.3 s)
+ */
+#include "cmd/run.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cli.h"
+#include "base/jsonx.h"
+#include "base/os.h"
+#include "store/history.h"
+#include "report/runtable.h"
+#include "base/util.h"
+
+#include "base/banned.h"
+
+/*
+ * Writes the results to path atomically, and a copy as latest.json in the
+ * same folder (unless path is that file).
+ */
+static void write_results(const json_t *root, const char *path)
+{
+	char *s = json_dumps(root, TL_JSON_DUMP_FLAGS);
+	char *dir, *slash, *latest;
+
+	if (!s)
+		return;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		tl_mkdirs(dir);
+	}
+	if (tl_write_file_atomic(path, s, strlen(s)) != 0)
+		fprintf(stderr, "traplab: cannot write '%s': %s\n", path,
+			strerror(errno));
+	latest = xasprintf("%s/latest.json", slash ? dir : ".");
+	if (strcmp(latest, path) != 0)
+		tl_write_file_atomic(latest, s, strlen(s));
+	free(latest);
+	free(dir);
+	free(s);
+}
+
+/* After every case: its tables, and the file rewritten. */
+static void on_case(const json_t *results, const json_t *exp, const json_t *cs,
+		    void *arg)
+{
+	tl_runtable_print_case(exp, cs);
+	write_results(results, arg);
+}
+
+int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
+		     size_t n, const char *out_path, const char *history_db)
+{
+	struct tl_run_opts o = *opts;
+	json_t *results = NULL;
+	int ret, herr;
+
+	o.on_case = on_case;
+	o.on_case_arg = (void *)out_path;
+	ret = tl_run_experiments(&o, names, n, &results);
+	if (!results)
+		return ret;
+	tl_runtable_print_noise(results);
+	write_results(results, out_path);
+	printf("\nresults: %s (%.1f s)\n", out_path,
+	       json_number_value(json_object_get(results, "elapsed_s")));
+	json_decref(results);
+	if (!history_db)
+		return ret;
+	herr = tl_history_store(history_db, out_path);
+	/* The URL may hold a password: say only what kind failed. */
+	if (herr) {
+		fprintf(stderr,
+			"traplab: cannot store the run in the %s history: "
+			"%s (the results file is kept)\n",
+			tl_history_is_postgres(history_db) ? "PostgreSQL"
+							   : "SQLite",
+			strerror(-herr));
+		ret = 1;
+	}
+	return ret;
+}
+
+static void run_usage(FILE *f)
+{
+	fputs("usage: traplab run [EXPERIMENT...] [options]\n"
+	      "\n"
+	      "Builds, runs and measures experiments (all when none is "
+	      "named),\n"
+	      "prints a table per case and writes a results JSON.\n"
+	      "\n"
+	      "  -q, --quick            the params' quick values, 3 rounds\n"
+	      "  -p, --param K=V1,V2    override a param's values "
+	      "(repeatable;\n"
+	      "                         EXP/K=V1,V2 for one experiment only)\n"
+	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME "
+	      "or\n"
+	      "                         EXP/NAME; repeatable)\n"
+	      "  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"
+	      "  -t, --target T         default, native or baseline CPU "
+	      "target\n"
+	      "      --pin CPU          pin every workload to one CPU\n"
+	      "  -r, --rounds N         interleaved rounds (default 5, quick "
+	      "3)\n"
+	      "  -s, --samples N        samples per process after warm-up\n"
+	      "      --warmup N         samples discarded per process (default "
+	      "1)\n"
+	      "      --seed N           bootstrap seed (default fixed)\n"
+	      "  -o, --out FILE         results file (default\n"
+	      "                         results/run-YYYYmmdd-HHMMSS.json)\n"
+	      "      --history FILE|URL store the run: a SQLite file or\n"
+	      "                         postgres://... (default\n"
+	      "                         $TRAPLAB_HISTORY, else\n"
+	      "                         results/history.sqlite)\n"
+	      "      --no-history       do not store the run\n"
+	      "      --interfere KIND   run under interference (cpu, cache,\n"
+	      "                         membw, malloc-fail)\n"
+	      "  -v, --verbose          one progress line per step\n"
+	      "\n"
+	      "Exit status: 0 when the run completed (failed variants are\n"
+	      "recorded in the results), 1 when an experiment is unknown or\n"
+	      "the run could not be stored, 2 on a usage error.\n",
+	      f);
+}
+
+/* Parses a non-negative integer option; -1 on error (after a message). */
+static long long opt_int(const char *name, const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v < 0) {
+		fprintf(stderr, "traplab: --%s wants a number >= 0, not '%s'\n",
+			name, s);
+		return -1;
+	}
+	return v;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"quick", no_argument, NULL, 'q'},
+		{"param", required_argument, NULL, 'p'},
+		{"variant", required_argument, NULL, 'V'},
+		{"counters", required_argument, NULL, 'c'},
+		{"target", required_argument, NULL, 't'},
+		{"pin", required_argument, NULL, 1},
+		{"rounds", required_argument, NULL, 'r'},
+		{"samples", required_argument, NULL, 's'},
+		{"warmup", required_argument, NULL, 2},
+		{"seed", required_argument, NULL, 3},
+		{"out", required_argument, NULL, 'o'},
+		{"history", required_argument, NULL, 4},
+		{"no-history", no_argument, NULL, 5},
+		{"interfere", required_argument, NULL, 6},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tl_strv params = TL_STRV_INIT, variants = TL_STRV_INIT;
+	struct tl_run_opts o;
+	char *out = NULL, *hist = NULL;
+	int no_hist = 0, ch, ret;
+	long long v;
+
+	tl_run_opts_init(&o, tl_cli_root());
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "qp:V:c:t:r:s:o:vh", lo, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'q':
+			o.quick = 1;
+			break;
+		case 'p':
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr,
+					"traplab: --param wants KEY=V1,V2, not "
+					"'%s'\n",
+					optarg);
+				goto usage;
+			}
+			tl_strv_push(&params, optarg);
+			break;
+		case 'V':
+			tl_strv_push(&variants, optarg);
+			break;
+		case 'c':
+			if (tl_counters_mode_parse(optarg, &o.counters)) {
+				fprintf(stderr,
+					"traplab: --counters is off, auto, "
+					"pmu, "
+					"sim or sw, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
+		case 't':
+			if (tl_target_parse(optarg, &o.target)) {
+				fprintf(stderr,
+					"traplab: --target is default, native "
+					"or baseline, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
+		case 1:
+			if ((v = opt_int("pin", optarg)) < 0)
+				goto usage;
+			o.pin_cpu = (int)v;
+			break;
+		case 'r':
+			if ((v = opt_int("rounds", optarg)) < 0)
+				goto usage;
+			o.rounds = (int)v;
+			break;
+		case 's':
+			if ((v = opt_int("samples", optarg)) < 0)
+				goto usage;
+			o.samples = (int)v;
+			break;
+		case 2:
+			if ((v = opt_int("warmup", optarg)) < 0)
+				goto usage;
+			o.warmup = (int)v;
+			break;
+		case 3:
+			if ((v = opt_int("seed", optarg)) < 0)
+				goto usage;
+			o.seed = (uint64_t)v;
+			break;
+		case 'o':
+			free(out);
+			out = xstrdup(optarg);
+			break;
+		case 4:
+			free(hist);
+			hist = xstrdup(optarg);
+			break;
+		case 5:
+			no_hist = 1;
+			break;
+		case 6:
+			o.interfere = optarg;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 'h':
+			run_usage(stdout);
+			ret = 0;
+			goto out;
+		default:
+			goto usage;
+		}
+	}
+	o.params = tl_strv_cstr(&params);
+	o.variants = tl_strv_cstr(&variants);
+	if (!out) {
+		char stamp[32];
+
+		tl_os_utc_iso(stamp, sizeof(stamp));
+		for (char *p = stamp; *p; p++)
+			if (*p == ':')
+				*p = '-';
+		out = xasprintf("%s/results/run-%s.json", tl_cli_root(), stamp);
+	}
+	if (!hist && !no_hist)
+		hist = getenv("TRAPLAB_HISTORY") && *getenv("TRAPLAB_HISTORY")
+			       ? xstrdup(getenv("TRAPLAB_HISTORY"))
+			       : xasprintf("%s/results/history.sqlite",
+					   tl_cli_root());
+	ret = tl_run_and_store(&o, (const char *const *)argv + optind,
+			       (size_t)(argc - optind), out,
+			       no_hist ? NULL : hist);
+	goto out;
+usage:
+	run_usage(stderr);
+	ret = 2;
+out:
+	free(out);
+	free(hist);
+	tl_strv_release(&params);
+	tl_strv_release(&variants);
+	return ret;
+}

@@ -1,0 +1,173 @@
+/*
+ * run_int.h - what the files of the run engine share (runner.c the
+ * engine, runsched.c the sampling schedule, runproc.c one process,
+ * runcount.c the counting phase, runjson.c a variant's results JSON,
+ * prebuild.c the builds). Not a contract for anything outside measure/run*.
+ *
+ * One struct ctx lives for one tl_run_experiments call; one struct vrun
+ * per variant lives for one case. Nothing here is thread-safe except
+ * what the file says (prebuild and the simulated counts run on threads
+ * that touch only their own job).
+ */
+#ifndef TL_RUN_INT_H
+#define TL_RUN_INT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "machine/env.h"
+#include "base/proc.h"
+#include "measure/proto.h"
+#include "measure/registry.h"
+#include "measure/runner.h"
+#include "base/util.h"
+
+#define NOT_SELECTED TL_RUN_NOT_SELECTED
+
+/* A growable array of doubles. */
+struct dbl {
+	double *x;
+	size_t n, cap;
+};
+
+static inline void dbl_push(struct dbl *d, double v)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 32;
+		d->x = xrealloc(d->x, d->cap * sizeof(*d->x));
+	}
+	d->x[d->n++] = v;
+}
+
+struct named {
+	char *name;
+	struct dbl d;
+};
+
+/* The rusage figures kept per process, as an X-macro. */
+#define RU_METRICS(X)                                                          \
+	X(peak_rss_bytes, (double)ru->ru_maxrss * 1024.0)                      \
+	X(minor_faults, (double)ru->ru_minflt)                                 \
+	X(major_faults, (double)ru->ru_majflt)                                 \
+	X(voluntary_ctxsw, (double)ru->ru_nvcsw)                               \
+	X(involuntary_ctxsw, (double)ru->ru_nivcsw)                            \
+	X(user_ns, (double)ru->ru_utime.tv_sec * 1e9 +                         \
+			   (double)ru->ru_utime.tv_usec * 1e3)                 \
+	X(sys_ns, (double)ru->ru_stime.tv_sec * 1e9 +                          \
+			  (double)ru->ru_stime.tv_usec * 1e3)
+
+enum ru_id {
+#define X(name, expr) RU_##name,
+	RU_METRICS(X)
+#undef X
+		RU_N
+};
+
+/* One variant within one case. */
+struct vrun {
+	const struct tl_variant *v;
+	const struct tl_build_result *build; /* borrowed from the experiment */
+	struct dbl nsop;     /* per sample, all rounds (loop kind) */
+	struct dbl wall;     /* per process (process kind) */
+	struct dbl ru[RU_N]; /* per process */
+	struct dbl round_of; /* round index of each nsop sample */
+	struct named *wm;    /* workload metrics */
+	size_t nwm;
+	struct tl_strv fact_names, fact_vals;
+	struct tl_strv errors;
+	int nok, nfail;
+	char *fail_status; /* status word of the first failure */
+	char *fail_reason;
+	double est_nsop;  /* from calibration */
+	uint64_t ops;	  /* OPS per sample in the timed rounds */
+	int facts_only;	  /* a probe: facts, no samples */
+	int probe_cached; /* its facts came from .cache/probes */
+	json_t *counted;  /* metrics from the counting phase */
+	json_t *absent;	  /* metric -> reason */
+};
+
+struct ctx {
+	const struct tl_run_opts *o;
+	struct tl_env env;
+	struct tl_registry reg;
+	uint64_t seed;
+	double target_ns; /* minimum sample duration */
+	int is_tty;
+	int step, nsteps;
+	const char *cur_exp;	      /* the experiment being run */
+	struct tl_build_result **pre; /* prebuilt[exp][variant], or NULL */
+	unsigned nproc; /* processes started, for unique work folders */
+	char *workroot;
+	json_t *root;
+	json_t *exps;
+	struct dbl mdes;
+};
+
+/* runner.c: the progress line on stderr (a TTY: one line rewritten). */
+void tl__run_progress(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tl__run_progress_done(struct ctx *c);
+
+/* runproc.c: one process. */
+
+/* The environment every workload gets, plus the variant's own. */
+void tl__run_workload_env(struct ctx *c, const struct tl_variant *v,
+			  const char *workdir, struct tl_strv *env);
+/*
+ * Runs one workload process: argv is complete. With parse, its stdout is
+ * parsed into *p (caller releases); *pr is the caller's to release.
+ * Returns 0 when the process ran and produced valid protocol output,
+ * else records the failure on vr and returns -1.
+ */
+int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		    int parse, struct tl_proto *p, struct tl_proc_result *pr,
+		    double timeout_s);
+/* Records a failed process: status word, reason and stderr's last lines. */
+void tl__run_record_failure(struct vrun *vr, const char *status,
+			    const char *reason, const char *stderr_tail);
+/* The samples of workload metric name (created empty on first use). */
+struct dbl *tl__run_wm_slot(struct vrun *vr, const char *name);
+void tl__run_keep_rusage(struct vrun *vr, const struct rusage *ru);
+/* The variant's timeout, else the experiment's. */
+double tl__run_timeout(const struct tl_experiment *e,
+		       const struct tl_variant *v);
+/* BIN VARIANT OPS SAMPLES params... */
+void tl__run_loop_argv(struct tl_strv *argv, const struct vrun *vr,
+		       uint64_t ops, int samples,
+		       const struct tl_strv *cparams);
+/* Adds the facts p reported that vr does not have yet. */
+void tl__run_add_facts(struct vrun *vr, const struct tl_proto *p);
+
+/*
+ * runsched.c: sizes and runs the timed rounds of one case over its nv
+ * variants; says the rounds and samples per round (and the loop kind's
+ * shared OPS) it used.
+ */
+void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
+		       struct vrun *vrs, size_t nv,
+		       const struct tl_strv *cparams, const char *label,
+		       uint64_t *ops_out, int *rounds_out, int *spr_out);
+void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
+			  struct vrun *vrs, size_t nv, const char *label,
+			  int cold, int *rounds_out, int *spr_out);
+
+/* runcount.c: the counting phase of one case (counted into vrs[i]). */
+void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
+			struct vrun *vrs, const struct tl_build_result *builds,
+			const struct tl_strv *cparams, const char *label,
+			uint64_t ops, const struct tl_build_opts *bo);
+
+/* runjson.c: a variant's results JSON (new reference); frees a vrun. */
+json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
+			     struct vrun *vr);
+void tl__run_vrun_release(struct vrun *vr);
+
+/* prebuild.c: NULL when the variant is to be built, else why not. */
+const char *tl__run_skip_reason(struct ctx *c, const struct tl_experiment *e,
+				const struct tl_variant *v);
+/* Builds every variant of todo into c->pre, on up to 4 threads. */
+void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
+		      size_t ntodo);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * runjson.c - one variant's part of the results JSON (docs/results-json.md):
+ * its status and reason, its build, its summarised metrics with the A/A
+ * noise floor, its facts and errors.
+ */
+#include "measure/run_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/stats.h"
+#include "measure/summary.h"
+
+#include "base/banned.h"
+
+static const char *const ru_names[] = {
+#define X(name, expr) #name,
+	RU_METRICS(X)
+#undef X
+};
+
+static json_t *build_json(const struct tl_build_result *b)
+{
+	json_t *o = json_object();
+
+	if (b->target)
+		json_object_set_new(o, "target", json_string(b->target));
+	if (b->status == TL_BUILD_OK) {
+		json_object_set_new(o, "binary_bytes",
+				    json_integer(b->binary_bytes));
+		json_object_set_new(o, "cached", json_boolean(b->cached));
+		json_object_set_new(o, "build_s", json_real(b->build_s));
+	}
+	if (b->log)
+		json_object_set_new(o, "log", json_string(b->log));
+	return o;
+}
+
+/* A/A: the variant's even rounds against its odd rounds. */
+static int aa_mde(struct ctx *c, const struct vrun *vr, const struct dbl *d,
+		  double *mde)
+{
+	struct dbl a = {0}, b = {0};
+	struct tl_stats_boot bo = {
+		.confidence = 0.95, .resamples = 1000, .seed = c->seed};
+	struct tl_ci ci;
+	int err = -EINVAL;
+
+	for (size_t i = 0; i < d->n && i < vr->round_of.n; i++)
+		dbl_push(((int)vr->round_of.x[i] % 2) ? &b : &a, d->x[i]);
+	if (a.n >= 3 && b.n >= 3)
+		err = tl_stats_mde_aa(a.x, a.n, b.x, b.n, &bo, &ci, mde);
+	free(a.x);
+	free(b.x);
+	return err;
+}
+
+json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
+			     struct vrun *vr)
+{
+	json_t *o = json_object(), *m = json_object(), *facts = json_object();
+	json_t *errs = json_array();
+	const char *status = "ok";
+	double mde;
+
+	json_object_set_new(o, "name", json_string(vr->v->name));
+	json_object_set_new(o, "lang", json_string(tl_lang_name(vr->v->lang)));
+	if (vr->v->comment)
+		json_object_set_new(o, "comment", json_string(vr->v->comment));
+	if (!vr->build) {
+		status = "skipped";
+		json_object_set_new(o, "reason", json_string(NOT_SELECTED));
+	} else if (vr->build->status == TL_BUILD_SKIPPED) {
+		status = "skipped";
+		json_object_set_new(o, "reason",
+				    json_string(vr->build->reason));
+	} else if (vr->build->status == TL_BUILD_FAILED) {
+		status = "build_failed";
+		json_object_set_new(o, "reason",
+				    json_string(vr->build->reason));
+	} else if (vr->nok == 0) {
+		status = vr->fail_status ? vr->fail_status : "crashed";
+		json_object_set_new(o, "reason",
+				    json_string(vr->fail_reason
+							? vr->fail_reason
+							: "no run succeeded"));
+	} else if (vr->nfail) {
+		status = "partial";
+		json_object_set_new(o, "reason", json_string(vr->fail_reason));
+	}
+	json_object_set_new(o, "status", json_string(status));
+	if (vr->ops)
+		json_object_set_new(o, "ops_per_sample",
+				    json_integer((json_int_t)vr->ops));
+	if (vr->facts_only)
+		json_object_set_new(
+			o, "probe",
+			json_string(vr->probe_cached ? "facts from the probe "
+						       "cache (same binary, "
+						       "params and "
+						       "toolchains)"
+						     : "facts, run once"));
+	if (vr->build)
+		json_object_set_new(o, "build", build_json(vr->build));
+
+	if (vr->nsop.n) {
+		json_t *ns = tl_summary_metric("ns_per_op", vr->nsop.x,
+					       vr->nsop.n, "time", c->seed);
+
+		if (aa_mde(c, vr, &vr->nsop, &mde) == 0) {
+			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
+			dbl_push(&c->mdes, mde);
+		}
+		json_object_set_new(m, "ns_per_op", ns);
+	}
+	if (vr->wall.n) {
+		json_t *w = tl_summary_metric("wall_ns", vr->wall.x, vr->wall.n,
+					      "time", c->seed);
+
+		if (aa_mde(c, vr, &vr->wall, &mde) == 0)
+			json_object_set_new(w, "aa_mde_pct", json_real(mde));
+		json_object_set_new(m, "wall_ns", w);
+	}
+	for (int i = 0; i < RU_N; i++)
+		if (vr->ru[i].n)
+			json_object_set_new(
+				m, ru_names[i],
+				tl_summary_metric(ru_names[i], vr->ru[i].x,
+						  vr->ru[i].n, "rusage",
+						  c->seed));
+	for (size_t i = 0; i < vr->nwm; i++)
+		json_object_set_new(
+			m, vr->wm[i].name,
+			tl_summary_metric(vr->wm[i].name, vr->wm[i].d.x,
+					  vr->wm[i].d.n, "workload", c->seed));
+	if (vr->counted)
+		json_object_update(m, vr->counted);
+	json_object_set_new(o, "metrics", m);
+	if (vr->absent && json_object_size(vr->absent))
+		json_object_set(o, "absent", vr->absent);
+	for (size_t i = 0; i < vr->fact_names.n; i++)
+		json_object_set_new(facts, vr->fact_names.v[i],
+				    json_string(vr->fact_vals.v[i]));
+	if (e->kind == TL_KIND_PROCESS && vr->build &&
+	    vr->build->status == TL_BUILD_OK)
+		json_object_set_new(
+			facts, "binary_bytes",
+			json_sprintf("%lld", vr->build->binary_bytes));
+	json_object_set_new(o, "facts", facts);
+	for (size_t i = 0; i < vr->errors.n; i++)
+		json_array_append_new(errs, json_string(vr->errors.v[i]));
+	json_object_set_new(o, "errors", errs);
+	return o;
+}
+
+void tl__run_vrun_release(struct vrun *vr)
+{
+	free(vr->nsop.x);
+	free(vr->wall.x);
+	free(vr->round_of.x);
+	for (int i = 0; i < RU_N; i++)
+		free(vr->ru[i].x);
+	for (size_t i = 0; i < vr->nwm; i++) {
+		free(vr->wm[i].name);
+		free(vr->wm[i].d.x);
+	}
+	free(vr->wm);
+	tl_strv_release(&vr->fact_names);
+	tl_strv_release(&vr->fact_vals);
+	tl_strv_release(&vr->errors);
+	free(vr->fail_status);
+	free(vr->fail_reason);
+	json_decref(vr->counted);
+	json_decref(vr->absent);
+}

@@ -1,0 +1,348 @@
+/*
+ * runsched.c - how a case is sampled: calibration, the interleaved rounds
+ * of a loop experiment and the starts of a process experiment.
+ *
+ * Sizing: a sample must last at least max(1 ms, 1000 x the measured clock
+ * resolution) for the fastest variant. A calibration pass runs each
+ * variant with growing OPS until one batch is long enough, then every
+ * variant of the case uses the same OPS (capped so the slowest variant's
+ * sample stays under 100 x the target, and by the experiment's max_ops).
+ *
+ * Ordering: round r runs the variants rotated by r/2, reversed on odd
+ * rounds: for two variants AB BA BA AB, a balanced Latin square, so a
+ * linear drift and first-run effects hit every variant alike.
+ */
+#include "measure/run_int.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/proc.h"
+
+#include "base/banned.h"
+
+/*
+ * A probe's facts depend only on its binary, its params and the
+ * toolchains it drives, so they are cached under a hash of those: a
+ * compile probe that takes a minute (Zig ReleaseSafe) runs once per
+ * toolchain version, not once per run.
+ */
+static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
+			      const struct tl_strv *cparams)
+{
+	uint64_t h = TL_FNV_SEED;
+
+	h = tl_fnv1a(h, vr->build->bin, strlen(vr->build->bin) + 1);
+	for (size_t i = 0; i < cparams->n; i++)
+		h = tl_fnv1a(h, cparams->v[i], strlen(cparams->v[i]) + 1);
+	for (size_t i = 0; i < vr->v->nparams; i++) {
+		h = tl_fnv1a(h, vr->v->params[i].key,
+			     strlen(vr->v->params[i].key) + 1);
+		h = tl_fnv1a(h, vr->v->params[i].val,
+			     strlen(vr->v->params[i].val) + 1);
+	}
+	for (int l = 0; l < TL_LANG_COUNT; l++) {
+		const char *ver = c->env.tools.lang[l].version;
+
+		h = tl_fnv1a(h, ver ? ver : "-", strlen(ver ? ver : "-") + 1);
+	}
+	return xasprintf("%s/.cache/probes/%016llx.facts", c->o->root,
+			 (unsigned long long)h);
+}
+
+/* Loads cached probe facts ("NAME VALUE" lines); 1 when found. */
+static int probe_cached(const char *path, struct vrun *vr)
+{
+	struct tl_proto p = TL_PROTO_INIT;
+	char *text, err[64];
+	size_t n;
+
+	if (tl_read_file(path, &text, &n))
+		return 0;
+	if (tl_proto_parse(&p, text, n, err, sizeof(err)) == 0 &&
+	    p.fact_names.n) {
+		tl__run_add_facts(vr, &p);
+		vr->nok++;
+		vr->facts_only = 1;
+		vr->probe_cached = 1;
+	}
+	tl_proto_release(&p);
+	free(text);
+	return vr->facts_only;
+}
+
+static void probe_store(const char *path, const struct tl_proto *p)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	char *dir = xstrdup(path);
+
+	for (size_t i = 0; i < p->fact_names.n; i++)
+		tl_buf_printf(&b, "fact %s %s\n", p->fact_names.v[i],
+			      p->fact_values.v[i]);
+	*strrchr(dir, '/') = '\0';
+	if (tl_mkdirs(dir) == 0)
+		tl_write_file_atomic(path, tl_buf_str(&b), b.len);
+	free(dir);
+	tl_buf_release(&b);
+}
+
+/*
+ * Calibration: grows OPS until one batch lasts a tenth of the target, and
+ * returns the variant's ns per op estimate (0 when it failed).
+ */
+static double calibrate(struct ctx *c, const struct tl_experiment *e,
+			struct vrun *vr, const struct tl_strv *cparams)
+{
+	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+	char *cache = probe_cache_path(c, vr, cparams);
+
+	if (probe_cached(cache, vr)) {
+		free(cache);
+		return 0;
+	}
+	for (int iter = 0; iter < 8; iter++) {
+		struct tl_strv argv = TL_STRV_INIT;
+		struct tl_proto p = TL_PROTO_INIT;
+		struct tl_proc_result pr;
+		double best = -1;
+
+		tl__run_loop_argv(&argv, vr, ops, 2, cparams);
+		if (tl__run_process(c, vr, &argv, 1, &p, &pr,
+				    tl__run_timeout(e, vr->v)) == 0) {
+			for (size_t i = 0; i < p.nsamples; i++)
+				if (best < 0 || (double)p.samples[i].ns < best)
+					best = (double)p.samples[i].ns;
+			if (best < 0 && p.fact_names.n) {
+				/*
+				 * A probe: it reports facts (what a compiler
+				 * said, a size) and times nothing. One run is
+				 * the measurement.
+				 */
+				tl__run_add_facts(vr, &p);
+				for (size_t m = 0; m < p.nmetrics; m++)
+					dbl_push(tl__run_wm_slot(
+							 vr, p.metrics[m].name),
+						 p.metrics[m].value);
+				tl__run_keep_rusage(vr, &pr.ru);
+				vr->nok++;
+				vr->facts_only = 1;
+				probe_store(cache, &p);
+			} else if (best < 0) {
+				tl__run_record_failure(
+					vr, "bad_output",
+					"printed no sample lines", NULL);
+			}
+		}
+		tl_proto_release(&p);
+		tl_proc_result_release(&pr);
+		tl_strv_release(&argv);
+		if (best < 0 || best >= c->target_ns / 10 || ops >= cap) {
+			free(cache);
+			if (best < 0)
+				return 0;
+			return best > 0 ? best / (double)ops : 0.01;
+		}
+		{
+			double grow =
+				best > 0 ? (c->target_ns / 5) / best : 1000;
+
+			if (grow > 1000)
+				grow = 1000;
+			if (grow < 2)
+				grow = 2;
+			ops = (uint64_t)((double)ops * grow);
+			if (ops > cap)
+				ops = cap;
+		}
+	}
+	free(cache);
+	return 0;
+}
+
+/* Round r's order of k variants: rotated by r/2, reversed on odd r. */
+static size_t latin(int r, size_t k, size_t i)
+{
+	size_t rot = (size_t)(r / 2) % k;
+	size_t pos = (r % 2) ? k - 1 - i : i;
+
+	return (pos + rot) % k;
+}
+
+void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
+		       struct vrun *vrs, size_t nv,
+		       const struct tl_strv *cparams, const char *label,
+		       uint64_t *ops_out, int *rounds_out, int *spr_out)
+{
+	const struct tl_run_opts *o = c->o;
+	int rounds = o->rounds	 ? o->rounds
+		     : e->rounds ? e->rounds
+				 : (o->quick ? 3 : 5);
+	int samples = o->samples   ? o->samples
+		      : e->samples ? e->samples
+				   : (o->quick ? 3 : 5);
+	int warmup = o->warmup >= 0   ? o->warmup
+		     : e->warmup >= 0 ? e->warmup
+				      : 1;
+	double fastest = 0;
+	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < nv; i++) {
+		if (!vrs[i].build || vrs[i].build->status != TL_BUILD_OK)
+			continue;
+		tl__run_progress(c, "%s %s calibrating %s", e->name, label,
+				 vrs[i].v->name);
+		vrs[i].est_nsop = calibrate(c, e, &vrs[i], cparams);
+		if (vrs[i].est_nsop <= 0)
+			continue;
+		if (fastest == 0 || vrs[i].est_nsop < fastest)
+			fastest = vrs[i].est_nsop;
+	}
+	if (fastest > 0) {
+		double want = ceil(c->target_ns / fastest);
+
+		ops = want > (double)cap ? cap : (uint64_t)want;
+	}
+	/*
+	 * One OPS for all, except a variant so slow that a shared sample
+	 * would last over 100x the target: it gets the largest OPS that
+	 * fits (recorded on the variant), rather than shrinking every other
+	 * variant's samples below the clock's useful range.
+	 */
+	for (i = 0; i < nv; i++) {
+		double limit = floor(100 * c->target_ns / vrs[i].est_nsop);
+
+		vrs[i].ops = ops;
+		if (vrs[i].est_nsop > 0 && (double)ops > limit)
+			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
+	}
+	*ops_out = ops;
+	*rounds_out = rounds;
+	*spr_out = samples;
+
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < nv; k++) {
+			struct vrun *vr = &vrs[latin(r, nv, k)];
+			struct tl_strv argv = TL_STRV_INIT;
+			struct tl_proto p = TL_PROTO_INIT;
+			struct tl_proc_result pr = {0};
+
+			if (vr->est_nsop <= 0)
+				continue;
+			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
+					 label, r + 1, rounds, vr->v->name);
+			tl__run_loop_argv(&argv, vr, vr->ops, warmup + samples,
+					  cparams);
+			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
+					    tl__run_timeout(e, vr->v)) == 0) {
+				if (p.nsamples < (size_t)(warmup + samples)) {
+					char why[160];
+
+					snprintf(why, sizeof(why),
+						 "printed %zu sample lines, "
+						 "expected %d",
+						 p.nsamples, warmup + samples);
+					tl__run_record_failure(vr, "bad_output",
+							       why,
+							       pr.err_tail);
+				} else {
+					for (size_t s = (size_t)warmup;
+					     s < p.nsamples; s++) {
+						dbl_push(
+							&vr->nsop,
+							(double)p.samples[s]
+									.ns /
+								(double)p
+									.samples[s]
+									.ops);
+						dbl_push(&vr->round_of, r);
+					}
+					for (size_t m = 0; m < p.nmetrics; m++)
+						dbl_push(tl__run_wm_slot(
+								 vr,
+								 p.metrics[m]
+									 .name),
+							 p.metrics[m].value);
+					tl__run_add_facts(vr, &p);
+					tl__run_keep_rusage(vr, &pr.ru);
+					vr->nok++;
+				}
+			}
+			tl_proto_release(&p);
+			tl_proc_result_release(&pr);
+			tl_strv_release(&argv);
+		}
+	}
+}
+
+/*
+ * Drops a file's pages from the page cache, so the next start reads it
+ * from disk (a cold start). Needs no privilege; dirty pages are written
+ * first, since DONTNEED leaves those.
+ */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
+void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
+			  struct vrun *vrs, size_t nv, const char *label,
+			  int cold, int *rounds_out, int *spr_out)
+{
+	const struct tl_run_opts *o = c->o;
+	int rounds = o->rounds	 ? o->rounds
+		     : e->rounds ? e->rounds
+				 : (o->quick ? 3 : 5);
+	int starts = o->samples	  ? o->samples
+		     : e->samples ? e->samples
+				  : (o->quick ? 5 : 10);
+	int warmup = o->warmup >= 0   ? o->warmup
+		     : e->warmup >= 0 ? e->warmup
+				      : 1;
+
+	*rounds_out = rounds;
+	*spr_out = starts;
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < nv; k++) {
+			struct vrun *vr = &vrs[latin(r, nv, k)];
+
+			if (!vr->build || vr->build->status != TL_BUILD_OK)
+				continue;
+			if (vr->nfail > 2 && vr->nok == 0)
+				continue; /* it does not start; stop trying */
+			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
+					 label, r + 1, rounds, vr->v->name);
+			for (int s = 0; s < warmup + starts; s++) {
+				struct tl_strv argv = TL_STRV_INIT;
+				struct tl_proc_result pr = {0};
+
+				if (cold)
+					evict(vr->build->bin);
+				tl_strv_push(&argv, vr->build->bin);
+				for (size_t a = 0; a < vr->v->args.n; a++)
+					tl_strv_push(&argv, vr->v->args.v[a]);
+				if (tl__run_process(
+					    c, vr, &argv, 0, NULL, &pr,
+					    tl__run_timeout(e, vr->v)) == 0 &&
+				    s >= warmup) {
+					dbl_push(&vr->wall, (double)pr.wall_ns);
+					dbl_push(&vr->round_of, r);
+					tl__run_keep_rusage(vr, &pr.ru);
+					vr->nok++;
+				}
+				tl_proc_result_release(&pr);
+				tl_strv_release(&argv);
+			}
+		}
+	}
+}
