@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/cli.h"
+#include "measure/registry.h"
 #include "store/history.h"
 #include "report/metrics.h"
 #include "base/stats.h"
@@ -156,10 +158,10 @@ static const char *const spec_keys[] = {"description", "service",
 					"timeWindow",  "budgetingMethod",
 					"objectives",  NULL};
 static const char *const window_keys[] = {"duration", "isRolling", NULL};
-static const char *const obj_keys[] = {"displayName", "experiment",  "variant",
-				       "ratioTo",     "metric",	     "stat",
-				       "params",      "op",	     "value",
-				       "target",      "description", NULL};
+static const char *const obj_keys[] = {
+	"displayName", "experiment",  "variant", "ratioTo", "metric",
+	"stat",	       "params",      "op",	 "value",   "target",
+	"description", "allowNoData", NULL};
 static const char *const stat_names[] = {"median", "mean", "min",  "max",
 					 "p90",	   "p99",  "p999", NULL};
 
@@ -324,6 +326,15 @@ static void load_window(struct loader *l, struct tl_slo *slo, yaml_node_t *n)
 	}
 }
 
+static void node_pos(struct loader *l, yaml_node_t *m, const char *key,
+		     int *line, int *col)
+{
+	yaml_node_t *n = tl_yaml_get(l->y, m, key);
+
+	*line = tl_yaml_line(n ? n : m);
+	*col = tl_yaml_col(n ? n : m);
+}
+
 static void load_objective(struct loader *l, struct tl_slo_objective *o,
 			   yaml_node_t *n, int idx)
 {
@@ -345,6 +356,13 @@ static void load_objective(struct loader *l, struct tl_slo_objective *o,
 		o->experiment = xstrdup(s);
 	if ((s = req_str(l, n, "variant", what)))
 		o->variant = xstrdup(s);
+	node_pos(l, n, "experiment", &o->exp_line, &o->exp_col);
+	node_pos(l, n, "variant", &o->var_line, &o->var_col);
+	node_pos(l, n, "ratioTo", &o->ratio_line, &o->ratio_col);
+	if (tl_yaml_get(l->y, n, "allowNoData") &&
+	    tl_yaml_get_bool(l->y, tl_yaml_get(l->y, n, "allowNoData"),
+			     "allowNoData", &o->allow_nodata, l->d))
+		l->errors++;
 	if ((s = req_str(l, n, "metric", what)))
 		o->metric = xstrdup(s);
 	ratio = opt_str(l, n, "ratioTo");
@@ -817,6 +835,81 @@ struct collect {
 	size_t run, nruns;
 };
 
+/* Names: an objective on a name that exists nowhere never gets data. */
+
+static json_t *run_experiment(json_t *run, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "experiments"), i, e)
+	{
+		if (!strcmp(jstr(e, "name", ""), name))
+			return e;
+	}
+	return NULL;
+}
+
+static int run_has_variant(json_t *e, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(e, "cases"), i, c)
+	{
+		if (find_variant(c, name))
+			return 1;
+	}
+	return 0;
+}
+
+static int reg_has_variant(const struct tl_experiment *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; e && i < e->nvariants; i++)
+		if (!strcmp(e->variants[i].name, name))
+			return 1;
+	return 0;
+}
+
+int tl_slo_check_names(const struct tl_slo *slo, const struct tl_registry *reg,
+		       json_t *run, struct tl_diag *d)
+{
+	size_t k;
+	int bad = 0;
+
+	for (k = 0; k < slo->nobj; k++) {
+		const struct tl_slo_objective *o = &slo->obj[k];
+		const struct tl_experiment *re =
+			reg ? tl_registry_find(reg, o->experiment) : NULL;
+		json_t *je = run ? run_experiment(run, o->experiment) : NULL;
+		const char *vars[2] = {o->variant, o->ratio_to};
+		int lines[2] = {o->var_line, o->ratio_line};
+		int cols[2] = {o->var_col, o->ratio_col};
+
+		if (!re && !je) {
+			tl_diag_add(d, slo->path, o->exp_line, o->exp_col,
+				    "experiment: no experiment '%s' (traplab "
+				    "list shows them)",
+				    o->experiment);
+			bad++;
+			continue;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (!vars[i] || reg_has_variant(re, vars[i]) ||
+			    (je && run_has_variant(je, vars[i])))
+				continue;
+			tl_diag_add(d, slo->path, lines[i], cols[i],
+				    "%s: experiment '%s' has no variant '%s'",
+				    i ? "ratioTo" : "variant", o->experiment,
+				    vars[i]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 static void collect_now(const char *params, enum tl_slo_outcome out,
 			double value, double lo, double hi, const char *unit,
 			const char *reason, void *ctx)
@@ -879,6 +972,8 @@ void tl_slo_check(const struct tl_slo *slo, json_t *run, json_t *const *past,
 				      slo->obj[k].target, &r->budget);
 			rep->violated += r->budget.violated;
 			rep->failed_now += r->now == TL_SLO_FAIL;
+			rep->nodata += r->now == TL_SLO_NODATA &&
+				       !slo->obj[k].allow_nodata;
 		}
 		free(c.hist);
 	}
@@ -1052,6 +1147,12 @@ void tl_slo_print(const struct tl_slo *slo, const struct tl_slo_report *rep,
 		"%zu objective%s checked, %zu failed in this run, %zu "
 		"violated (budget exhausted)\n",
 		rep->n, rep->n == 1 ? "" : "s", rep->failed_now, rep->violated);
+	if (rep->nodata)
+		fprintf(f,
+			"%zu objective%s without data in this run (the gate "
+			"fails; 'allowNoData: true' lets an objective be "
+			"missing)\n",
+			rep->nodata, rep->nodata == 1 ? "" : "s");
 }
 
 int tl_slo_expose(struct tl_expo *e, const struct tl_slo *slo,
@@ -1142,6 +1243,25 @@ int tl_slo_expose_file(struct tl_expo *e, const char *slo_path, json_t *run,
 
 /* The command. */
 
+/* Unknown names are an error of the SLO file: exit 2 with their places. */
+static int check_names(const struct tl_slo *slo, json_t *run)
+{
+	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
+	struct tl_registry reg;
+	int loaded, bad;
+	size_t i;
+
+	loaded = tl_registry_load(&reg, tl_cli_root(), &rd) >= 0;
+	bad = tl_slo_check_names(slo, loaded ? &reg : NULL, run, &d);
+	for (i = 0; i < d.msgs.n; i++)
+		fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+	if (loaded)
+		tl_registry_release(&reg);
+	tl_diag_release(&rd);
+	tl_diag_release(&d);
+	return bad;
+}
+
 static int slo_usage(void)
 {
 	fprintf(stderr, "usage: traplab slo check [--slo FILE] [--db FILE | "
@@ -1183,15 +1303,18 @@ int cmd_slo(int argc, char **argv)
 	}
 	if (tl_metrics_load(path, &run, &err))
 		goto out;
+	if (check_names(&slo, run))
+		goto out_quiet;
 	if (db && tl_slo_load_past(&slo, db, run, &past, &npast, &err))
 		goto out;
 	tl_slo_check(&slo, run, past, npast, &rep);
 	tl_slo_print(&slo, &rep, npast, stdout);
-	rc = rep.violated ? 1 : 0;
+	rc = rep.violated || rep.nodata ? 1 : 0;
 	tl_slo_report_release(&rep);
 out:
 	if (rc == 2)
 		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+out_quiet:
 	tl_slo_past_free(past, npast);
 	json_decref(run);
 	tl_slo_release(&slo);

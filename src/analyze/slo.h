@@ -55,6 +55,8 @@ struct tl_slo_objective {
 	double value;  /* threshold in the metric's unit (or a ratio) */
 	double target; /* in (0, 1] */
 	int line, col; /* position of the objective in the file */
+	int exp_line, exp_col, var_line, var_col, ratio_line, ratio_col;
+	int allow_nodata; /* allowNoData: true; NODATA does not fail the gate */
 };
 
 struct tl_slo {
@@ -74,6 +76,16 @@ struct tl_slo {
 int tl_slo_load(struct tl_slo *slo, const char *path, const char *text,
 		size_t len, struct tl_diag *d);
 void tl_slo_release(struct tl_slo *slo);
+
+struct tl_registry;
+/*
+ * Checks that every objective names an experiment and variants that exist:
+ * in the registry reg (may be NULL) or in run (may be NULL; synthetic
+ * results name their own). Each unknown name is a diagnostic at its
+ * file:line:column; returns their count.
+ */
+int tl_slo_check_names(const struct tl_slo *slo, const struct tl_registry *reg,
+		       json_t *run, struct tl_diag *d);
 
 /*
  * Parses a threshold such as "150ms", "2.5", "64MiB", "99.5%" into the
@@ -121,6 +133,7 @@ struct tl_slo_report {
 	struct tl_slo_result *r;
 	size_t n;
 	size_t violated, failed_now;
+	size_t nodata; /* NODATA now, in objectives without allowNoData */
 };
 
 /*
@@ -169,7 +182,9 @@ int tl_slo_expose_file(struct tl_expo *e, const char *slo_path, json_t *run,
 
 /*
  * traplab slo check [--slo FILE] [--db FILE | --no-history] [RUN.json]
- * Exit 0 when no objective is violated, 1 when any is, 2 on error.
+ * Exit 0 when no objective is violated and every objective had data (or
+ * allows none), 1 otherwise, 2 on error (an unknown experiment or variant
+ * included).
  */
 int cmd_slo(int argc, char **argv);
 
