@@ -22,6 +22,7 @@
 #include "report/serve.h"
 #include "analyze/slo.h"
 #include "cmd/slosvc.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 #include "base/banned.h"
@@ -89,9 +90,22 @@ int main(int argc, char **argv)
 	for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr,
-		"traplab: unknown command '%s' (traplab --help lists "
-		"them)\n",
-		argv[1]);
+	{
+		const char *names[TL_ARRAY_SIZE(cmds)], *hint;
+
+		for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
+			names[i] = cmds[i].name;
+		hint = tl_suggest(argv[1], names, TL_ARRAY_SIZE(cmds));
+		if (hint)
+			fprintf(stderr,
+				"traplab: unknown command '%s' (did you mean "
+				"'%s'?)\n",
+				argv[1], hint);
+		else
+			fprintf(stderr,
+				"traplab: unknown command '%s' (traplab --help "
+				"lists them)\n",
+				argv[1]);
+	}
 	return 2;
 }

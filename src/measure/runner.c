@@ -27,6 +27,7 @@
 #include "base/os.h"
 #include "measure/registry.h"
 #include "measure/run_int.h"
+#include "measure/select.h"
 #include "base/stats.h"
 
 #include "base/banned.h"
@@ -267,6 +268,17 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 	free(idx);
 }
 
+/* Each line of s as its own "traplab: " message on stderr. */
+static void print_lines(const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		fprintf(stderr, "traplab: %.*s\n", (int)n, s);
+		s += n + (s[n] == '\n');
+	}
+}
+
 int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		       size_t n, json_t **results)
 {
@@ -295,25 +307,24 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 			d.msgs.v[i]);
 	tl_diag_release(&d);
 
+	{
+		struct tl_buf err = TL_BUF_INIT;
+
+		if (tl_select_check(&c.reg, names, n, opts->variants,
+				    opts->params, &err)) {
+			print_lines(tl_buf_str(&err));
+			tl_buf_release(&err);
+			tl_registry_release(&c.reg);
+			return 2;
+		}
+	}
 	todo = xcalloc(c.reg.nexps + n + 1, sizeof(*todo));
 	if (n == 0) {
 		for (i = 0; i < c.reg.nexps; i++)
 			todo[ntodo++] = &c.reg.exps[i];
 	}
-	for (i = 0; i < n; i++) {
-		const struct tl_experiment *e =
-			tl_registry_find(&c.reg, names[i]);
-
-		if (!e) {
-			fprintf(stderr,
-				"traplab: no experiment '%s' (traplab list "
-				"shows them)\n",
-				names[i]);
-			ret = 1;
-			continue;
-		}
-		todo[ntodo++] = e;
-	}
+	for (i = 0; i < n; i++)
+		todo[ntodo++] = tl_registry_find(&c.reg, names[i]);
 	if (ntodo == 0) {
 		if (!ret)
 			fprintf(stderr, "traplab: no experiments to run\n");

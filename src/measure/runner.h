@@ -68,8 +68,9 @@ void tl_run_opts_init(struct tl_run_opts *o, const char *root);
  * owns, NULL when nothing ran. Prints a progress line on stderr; the
  * engine neither prints results nor writes or stores them (opts->on_case
  * and the caller do). Returns 0 when the run completed (even with failed
- * variants), 1 when an experiment name is unknown (the others are run) or
- * nothing could be run, -errno on an internal error.
+ * variants), 2 when an experiment name, a variant pattern or a param key
+ * names nothing (tl_select_check; printed with a did-you-mean, nothing
+ * run), 1 when nothing could be run, -errno on an internal error.
  */
 int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		       size_t n, json_t **results);
