@@ -68,7 +68,15 @@ UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all run test bench asan tsan fuzz format format-check clean deps \
 	units
 
-all: $(B)/traplab $(B)/tl-launch traplab
+all: $(B)/traplab $(B)/tl-launch $(B)/slo-demo traplab
+
+# The demo service an SLO is shown and tested on (slo/demo/): it stands
+# alone, with nothing from src/.
+$(B)/slo-demo: slo/demo/slo-demo.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< \
+		$(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lm -lpthread
 
 # The launcher must stay tiny (its resident set is the floor of every
 # workload's peak RSS): static, and with musl when musl-gcc is here.
@@ -157,7 +165,7 @@ fuzz:
 	done
 
 FMT_FILES = $(wildcard src/*/*.[ch] lib/*.[ch] tests/unit/*.[ch] \
-	tests/fuzz/*.c workload/*.h)
+	tests/fuzz/*.c workload/*.h slo/demo/*.c)
 format:
 	clang-format -i $(FMT_FILES)
 format-check:

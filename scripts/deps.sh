@@ -49,8 +49,8 @@ core=(
 	libyaml-dev                    # experiment, claim and SLO files
 	libjansson-dev                 # the results JSON
 	libsqlite3-dev                 # run history
-	libmicrohttpd-dev              # traplab serve (/metrics)
-	libcurl4-openssl-dev           # push (Pushgateway), Prometheus queries
+	libmicrohttpd-dev              # traplab serve (/metrics), the SLO demo service
+	libcurl4-openssl-dev           # push (Pushgateway), Prometheus queries, webhooks
 	libpq-dev                      # a shared history in PostgreSQL (fleet)
 	valgrind                       # the sim counters (cachegrind)
 	linux-perf                     # perf, to cross-check counters

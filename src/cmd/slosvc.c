@@ -9,12 +9,16 @@
 #include "cmd/slosvc.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/slo.h"
+#include "analyze/svccheck.h"
 #include "analyze/svcslo.h"
+#include "measure/promql.h"
+#include "report/svcact.h"
 #include "report/promrules.h"
 #include "base/util.h"
 
@@ -119,6 +123,111 @@ static int cmd_rules(int argc, char **argv)
 	return 0;
 }
 
+static const char check_usage[] =
+	"usage: traplab slo check --prometheus URL [--window DURATION]\n"
+	"                         [--json] [--no-act] [--slo] FILE\n"
+	"\n"
+	"Holds a service to a service SLO (the article's service-slo.yaml or\n"
+	"OpenSLO v1) with PromQL over the window: the latency quantile from\n"
+	"the *_bucket histogram and the share of requests within the\n"
+	"threshold, the share of failed requests, the request rate and the\n"
+	"CPU utilisation. An objective without data (no requests in the\n"
+	"window) is NODATA, which fails the gate. On a violation the action\n"
+	"the file names (a command or a webhook) runs with the evidence.\n"
+	"\n"
+	"  --prometheus URL    the Prometheus that scrapes the service\n"
+	"  --window DURATION   the window instead of the SLO period (30d)\n"
+	"  --json              the report as JSON (the action's evidence)\n"
+	"  --no-act            report only; run no action\n"
+	"\n"
+	"exit: 0 every objective met, 1 one failed or had no data, 2 error\n"
+	"(file, Prometheus unreachable, a query refused).\n"
+	"\n"
+	"example:\n"
+	"  traplab slo check --prometheus http://127.0.0.1:9090 "
+	"slo/service-slo.yaml\n";
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"prometheus", required_argument, NULL, 'p'},
+		{"window", required_argument, NULL, 'w'},
+		{"slo", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"no-act", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *url = NULL, *path = NULL;
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_svc_report rep;
+	struct tl_svc_slo slo;
+	struct tl_promql pq;
+	double window = 0;
+	int c, rc, as_json = 0, act = 1;
+	json_t *ev;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:w:s:jnh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			url = optarg;
+			break;
+		case 'w':
+			if (parse_window(optarg, &window))
+				return 2;
+			break;
+		case 's':
+			path = optarg;
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		case 'n':
+			act = 0;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			return 0;
+		default:
+			fputs(check_usage, stderr);
+			return 2;
+		}
+	}
+	if (!path && optind + 1 == argc)
+		path = argv[optind++];
+	if (!path || !url || optind != argc) {
+		fputs(check_usage, stderr);
+		return 2;
+	}
+	rc = load(path, &slo);
+	if (rc)
+		return rc;
+	tl_promql_init(&pq, url);
+	rc = tl_svc_check(&slo, window, tl_promql_fn, &pq, &rep, &err);
+	if (rc) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 2;
+		goto out;
+	}
+	ev = tl_svc_report_json(&slo, &rep);
+	if (as_json) {
+		json_dumpf(ev, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else {
+		tl_svc_print(&slo, &rep, stdout);
+	}
+	rc = tl_svc_report_violated(&rep) ? 1 : 0;
+	if (rc && act && tl_svc_act(&slo, ev, stderr, &err))
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	json_decref(ev);
+	tl_svc_report_release(&rep);
+out:
+	tl_promql_release(&pq);
+	tl_svc_slo_release(&slo);
+	tl_buf_release(&err);
+	return rc;
+}
+
 int tl_cmd_slo_is_service(int argc, char **argv)
 {
 	int i;
@@ -136,6 +245,8 @@ int tl_cmd_slo_service(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "rules"))
 		return cmd_rules(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
 	fprintf(stderr, "traplab: slo: unknown subcommand '%s'\n",
 		argc >= 2 ? argv[1] : "");
 	return 2;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# t0811-slo-loop.sh - the article's closed loop on one machine: the demo
+# service (slo/demo) under load, a real Prometheus scraping it on loopback
+# with the rules `traplab slo rules` generated from slo/service-slo.yaml.
+#   healthy             -> `slo check --prometheus` passes (exit 0)
+#   latency injected    -> the generated burn-rate alerts fire in
+#                          Prometheus, the check fails (exit 1), and the
+#                          SLO file's action runs with the evidence
+# The SLO period is scaled down (`--window 12h`: page windows 1m/5s) and
+# checks look at a 10 s window, so it runs in well under two minutes.
+# Every process it starts is killed on exit.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TL=${TRAPLAB:-$ROOT/traplab}
+DEMO=$(dirname "$(readlink -f "$TL")")/slo-demo
+T=$(mktemp -d /tmp/t0811.XXXXXX)
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	tail -n 5 "$T"/*.err 2>/dev/null
+	exit 1
+}
+skip() { echo "skip: $*"; exit 77; }
+[ -x "$TL" ] || skip "no traplab binary"
+[ -x "$DEMO" ] || skip "no slo-demo binary beside traplab ($DEMO)"
+command -v prometheus >/dev/null || skip "prometheus not installed (scripts/deps.sh --test)"
+command -v curl >/dev/null || skip "no curl"
+command -v jq >/dev/null || skip "no jq"
+
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 12000))
+		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
+	done
+	return 1
+}
+SP=$(free_port) || fail "no port"
+PP=$(free_port) || fail "no port"
+[ "$SP" != "$PP" ] || PP=$((SP + 1))
+PROM=http://127.0.0.1:$PP
+
+# The article's file, plus an action that keeps the evidence it receives.
+{
+	cat "$ROOT/slo/service-slo.yaml"
+	cat <<Y
+action:
+  command: 'cp "\$TRAPLAB_SLO_EVIDENCE" $T/evidence.json; echo "\$TRAPLAB_SLO_OBJECTIVE" > $T/acted'
+Y
+} >"$T/slo.yaml"
+
+"$DEMO" --listen 127.0.0.1:$SP --latency-ms 5 --load 40 --max-seconds 170 \
+	2>"$T/demo.err" &
+PIDS="$PIDS $!"
+"$TL" slo rules --window 12h "$T/slo.yaml" >"$T/rules.yml" || fail "slo rules"
+cat >"$T/prometheus.yml" <<CFG
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: risk-decision-api
+    static_configs: [{targets: ['127.0.0.1:$SP']}]
+CFG
+prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/data" \
+	--web.listen-address=127.0.0.1:$PP --log.level=warn 2>"$T/prom.err" &
+PIDS="$PIDS $!"
+
+# Wait until Prometheus has 10 s of the service's requests.
+for _ in $(seq 60); do
+	n=$(curl -s --max-time 2 -G "$PROM/api/v1/query" --data-urlencode \
+		'query=count_over_time(http_request_duration_seconds_count{job="risk-decision-api",code="200"}[10s])' |
+		jq -r '.data.result[0].value[1] // 0' 2>/dev/null)
+	[ "${n:-0}" -ge 8 ] 2>/dev/null && break
+	sleep 1
+done
+[ "${n:-0}" -ge 8 ] 2>/dev/null || fail "Prometheus did not scrape the demo service"
+
+check() { "$TL" slo check --prometheus "$PROM" --window 10s "$@" "$T/slo.yaml"; }
+
+check >"$T/healthy" 2>"$T/healthy.err"
+rc=$?
+cat "$T/healthy"
+[ $rc = 0 ] || fail "healthy service: slo check exit $rc, want 0"
+[ ! -e "$T/acted" ] || fail "the action ran on a healthy service"
+
+# Inject latency: every request now takes ~200 ms, over the 150 ms bound.
+curl -sf "http://127.0.0.1:$SP/knobs?latency_ms=200" >/dev/null ||
+	fail "cannot turn the latency knob"
+fired=
+for _ in $(seq 40); do
+	fired=$(curl -s "$PROM/api/v1/alerts" | jq -r \
+		'.data.alerts[] | select(.state=="firing") | .labels.alertname' |
+		sort -u | tr '\n' ' ')
+	case "$fired" in *RiskDecisionApiLatencyBurnRatePage*) break ;; esac
+	sleep 1
+done
+echo "firing: $fired"
+case "$fired" in
+*RiskDecisionApiLatencyBurnRatePage*) ;;
+*) fail "the page alert did not fire within 40 s" ;;
+esac
+case "$fired" in
+*ErrorRate*) fail "an error-rate alert fired without errors" ;;
+esac
+sleep 6 # the check's 10 s window is mostly slow requests now
+check >"$T/slow" 2>"$T/slow.err"
+rc=$?
+cat "$T/slow" "$T/slow.err"
+[ $rc = 1 ] || fail "slow service: slo check exit $rc, want 1"
+grep -q "^latency .*FAIL" "$T/slow" || fail "latency not reported FAIL"
+grep -q "^error_rate .*PASS" "$T/slow" || fail "error_rate should pass"
+[ "$(cat "$T/acted" 2>/dev/null)" = latency ] || fail "the action did not run for latency"
+jq -e '.violated and (.objectives[0].outcome == "FAIL") and
+	(.objectives[0].query | test("histogram_quantile"))' \
+	"$T/evidence.json" >/dev/null || fail "evidence JSON incomplete"
+echo "ok: healthy passes; latency fires $fired and fails the check; action ran"
