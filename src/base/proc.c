@@ -290,227 +290,281 @@ static int take_report(int report_r, struct tl_proc_result *res)
 	return 0;
 }
 
+/* One tl_proc_run call: its pipes, its child and what was read. */
+struct run {
+	const struct tl_proc_spec *spec;
+	struct tl_proc_result *res;
+	int outp[2], errp[2], gop[2], execp[2], reportp[2];
+	int pidfd, status, out_open, err_open;
+	int killed; /* 1: at the deadline, 2: for too much output */
+	size_t max_out;
+	struct tl_buf out;
+	uint64_t t0, deadline;
+	ssize_t exec_n; /* 1: the exec failed, ebyte holds its errno */
+	char ebyte;
+	pid_t pid;
+};
+
+/*
+ * Starts the child with posix_spawn (through the launcher when there is
+ * one). Returns 0 when it runs, 1 when it could not start (res says so,
+ * and the call is over), never an error.
+ */
+static int start_spawned(struct run *r, const char *path, char **envp)
+{
+	int err;
+
+	if (tl_proc_launcher() && pipe2(r->reportp, O_CLOEXEC) == 0) {
+		/* Keep it off fd 3, where the launcher wants it. */
+		int hi = fcntl(r->reportp[1], F_DUPFD_CLOEXEC, 10);
+
+		close(r->reportp[1]);
+		r->reportp[1] = hi;
+	}
+	err = spawn(r->spec, path, envp, r->outp[1], r->errp[1], r->reportp[1],
+		    &r->pid, &r->t0);
+	if (err) {
+		r->res->end = TL_PROC_SPAWN_FAIL;
+		r->res->spawn_errno = -err;
+		r->res->out = xstrdup("");
+		return 1;
+	}
+	close(r->outp[1]);
+	close(r->errp[1]);
+	if (r->reportp[1] >= 0)
+		close(r->reportp[1]);
+	r->outp[1] = r->errp[1] = r->reportp[1] = -1;
+	r->pidfd = open_pidfd(r->pid);
+	return 0;
+}
+
+/*
+ * Forks the child, lets spec->on_spawn attach to it, then releases it to
+ * exec and learns whether the exec failed. Returns 0, or -errno when fork
+ * failed (res says so).
+ */
+static int start_forked(struct run *r, const char *path, char **envp)
+{
+	const struct tl_proc_spec *spec = r->spec;
+	int err;
+
+	r->pid = tl__os.fork();
+	if (r->pid < 0) {
+		err = -errno;
+		r->res->end = TL_PROC_SPAWN_FAIL;
+		r->res->spawn_errno = errno;
+		return err;
+	}
+	if (r->pid == 0)
+		child(spec, path, envp, r->outp[1], r->errp[1], r->gop[0],
+		      r->gop[1], r->execp[1]);
+	setpgid(r->pid, r->pid);
+	close(r->outp[1]);
+	close(r->errp[1]);
+	close(r->gop[0]);
+	close(r->execp[1]);
+	r->outp[1] = r->errp[1] = r->gop[0] = r->execp[1] = -1;
+	if (spec->on_spawn && spec->on_spawn(r->pid, spec->on_spawn_ctx))
+		tail_append(r->res->err_tail, sizeof(r->res->err_tail),
+			    "traplab: counter attach failed\n", 31);
+	r->pidfd = open_pidfd(r->pid);
+	/*
+	 * The clock starts as the child is released to exec: this path
+	 * (counters, pinning) counts the teardown of the forked copy, which
+	 * the in-process figures never see.
+	 */
+	r->t0 = tl__os.now_ns();
+	close(r->gop[1]);
+	r->gop[1] = -1;
+	while ((r->exec_n = read(r->execp[0], &r->ebyte, 1)) < 0 &&
+	       errno == EINTR)
+		;
+	return 0;
+}
+
+/* Reads what poll found ready on stdout and stderr. */
+static void read_ready(struct run *r, const struct pollfd *pf, int npf)
+{
+	for (int i = 0; i < npf; i++) {
+		char chunk[65536];
+		ssize_t n;
+
+		if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (pf[i].fd == r->pidfd)
+			continue;
+		n = read(pf[i].fd, chunk, sizeof(chunk));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (pf[i].fd == r->outp[0])
+				r->out_open = 0;
+			else
+				r->err_open = 0;
+			continue;
+		}
+		if (pf[i].fd != r->outp[0]) {
+			tail_append(r->res->err_tail, sizeof(r->res->err_tail),
+				    chunk, (size_t)n);
+		} else if (r->out.len + (size_t)n > r->max_out) {
+			if (!r->killed) {
+				tl__os.kill(-r->pid, SIGKILL);
+				r->killed = 2;
+			}
+		} else {
+			tl_buf_append(&r->out, chunk, (size_t)n);
+		}
+	}
+}
+
+/*
+ * Collects the child's output until it is reaped, killing its group at
+ * the deadline. Returns 1 when reaped, 0 when poll failed first (*err).
+ */
+static int pump(struct run *r, int *err)
+{
+	for (;;) {
+		struct pollfd pf[3];
+		int npf = 0, timeout_ms = 50;
+		uint64_t now;
+
+		if (r->out_open)
+			pf[npf++] = (struct pollfd){r->outp[0], POLLIN, 0};
+		if (r->err_open)
+			pf[npf++] = (struct pollfd){r->errp[0], POLLIN, 0};
+		if (r->pidfd >= 0)
+			pf[npf++] = (struct pollfd){r->pidfd, POLLIN, 0};
+		if (r->pidfd >= 0 && r->deadline) {
+			now = tl__os.now_ns();
+			timeout_ms =
+				now >= r->deadline
+					? 0
+					: (int)((r->deadline - now) / 1000000 +
+						1);
+		} else if (r->pidfd >= 0) {
+			timeout_ms = -1;
+		}
+		if (poll(pf, (nfds_t)npf, timeout_ms) < 0 && errno != EINTR) {
+			*err = -errno;
+			return 0;
+		}
+		read_ready(r, pf, npf);
+		/* Reap without blocking; the pidfd (or the tick) wakes us. */
+		if (tl__os.wait4(r->pid, &r->status, WNOHANG, &r->res->ru) ==
+		    r->pid) {
+			r->res->wall_ns = tl__os.now_ns() - r->t0;
+			return 1;
+		}
+		now = tl__os.now_ns();
+		if (r->deadline && now >= r->deadline && !r->killed) {
+			tl__os.kill(-r->pid, SIGKILL);
+			r->killed = 1;
+		}
+	}
+}
+
+/* How the process ended, from the launcher's report or our own wait. */
+static void classify(struct run *r)
+{
+	struct tl_proc_result *res = r->res;
+
+	if (r->reportp[0] >= 0 && !r->killed &&
+	    take_report(r->reportp[0], res) == 0) {
+		/* The launcher's report is the workload's own. */
+	} else if (r->exec_n == 1) {
+		res->end = TL_PROC_SPAWN_FAIL;
+		res->spawn_errno = (unsigned char)r->ebyte;
+	} else if (r->killed == 1) {
+		res->end = TL_PROC_TIMEOUT;
+	} else if (r->killed == 2) {
+		res->end = TL_PROC_TOO_MUCH;
+	} else if (WIFSIGNALED(r->status)) {
+		res->signo = WTERMSIG(r->status);
+		res->end =
+			res->signo == SIGKILL ? TL_PROC_OOM : TL_PROC_SIGNALED;
+	} else {
+		res->end = TL_PROC_EXITED;
+		res->exit_code = WEXITSTATUS(r->status);
+	}
+}
+
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 {
-	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, gop[2] = {-1, -1};
-	int execp[2] = {-1, -1}, pidfd = -1, status = 0, killed = 0;
-	int reportp[2] = {-1, -1};
-	int out_open, err_open, reaped = 0, err = 0;
-	size_t max_out =
-		spec->max_out_bytes ? spec->max_out_bytes : DEFAULT_MAX_OUT;
-	struct tl_buf out = TL_BUF_INIT;
-	uint64_t t0, deadline = 0;
+	struct run r = {
+		.spec = spec,
+		.res = res,
+		.outp = {-1, -1},
+		.errp = {-1, -1},
+		.gop = {-1, -1},
+		.execp = {-1, -1},
+		.reportp = {-1, -1},
+		.pidfd = -1,
+		.max_out = spec->max_out_bytes ? spec->max_out_bytes
+					       : DEFAULT_MAX_OUT,
+		.out = TL_BUF_INIT,
+	};
 	char *path, **envp;
-	ssize_t exec_n = 0;
-	char ebyte = 0;
-	pid_t pid;
+	int err = 0, started;
 
 	memset(res, 0, sizeof(*res));
-	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-	    pipe2(gop, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
+	if (pipe2(r.outp, O_CLOEXEC) < 0 || pipe2(r.errp, O_CLOEXEC) < 0 ||
+	    pipe2(r.gop, O_CLOEXEC) < 0 || pipe2(r.execp, O_CLOEXEC) < 0) {
 		err = -errno;
 		goto out_close;
 	}
 	path = resolve(spec->argv[0]);
 	envp = build_env(spec->env);
-	if (!spec->on_spawn && (spec->pin_cpu < 0 || tl_proc_launcher())) {
-		/*
-		 * Nothing to do between fork and exec: posix_spawn (vfork
-		 * semantics) copies no page tables, so the wall time is the
-		 * workload's own start-up, not the teardown of a copy of
-		 * traplab.
-		 */
-		if (tl_proc_launcher() && pipe2(reportp, O_CLOEXEC) == 0) {
-			/* Keep it off fd 3, where the launcher wants it. */
-			int hi = fcntl(reportp[1], F_DUPFD_CLOEXEC, 10);
-
-			close(reportp[1]);
-			reportp[1] = hi;
-		}
-		err = spawn(spec, path, envp, outp[1], errp[1], reportp[1],
-			    &pid, &t0);
-		free(path);
-		free(envp);
-		if (err) {
-			res->end = TL_PROC_SPAWN_FAIL;
-			res->spawn_errno = -err;
-			err = 0;
-			res->out = xstrdup("");
-			goto out_close;
-		}
-		close(outp[1]);
-		close(errp[1]);
-		if (reportp[1] >= 0)
-			close(reportp[1]);
-		outp[1] = errp[1] = reportp[1] = -1;
-		pidfd = open_pidfd(pid);
-	} else {
-		pid = tl__os.fork();
-		if (pid < 0) {
-			err = -errno;
-			res->end = TL_PROC_SPAWN_FAIL;
-			res->spawn_errno = errno;
-			free(path);
-			free(envp);
-			goto out_close;
-		}
-		if (pid == 0)
-			child(spec, path, envp, outp[1], errp[1], gop[0],
-			      gop[1], execp[1]);
-		free(path);
-		free(envp);
-		setpgid(pid, pid);
-		close(outp[1]);
-		close(errp[1]);
-		close(gop[0]);
-		close(execp[1]);
-		outp[1] = errp[1] = gop[0] = execp[1] = -1;
-
-		if (spec->on_spawn) {
-			int herr = spec->on_spawn(pid, spec->on_spawn_ctx);
-
-			if (herr)
-				tail_append(
-					res->err_tail, sizeof(res->err_tail),
-					"traplab: counter attach failed\n", 31);
-		}
-		pidfd = open_pidfd(pid);
-		/*
-		 * The clock starts as the child is released to exec: this
-		 * path (counters, pinning) counts the teardown of the
-		 * forked copy, which the in-process figures never see.
-		 */
-		t0 = tl__os.now_ns();
-		close(gop[1]);
-		gop[1] = -1;
-		while ((exec_n = read(execp[0], &ebyte, 1)) < 0 &&
-		       errno == EINTR)
-			;
-	}
+	/*
+	 * Nothing to do between fork and exec: posix_spawn (vfork semantics)
+	 * copies no page tables, so the wall time is the workload's own
+	 * start-up, not the teardown of a copy of traplab.
+	 */
+	if (!spec->on_spawn && (spec->pin_cpu < 0 || tl_proc_launcher()))
+		started = start_spawned(&r, path, envp);
+	else
+		started = err = start_forked(&r, path, envp);
+	free(path);
+	free(envp);
+	if (started) /* could not start; res says why */
+		goto out_close;
 	if (spec->timeout_s > 0)
-		deadline = t0 + (uint64_t)(spec->timeout_s * 1e9);
+		r.deadline = r.t0 + (uint64_t)(spec->timeout_s * 1e9);
 
-	out_open = err_open = 1;
-	while (!reaped) {
-		struct pollfd pf[3];
-		int npf = 0, timeout_ms = 50, i;
-		uint64_t now;
-
-		if (out_open)
-			pf[npf++] = (struct pollfd){outp[0], POLLIN, 0};
-		if (err_open)
-			pf[npf++] = (struct pollfd){errp[0], POLLIN, 0};
-		if (pidfd >= 0)
-			pf[npf++] = (struct pollfd){pidfd, POLLIN, 0};
-		if (pidfd >= 0 && deadline) {
-			now = tl__os.now_ns();
-			timeout_ms =
-				now >= deadline
-					? 0
-					: (int)((deadline - now) / 1000000 + 1);
-		} else if (pidfd >= 0) {
-			timeout_ms = -1;
-		}
-		if (poll(pf, (nfds_t)npf, timeout_ms) < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		for (i = 0; i < npf; i++) {
-			char chunk[65536];
-			ssize_t n;
-
-			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			if (pf[i].fd == pidfd)
-				continue;
-			n = read(pf[i].fd, chunk, sizeof(chunk));
-			if (n <= 0) {
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (pf[i].fd == outp[0])
-					out_open = 0;
-				else
-					err_open = 0;
-				continue;
-			}
-			if (pf[i].fd == outp[0]) {
-				if (out.len + (size_t)n > max_out) {
-					if (!killed) {
-						tl__os.kill(-pid, SIGKILL);
-						killed = 2;
-					}
-					continue;
-				}
-				tl_buf_append(&out, chunk, (size_t)n);
-			} else {
-				tail_append(res->err_tail,
-					    sizeof(res->err_tail), chunk,
-					    (size_t)n);
-			}
-		}
-		/* Reap without blocking; the pidfd (or the tick) wakes us. */
-		if (tl__os.wait4(pid, &status, WNOHANG, &res->ru) == pid) {
-			res->wall_ns = tl__os.now_ns() - t0;
-			reaped = 1;
-			break;
-		}
-		now = tl__os.now_ns();
-		if (deadline && now >= deadline && !killed) {
-			tl__os.kill(-pid, SIGKILL);
-			killed = 1;
-		}
-	}
-	if (!reaped) {
-		tl__os.kill(-pid, SIGKILL);
-		tl__os.wait4(pid, &status, 0, &res->ru);
-		res->wall_ns = tl__os.now_ns() - t0;
+	r.out_open = r.err_open = 1;
+	if (!pump(&r, &err)) {
+		tl__os.kill(-r.pid, SIGKILL);
+		tl__os.wait4(r.pid, &r.status, 0, &res->ru);
+		res->wall_ns = tl__os.now_ns() - r.t0;
 	}
 	/*
 	 * Grandchildren may still hold the pipes; take what is there, then
 	 * end the group so nothing outlives its measurement.
 	 */
-	tl__os.kill(-pid, SIGKILL);
+	tl__os.kill(-r.pid, SIGKILL);
 	if (!spec->discard_stdout) {
 		char chunk[65536];
 		ssize_t n;
 
-		fcntl(outp[0], F_SETFL, O_NONBLOCK);
-		while (out_open &&
-		       (n = read(outp[0], chunk, sizeof(chunk))) > 0 &&
-		       out.len + (size_t)n <= max_out)
-			tl_buf_append(&out, chunk, (size_t)n);
+		fcntl(r.outp[0], F_SETFL, O_NONBLOCK);
+		while (r.out_open &&
+		       (n = read(r.outp[0], chunk, sizeof(chunk))) > 0 &&
+		       r.out.len + (size_t)n <= r.max_out)
+			tl_buf_append(&r.out, chunk, (size_t)n);
 	}
-
-	if (reportp[0] >= 0 && !killed && take_report(reportp[0], res) == 0) {
-		/* The launcher's report is the workload's own. */
-	} else if (exec_n == 1) {
-		res->end = TL_PROC_SPAWN_FAIL;
-		res->spawn_errno = (unsigned char)ebyte;
-	} else if (killed == 1) {
-		res->end = TL_PROC_TIMEOUT;
-	} else if (killed == 2) {
-		res->end = TL_PROC_TOO_MUCH;
-	} else if (WIFSIGNALED(status)) {
-		res->signo = WTERMSIG(status);
-		res->end =
-			res->signo == SIGKILL ? TL_PROC_OOM : TL_PROC_SIGNALED;
-	} else {
-		res->end = TL_PROC_EXITED;
-		res->exit_code = WEXITSTATUS(status);
-	}
-	res->out = out.s ? out.s : xstrdup("");
-	res->out_len = out.len;
-	out.s = NULL;
+	classify(&r);
+	res->out = r.out.s ? r.out.s : xstrdup("");
+	res->out_len = r.out.len;
+	r.out.s = NULL;
 
 out_close:
-	tl_buf_release(&out);
-	if (pidfd >= 0)
-		close(pidfd);
-	close_pair(outp);
-	close_pair(errp);
-	close_pair(gop);
-	close_pair(execp);
-	close_pair(reportp);
+	tl_buf_release(&r.out);
+	if (r.pidfd >= 0)
+		close(r.pidfd);
+	close_pair(r.outp);
+	close_pair(r.errp);
+	close_pair(r.gop);
+	close_pair(r.execp);
+	close_pair(r.reportp);
 	return err;
 }
 

@@ -339,264 +339,336 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-int tl_build_variant(const struct tl_build_opts *o,
-		     const struct tl_experiment *e, const struct tl_variant *v,
-		     struct tl_build_result *res)
+/* One build in progress: what tl_build_variant's steps share. */
+struct job {
+	const struct tl_build_opts *o;
+	const struct tl_experiment *e;
+	const struct tl_variant *v;
+	const struct tl_tool *tool;
+	struct tl_strv argv, env;
+	struct tl_strv tflags, pkflags;
+	struct tl_strv files; /* absolute source paths */
+	char *tmpbin;	      /* the compiler's output, renamed when done */
+};
+
+static int is_c_like(enum tl_lang lang)
 {
-	const struct tl_tool *tool = &o->tools->lang[v->lang];
-	struct tl_strv argv = TL_STRV_INIT, env = TL_STRV_INIT;
-	struct tl_strv tflags = TL_STRV_INIT, pkflags = TL_STRV_INIT;
-	struct tl_strv files = TL_STRV_INIT; /* absolute source paths */
-	char *stage = NULL, *bin = NULL, *tmpbin = NULL, *helper = NULL;
-	char *lockpath = NULL;
-	int lockfd = -1;
-	uint64_t h = TL_FNV_SEED, h2 = 0x84222325cbf29ce4ull, t0;
-	struct stat st;
-	size_t i;
-	int err = 0;
+	return lang == TL_LANG_C || lang == TL_LANG_CPP;
+}
 
-	memset(res, 0, sizeof(*res));
-	if (!tool->path) {
-		res->status = TL_BUILD_SKIPPED;
-		res->reason = xstrdup(tool->missing ? tool->missing
-						    : "toolchain missing");
-		return 0;
+/*
+ * The files compiled in: the variant's sources, then its lib/ models (C)
+ * or the language's workload helper (Go, Zig). A missing lib model fails
+ * the build (res says which).
+ */
+static void collect_files(struct job *j, struct tl_build_result *res)
+{
+	const struct tl_variant *v = j->v;
+	const char *root = j->o->root;
+
+	for (size_t i = 0; i < v->sources.n; i++)
+		tl_strv_push_owned(&j->files, xasprintf("%s/%s", j->e->dir,
+							v->sources.v[i]));
+	if (!is_c_like(v->lang)) {
+		tl_strv_push_owned(
+			&j->files,
+			xasprintf("%s/workload/tlw.%s", root,
+				  v->lang == TL_LANG_GO ? "go" : "zig"));
+		return;
 	}
-	if (v->pkgconfig.n &&
-	    pkgconfig(&v->pkgconfig, &pkflags, &res->reason)) {
-		res->status = TL_BUILD_SKIPPED;
-		goto out;
-	}
-	target_flags(o, v->lang, &tflags, &env, &res->target);
+	for (size_t i = 0; i < v->lib.n; i++) {
+		char *c = xasprintf("%s/lib/%s.c", root, v->lib.v[i]);
+		char *s =
+			xasprintf("%s/lib/arch/%s_x86_64.S", root, v->lib.v[i]);
 
-	for (i = 0; i < v->sources.n; i++)
-		tl_strv_push_owned(&files,
-				   xasprintf("%s/%s", e->dir, v->sources.v[i]));
-	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
-		for (i = 0; i < v->lib.n; i++) {
-			char *c =
-				xasprintf("%s/lib/%s.c", o->root, v->lib.v[i]);
-			char *s = xasprintf("%s/lib/arch/%s_x86_64.S", o->root,
-					    v->lib.v[i]);
-
-			if (access(c, R_OK) == 0)
-				tl_strv_push(&files, c);
-			if (access(s, R_OK) == 0)
-				tl_strv_push(&files, s);
-			if (access(c, R_OK) != 0 && access(s, R_OK) != 0) {
-				res->status = TL_BUILD_FAILED;
-				res->reason = xasprintf(
-					"lib model '%s' not found (%s)",
-					v->lib.v[i], c);
-			}
-			free(c);
-			free(s);
+		if (access(c, R_OK) == 0)
+			tl_strv_push(&j->files, c);
+		if (access(s, R_OK) == 0)
+			tl_strv_push(&j->files, s);
+		if (access(c, R_OK) != 0 && access(s, R_OK) != 0) {
+			res->status = TL_BUILD_FAILED;
+			res->reason = xasprintf("lib model '%s' not found (%s)",
+						v->lib.v[i], c);
 		}
-		if (res->status == TL_BUILD_FAILED)
-			goto out;
-	} else {
-		helper = xasprintf("%s/workload/tlw.%s", o->root,
-				   v->lang == TL_LANG_GO ? "go" : "zig");
-		tl_strv_push(&files, helper);
+		free(c);
+		free(s);
 	}
+}
 
-	/* The key: everything that decides the binary. */
+/*
+ * The cache key: everything that decides the binary. A source that
+ * cannot be read fails the build (res says which).
+ */
+static void build_key(struct job *j, const char *target, uint64_t *key,
+		      struct tl_build_result *res)
+{
+	const struct tl_variant *v = j->v;
+	uint64_t h = TL_FNV_SEED;
+	int err;
+
 	hash_str(&h, tl_lang_name(v->lang));
-	hash_str(&h, tool->version);
-	hash_str(&h, res->target);
+	hash_str(&h, j->tool->version);
+	hash_str(&h, target);
 	hash_str(&h, v->mode);
 	hash_strv(&h, &v->cflags);
 	hash_strv(&h, &v->libs);
 	hash_strv(&h, &v->goflags);
-	hash_strv(&h, &pkflags);
-	hash_strv(&h, &tflags);
-	hash_strv(&h, &env);
-	for (i = 0; i < files.n; i++) {
-		err = hash_file(&h, files.v[i]);
+	hash_strv(&h, &j->pkflags);
+	hash_strv(&h, &j->tflags);
+	hash_strv(&h, &j->env);
+	for (size_t i = 0; i < j->files.n; i++) {
+		err = hash_file(&h, j->files.v[i]);
 		if (err) {
 			res->status = TL_BUILD_FAILED;
 			res->reason = xasprintf("cannot read source '%s': %s",
-						files.v[i], strerror(-err));
-			err = 0;
-			goto out;
+						j->files.v[i], strerror(-err));
+			return;
 		}
 	}
 	/*
 	 * C builds see every header of workload/ and lib/ through -I; hash
 	 * them all, so an edited header can never leave a stale binary.
 	 */
-	if (v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) {
-		hash_headers(&h, o->root, "workload");
-		hash_headers(&h, o->root, "lib");
+	if (is_c_like(v->lang)) {
+		hash_headers(&h, j->o->root, "workload");
+		hash_headers(&h, j->o->root, "lib");
 	}
-	h2 = tl_fnv1a(h2, &h, sizeof(h));
-	/* Variants that differ only in name share one binary. */
-	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
-			tl_lang_name(v->lang), (unsigned long long)h,
-			(unsigned long long)(h2 & 0xffffffffu));
-	if (take_cached(&bin, res))
-		goto out;
+	*key = h;
+}
 
-	/*
-	 * The stage path is stable per key, so Zig's own cache (keyed by
-	 * paths) is reused across runs; a lock keeps two traplab runs from
-	 * staging the same key at once.
-	 */
-	stage = xasprintf("%s/.cache/stage/%016llx", o->root,
-			  (unsigned long long)h);
-	lockpath = xasprintf("%s.lock", stage);
-	{
-		char *sd = xasprintf("%s/.cache/stage", o->root);
+/* cc -O2 -std=... -I... flags sources -o tmpbin libs -lm -lpthread -ldl */
+static void c_argv(struct job *j)
+{
+	const struct tl_variant *v = j->v;
+	struct tl_strv *argv = &j->argv;
+	size_t i;
 
-		tl_mkdirs(sd);
-		free(sd);
+	tl_strv_push(argv, j->tool->path);
+	tl_strv_push(argv, "-O2");
+	tl_strv_push(argv, v->lang == TL_LANG_C ? "-std=gnu11" : "-std=c++17");
+	tl_strv_push_owned(argv, xasprintf("-I%s/workload", j->o->root));
+	tl_strv_push_owned(argv, xasprintf("-I%s/lib", j->o->root));
+	tl_strv_push_owned(argv, xasprintf("-I%s", j->e->dir));
+	for (i = 0; i < j->tflags.n; i++)
+		tl_strv_push(argv, j->tflags.v[i]);
+	for (i = 0; i < v->cflags.n; i++)
+		tl_strv_push(argv, v->cflags.v[i]);
+	for (i = 0; i < j->files.n; i++)
+		if (!has_suffix(j->files.v[i], ".h"))
+			tl_strv_push(argv, j->files.v[i]);
+	tl_strv_push(argv, "-o");
+	tl_strv_push(argv, j->tmpbin);
+	for (i = 0; i < v->libs.n; i++)
+		tl_strv_push(argv, v->libs.v[i]);
+	for (i = 0; i < j->pkflags.n; i++)
+		tl_strv_push(argv, j->pkflags.v[i]);
+	tl_strv_push(argv, "-lm");
+	tl_strv_push(argv, "-lpthread");
+	tl_strv_push(argv, "-ldl");
+}
+
+/* A go.mod with no requirements, the files, and `go build` offline. */
+static int go_argv(struct job *j, const char *stage)
+{
+	const char *root = j->o->root;
+	char *gomod = xasprintf("%s/go.mod", stage);
+	const char *mod = "module tlwork\n\ngo 1.22\n";
+	int err;
+
+	err = tl_write_file_atomic(gomod, mod, strlen(mod));
+	free(gomod);
+	if (!err)
+		err = stage_files(&j->files, stage);
+	if (err)
+		return err;
+	tl_strv_push(&j->argv, j->tool->path);
+	tl_strv_push(&j->argv, "build");
+	tl_strv_push(&j->argv, "-trimpath");
+	for (size_t i = 0; i < j->v->goflags.n; i++)
+		tl_strv_push(&j->argv, j->v->goflags.v[i]);
+	tl_strv_push(&j->argv, "-o");
+	tl_strv_push(&j->argv, j->tmpbin);
+	tl_strv_push(&j->argv, ".");
+	tl_strv_push(&j->env, "GOFLAGS=-mod=mod");
+	tl_strv_push(&j->env, "GOPROXY=off");
+	tl_strv_push(&j->env, "GOTOOLCHAIN=local");
+	tl_strv_push(&j->env, "GOWORK=off");
+	tl_strv_push(&j->env, "CGO_ENABLED=1");
+	tl_strv_push_owned(&j->env,
+			   xasprintf("GOCACHE=%s/.cache/go-build", root));
+	tl_strv_push_owned(&j->env, xasprintf("GOPATH=%s/.cache/gopath", root));
+	tl_strv_push_owned(&j->env, xasprintf("HOME=%s/.cache", root));
+	return 0;
+}
+
+/* The files, and `zig build-exe` with its caches under .cache/. */
+static int zig_argv(struct job *j, const char *stage)
+{
+	const struct tl_variant *v = j->v;
+	const char *root = j->o->root;
+	struct tl_strv *argv = &j->argv;
+	int err = stage_files(&j->files, stage);
+	size_t i;
+
+	if (err)
+		return err;
+	tl_strv_push(argv, j->tool->path);
+	tl_strv_push(argv, "build-exe");
+	tl_strv_push(argv, "-O");
+	tl_strv_push(argv, v->mode ? v->mode : "ReleaseFast");
+	for (i = 0; i < j->tflags.n; i++)
+		tl_strv_push(argv, j->tflags.v[i]);
+	tl_strv_push_owned(argv, xasprintf("-femit-bin=%s", j->tmpbin));
+	tl_strv_push(argv, basename_of(v->sources.v[0]));
+	/* Further .c sources are compiled in; .zig ones are imported. */
+	for (i = 1; i < v->sources.n; i++)
+		if (has_suffix(v->sources.v[i], ".c"))
+			tl_strv_push(argv, basename_of(v->sources.v[i]));
+	for (i = 0; i < v->cflags.n; i++)
+		tl_strv_push(argv, v->cflags.v[i]);
+	for (i = 0; i < v->libs.n; i++)
+		tl_strv_push(argv, v->libs.v[i]);
+	for (i = 0; i < j->pkflags.n; i++)
+		tl_strv_push(argv, j->pkflags.v[i]);
+	tl_strv_push_owned(&j->env, xasprintf("HOME=%s/.cache", root));
+	tl_strv_push_owned(
+		&j->env,
+		xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local", root));
+	tl_strv_push_owned(
+		&j->env,
+		xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global", root));
+	return 0;
+}
+
+/* Compiles into stage/j->tmpbin, timing it; failures land in res. */
+static int compile_in(struct job *j, const char *stage,
+		      struct tl_build_result *res)
+{
+	uint64_t t0 = tl_os_now_ns();
+	int err = 0;
+
+	switch (j->v->lang) {
+	case TL_LANG_C:
+	case TL_LANG_CPP:
+		c_argv(j);
+		break;
+	case TL_LANG_GO:
+		err = go_argv(j, stage);
+		break;
+	case TL_LANG_ZIG:
+		err = zig_argv(j, stage);
+		break;
+	default:
+		err = -EINVAL;
 	}
+	if (!err)
+		err = compile(j->o, &j->argv, &j->env, stage, res);
+	res->build_s = (double)(tl_os_now_ns() - t0) / 1e9;
+	return err;
+}
+
+/*
+ * Builds *bin under the stage folder of key, unless another traplab built
+ * it meanwhile. The stage path is stable per key, so Zig's own cache
+ * (keyed by paths) is reused across runs; a lock keeps two traplab runs
+ * from staging the same key at once.
+ */
+static int build_locked(struct job *j, uint64_t key, char **bin,
+			struct tl_build_result *res)
+{
+	const char *root = j->o->root;
+	char *stage = xasprintf("%s/.cache/stage/%016llx", root,
+				(unsigned long long)key);
+	char *lockpath = xasprintf("%s.lock", stage);
+	char *dir = xasprintf("%s/.cache/stage", root);
+	struct stat st;
+	int lockfd, err;
+
+	tl_mkdirs(dir);
+	free(dir);
 	lockfd = open(lockpath, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
 	if (lockfd >= 0)
 		flock(lockfd, LOCK_EX);
-	if (take_cached(&bin, res)) /* built while we waited */
+	err = 0;
+	if (take_cached(bin, res)) /* built while we waited */
 		goto out;
 	tl_rmtree(stage);
 	err = tl_mkdirs(stage);
 	if (!err) {
-		char *bd = xasprintf("%s/.cache/bin", o->root);
-
-		err = tl_mkdirs(bd);
-		free(bd);
+		dir = xasprintf("%s/.cache/bin", root);
+		err = tl_mkdirs(dir);
+		free(dir);
 	}
 	if (err)
 		goto out;
-	tmpbin = xasprintf("%s.tmp%ld", bin, (long)getpid());
-	t0 = tl_os_now_ns();
-
-	switch (v->lang) {
-	case TL_LANG_C:
-	case TL_LANG_CPP:
-		tl_strv_push(&argv, tool->path);
-		tl_strv_push(&argv, "-O2");
-		tl_strv_push(&argv, v->lang == TL_LANG_C ? "-std=gnu11"
-							 : "-std=c++17");
-		tl_strv_push_owned(&argv, xasprintf("-I%s/workload", o->root));
-		tl_strv_push_owned(&argv, xasprintf("-I%s/lib", o->root));
-		tl_strv_push_owned(&argv, xasprintf("-I%s", e->dir));
-		for (i = 0; i < tflags.n; i++)
-			tl_strv_push(&argv, tflags.v[i]);
-		for (i = 0; i < v->cflags.n; i++)
-			tl_strv_push(&argv, v->cflags.v[i]);
-		for (i = 0; i < files.n; i++)
-			if (!has_suffix(files.v[i], ".h"))
-				tl_strv_push(&argv, files.v[i]);
-		tl_strv_push(&argv, "-o");
-		tl_strv_push(&argv, tmpbin);
-		for (i = 0; i < v->libs.n; i++)
-			tl_strv_push(&argv, v->libs.v[i]);
-		for (i = 0; i < pkflags.n; i++)
-			tl_strv_push(&argv, pkflags.v[i]);
-		tl_strv_push(&argv, "-lm");
-		tl_strv_push(&argv, "-lpthread");
-		tl_strv_push(&argv, "-ldl");
-		err = compile(o, &argv, &env, stage, res);
-		break;
-	case TL_LANG_GO: {
-		char *gomod = xasprintf("%s/go.mod", stage);
-		const char *mod = "module tlwork\n\ngo 1.22\n";
-
-		err = tl_write_file_atomic(gomod, mod, strlen(mod));
-		free(gomod);
-		if (!err)
-			err = stage_files(&files, stage);
-		if (err)
-			break;
-		tl_strv_push(&argv, tool->path);
-		tl_strv_push(&argv, "build");
-		tl_strv_push(&argv, "-trimpath");
-		for (i = 0; i < v->goflags.n; i++)
-			tl_strv_push(&argv, v->goflags.v[i]);
-		tl_strv_push(&argv, "-o");
-		tl_strv_push(&argv, tmpbin);
-		tl_strv_push(&argv, ".");
-		tl_strv_push(&env, "GOFLAGS=-mod=mod");
-		tl_strv_push(&env, "GOPROXY=off");
-		tl_strv_push(&env, "GOTOOLCHAIN=local");
-		tl_strv_push(&env, "GOWORK=off");
-		tl_strv_push(&env, "CGO_ENABLED=1");
-		tl_strv_push_owned(
-			&env, xasprintf("GOCACHE=%s/.cache/go-build", o->root));
-		tl_strv_push_owned(
-			&env, xasprintf("GOPATH=%s/.cache/gopath", o->root));
-		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
-		err = compile(o, &argv, &env, stage, res);
-		break;
-	}
-	case TL_LANG_ZIG: {
-		err = stage_files(&files, stage);
-		if (err)
-			break;
-		tl_strv_push(&argv, tool->path);
-		tl_strv_push(&argv, "build-exe");
-		tl_strv_push(&argv, "-O");
-		tl_strv_push(&argv, v->mode ? v->mode : "ReleaseFast");
-		for (i = 0; i < tflags.n; i++)
-			tl_strv_push(&argv, tflags.v[i]);
-		tl_strv_push_owned(&argv, xasprintf("-femit-bin=%s", tmpbin));
-		tl_strv_push(&argv, basename_of(v->sources.v[0]));
-		/* Further .c sources are compiled in; .zig ones are imported.
-		 */
-		for (i = 1; i < v->sources.n; i++)
-			if (has_suffix(v->sources.v[i], ".c"))
-				tl_strv_push(&argv,
-					     basename_of(v->sources.v[i]));
-		for (i = 0; i < v->cflags.n; i++)
-			tl_strv_push(&argv, v->cflags.v[i]);
-		for (i = 0; i < v->libs.n; i++)
-			tl_strv_push(&argv, v->libs.v[i]);
-		for (i = 0; i < pkflags.n; i++)
-			tl_strv_push(&argv, pkflags.v[i]);
-		tl_strv_push_owned(&env, xasprintf("HOME=%s/.cache", o->root));
-		tl_strv_push_owned(
-			&env,
-			xasprintf("ZIG_LOCAL_CACHE_DIR=%s/.cache/zig-local",
-				  o->root));
-		tl_strv_push_owned(
-			&env,
-			xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
-				  o->root));
-		err = compile(o, &argv, &env, stage, res);
-		break;
-	}
-	default:
-		err = -EINVAL;
-	}
-	res->build_s = (double)(tl_os_now_ns() - t0) / 1e9;
+	j->tmpbin = xasprintf("%s.tmp%ld", *bin, (long)getpid());
+	err = compile_in(j, stage, res);
 	if (err || res->status == TL_BUILD_FAILED) {
-		unlink(tmpbin);
+		unlink(j->tmpbin);
 		goto out;
 	}
-	if (rename(tmpbin, bin) < 0) {
+	if (rename(j->tmpbin, *bin) < 0) {
 		err = -errno;
-		unlink(tmpbin);
+		unlink(j->tmpbin);
 		goto out;
 	}
-	if (stat(bin, &st) == 0)
+	if (stat(*bin, &st) == 0)
 		res->binary_bytes = st.st_size;
 	res->status = TL_BUILD_OK;
-	res->bin = bin;
-	bin = NULL;
-
+	res->bin = *bin;
+	*bin = NULL;
 out:
-	if (stage)
-		tl_rmtree(stage);
+	tl_rmtree(stage);
 	if (lockfd >= 0)
 		close(lockfd); /* releases the lock */
 	free(lockpath);
 	free(stage);
+	return err;
+}
+
+int tl_build_variant(const struct tl_build_opts *o,
+		     const struct tl_experiment *e, const struct tl_variant *v,
+		     struct tl_build_result *res)
+{
+	struct job j = {
+		.o = o, .e = e, .v = v, .tool = &o->tools->lang[v->lang]};
+	char *bin = NULL;
+	uint64_t key = 0, h2 = 0x84222325cbf29ce4ull;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!j.tool->path) {
+		res->status = TL_BUILD_SKIPPED;
+		res->reason = xstrdup(j.tool->missing ? j.tool->missing
+						      : "toolchain missing");
+		return 0;
+	}
+	if (v->pkgconfig.n &&
+	    pkgconfig(&v->pkgconfig, &j.pkflags, &res->reason)) {
+		res->status = TL_BUILD_SKIPPED;
+		goto out;
+	}
+	target_flags(o, v->lang, &j.tflags, &j.env, &res->target);
+	collect_files(&j, res);
+	if (res->status == TL_BUILD_FAILED)
+		goto out;
+	build_key(&j, res->target, &key, res);
+	if (res->status == TL_BUILD_FAILED)
+		goto out;
+	h2 = tl_fnv1a(h2, &key, sizeof(key));
+	/* Variants that differ only in name share one binary. */
+	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
+			tl_lang_name(v->lang), (unsigned long long)key,
+			(unsigned long long)(h2 & 0xffffffffu));
+	if (!take_cached(&bin, res))
+		err = build_locked(&j, key, &bin, res);
+out:
 	free(bin);
-	free(tmpbin);
-	free(helper);
-	tl_strv_release(&argv);
-	tl_strv_release(&env);
-	tl_strv_release(&tflags);
-	tl_strv_release(&pkflags);
-	tl_strv_release(&files);
+	free(j.tmpbin);
+	tl_strv_release(&j.argv);
+	tl_strv_release(&j.env);
+	tl_strv_release(&j.tflags);
+	tl_strv_release(&j.pkflags);
+	tl_strv_release(&j.files);
 	return err;
 }
