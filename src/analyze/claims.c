@@ -29,6 +29,7 @@
 #include "machine/counters.h"
 #include "report/htmlreport.h"
 #include "analyze/matrix.h"
+#include "report/gate.h"
 #include "report/mdreport.h"
 #include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
 #include "analyze/slo.h"
@@ -722,8 +723,8 @@ static void parse_needs(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
 	static const char *const keys[] = {
-		"id",	"section", "claim",	"claimed", "quantity",
-		"note", "measure", "predicate", "needs",   NULL};
+		"id",	   "section",	"claim", "claimed", "quantity", "note",
+		"measure", "predicate", "needs", "expect",  NULL};
 	yaml_node_t *m, *p;
 
 	c->line = tl_yaml_line(n);
@@ -736,6 +737,7 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	c->claimed = get_str(cx, n, "claimed", "claim", 0);
 	c->quantity = get_str(cx, n, "quantity", "claim", 0);
 	c->note = get_str(cx, n, "note", "claim", 0);
+	c->expect = get_str(cx, n, "expect", "claim", 0);
 	m = tl_yaml_get(cx->y, n, "measure");
 	p = tl_yaml_get(cx->y, n, "predicate");
 	if (!m || !p) {
@@ -1088,6 +1090,7 @@ static void claim_release(struct tl_claim *c)
 	free(c->claimed);
 	free(c->quantity);
 	free(c->note);
+	free(c->expect);
 	free(c->m.experiment);
 	free(c->m.metric);
 	free(c->m.fact);
@@ -1141,15 +1144,34 @@ static void usage(FILE *f)
 		"[--quick]\n"
 		"         [--check] [--adjust holm|bonferroni|none] "
 		"[--alpha A]\n"
-		"         [--counters MODE] [--md FILE] [--html FILE] "
-		"[--json FILE]\n"
+		"         [--counters MODE] [-o DIR] [--md FILE] [--html "
+		"FILE]\n"
+		"         [--json FILE] [--junit FILE] [--csv FILE] "
+		"[--github]\n"
 		"         [--chaos cpu|cache|membw|malloc-fail]\n"
 		"Judges every claim of FILE (default %s) on a saved run, or\n"
 		"runs the experiments the claims need first. Writes %s,\n"
-		"%s and %s unless told otherwise.\n"
+		"%s and %s unless told otherwise;\n"
+		"another FILE's outputs go beside it (x.yaml: x.report.html),\n"
+		"-o DIR puts them in DIR.\n"
+		"--junit FILE  one JUnit test case per claim; it fails when "
+		"the\n"
+		"              verdict differs from the claim's expect:, else\n"
+		"              when REFUTED (UNTESTABLE is skipped)\n"
+		"--csv FILE    one row per claim, numbers in base units\n"
+		"--github      GitHub annotations on stdout, and a summary\n"
+		"              appended to $GITHUB_STEP_SUMMARY when it is "
+		"set\n"
 		"--chaos KIND also runs them under interference and shows\n"
 		"which verdicts and which SLOs (slo/default.yaml) survive "
-		"it.\n",
+		"it.\n\n"
+		"examples:\n"
+		"  traplab claims --quick               # run, judge, report\n"
+		"  traplab claims --results results/latest.json\n"
+		"  traplab claims --junit build/claims.xml --github  # CI "
+		"gate\n"
+		"  traplab claims claims/traplab-self.yaml -o build/self\n"
+		"  traplab help claims                  # the claim language\n",
 		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
 }
 
@@ -1180,8 +1202,20 @@ static int write_out(const char *path, const char *data, size_t len)
 	return err;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+struct claims_args;
+static char *output_stem(const struct claims_args *a, const char *root);
+
 struct claims_args {
 	const char *file, *md, *html, *json, *counters;
+	const char *junit, *csv, *outdir; /* NULL: not written */
+	int github;	   /* annotations on stdout, $GITHUB_STEP_SUMMARY */
 	const char *chaos; /* interference kind for --chaos, or NULL */
 	struct tl_strv results;
 	struct tl_verdict_opts vo;
@@ -1201,13 +1235,17 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"html", required_argument, NULL, 'h'},
 		{"json", required_argument, NULL, 'j'},
 		{"chaos", required_argument, NULL, 'X'},
+		{"junit", required_argument, NULL, 'J'},
+		{"csv", required_argument, NULL, 'S'},
+		{"github", no_argument, NULL, 'G'},
+		{"out", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0}};
 	char *end;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:qo:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			tl_strv_push(&a->results, optarg);
@@ -1248,6 +1286,18 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		case 'j':
 			a->json = optarg;
+			break;
+		case 'J':
+			a->junit = optarg;
+			break;
+		case 'S':
+			a->csv = optarg;
+			break;
+		case 'G':
+			a->github = 1;
+			break;
+		case 'o':
+			a->outdir = optarg;
 			break;
 		case 'X': {
 			enum tl_chaos_kind k;
@@ -1290,6 +1340,73 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		}
 	}
 	return -1;
+}
+
+/*
+ * Where outputs go, as a prefix to which "report.html" etc. are added:
+ * --out DIR/, else ROOT/results/ for the default claim file, else the
+ * claim file's path without its extension and a dot ("claims/x.").
+ */
+static char *output_stem(const struct claims_args *a, const char *root)
+{
+	char *def = xasprintf("%s/%s", root, DEFAULT_CLAIMS), *rf, *rd, *s;
+	const char *dot, *slash;
+	int same;
+
+	if (a->outdir) {
+		free(def);
+		return xasprintf("%s/", a->outdir);
+	}
+	rf = realpath(a->file, NULL);
+	rd = realpath(def, NULL);
+	same = rf && rd ? !strcmp(rf, rd) : !strcmp(a->file, def);
+	free(rf);
+	free(rd);
+	free(def);
+	if (same)
+		return xasprintf("%s/results/", root);
+	dot = strrchr(a->file, '.');
+	slash = strrchr(a->file, '/');
+	if (!dot || (slash && dot < slash))
+		dot = a->file + strlen(a->file);
+	s = xasprintf("%.*s.", (int)(dot - a->file), a->file);
+	return s;
+}
+
+/* --junit, --csv and --github; 0 or 1 (each problem printed once). */
+static int write_exports(const struct claims_args *a,
+			 const struct tl_claimset *cs,
+			 const struct tl_verdict *v)
+{
+	struct tl_case *cases = xcalloc(cs->nclaims + 1, sizeof(*cases));
+	struct tl_strv own = TL_STRV_INIT;
+	struct tl_buf b = TL_BUF_INIT, err = TL_BUF_INIT;
+	int rc = 0;
+
+	if (tl_gate_claims(cs, v, cases, &own, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 1;
+	}
+	if (a->junit) {
+		tl_export_junit(&b, cs->path, cases, cs->nclaims);
+		rc |= write_out(a->junit, b.s, b.len) ? 1 : 0;
+		b.len = 0;
+	}
+	if (a->csv) {
+		tl_gate_claims_csv(&b, cs, v);
+		rc |= write_out(a->csv, b.s, b.len) ? 1 : 0;
+	}
+	err.len = 0;
+	if (a->github && tl_export_github(cs->title ? cs->title : cs->path,
+					  cases, cs->nclaims, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 1;
+	}
+	tl_strv_release(&own);
+	tl_buf_release(&b);
+	tl_buf_release(&err);
+	free(cases);
+	return rc;
 }
 
 /*
@@ -1690,7 +1807,7 @@ int cmd_claims(int argc, char **argv)
 	size_t k, mk;
 
 	const char *root = tl_cli_root();
-	char *defs[5] = {NULL, NULL, NULL, NULL, NULL};
+	char *defs[5] = {NULL, NULL, NULL, NULL, NULL}, *stem = NULL;
 	size_t i, nruns = 0, m = 0;
 	int rc, nunres;
 	char *s;
@@ -1699,15 +1816,22 @@ int cmd_claims(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out_args;
-	/* Default paths are the project's, wherever traplab runs from. */
+	/*
+	 * Default paths are the project's, wherever traplab runs from; the
+	 * outputs of another claim file go beside it (or into --out), so
+	 * they never replace the default pass's report.
+	 */
 	if (!a.file)
 		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
+	stem = output_stem(&a, root);
 	if (a.md == default_md)
-		a.md = defs[1] = xasprintf("%s/%s", root, DEFAULT_MD);
+		a.md = defs[1] = xasprintf("%s%s", stem, base_name(DEFAULT_MD));
 	if (a.html == default_html)
-		a.html = defs[2] = xasprintf("%s/%s", root, DEFAULT_HTML);
+		a.html = defs[2] =
+			xasprintf("%s%s", stem, base_name(DEFAULT_HTML));
 	if (a.json == default_json)
-		a.json = defs[3] = xasprintf("%s/%s", root, DEFAULT_JSON);
+		a.json = defs[3] =
+			xasprintf("%s%s", stem, base_name(DEFAULT_JSON));
 	if (tl_registry_load(&reg, root, &rd) < 0) {
 		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
 			root);
@@ -1717,8 +1841,9 @@ int cmd_claims(int argc, char **argv)
 	print_diag(&rd, "traplab: registry: ");
 	rc = tl_claims_parse(&cs, a.file, NULL, 0, &d);
 	if (rc) {
-		print_diag(&d, "");
-		if (rc != -EINVAL)
+		/* The parser's diagnostics say what failed, once. */
+		print_diag(&d, "traplab: ");
+		if (!d.msgs.n)
 			fprintf(stderr, "traplab: cannot open '%s': %s\n",
 				a.file, strerror(-rc));
 		rc = 2;
@@ -1733,7 +1858,7 @@ int cmd_claims(int argc, char **argv)
 		goto out_cs;
 	}
 	if (!a.results.n) {
-		defs[4] = xasprintf("%s/%s", root, CLAIMS_RUN);
+		defs[4] = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
 		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
 		if (rc)
 			goto out_cs;
@@ -1801,6 +1926,8 @@ int cmd_claims(int argc, char **argv)
 	}
 	if (write_out(a.html, out.s, out.len))
 		rc = 1;
+	if (write_exports(&a, &cs, v))
+		rc = 1;
 	printf("report: %s\nverdicts: %s, %s\n", a.html, a.md, a.json);
 	if (nunres) {
 		fprintf(stderr,
@@ -1834,5 +1961,6 @@ out_args:
 	tl_strv_release(&a.results);
 	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
 		free(defs[i]);
+	free(stem);
 	return rc;
 }

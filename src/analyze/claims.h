@@ -131,6 +131,12 @@ struct tl_claim {
 	char *claimed;		   /* the article's figure, as shown */
 	char *quantity;		   /* what is measured, in plain words */
 	char *note;		   /* optional remark (NULL) */
+	/*
+	 * The verdict this claim set expects on a reference machine
+	 * (HOLDS, REFUTED, ...), or NULL: a CI gate (claims --junit) fails
+	 * the claim when the verdict differs, and on REFUTED when NULL.
+	 */
+	char *expect;
 	struct tl_measure m;
 	struct tl_pred p;
 	struct tl_need *needs;

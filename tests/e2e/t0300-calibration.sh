@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null || skip "no valgrind (apt-get install valgrind)"
-"$TRAPLAB" claims "$TL_ROOT/claims/traplab-self.yaml" --quick \
+"$TRAPLAB" claims "$TL_ROOT/claims/traplab-self.yaml" --quick -o "$tmp" \
 	--md "$tmp/v.md" --html "$tmp/v.html" --json "$tmp/v.json" \
 	>"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "claims exited $?"; }
 cat "$tmp/out"

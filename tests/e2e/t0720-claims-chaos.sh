@@ -17,7 +17,7 @@ spec:
   objectives:
     - {experiment: tiny, variant: c.sum, metric: ns_per_op, stat: median, op: lte, value: 1us, target: 95%}
 YAML
-"$TRAPLAB" claims "$TL_ROOT/tests/e2e/fixtures/tiny-claims.yaml" --quick \
+"$TRAPLAB" claims "$TL_ROOT/tests/e2e/fixtures/tiny-claims.yaml" --quick -o "$tmp" \
 	--chaos cpu >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "claims --chaos exited $?"; }
 cat "$tmp/out"
 grep -q "under --interfere cpu:" "$tmp/out" || fail "no chaos table"
