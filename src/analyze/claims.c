@@ -724,7 +724,7 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
 	static const char *const keys[] = {
 		"id",	   "section",	"claim", "claimed", "quantity", "note",
-		"measure", "predicate", "needs", "expect",  NULL};
+		"measure", "predicate", "needs", "expect",  "code",	NULL};
 	yaml_node_t *m, *p;
 
 	c->line = tl_yaml_line(n);
@@ -748,6 +748,7 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	parse_measure(cx, m, &c->m);
 	parse_pred(cx, p, c);
 	parse_needs(cx, tl_yaml_get(cx->y, n, "needs"), c);
+	parse_params(cx, tl_yaml_get(cx->y, n, "code"), &c->code, &c->ncode);
 	if (c->id && !c->claimed) {
 		struct tl_buf b = TL_BUF_INIT;
 
@@ -1091,6 +1092,7 @@ static void claim_release(struct tl_claim *c)
 	free(c->quantity);
 	free(c->note);
 	free(c->expect);
+	tl_kv_free(c->code, c->ncode);
 	free(c->m.experiment);
 	free(c->m.metric);
 	free(c->m.fact);

@@ -137,6 +137,12 @@ struct tl_claim {
 	 * the claim when the verdict differs, and on REFUTED when NULL.
 	 */
 	char *expect;
+	/*
+	 * `code:`: variant -> the function (symbol) whose machine code the
+	 * measure is about, for showing and diffing its disassembly.
+	 */
+	struct tl_kv *code;
+	size_t ncode;
 	struct tl_measure m;
 	struct tl_pred p;
 	struct tl_need *needs;

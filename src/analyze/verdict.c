@@ -100,7 +100,8 @@ static json_t *find_in_array(json_t *arr, const char *name)
  * of a sweep, by convention) is taken.
  */
 static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
-			    const struct tl_side *s, char **why)
+			    const struct tl_side *s, json_t **case_out,
+			    char **why)
 {
 	int saw_exp = 0, saw_case = 0;
 	size_t r;
@@ -108,7 +109,7 @@ static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
 	for (r = 0; r < nruns; r++) {
 		json_t *e = find_in_array(
 			json_object_get(runs[r], "experiments"), exp);
-		json_t *cases, *cs, *v, *last = NULL;
+		json_t *cases, *cs, *v, *last = NULL, *last_case = NULL;
 		size_t i;
 
 		if (!e)
@@ -122,11 +123,16 @@ static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
 			saw_case = 1;
 			v = find_in_array(json_object_get(cs, "variants"),
 					  s->variant);
-			if (v)
+			if (v) {
 				last = v;
+				last_case = cs;
+			}
 		}
-		if (last)
+		if (last) {
+			if (case_out)
+				*case_out = last_case;
 			return last;
+		}
 	}
 	if (!saw_exp) {
 		*why = xasprintf("experiment '%s' is not in this run", exp);
@@ -152,7 +158,7 @@ static json_t *usable_variant(json_t *const *runs, size_t nruns,
 			      const char *exp, const struct tl_side *s,
 			      char **why, int *partial)
 {
-	json_t *v = find_variant(runs, nruns, exp, s, why);
+	json_t *v = find_variant(runs, nruns, exp, s, NULL, why);
 	const char *status, *reason;
 
 	if (!v)
@@ -966,4 +972,10 @@ void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
 		      counts[TL_VERDICT_REFUTED],
 		      counts[TL_VERDICT_INCONCLUSIVE],
 		      counts[TL_VERDICT_UNTESTABLE]);
+}
+
+json_t *tl_verdict_side(json_t *const *runs, size_t nruns, const char *exp,
+			const struct tl_side *s, json_t **case_out, char **why)
+{
+	return find_variant(runs, nruns, exp, s, case_out, why);
 }

@@ -117,6 +117,15 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 			const struct tl_verdict *v, const struct tl_strv *runs,
 			const struct tl_verdict_opts *o, size_t m, json_t *env);
 
+/*
+ * The variant object of the runs that side s of a measure of experiment
+ * exp is judged on (the first run holding the case; the last matching
+ * case), and its case in *case_out (may be NULL). NULL with *why (owned)
+ * when the runs do not hold it. Borrowed from runs.
+ */
+json_t *tl_verdict_side(json_t *const *runs, size_t nruns, const char *exp,
+			const struct tl_side *s, json_t **case_out, char **why);
+
 /* The terminal table into b (width-limited, one claim per line). */
 void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
 		      const struct tl_verdict *v);

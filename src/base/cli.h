@@ -15,5 +15,7 @@ const char *tl_cli_root(void);
 /* `traplab list` and `traplab doctor`. */
 int cmd_list(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+/* `traplab explain ID` (src/cmd/explain.c). */
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -38,6 +38,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{"claims", cmd_claims,
 	 "check the article's claims: run what they need, print verdicts"},
+	{"explain", cmd_explain,
+	 "why a claim's verdict came out so: samples, band, code"},
 	{"run", cmd_run, "build, run and measure experiments; write results"},
 	{"list", cmd_list, "experiments, variants and which toolchains exist"},
 	{"doctor", cmd_doctor, "what this machine can measure, and how well"},

@@ -672,3 +672,35 @@ out:
 	tl_strv_release(&j.files);
 	return err;
 }
+
+void tl_build_describe(struct tl_buf *b, const struct tl_variant *v)
+{
+	const struct tl_strv *extra[] = {&v->cflags, &v->goflags, &v->libs};
+	size_t i, k;
+
+	switch (v->lang) {
+	case TL_LANG_C:
+		tl_buf_puts(b, "cc -O2 -std=gnu11");
+		break;
+	case TL_LANG_CPP:
+		tl_buf_puts(b, "c++ -O2 -std=c++17");
+		break;
+	case TL_LANG_GO:
+		tl_buf_puts(b, "go build -trimpath (CGO_ENABLED=1)");
+		break;
+	case TL_LANG_ZIG:
+		tl_buf_printf(b, "zig build-exe -O %s",
+			      v->mode ? v->mode : "ReleaseFast");
+		break;
+	default:
+		tl_buf_puts(b, "?");
+	}
+	for (k = 0; k < TL_ARRAY_SIZE(extra); k++)
+		for (i = 0; i < extra[k]->n; i++)
+			tl_buf_printf(b, " %s", extra[k]->v[i]);
+	for (i = 0; i < v->pkgconfig.n; i++)
+		tl_buf_printf(b, " $(pkg-config %s)", v->pkgconfig.v[i]);
+	for (i = 0; i < v->nenv; i++)
+		tl_buf_printf(b, "%s%s=%s", i ? " " : "; run with ",
+			      v->env[i].key, v->env[i].val);
+}

@@ -65,4 +65,12 @@ int tl_build_variant(const struct tl_build_opts *o,
 
 void tl_build_result_release(struct tl_build_result *res);
 
+/*
+ * The compiler and flags tl_build_variant uses for v, for people: "cc -O2
+ * -std=gnu11 -lm" or "zig build-exe -O ReleaseFast", with the variant's
+ * own flags and environment (GOMAXPROCS=1). Keep it beside the argv code
+ * of tl_build_variant.
+ */
+void tl_build_describe(struct tl_buf *b, const struct tl_variant *v);
+
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "report/mdreport.h"
+#include "report/evidence_view.h"
 #include "base/banned.h"
 
 void tl_html_escape(struct tl_buf *b, const char *s)
@@ -139,8 +140,10 @@ static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 }
 
 static void claim_card(struct tl_buf *b, const struct tl_claim *c,
-		       const struct tl_verdict *v)
+		       const struct tl_verdict *v, json_t *const *runs,
+		       size_t nruns)
 {
+	struct tl_evidence ev;
 	struct tl_buf t = TL_BUF_INIT;
 	size_t k;
 
@@ -216,6 +219,9 @@ static void claim_card(struct tl_buf *b, const struct tl_claim *c,
 	}
 	tl_buf_puts(b, "</dl>");
 	claim_strip(b, c, v);
+	tl_evidence_gather(c, runs, nruns, &ev);
+	tl_evidence_html(b, c, v, &ev);
+	tl_evidence_release(&ev);
 	tl_buf_puts(b, "</div>\n");
 	tl_buf_release(&t);
 }
@@ -621,7 +627,8 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 		tl_buf_puts(out, "</h2>\n");
 		for (i = 0; i < cs->nclaims; i++)
 			if (!strcmp(cs->claims[i].section, secs.v[k]))
-				claim_card(out, &cs->claims[i], &v[i]);
+				claim_card(out, &cs->claims[i], &v[i], runs,
+					   nruns);
 		charts_for(out, &secs, cs, runs, nruns, secs.v[k]);
 	}
 	tl_buf_puts(out, "<h2>Other experiments in the run</h2>\n");

@@ -103,6 +103,16 @@ static void run_pool(void *arg, uint64_t ops)
 }
 
 /*
+ * Kept apart: not inlined, and (gcc) not folded into one identical copy,
+ * so every size has its own function to disassemble (docs/claims.md).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NOFOLD __attribute__((noinline, noipa))
+#else
+#define NOFOLD __attribute__((noinline))
+#endif
+
+/*
  * One frame with a local array of N bytes; noinline so the frame is real.
  * nostack_N is the same function without the array: it touches the same
  * N-byte span of a buffer that lives outside the frame. The two differ
@@ -110,12 +120,12 @@ static void run_pool(void *arg, uint64_t ops)
  * c.nostack is the cost of the allocation itself (docs/claims.md).
  */
 #define STACK_FN(N)                                                            \
-	static __attribute__((noinline)) void stack_##N(struct ctx *c)         \
+	static NOFOLD void stack_##N(struct ctx *c)                            \
 	{                                                                      \
 		unsigned char buf[N];                                          \
 		touch(c, buf);                                                 \
 	}                                                                      \
-	static __attribute__((noinline)) void nostack_##N(struct ctx *c)       \
+	static NOFOLD void nostack_##N(struct ctx *c)                          \
 	{                                                                      \
 		touch(c, c->fixed);                                            \
 	}                                                                      \

@@ -1,0 +1,494 @@
+/*
+ * explain.c - `traplab explain ID`: why one claim's verdict came out as it
+ * did, from a saved run: the quantity, the measure, the samples of every
+ * side as a distribution with the claimed band on the same axis, the
+ * toolchains, flags and machine, the machine code the measure is about
+ * (the instructions that differ between the two sides marked), how many
+ * more samples would likely decide an INCONCLUSIVE verdict and what
+ * machine would make an UNTESTABLE one testable.
+ *
+ *   $ traplab explain alloc-stack-instructions
+ *   alloc-stack-instructions  (2.1)  HOLDS
+ *   quantity   the machine instructions a function's 4096-byte stack
+ *              buffer adds to a call (with the buffer minus without)
+ *   measure    alloc/c.stack[size=4096] - c.nostack[size=4096] ...
+ *   ...
+ *   code: stack_4096 (c.stack) against nostack_4096 (c.nostack)
+ *     + sub $0xf90,%rsp
+ *
+ * The verdict is recomputed from the run (seeded, so it is the verdict
+ * `traplab claims` printed for the same run and claim file).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze/claims.h"
+#include "analyze/evidence.h"
+#include "analyze/verdict.h"
+#include "base/cli.h"
+#include "machine/toolchain.h"
+#include "measure/build.h"
+#include "measure/disasm.h"
+#include "measure/registry.h"
+#include "report/evidence_view.h"
+#include "base/banned.h"
+
+struct explain_args {
+	const char *id, *claims;
+	struct tl_strv results;
+	int no_disasm, width;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: traplab explain ID [--claims FILE] [--results RUN.json "
+	      "...]\n"
+	      "                       [--no-disasm] [--width N]\n"
+	      "Shows why claim ID's verdict came out as it did, from a saved\n"
+	      "run (default results/claims-run.json, else "
+	      "results/latest.json):\n"
+	      "its quantity, measure, samples against the claimed band,\n"
+	      "toolchains and flags, and the machine code it is about.\n\n"
+	      "examples:\n"
+	      "  traplab explain alloc-stack-sub-ns\n"
+	      "  traplab explain errors-instr-ratio --results run.json\n",
+	      f);
+}
+
+static int parse_args(int argc, char **argv, struct explain_args *a)
+{
+	static const struct option longopts[] = {
+		{"claims", required_argument, NULL, 'c'},
+		{"results", required_argument, NULL, 'r'},
+		{"no-disasm", no_argument, NULL, 'n'},
+		{"width", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:r:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			a->claims = optarg;
+			break;
+		case 'r':
+			tl_strv_push(&a->results, optarg);
+			break;
+		case 'n':
+			a->no_disasm = 1;
+			break;
+		case 'w': {
+			long w = strtol(optarg, NULL, 10);
+
+			a->width = w < 40 ? 40 : w > 400 ? 400 : (int)w;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (; optind < argc; optind++) {
+		size_t n = strlen(argv[optind]);
+
+		if (n > 5 && !strcmp(argv[optind] + n - 5, ".json"))
+			tl_strv_push(&a->results, argv[optind]);
+		else if (!a->id)
+			a->id = argv[optind];
+		else {
+			fprintf(stderr,
+				"traplab: explain takes one claim id\n");
+			return 2;
+		}
+	}
+	if (!a->id) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+/* "name       text", the text wrapped at 79 columns under itself. */
+static void field(const char *name, const char *text)
+{
+	const char *p = text ? text : "-";
+	int first = 1;
+
+	while (*p) {
+		size_t n = strlen(p), cut = n;
+
+		if (n > 68) {
+			cut = 68;
+			while (cut > 20 && p[cut] != ' ')
+				cut--;
+		}
+		printf("%-10s %.*s\n", first ? name : "", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = 0;
+	}
+	if (first)
+		printf("%-10s -\n", name);
+}
+
+/* What HOLDS/REFUTED/INCONCLUSIVE mean for this claim, in one line. */
+static const char *rule(const struct tl_verdict *v)
+{
+	switch (v->kind) {
+	case TL_VERDICT_HOLDS:
+		return v->exact ? "the exact figure lies in the claimed region"
+				: "the whole CI lies inside the claimed region";
+	case TL_VERDICT_REFUTED:
+		return v->exact ? "the exact figure lies outside the claimed "
+				  "region"
+				: "the whole CI lies outside the claimed "
+				  "region";
+	case TL_VERDICT_INCONCLUSIVE:
+		return "the CI straddles a bound of the claimed region";
+	default:
+		return "this machine or run cannot measure it";
+	}
+}
+
+static void print_head(const struct tl_claim *c, const struct tl_verdict *v)
+{
+	struct tl_buf b = TL_BUF_INIT;
+
+	printf("%s  (%s)  %s\n", c->id, c->section, tl_verdict_name(v->kind));
+	field("claim", c->text);
+	field("claimed", c->claimed);
+	field("quantity", c->quantity);
+	tl_claims_fmt_measure(&b, &c->m);
+	field("measure", tl_buf_str(&b));
+	b.len = 0;
+	tl_claims_fmt_pred(&b, c);
+	field("predicate", tl_buf_str(&b));
+	b.len = 0;
+	tl_verdict_fmt_measured(&b, c, v);
+	if (v->has_ci && !v->exact)
+		tl_buf_printf(&b, " (%.4g%% CI, n=%zu%s", v->level * 100,
+			      v->n[0], v->n[1] ? "/" : "");
+	if (v->has_ci && !v->exact && v->n[1])
+		tl_buf_printf(&b, "%zu", v->n[1]);
+	if (v->has_ci && !v->exact)
+		tl_buf_printf(&b, ", p %.3g, Holm-adjusted %.3g)", v->p,
+			      v->p_adj);
+	if (v->source)
+		tl_buf_printf(&b, " source %s", v->source);
+	field("measured", tl_buf_str(&b));
+	field("verdict", rule(v));
+	if (v->reason)
+		field("reason", v->reason);
+	if (v->notes)
+		field("caveats", v->notes);
+	if (c->note)
+		field("remark", c->note);
+	printf("%-10s docs/claims.md, section %s\n", "audit", c->id);
+	tl_buf_release(&b);
+}
+
+static void print_decide(const struct tl_claim *c, const struct tl_verdict *v)
+{
+	double more = tl_evidence_samples_to_decide(c, v);
+	const char *hint = tl_evidence_testable_on(v->reason);
+
+	if (v->kind == TL_VERDICT_INCONCLUSIVE) {
+		if (isfinite(more) && more > 0)
+			printf("to decide about %.0f samples per side would "
+			       "likely do (now %zu, the CI narrowing as "
+			       "1/sqrt(n))\n",
+			       more, v->n[0]);
+		else if (more == INFINITY)
+			printf("to decide the estimate sits on a bound: more "
+			       "samples will likely not decide it\n");
+	}
+	if (v->kind == TL_VERDICT_UNTESTABLE)
+		printf("testable  %s\n",
+		       hint ? hint
+			    : "on a run where the variant builds and runs "
+			      "(see the reason)");
+}
+
+static void print_sides(const struct tl_claim *c, const struct tl_evidence *ev,
+			const struct tl_experiment *e)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	size_t k;
+
+	for (k = 0; k < ev->nsides; k++) {
+		const struct tl_evidence_side *s = &ev->side[k];
+		const struct tl_variant *v =
+			e ? tl_experiment_variant(e, s->variant) : NULL;
+
+		printf("side %zu     %s/%s  case %s\n", k + 1, c->m.experiment,
+		       s->variant, s->params && *s->params ? s->params : "-");
+		if (s->why)
+			printf("           not usable: %s\n", s->why);
+		else if (s->fact)
+			printf("           fact %s = %s\n", c->m.fact, s->fact);
+		else if (s->n)
+			printf("           %zu samples%s%s, source %s\n", s->n,
+			       s->ops ? " of " : "",
+			       s->ops ? "a batch of ops each" : "",
+			       s->source ? s->source : "?");
+		if (v) {
+			b.len = 0;
+			tl_build_describe(&b, v);
+			printf("           build: %s\n", tl_buf_str(&b));
+			if (v->comment)
+				printf("           what: %.200s\n", v->comment);
+		}
+		if (s->build)
+			printf("           %s\n", s->build);
+	}
+	tl_buf_release(&b);
+}
+
+/* The path of the (cached) binary of variant vname; NULL with a message. */
+static char *binary_of(const char *root, const struct tl_experiment *e,
+		       const char *vname, int for_sim)
+{
+	const struct tl_variant *v = tl_experiment_variant(e, vname);
+	struct tl_toolchains tc;
+	struct tl_build_opts bo;
+	struct tl_build_result res;
+	char *bin = NULL;
+
+	if (!v)
+		return NULL;
+	memset(&bo, 0, sizeof(bo));
+	memset(&res, 0, sizeof(res));
+	tl_toolchains_find(&tc, root);
+	bo.root = root;
+	bo.tools = &tc;
+	bo.for_sim = for_sim;
+	if (tl_build_variant(&bo, e, v, &res) == 0 &&
+	    res.status == TL_BUILD_OK && res.bin)
+		bin = xstrdup(res.bin);
+	else
+		printf("  %s: no binary (%s)\n", vname,
+		       res.reason ? res.reason : "build failed");
+	tl_build_result_release(&res);
+	tl_toolchains_release(&tc);
+	return bin;
+}
+
+/*
+ * The machine code the claim is about (`code:` names a function per
+ * variant); with two sides, the instructions only one of them has are
+ * marked: that is what a differenced measure consists of.
+ */
+static void print_code(const char *root, const struct tl_claim *c,
+		       const struct tl_evidence *ev,
+		       const struct tl_experiment *e)
+{
+	struct tl_strv lst[2] = {TL_STRV_INIT, TL_STRV_INIT};
+	const char *sym[2] = {NULL, NULL};
+	int sim = ev->side[0].source && !strcmp(ev->side[0].source, "sim");
+	size_t k, i, got = 0;
+	struct tl_buf b = TL_BUF_INIT;
+
+	for (k = 0; k < ev->nsides; k++) {
+		char *bin;
+
+		for (i = 0; i < c->ncode; i++)
+			if (!strcmp(c->code[i].key, ev->side[k].variant))
+				sym[k] = c->code[i].val;
+		if (!sym[k])
+			continue;
+		bin = binary_of(root, e, ev->side[k].variant, sim);
+		if (bin && tl_disasm_symbol(bin, sym[k], &lst[k]) == 0)
+			got++;
+		else if (bin)
+			printf("  %s: %s is not in %s: inlined, or folded "
+			       "into a function with identical code\n",
+			       ev->side[k].variant, sym[k], bin);
+		free(bin);
+	}
+	if (got == 2) {
+		size_t marked = tl_disasm_diff(&b, &lst[0], &lst[1]);
+
+		printf("code: %s (%s, %zu instructions) against %s (%s, %zu);"
+		       "\n+ only in the first, - only in the second, ~ moved: "
+		       "%zu marked\n%s",
+		       sym[0], ev->side[0].variant, lst[0].n, sym[1],
+		       ev->side[1].variant, lst[1].n, marked, tl_buf_str(&b));
+	} else {
+		for (k = 0; k < 2; k++) {
+			if (!lst[k].n)
+				continue;
+			printf("code: %s (%s), %zu instructions\n", sym[k],
+			       ev->side[k].variant, lst[k].n);
+			for (i = 0; i < lst[k].n; i++)
+				printf("    %s\n", lst[k].v[i]);
+		}
+	}
+	tl_buf_release(&b);
+	tl_strv_release(&lst[0]);
+	tl_strv_release(&lst[1]);
+}
+
+/* The saved runs: the ones named, else the claims run, else the latest. */
+static int load_runs(const char *root, struct explain_args *a, json_t ***runs,
+		     size_t *n)
+{
+	static const char *const defaults[] = {"results/claims-run.json",
+					       "results/latest.json"};
+	json_error_t je;
+	size_t i;
+
+	if (!a->results.n)
+		for (i = 0; i < TL_ARRAY_SIZE(defaults); i++) {
+			char *p = xasprintf("%s/%s", root, defaults[i]);
+
+			if (access(p, R_OK) == 0) {
+				tl_strv_push_owned(&a->results, p);
+				break;
+			}
+			free(p);
+		}
+	*runs = xcalloc(a->results.n + 1, sizeof(**runs));
+	for (i = 0; i < a->results.n; i++) {
+		(*runs)[i] = json_load_file(a->results.v[i], 0, &je);
+		if (!(*runs)[i]) {
+			fprintf(stderr, "traplab: %s:%d:%d: %s\n",
+				a->results.v[i], je.line, je.column, je.text);
+			return -EINVAL;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+static const struct tl_claim *find_claim(const struct tl_claimset *cs,
+					 const char *id, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nclaims; i++)
+		if (cs->claims[i].id && !strcmp(cs->claims[i].id, id)) {
+			*idx = i;
+			return &cs->claims[i];
+		}
+	fprintf(stderr, "traplab: no claim '%s' in '%s'", id, cs->path);
+	for (i = 0; i < cs->nclaims; i++)
+		if (cs->claims[i].id && !strncmp(cs->claims[i].id, id, 5)) {
+			fprintf(stderr, "; did you mean '%s'?",
+				cs->claims[i].id);
+			break;
+		}
+	fputs("\n", stderr);
+	return NULL;
+}
+
+static void explain_one(const char *root, const struct explain_args *a,
+			const struct tl_claimset *cs, size_t idx,
+			json_t *const *runs, size_t nruns,
+			const struct tl_registry *reg)
+{
+	const struct tl_claim *c = &cs->claims[idx];
+	struct tl_verdict_opts vo = TL_VERDICT_OPTS_INIT;
+	struct tl_verdict *v = xcalloc(cs->nclaims + 1, sizeof(*v));
+	const struct tl_experiment *e = tl_registry_find(reg, c->m.experiment);
+	struct tl_evidence ev;
+	struct tl_buf b = TL_BUF_INIT;
+	size_t i;
+
+	tl_verdict_eval(cs, runs, nruns, &vo, v);
+	tl_evidence_gather(c, runs, nruns, &ev);
+	print_head(c, &v[idx]);
+	printf("run        %s\n", nruns ? a->results.v[0] : "none");
+	if (!nruns)
+		printf("           no saved run: `traplab claims` makes one "
+		       "(results/claims-run.json)\n");
+	if (nruns && c->m.metric) {
+		printf("\nsamples per side on one axis%s:\n",
+		       ev.nsides == 2 && ev.has_band
+			       ? " (the band: where side 1 would have to lie, "
+				 "given side 2's median)"
+			       : "");
+		tl_evidence_text(&b, c, &ev, a->width);
+		fputs(tl_buf_str(&b), stdout);
+	}
+	printf("\n");
+	print_sides(c, &ev, e);
+	printf("machine    %s\n", ev.machine ? ev.machine : "-");
+	printf("toolchains %s\n", ev.toolchains ? ev.toolchains : "-");
+	if (ev.conditions)
+		printf("conditions %s\n", ev.conditions);
+	print_decide(c, &v[idx]);
+	if (c->ncode && e && !a->no_disasm) {
+		printf("\n");
+		print_code(root, c, &ev, e);
+	}
+	tl_evidence_release(&ev);
+	tl_buf_release(&b);
+	for (i = 0; i < cs->nclaims; i++)
+		tl_verdict_release(&v[i]);
+	free(v);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct explain_args a = {.results = TL_STRV_INIT, .width = 80};
+	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
+	const char *root = tl_cli_root();
+	struct tl_registry reg;
+	struct tl_claimset cs;
+	json_t **runs = NULL;
+	size_t nruns = 0, idx = 0, i;
+	char *cpath = NULL;
+	int rc;
+
+	memset(&reg, 0, sizeof(reg));
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		goto out;
+	if (!a.claims)
+		a.claims = cpath =
+			xasprintf("%s/claims/zig-go-traps.yaml", root);
+	tl_registry_load(&reg, root, &rd);
+	rc = tl_claims_parse(&cs, a.claims, NULL, 0, &d);
+	if (rc) {
+		for (i = 0; i < d.msgs.n; i++)
+			fprintf(stderr, "%s\n", d.msgs.v[i]);
+		if (rc != -EINVAL)
+			fprintf(stderr, "traplab: cannot open '%s': %s\n",
+				a.claims, strerror(-rc));
+		rc = 2;
+		goto out_reg;
+	}
+	tl_claims_resolve(&cs, &reg, &d);
+	rc = 2;
+	if (!find_claim(&cs, a.id, &idx))
+		goto out_cs;
+	rc = 1;
+	if (load_runs(root, &a, &runs, &nruns))
+		goto out_cs;
+	explain_one(root, &a, &cs, idx, runs, nruns, &reg);
+	rc = 0;
+out_cs:
+	for (i = 0; i < nruns; i++)
+		json_decref(runs[i]);
+	free(runs);
+	tl_claimset_release(&cs);
+out_reg:
+	tl_registry_release(&reg);
+out:
+	tl_diag_release(&d);
+	tl_diag_release(&rd);
+	tl_strv_release(&a.results);
+	free(cpath);
+	return rc;
+}
