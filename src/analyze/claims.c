@@ -169,13 +169,29 @@ int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 	return -EINVAL;
 }
 
+/*
+ * A number for people: never an exponent ("1.23M", "0.000012"), at most
+ * three significant digits past the point.
+ */
 static void fmt_num(struct tl_buf *b, double v)
 {
+	static const char *const si[] = {"k", "M", "G", "T", "P"};
 	double a = fabs(v);
+	int i;
 
-	if (a != 0 && (a >= 1e5 || a < 1e-3))
-		tl_buf_printf(b, "%.3g", v);
-	else if (a >= 100)
+	if (isnan(v)) {
+		tl_buf_puts(b, "-");
+		return;
+	}
+	if (a >= 1e5) {
+		for (i = 0; i < 4 && a >= 1e3 * 1e3; i++)
+			a /= 1e3, v /= 1e3;
+		v /= 1e3;
+		tl_buf_printf(b, fabs(v) >= 100 ? "%.0f%s" : "%.3g%s", v,
+			      si[i]);
+	} else if (a != 0 && a < 1e-3) {
+		tl_buf_printf(b, "%.*f", (int)-floor(log10(a)) + 2, v);
+	} else if (a >= 100)
 		tl_buf_printf(b, "%.0f", v);
 	else if (a >= 10)
 		tl_buf_printf(b, "%.1f", v);

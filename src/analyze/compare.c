@@ -21,14 +21,17 @@
 #include <string.h>
 
 #include "store/history.h"
+#include "report/cmpreport.h"
+#include "base/term.h"
 #include "report/metrics.h"
 #include "base/stats.h"
 #include "base/banned.h"
 
 const char *tl_compare_verdict_name(enum tl_compare_verdict v)
 {
-	static const char *const names[] = {"same", "REGRESSION", "improvement",
-					    "untested"};
+	static const char *const names[] = {
+		"same",	   "REGRESSION", "improvement", "untested",
+		"unclear", "missing",	 "new"};
 
 	return names[v];
 }
@@ -109,6 +112,56 @@ static void side_release(struct side *s)
 	free(s->f);
 }
 
+/* A figure on one side only: listed, with the other side absent. */
+static void add_lone(struct tl_compare *out, const struct fig *f,
+		     enum tl_compare_verdict v)
+{
+	struct tl_compare_row *r = &out->rows[out->n++];
+	double med = NAN;
+
+	r->experiment = xstrdup(f->experiment);
+	r->params = xstrdup(f->params);
+	r->variant = xstrdup(f->variant);
+	r->metric = xstrdup(f->metric);
+	r->unit = xstrdup(f->unit);
+	tl_stats_median(f->x, f->n, &med);
+	r->median_a = v == TL_CMP_MISSING ? med : NAN;
+	r->median_b = v == TL_CMP_NEW ? med : NAN;
+	r->na = v == TL_CMP_MISSING ? f->n : 0;
+	r->nb = v == TL_CMP_NEW ? f->n : 0;
+	r->ratio = r->ratio_lo = r->ratio_hi = NAN;
+	r->p = r->p_holm = NAN;
+	r->verdict = v;
+	out->missing += v == TL_CMP_MISSING;
+}
+
+/*
+ * Rows of one experiment and case together, in their first order
+ * (insertion sort: stable, and n is a few hundred).
+ */
+static void group_rows(struct tl_compare *c)
+{
+	size_t i, j, k;
+
+	for (i = 1; i < c->n; i++) {
+		struct tl_compare_row r = c->rows[i];
+
+		for (j = i; j > 0; j--) {
+			const struct tl_compare_row *p = &c->rows[j - 1];
+
+			if (!strcmp(p->experiment, r.experiment) &&
+			    !strcmp(p->params, r.params))
+				break;
+		}
+		if (j == 0 || j == i)
+			continue;
+		/* Move r to just after the last row of its group. */
+		for (k = i; k > j; k--)
+			c->rows[k] = c->rows[k - 1];
+		c->rows[j] = r;
+	}
+}
+
 static int higher_is_better(const char *metric)
 {
 	return strstr(metric, "per_s") || strstr(metric, "per_sec") ||
@@ -133,7 +186,7 @@ int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
 	mde = json_object_get(json_object_get(b, "noise"), "aa_mde_pct");
 	if (json_is_number(mde))
 		noise = json_number_value(mde) / 100;
-	out->rows = xcalloc(sb.n + 1, sizeof(*out->rows));
+	out->rows = xcalloc(sb.n + sa.n + 1, sizeof(*out->rows));
 	for (j = 0; j < sb.n; j++) {
 		struct fig *fb = &sb.f[j], *fa = NULL;
 		struct tl_compare_row *r;
@@ -144,8 +197,10 @@ int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
 		for (i = 0; i < sa.n && !fa; i++)
 			if (!strcmp(sa.f[i].key, fb->key))
 				fa = &sa.f[i];
-		if (!fa)
+		if (!fa) {
+			add_lone(out, fb, TL_CMP_NEW);
 			continue;
+		}
 		r = &out->rows[out->n++];
 		r->experiment = xstrdup(fb->experiment);
 		r->params = xstrdup(fb->params);
@@ -165,6 +220,7 @@ int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
 				spread = fmax(spread,
 					      fabs(fa->meds[k] / mm - 1));
 		r->threshold = fmax(noise, spread);
+		r->margin = fmax(r->threshold, TL_COMPARE_MARGIN);
 		r->verdict = TL_CMP_UNTESTED;
 		if (fa->n < 2 || fb->n < 2)
 			continue;
@@ -188,7 +244,11 @@ int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
 			if (isnan(r->p) || isnan(r->ratio_lo))
 				continue;
 			r->p_holm = p[i];
-			r->verdict = TL_CMP_SAME;
+			r->verdict =
+				r->ratio_lo >= 1 - r->margin &&
+						r->ratio_hi <= 1 + r->margin
+					? TL_CMP_SAME
+					: TL_CMP_UNCLEAR;
 			if (r->p_holm >= alpha)
 				continue;
 			if (r->ratio_lo > 1 + r->threshold)
@@ -202,8 +262,17 @@ int tl_compare_runs(json_t *const *a, size_t na, json_t *b, double alpha,
 		}
 	}
 	free(p);
+	/* Every figure of A is listed: those B lacks as missing. */
+	for (i = 0; i < sa.n; i++) {
+		for (j = 0; j < sb.n; j++)
+			if (!strcmp(sa.f[i].key, sb.f[j].key))
+				break;
+		if (j == sb.n)
+			add_lone(out, &sa.f[i], TL_CMP_MISSING);
+	}
 	side_release(&sa);
 	side_release(&sb);
+	group_rows(out);
 	return 0;
 }
 
@@ -281,58 +350,54 @@ static int baseline(const char *db, json_t *run, long long run_id, size_t n,
 	return rc;
 }
 
-static void print(const struct tl_compare *c, const char *what, FILE *f)
+/* The table on stdout, and --md / --json; 0 or 2 (reason in err). */
+static int write_reports(const struct tl_compare *c, const char *what,
+			 const char *md, const char *js, struct tl_buf *err)
 {
-	size_t i;
+	struct tl_buf b = TL_BUF_INIT;
+	char *s = NULL;
+	json_t *j;
+	int e = 0;
 
-	fprintf(f, "%s\n", what);
-	fprintf(f, "%-44s %12s %12s %9s %-20s %9s %7s  %s\n", "figure",
-		"A median", "B median", "change", "ratio B/A ci95", "p_holm",
-		"thresh", "verdict");
-	for (i = 0; i < c->n; i++) {
-		const struct tl_compare_row *r = &c->rows[i];
-		char fig[160], ci[48], chg[24];
-
-		snprintf(fig, sizeof(fig), "%s%s%s %s %s", r->experiment,
-			 *r->params ? " " : "", r->params, r->variant,
-			 r->metric);
-		if (isnan(r->ratio))
-			snprintf(chg, sizeof(chg), "-");
-		else
-			snprintf(chg, sizeof(chg), "%+.1f%%",
-				 100 * (r->ratio - 1));
-		if (isnan(r->ratio_lo))
-			snprintf(ci, sizeof(ci), "-");
-		else
-			snprintf(ci, sizeof(ci), "[%.4f, %.4f]", r->ratio_lo,
-				 r->ratio_hi);
-		fprintf(f,
-			"%-44.44s %12.5g %12.5g %9s %-20s %9.2g %6.1f%%  "
-			"%s\n",
-			fig, r->median_a, r->median_b, chg, ci, r->p_holm,
-			100 * r->threshold,
-			tl_compare_verdict_name(r->verdict));
+	tl_cmpreport_table(&b, c, what, tl_term_width(1), tl_term_color(1));
+	fputs(tl_buf_str(&b), stdout);
+	if (md) {
+		b.len = 0;
+		tl_cmpreport_md(&b, c, what);
+		e = tl_write_file_atomic(md, b.s, b.len);
+		if (e)
+			tl_buf_printf(err, "cannot write '%s': %s", md,
+				      strerror(-e));
 	}
-	fprintf(f,
-		"%zu figures compared; %zu regression%s, %zu improvement%s "
-		"(Mann-Whitney U, Holm-adjusted, alpha %.2g; the whole ratio "
-		"CI beyond the threshold)\n",
-		c->n, c->regressions, c->regressions == 1 ? "" : "s",
-		c->improvements, c->improvements == 1 ? "" : "s", c->alpha);
+	if (js && !e) {
+		j = tl_cmpreport_json(c, what);
+		s = json_dumps(j, JSON_INDENT(2));
+		json_decref(j);
+		e = tl_write_file_atomic(js, s, strlen(s));
+		if (e)
+			tl_buf_printf(err, "cannot write '%s': %s", js,
+				      strerror(-e));
+	}
+	free(s);
+	tl_buf_release(&b);
+	return e ? 2 : 0;
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: traplab compare [--db FILE] [--alpha A] A B\n"
-			"       traplab compare [--db FILE] --baseline N RUN\n"
-			"  A, B, RUN: a results JSON file or @ID of a stored "
-			"run\n");
+	fprintf(stderr,
+		"usage: traplab compare [--db FILE] [--alpha A] [--md FILE] "
+		"[--json FILE] A B\n"
+		"       traplab compare [--db FILE] --baseline N RUN\n"
+		"  A, B, RUN: a results JSON file or @ID of a stored run\n"
+		"  --md FILE, --json FILE: the comparison for a pull request "
+		"or a script\n");
 	return 2;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	const char *db = TL_HISTORY_DEFAULT_DB, *pos[2];
+	const char *db = TL_HISTORY_DEFAULT_DB, *pos[2], *md = NULL, *js = NULL;
 	struct tl_buf err = TL_BUF_INIT;
 	struct tl_compare c;
 	json_t *a = NULL, *b = NULL, **base = NULL;
@@ -349,6 +414,10 @@ int cmd_compare(int argc, char **argv)
 			alpha = strtod(argv[++k], NULL);
 		else if (!strcmp(argv[k], "--baseline") && k + 1 < argc)
 			window = strtoul(argv[++k], NULL, 10);
+		else if (!strcmp(argv[k], "--md") && k + 1 < argc)
+			md = argv[++k];
+		else if (!strcmp(argv[k], "--json") && k + 1 < argc)
+			js = argv[++k];
 		else if (argv[k][0] == '-' || npos == 2)
 			return usage();
 		else
@@ -382,8 +451,9 @@ int cmd_compare(int argc, char **argv)
 		what = xasprintf("A = %s, B = %s", pos[0], pos[1]);
 		tl_compare_runs(&a, 1, b, alpha, &c);
 	}
-	print(&c, what, stdout);
-	rc = c.regressions ? 1 : 0;
+	rc = write_reports(&c, what, md, js, &err);
+	if (!rc)
+		rc = c.regressions ? 1 : 0;
 	tl_compare_release(&c);
 out:
 	if (rc == 2 && err.len)

@@ -8,7 +8,14 @@
  * over all figures compared, and a verdict:
  *   regression / improvement  p_holm < alpha, the whole ratio CI on one
  *                             side of 1 +- threshold
- *   same                      otherwise (no evidence of a change)
+ *   same                      an equivalence test says so: the whole
+ *                             ratio CI inside 1 +- margin, margin the
+ *                             larger of the threshold and
+ *                             TL_COMPARE_MARGIN (two one-sided tests)
+ *   unclear                   neither: the change and its CI are the
+ *                             answer ("no evidence of a change" is not
+ *                             evidence of none)
+ *   missing / new             the figure is in A only / in B only
  * The threshold is the larger of the run's A/A minimum detectable effect
  * and, against a baseline window, the run-to-run spread of the baseline's
  * medians (largest relative deviation from their median), so noise on this
@@ -23,11 +30,17 @@
 #include <jansson.h>
 #include <stddef.h>
 
+/* The smallest relative change worth telling from "same". */
+#define TL_COMPARE_MARGIN 0.05
+
 enum tl_compare_verdict {
 	TL_CMP_SAME,
 	TL_CMP_REGRESSION,
 	TL_CMP_IMPROVEMENT,
-	TL_CMP_UNTESTED /* too few samples for a test */
+	TL_CMP_UNTESTED, /* too few samples for a test */
+	TL_CMP_UNCLEAR,	 /* neither a change nor equivalence shown */
+	TL_CMP_MISSING,	 /* in A, not in B (failed, skipped, removed) */
+	TL_CMP_NEW	 /* in B, not in A */
 };
 
 struct tl_compare_row {
@@ -36,6 +49,7 @@ struct tl_compare_row {
 	double ratio, ratio_lo, ratio_hi; /* B / A */
 	double p, p_holm;
 	double threshold; /* relative, 0.05 = 5% */
+	double margin;	  /* of the equivalence test, relative */
 	enum tl_compare_verdict verdict;
 	size_t na, nb;
 };
@@ -43,7 +57,7 @@ struct tl_compare_row {
 struct tl_compare {
 	struct tl_compare_row *rows;
 	size_t n;
-	size_t regressions, improvements;
+	size_t regressions, improvements, missing;
 	double alpha;
 };
 
