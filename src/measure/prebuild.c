@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/os.h"
+#include "base/progress.h"
 #include "base/proc.h"
 
 #include "base/banned.h"
@@ -54,7 +55,7 @@ struct prebuild {
 	const struct tl_experiment **todo;
 	size_t ntodo, njobs;
 	size_t (*jobs)[2];
-	size_t next, done;
+	size_t next;
 	pthread_mutex_t mu;
 };
 
@@ -77,6 +78,9 @@ static void *prebuild_worker(void *arg)
 		ei = pb->jobs[j][0];
 		vi = pb->jobs[j][1];
 		r = &pb->c->pre[ei][vi];
+		tl_progress_set(j + 1, pb->njobs, "build %s/%s",
+				pb->todo[ei]->name,
+				pb->todo[ei]->variants[vi].name);
 		if (tl_build_variant(&bo, pb->todo[ei],
 				     &pb->todo[ei]->variants[vi], r) != 0 &&
 		    r->status == TL_BUILD_OK) {
@@ -84,14 +88,6 @@ static void *prebuild_worker(void *arg)
 			r->reason =
 				xstrdup("traplab could not stage the build");
 		}
-		pthread_mutex_lock(&pb->mu);
-		pb->done++;
-		if (pb->c->is_tty)
-			fprintf(stderr, "\r\033[K[build %zu/%zu] %s/%s%s",
-				pb->done, pb->njobs, pb->todo[ei]->name,
-				pb->todo[ei]->variants[vi].name,
-				r->cached ? " (cached)" : "");
-		pthread_mutex_unlock(&pb->mu);
 	}
 }
 
@@ -132,7 +128,6 @@ void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
 	pthread_mutex_destroy(&pb.mu);
-	if (c->is_tty)
-		fprintf(stderr, "\r\033[K");
+	tl_progress_clear();
 	free(pb.jobs);
 }

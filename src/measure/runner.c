@@ -25,6 +25,7 @@
 #include "measure/counts.h"
 #include "machine/env.h"
 #include "base/os.h"
+#include "base/progress.h"
 #include "measure/registry.h"
 #include "measure/run_int.h"
 #include "measure/select.h"
@@ -54,16 +55,15 @@ void tl__run_progress(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (c->is_tty)
-		fprintf(stderr, "\r\033[K[%d/%d] %s", c->step, c->nsteps, line);
-	else if (c->o->verbose)
+	tl_progress_set((size_t)c->step, (size_t)c->nsteps, "%s", line);
+	if (!c->is_tty && c->o->verbose)
 		fprintf(stderr, "[%d/%d] %s\n", c->step, c->nsteps, line);
 }
 
 void tl__run_progress_done(struct ctx *c)
 {
-	if (c->is_tty)
-		fprintf(stderr, "\r\033[K");
+	(void)c;
+	tl_progress_clear();
 }
 
 /* ---- cases and experiments ------------------------------------------- */
@@ -346,7 +346,10 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 			return 1;
 		}
 	}
+	tl_progress_start(c.is_tty);
+	tl_progress_set(0, 0, "probing the machine and its toolchains");
 	tl_env_probe(&c.env, opts->root);
+	tl_progress_clear();
 	c.target_ns = 1000 * c.env.clock_resolution_ns;
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;
@@ -403,6 +406,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		c.step = (int)i + 1;
 		run_experiment(&c, todo[i], i);
 	}
+	tl_progress_stop();
 	{
 		double mde;
 		json_t *nz = json_object();
