@@ -16,6 +16,9 @@ for id in calib-add-chain-instructions calib-chase-instructions \
 	calib-chase-stays-in-l1 calib-empty-instructions calib-known-instructions; do
 	[ "$(verdict "$id")" = HOLDS ] || fail "$id: $(verdict "$id")"
 done
+# A differenced measure recovers the known marginal cost: the 8 adds.
+[ "$(verdict calib-marginal-instructions)" = HOLDS ] || fail "add chain minus empty loop is not 8 instructions"
+[ "$(verdict calib-marginal-time)" != REFUTED ] || fail "8 dependent adds measured outside 1.6-8 ns"
 [ "$(verdict calib-empty-sub-ns)" != REFUTED ] || fail "an empty loop iteration measured at 1 ns or more"
 if jq -e '.env.pmu' "$tmp/v.json" >/dev/null; then
 	echo "PMU present: calib-add-chain-one-cycle is $(verdict calib-add-chain-one-cycle)"
