@@ -1,0 +1,147 @@
+/*
+ * confseq.c - anytime-valid quantile confidence sequences (see confseq.h
+ * for the method and the references).
+ *
+ * Design: the boundary is the closed-form two-sided normal mixture, so a
+ * look costs one sort; no root finding, no resampling, no randomness.
+ * Ranks are 1-based as in the papers; the code indexes sorted[rank - 1].
+ */
+#include "base/confseq.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "base/banned.h"
+
+double tl_confseq_boundary(double v, double alpha, double v_opt)
+{
+	double l = log(1 / alpha);
+	double rho = v_opt / (2 * l + log(1 + 2 * l));
+
+	return sqrt((v + rho) * (log(1 + v / rho) + 2 * l));
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
+			struct tl_ci *ci)
+{
+	double *s, u, nq, lo_rank, hi_rank, point;
+	size_t i;
+	int err;
+
+	if (!n || !(q > 0 && q < 1) || !(alpha > 0 && alpha < 1))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return -EINVAL;
+	err = tl_stats_quantile(x, n, q, &point);
+	if (err)
+		return err;
+	s = xmalloc(n * sizeof(*s));
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_dbl);
+	u = tl_confseq_boundary((double)n / 4, alpha,
+				(double)TL_CONFSEQ_N_OPT / 4);
+	nq = (double)n * q;
+	lo_rank = ceil(nq - u);
+	hi_rank = floor(nq + u) + 1;
+	ci->point = point;
+	ci->lo = lo_rank >= 1 ? s[(size_t)lo_rank - 1] : -INFINITY;
+	ci->hi = hi_rank <= (double)n ? s[(size_t)hi_rank - 1] : INFINITY;
+	free(s);
+	return 0;
+}
+
+int tl_confseq_quantile_ratio(const double *a, size_t na, const double *b,
+			      size_t nb, double q, double alpha,
+			      struct tl_ci *ci)
+{
+	struct tl_ci ca, cb;
+	double blo;
+	size_t i;
+	int err;
+
+	for (i = 0; i < nb; i++)
+		if (!(b[i] > 0))
+			return -EDOM;
+	err = tl_confseq_quantile(a, na, q, alpha / 2, &ca);
+	if (!err)
+		err = tl_confseq_quantile(b, nb, q, alpha / 2, &cb);
+	if (err)
+		return err;
+	ci->point = ca.point / cb.point;
+	/*
+	 * b's interval clamped to [max(lo, 0), hi]: a denominator that may
+	 * come near 0 leaves the ratio unbounded on that side (IEEE: x / +0
+	 * is +-inf and x / inf is 0, so no NaN arises).
+	 */
+	blo = cb.lo > 0 ? cb.lo : 0;
+	ci->lo = ca.lo >= 0 ? ca.lo / cb.hi : ca.lo / blo;
+	ci->hi = ca.hi <= 0 ? ca.hi / cb.hi : ca.hi / blo;
+	return 0;
+}
+
+int tl_confseq_quantile_diff(const double *a, size_t na, const double *b,
+			     size_t nb, double q, double alpha,
+			     struct tl_ci *ci)
+{
+	struct tl_ci ca, cb;
+	int err;
+
+	err = tl_confseq_quantile(a, na, q, alpha / 2, &ca);
+	if (!err)
+		err = tl_confseq_quantile(b, nb, q, alpha / 2, &cb);
+	if (err)
+		return err;
+	ci->point = ca.point - cb.point;
+	ci->lo = ca.lo - cb.hi; /* -inf when either end is open */
+	ci->hi = ca.hi - cb.lo;
+	return 0;
+}
+
+enum tl_confseq_state tl_confseq_against(const struct tl_ci *ci, double lo,
+					 double hi)
+{
+	if (ci->lo >= lo && ci->hi <= hi)
+		return TL_CONFSEQ_INSIDE;
+	if (ci->hi < lo || ci->lo > hi)
+		return TL_CONFSEQ_OUTSIDE;
+	return TL_CONFSEQ_OPEN;
+}
+
+/* (half / room)^2, the sample multiplier one end needs; inf if no room. */
+static double need(double half, double room)
+{
+	if (!(room > 0) || isinf(half))
+		return INFINITY;
+	return half > room ? (half / room) * (half / room) : 1;
+}
+
+double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi)
+{
+	double p = ci->point, f = 1;
+
+	if (tl_confseq_against(ci, lo, hi) != TL_CONFSEQ_OPEN)
+		return 1;
+	if (p >= lo && p <= hi) {
+		/* Inside: both ends must come inside. */
+		if (ci->lo < lo)
+			f = need(p - ci->lo, p - lo);
+		if (ci->hi > hi)
+			f = fmax(f, need(ci->hi - p, hi - p));
+		return f;
+	}
+	/* Outside: the far end must cross the nearer bound. */
+	if (p < lo)
+		return need(ci->hi - p, lo - p);
+	return need(p - ci->lo, p - hi);
+}

@@ -1,0 +1,94 @@
+/*
+ * confseq.h - anytime-valid confidence sequences for quantiles, and the
+ * sequential stop rule built on them.
+ *
+ * A confidence sequence (CS) is a sequence of intervals C_1, C_2, ... that
+ * holds the true value at every sample count at once with probability
+ * >= 1 - alpha: P(for all n: theta in C_n) >= 1 - alpha. So one may look
+ * after every batch and stop when the interval decides, without the error
+ * growing with the number of looks (a fixed-n CI looked at after every
+ * batch would be wrong far more often than alpha).
+ *
+ * The quantile CS follows Howard, Ramdas, McAuliffe and Sekhon,
+ * "Time-uniform, nonparametric, nonasymptotic confidence sequences",
+ * Ann. Statist. 49(2), 2021, and Howard and Ramdas, "Sequential estimation
+ * of quantiles with applications to A/B-testing and best-arm
+ * identification", Bernoulli 28(3), 2022: for the true q-quantile Q of a
+ * continuous distribution, 1{X_i <= Q} are i.i.d. Bernoulli(q), so
+ * S_n = #{X_i <= Q} - n q is a sum of 1/2-sub-Gaussian increments
+ * (Hoeffding) with variance process V_n = n / 4, and the two-sided
+ * normal-mixture boundary u(V) = sqrt((V + rho) (log(1 + V / rho) + 2
+ * log(1 / alpha))) bounds |S_n| for all n at once (the same formula as
+ * the confseq package's TwoSidedNormalMixture::bound, with rho tuned for a
+ * sample count fixed in advance, TL_CONFSEQ_N_OPT). Inverting it gives the
+ * order statistics X_(ceil(n q - u)) <= Q <= X_(floor(n q + u) + 1); an
+ * index outside 1..n is an infinite end.
+ *
+ * A ratio or difference of two quantiles combines the two sides' CSs at
+ * alpha / 2 each (a union bound: conservative, and still anytime-valid).
+ *
+ * All functions are pure and thread-safe; inputs are borrowed.
+ */
+#ifndef TL_CONFSEQ_H
+#define TL_CONFSEQ_H
+
+#include <stddef.h>
+
+#include "base/stats.h"
+
+/* The sample count the boundary is tightest at (fixed, never data-tuned). */
+#define TL_CONFSEQ_N_OPT 48
+
+/*
+ * The two-sided normal-mixture boundary on |S| at variance process v,
+ * error alpha in (0, 1), tuned for variance v_opt > 0.
+ */
+double tl_confseq_boundary(double v, double alpha, double v_opt);
+
+/*
+ * CS at error alpha of the q-quantile (q in (0, 1)) of x[0..n): point is
+ * the type 7 sample quantile, lo/hi the order statistics above (-INFINITY
+ * or INFINITY when n is still too small to bound that side). 0, or -EINVAL
+ * for n == 0, a non-finite value or an argument out of range.
+ */
+int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
+			struct tl_ci *ci);
+
+/*
+ * CS of median(a) / median(b) (q-quantiles) at error alpha: each side at
+ * alpha / 2. Every value of b must be > 0 (-EDOM); an end the sides leave
+ * open is infinite (a ratio's lower end is then 0).
+ */
+int tl_confseq_quantile_ratio(const double *a, size_t na, const double *b,
+			      size_t nb, double q, double alpha,
+			      struct tl_ci *ci);
+
+/* CS of quantile(a) - quantile(b) at error alpha, each side at alpha / 2. */
+int tl_confseq_quantile_diff(const double *a, size_t na, const double *b,
+			     size_t nb, double q, double alpha,
+			     struct tl_ci *ci);
+
+/*
+ * Where an interval stands against the region [lo, hi] a claim names
+ * (lo may be -INFINITY, hi INFINITY): wholly inside, wholly outside, or
+ * still open (it straddles an end).
+ */
+enum tl_confseq_state {
+	TL_CONFSEQ_OPEN,
+	TL_CONFSEQ_INSIDE,
+	TL_CONFSEQ_OUTSIDE,
+};
+
+enum tl_confseq_state tl_confseq_against(const struct tl_ci *ci, double lo,
+					 double hi);
+
+/*
+ * How far an open interval is from deciding against [lo, hi]: the factor
+ * by which its width must shrink for the nearer end to clear the bound it
+ * straddles, as a sample multiplier (widths shrink about as 1/sqrt(n), so
+ * ~ (width / room)^2). 1 when the interval already decides; INFINITY when
+ * the point sits on the bound or an end is still infinite.
+ */
+double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi);
+
+#endif
