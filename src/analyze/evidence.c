@@ -350,10 +350,10 @@ const char *tl_evidence_testable_on(const char *reason)
 		{"differenced count is negative",
 		 "a machine with a PMU, or a longer run: the simulated "
 		 "difference is below the simulation's noise"},
-		{"did not report build_ns",
-		 "none: the program does not build with this compiler, so "
-		 "it has no build time (its time to the error is the "
-		 "build-compilelog-answer-slowdown claim)"},
+		{"does not build",
+		 "none with this compiler: the program does not build, so it "
+		 "has no build time (the time to the compiler's answer is "
+		 "another claim's quantity)"},
 		{"is not in this run", "a run that holds the case: `traplab "
 				       "claims` runs every case its claims "
 				       "name"},

@@ -204,8 +204,19 @@ static int get_series(json_t *v, const char *exp, const struct tl_side *s,
 	if (!m) {
 		absent = json_string_value(
 			json_object_get(json_object_get(v, "absent"), metric));
+		const char *builds = json_string_value(
+			json_object_get(json_object_get(v, "facts"), "builds"));
+		const char *err1 = json_string_value(json_object_get(
+			json_object_get(v, "facts"), "first_error"));
+
 		if (absent)
 			*why = xasprintf("%s absent: %s", metric, absent);
+		else if (builds && !strcmp(builds, "false"))
+			/* A build workload whose program does not build. */
+			*why = xasprintf("%s/%s does not build (%s), so it has "
+					 "no %s",
+					 exp, s->variant,
+					 err1 ? err1 : "compile error", metric);
 		else
 			*why = xasprintf("%s/%s did not report %s", exp,
 					 s->variant, metric);
