@@ -16,6 +16,7 @@
 #include "measure/registry.h"
 #include "machine/toolchain.h"
 
+#include "machine/svcfault.h"
 #include "base/banned.h"
 
 static int wants_help(int argc, char **argv, const char *usage)
@@ -207,6 +208,9 @@ int cmd_doctor(int argc, char **argv)
 	}
 	row("zig pinned", "%s (scripts/zig.version)", e.tools.zig_pinned);
 	row("fingerprint", "%s", e.fingerprint);
+
+	printf("\n");
+	tl_svcfault_doctor(stdout);
 
 	printf("\nnoise hints:\n");
 	if (tl_read_file("/proc/loadavg", &load, &n) == 0) {

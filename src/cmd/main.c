@@ -22,6 +22,7 @@
 #include "report/serve.h"
 #include "analyze/slo.h"
 #include "cmd/slosvc.h"
+#include "cmd/svcchaos.h"
 #include "base/suggest.h"
 #include "base/util.h"
 
@@ -45,6 +46,8 @@ static const struct cmd cmds[] = {
 	{"doctor", cmd_doctor, "what this machine can measure, and how well"},
 	{"slo", cmd_slo_entry,
 	 "check a run against SLO budgets (exit 1: violated)"},
+	{"chaos", cmd_chaos,
+	 "faults on a service within its SLO's bounds; did it recover?"},
 	{"compare", cmd_compare, "the change of every metric between two runs"},
 	{"history", cmd_history, "stored runs, trends and change points"},
 	{"metrics", cmd_metrics, "a run in the Prometheus text format"},

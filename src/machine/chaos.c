@@ -51,7 +51,7 @@ const char *tl_chaos_name(enum tl_chaos_kind k)
 	return names[k];
 }
 
-static char *which(const char *prog)
+char *tl_chaos_which(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char *copy, *dir, *save = NULL, *p;
@@ -133,7 +133,7 @@ int tl_chaos_start_on(const char *kind, double seconds, int cpu,
 	if (c->kind == TL_CHAOS_MALLOC_FAIL)
 		return 0;
 	c->cpu = cpu >= 0 ? cpu : last_cpu();
-	stress = which("stress-ng");
+	stress = tl_chaos_which("stress-ng");
 	c->own = !stress;
 	/* Whole seconds for stress-ng, rounded up, at least 1. */
 	snprintf(secs, sizeof(secs), "%lds", (long)seconds + 1);

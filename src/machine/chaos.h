@@ -62,6 +62,9 @@ int tl_chaos_start(const char *kind, double seconds, struct tl_chaos *c);
 int tl_chaos_start_on(const char *kind, double seconds, int cpu,
 		      struct tl_chaos *c);
 
+/* The path of prog found on PATH (owned), or NULL. */
+char *tl_chaos_which(const char *prog);
+
 /* Stops the interference (kills its process group, reaps it). 0. */
 int tl_chaos_stop(struct tl_chaos *c);
 

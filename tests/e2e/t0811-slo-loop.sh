@@ -57,6 +57,7 @@ Y
 
 "$DEMO" --listen 127.0.0.1:$SP --latency-ms 5 --load 40 --max-seconds 170 \
 	2>"$T/demo.err" &
+DEMO_PID=$!
 PIDS="$PIDS $!"
 "$TL" slo rules --window 12h "$T/slo.yaml" >"$T/rules.yml" || fail "slo rules"
 cat >"$T/prometheus.yml" <<CFG
@@ -118,4 +119,25 @@ grep -q "^error_rate .*PASS" "$T/slow" || fail "error_rate should pass"
 jq -e '.violated and (.objectives[0].outcome == "FAIL") and
 	(.objectives[0].query | test("histogram_quantile"))' \
 	"$T/evidence.json" >/dev/null || fail "evidence JSON incomplete"
-echo "ok: healthy passes; latency fires $fired and fails the check; action ran"
+
+# Heal, then a chaos experiment within the SLO's bounds: CPU load at the
+# resource-bound 65% on every CPU for 6 s; it must report recovery.
+curl -sf "http://127.0.0.1:$SP/knobs?latency_ms=5" >/dev/null ||
+	fail "cannot turn the latency knob back"
+sleep 6 # the slow requests leave the 4 s watch window
+"$TL" chaos --slo "$T/slo.yaml" --target "$DEMO_PID" --prometheus "$PROM" \
+	--fault cpu --duration 6 --recover 40 --watch 4 >"$T/chaos" \
+	2>"$T/chaos.err"
+rc=$?
+cat "$T/chaos" "$T/chaos.err"
+[ $rc = 0 ] || fail "chaos: exit $rc, want 0 (recovered)"
+grep -q "^fault cpu for 6 s: stress-ng on every CPU at 65%" "$T/chaos" ||
+	fail "the CPU fault is not bounded by the SLO's 65%"
+grep -q "^baseline before the fault: within" "$T/chaos" ||
+	fail "the healed service did not pass before the fault"
+grep -Eq "^recovered [0-9.]+ s after the fault ended" "$T/chaos" ||
+	fail "chaos did not report a recovery time"
+grep -q "^error budget burned: latency" "$T/chaos" ||
+	fail "chaos did not report the budget burned"
+pgrep -f "stress-ng --cpu" -P $$ >/dev/null && fail "stress-ng left running"
+echo "ok: healthy passes; latency fires $fired and fails the check; action ran; chaos recovered"
