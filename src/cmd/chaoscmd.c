@@ -1,5 +1,5 @@
 /*
- * svcchaos.c - `traplab chaos --slo FILE --target PID|CMD`: faults within
+ * chaoscmd.c - `traplab chaos --slo FILE --target PID|CMD`: faults within
  * the SLO's bounds on a running service, SLIs watched from Prometheus
  * during and after, and the verdict (analyze/svcchaos.h).
  *
@@ -10,7 +10,7 @@
  *   stayed within the objectives: yes (0 of 25 samples failed)
  *   recovered 1.0 s after the fault ended
  */
-#include "cmd/svcchaos.h"
+#include "cmd/chaoscmd.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /*
- * svcchaos.h - `traplab chaos` (src/cmd/svcchaos.c).
+ * chaoscmd.h - `traplab chaos` (src/cmd/chaoscmd.c).
  */
-#ifndef TL_CMD_SVCCHAOS_H
-#define TL_CMD_SVCCHAOS_H
+#ifndef TL_CHAOSCMD_H
+#define TL_CHAOSCMD_H
 
 /*
  * traplab chaos --slo FILE --target PID|CMD --prometheus URL [...]

@@ -22,7 +22,7 @@
 #include "report/serve.h"
 #include "analyze/slo.h"
 #include "cmd/slosvc.h"
-#include "cmd/svcchaos.h"
+#include "cmd/chaoscmd.h"
 #include "base/suggest.h"
 #include "base/util.h"
 
