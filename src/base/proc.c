@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +39,136 @@
 extern char **environ;
 
 #define DEFAULT_MAX_OUT (64u << 20)
+
+/*
+ * Process groups being run, for the signal handler. Slots are claimed and
+ * freed with compare-and-swap (seq_cst: the handler, on any thread, must
+ * see a group as soon as its process exists).
+ */
+#define MAX_ACTIVE 64
+static pid_t active[MAX_ACTIVE];
+static volatile sig_atomic_t interrupted;
+static unsigned contain_seq;
+
+void tl_proc_interrupt(int signo)
+{
+	int saved = errno;
+
+	interrupted = signo;
+	for (int i = 0; i < MAX_ACTIVE; i++) {
+		pid_t p = __atomic_load_n(&active[i], __ATOMIC_SEQ_CST);
+
+		if (p > 0)
+			kill(-p, SIGKILL);
+	}
+	errno = saved;
+}
+
+int tl_proc_interrupted(void)
+{
+	return interrupted;
+}
+
+static int track(pid_t pid)
+{
+	for (int i = 0; i < MAX_ACTIVE; i++) {
+		pid_t zero = 0;
+
+		if (__atomic_compare_exchange_n(&active[i], &zero, pid, 0,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return i;
+	}
+	return -1;
+}
+
+static void untrack(int slot)
+{
+	if (slot >= 0)
+		__atomic_store_n(&active[slot], 0, __ATOMIC_SEQ_CST);
+}
+
+/* 1 when /proc/PID/environ holds the entry token exactly. */
+static int has_token(const char *pid, const char *token)
+{
+	char path[300], buf[65536];
+	size_t tl = strlen(token);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *e = buf; e < buf + n; e += strlen(e) + 1)
+		if (strlen(e) == tl && memcmp(e, token, tl) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Kills every process carrying token, and waits (up to ~2 s) until each
+ * is gone or reaped. Returns how many there were.
+ */
+static int kill_escaped(const char *token)
+{
+	pid_t found[256];
+	int n = 0, pass;
+	DIR *d;
+	struct dirent *de;
+
+	for (pass = 0; pass < 3; pass++) {
+		int fresh = 0;
+
+		d = opendir("/proc");
+		if (!d)
+			return 0;
+		while ((de = readdir(d)) != NULL) {
+			pid_t p = (pid_t)strtol(de->d_name, NULL, 10);
+			int seen = 0;
+
+			if (p <= 0 || p == getpid() ||
+			    !has_token(de->d_name, token))
+				continue;
+			kill(p, SIGKILL);
+			for (int i = 0; i < n; i++)
+				seen |= found[i] == p;
+			if (!seen &&
+			    n < (int)(sizeof(found) / sizeof(*found))) {
+				found[n++] = p;
+				fresh = 1;
+			}
+		}
+		closedir(d);
+		if (!fresh)
+			break; /* a fork between scans is caught by the next */
+	}
+	for (int i = 0; i < n; i++) {
+		for (int t = 0; t < 200; t++) {
+			if (waitpid(found[i], NULL, WNOHANG) == found[i] ||
+			    (kill(found[i], 0) < 0 && errno == ESRCH))
+				break;
+			if (t > 20 && waitpid(found[i], NULL, WNOHANG) < 0)
+				break; /* not ours: init reaps it */
+			usleep(10000);
+		}
+	}
+	return n;
+}
+
+/* Once per process: orphans of workloads are re-parented to us. */
+static void become_subreaper(void)
+{
+	static int done;
+
+	if (!__atomic_exchange_n(&done, 1, __ATOMIC_SEQ_CST))
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
 
 /* A path for argv0: as is when it has a '/', else searched in PATH. */
 static char *resolve(const char *argv0)
@@ -62,7 +194,7 @@ static char *resolve(const char *argv0)
 }
 
 /* environ with spec->env entries replacing same-named ones. */
-static char **build_env(const char *const *extra)
+static char **build_env(const char *const *extra, char *token)
 {
 	size_t n = 0, m = 0, i, j, k = 0;
 	char **env;
@@ -71,7 +203,7 @@ static char **build_env(const char *const *extra)
 		n++;
 	while (extra && extra[m])
 		m++;
-	env = xcalloc(n + m + 1, sizeof(*env));
+	env = xcalloc(n + m + 2, sizeof(*env));
 	for (i = 0; i < n; i++) {
 		const char *eq = strchr(environ[i], '=');
 		size_t klen =
@@ -82,11 +214,14 @@ static char **build_env(const char *const *extra)
 			if (strncmp(extra[j], environ[i], klen) == 0 &&
 			    extra[j][klen] == '=')
 				replaced = 1;
+		if (!strncmp(environ[i], "TL_CONTAIN=", 11))
+			replaced = 1; /* traplab run from a workload */
 		if (!replaced)
 			env[k++] = environ[i];
 	}
 	for (j = 0; j < m; j++)
 		env[k++] = (char *)extra[j];
+	env[k++] = token;
 	env[k] = NULL;
 	return env;
 }
@@ -296,7 +431,8 @@ struct run {
 	struct tl_proc_result *res;
 	int outp[2], errp[2], gop[2], execp[2], reportp[2];
 	int pidfd, status, out_open, err_open;
-	int killed; /* 1: at the deadline, 2: for too much output */
+	int killed; /* 1: at the deadline, 2: too much output, 3: a signal */
+	int slot;   /* in active[], or -1 */
 	size_t max_out;
 	struct tl_buf out;
 	uint64_t t0, deadline;
@@ -334,6 +470,7 @@ static int start_spawned(struct run *r, const char *path, char **envp)
 	if (r->reportp[1] >= 0)
 		close(r->reportp[1]);
 	r->outp[1] = r->errp[1] = r->reportp[1] = -1;
+	r->slot = track(r->pid);
 	r->pidfd = open_pidfd(r->pid);
 	return 0;
 }
@@ -359,6 +496,7 @@ static int start_forked(struct run *r, const char *path, char **envp)
 		child(spec, path, envp, r->outp[1], r->errp[1], r->gop[0],
 		      r->gop[1], r->execp[1]);
 	setpgid(r->pid, r->pid);
+	r->slot = track(r->pid);
 	close(r->outp[1]);
 	close(r->errp[1]);
 	close(r->gop[0]);
@@ -460,6 +598,11 @@ static int pump(struct run *r, int *err)
 			tl__os.kill(-r->pid, SIGKILL);
 			r->killed = 1;
 		}
+		/* A signal may have come before the slot was taken. */
+		if (interrupted && r->killed != 3) {
+			tl__os.kill(-r->pid, SIGKILL);
+			r->killed = 3;
+		}
 	}
 }
 
@@ -478,6 +621,8 @@ static void classify(struct run *r)
 		res->end = TL_PROC_TIMEOUT;
 	} else if (r->killed == 2) {
 		res->end = TL_PROC_TOO_MUCH;
+	} else if (r->killed == 3) {
+		res->end = TL_PROC_INTERRUPTED;
 	} else if (WIFSIGNALED(r->status)) {
 		res->signo = WTERMSIG(r->status);
 		res->end =
@@ -503,17 +648,26 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 					       : DEFAULT_MAX_OUT,
 		.out = TL_BUF_INIT,
 	};
-	char *path, **envp;
+	char *path, **envp, token[64];
 	int err = 0, started;
 
 	memset(res, 0, sizeof(*res));
+	r.slot = -1;
+	if (interrupted) {
+		res->end = TL_PROC_INTERRUPTED;
+		res->out = xstrdup("");
+		return 0;
+	}
+	become_subreaper();
+	snprintf(token, sizeof(token), "TL_CONTAIN=%ld.%u", (long)getpid(),
+		 __atomic_add_fetch(&contain_seq, 1, __ATOMIC_SEQ_CST));
 	if (pipe2(r.outp, O_CLOEXEC) < 0 || pipe2(r.errp, O_CLOEXEC) < 0 ||
 	    pipe2(r.gop, O_CLOEXEC) < 0 || pipe2(r.execp, O_CLOEXEC) < 0) {
 		err = -errno;
 		goto out_close;
 	}
 	path = resolve(spec->argv[0]);
-	envp = build_env(spec->env);
+	envp = build_env(spec->env, token);
 	/*
 	 * Nothing to do between fork and exec: posix_spawn (vfork semantics)
 	 * copies no page tables, so the wall time is the workload's own
@@ -536,11 +690,15 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 		tl__os.wait4(r.pid, &r.status, 0, &res->ru);
 		res->wall_ns = tl__os.now_ns() - r.t0;
 	}
+	if (interrupted && !r.killed)
+		r.killed = 3; /* the handler's SIGKILL, not the OOM killer */
 	/*
 	 * Grandchildren may still hold the pipes; take what is there, then
 	 * end the group so nothing outlives its measurement.
 	 */
 	tl__os.kill(-r.pid, SIGKILL);
+	untrack(r.slot);
+	res->leaked = kill_escaped(token);
 	if (!spec->discard_stdout) {
 		char chunk[65536];
 		ssize_t n;
@@ -595,6 +753,10 @@ void tl_proc_describe(const struct tl_proc_result *res, char *buf, size_t n)
 		break;
 	case TL_PROC_TOO_MUCH:
 		snprintf(buf, n, "printed too much on stdout and was killed");
+		break;
+	case TL_PROC_INTERRUPTED:
+		snprintf(buf, n, "killed: traplab was interrupted (%s)",
+			 strsignal(interrupted ? interrupted : SIGTERM));
 		break;
 	case TL_PROC_SPAWN_FAIL:
 		snprintf(buf, n, "could not be started: %s",

@@ -35,12 +35,13 @@ struct tl_proc_spec {
 };
 
 enum tl_proc_end {
-	TL_PROC_EXITED,	   /* exit code in exit_code (0 = success) */
-	TL_PROC_SIGNALED,  /* signal in signo */
-	TL_PROC_TIMEOUT,   /* killed by us after timeout_s */
-	TL_PROC_OOM,	   /* SIGKILL with memory pressure evidence */
-	TL_PROC_TOO_MUCH,  /* stdout beyond max_out_bytes; killed */
-	TL_PROC_SPAWN_FAIL /* fork/exec failed: spawn_errno */
+	TL_PROC_EXITED,	    /* exit code in exit_code (0 = success) */
+	TL_PROC_SIGNALED,   /* signal in signo */
+	TL_PROC_TIMEOUT,    /* killed by us after timeout_s */
+	TL_PROC_OOM,	    /* SIGKILL with memory pressure evidence */
+	TL_PROC_TOO_MUCH,   /* stdout beyond max_out_bytes; killed */
+	TL_PROC_SPAWN_FAIL, /* fork/exec failed: spawn_errno */
+	TL_PROC_INTERRUPTED /* killed because traplab got SIGTERM/SIGINT */
 };
 
 struct tl_proc_result {
@@ -53,6 +54,7 @@ struct tl_proc_result {
 	char *out; /* owned: stdout, NUL-terminated */
 	size_t out_len;
 	char err_tail[2048]; /* last bytes of stderr, NUL-terminated */
+	int leaked; /* descendants still running after it ended (killed) */
 };
 
 /*
@@ -61,6 +63,26 @@ struct tl_proc_result {
  * fork). Not thread-safe (uses SIGCHLD-free polling, one child at a time).
  */
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
+
+/*
+ * Containment: every process tl_proc_run() starts carries a token in its
+ * environment (TL_CONTAIN=PID.N), inherited by its descendants. When it
+ * has ended and its process group was killed, descendants that escaped
+ * the group (setsid(), double fork) are found by that token, killed and
+ * counted in res->leaked. traplab is made a child subreaper
+ * (PR_SET_CHILD_SUBREAPER) so that their zombies are reaped here rather
+ * than left to an init that may not reap.
+ */
+
+/*
+ * Interruption: async-signal-safe, for a SIGTERM/SIGINT handler. Kills
+ * the process group of every process tl_proc_run() is running (from any
+ * thread), and makes every later tl_proc_run() end at once with
+ * TL_PROC_INTERRUPTED.
+ */
+void tl_proc_interrupt(int signo);
+/* The signal passed to tl_proc_interrupt(), or 0. */
+int tl_proc_interrupted(void);
 
 /* The tl-launch path in use, or NULL when there is none. */
 const char *tl_proc_launcher(void);

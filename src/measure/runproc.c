@@ -74,6 +74,8 @@ static const char *status_of(const struct tl_proc_result *r)
 		return "oom";
 	case TL_PROC_TOO_MUCH:
 		return "bad_output";
+	case TL_PROC_INTERRUPTED:
+		return "interrupted";
 	default:
 		return "crashed";
 	}
@@ -146,6 +148,15 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 	if (tl_proc_run(&spec, pr) != 0) {
 		tl__run_record_failure(vr, "crashed",
 				       "traplab could not start it", NULL);
+		goto out;
+	}
+	if (pr->leaked) {
+		/* Whatever it measured, it did not clean up after itself. */
+		snprintf(why, sizeof(why),
+			 "left %d descendant process%s running after it ended "
+			 "(setsid or double fork); traplab killed them",
+			 pr->leaked, pr->leaked == 1 ? "" : "es");
+		tl__run_record_failure(vr, "leaked", why, pr->err_tail);
 		goto out;
 	}
 	if (pr->end != TL_PROC_EXITED || pr->exit_code != 0) {
