@@ -1633,7 +1633,7 @@ static int run_needed(const struct claims_args *a, const char *root,
 		"need%s\n",
 		have.n, a->quick ? " (quick)" : "");
 	rc = tl_run_and_store(&ro, (const char *const *)have.v, have.n,
-			      out_path, interfere ? NULL : history_db);
+			      out_path, 1, interfere ? NULL : history_db);
 	if (rc < 0) {
 		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
 		rc = 1;

@@ -1310,6 +1310,13 @@ int cmd_slo(int argc, char **argv)
 	tl_slo_check(&slo, run, past, npast, &rep);
 	tl_slo_print(&slo, &rep, npast, stdout);
 	rc = rep.violated || rep.nodata ? 1 : 0;
+	if (json_object_get(run, "incomplete")) {
+		fprintf(stderr,
+			"traplab: '%s' is an incomplete run (interrupted or "
+			"still going): the gate fails\n",
+			path);
+		rc = 1;
+	}
 	tl_slo_report_release(&rep);
 out:
 	if (rc == 2)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "base/cli.h"
 #include "base/jsonx.h"
 #include "base/os.h"
+#include "base/proc.h"
 #include "store/history.h"
 #include "report/runtable.h"
 #include "base/util.h"
@@ -28,13 +30,15 @@
 #include "base/banned.h"
 
 /*
- * Writes the results to path atomically, and a copy as latest.json in the
- * same folder (unless path is that file).
+ * Writes the results to path atomically. A complete run named by default
+ * (promote) is also copied as latest.json in the same folder; an
+ * incomplete one never is, and `-o FILE` writes only FILE.
  */
-static void write_results(const json_t *root, const char *path)
+static void write_results(const json_t *root, const char *path, int promote)
 {
 	char *s = json_dumps(root, TL_JSON_DUMP_FLAGS);
 	char *dir, *slash, *latest;
+	int rc;
 
 	if (!s)
 		return;
@@ -44,42 +48,82 @@ static void write_results(const json_t *root, const char *path)
 		*slash = '\0';
 		tl_mkdirs(dir);
 	}
-	if (tl_write_file_atomic(path, s, strlen(s)) != 0)
+	rc = tl_write_file_atomic(path, s, strlen(s));
+	if (rc)
 		fprintf(stderr, "traplab: cannot write '%s': %s\n", path,
-			strerror(errno));
+			strerror(-rc));
 	latest = xasprintf("%s/latest.json", slash ? dir : ".");
-	if (strcmp(latest, path) != 0)
+	if (!rc && promote && !json_object_get(root, "incomplete") &&
+	    strcmp(latest, path) != 0)
 		tl_write_file_atomic(latest, s, strlen(s));
 	free(latest);
 	free(dir);
 	free(s);
 }
 
-/* After every case: its tables, and the file rewritten. */
+/* After every case: its tables, and the file rewritten (incomplete). */
 static void on_case(const json_t *results, const json_t *exp, const json_t *cs,
 		    void *arg)
 {
 	tl_runtable_print_case(exp, cs);
-	write_results(results, arg);
+	write_results(results, arg, 0);
+}
+
+/*
+ * SIGTERM/SIGINT: end the workloads now (their process groups), let the
+ * engine wind down and the partial results be written; a second signal
+ * ends traplab at once.
+ */
+static void on_signal(int signo)
+{
+	if (tl_proc_interrupted()) {
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return;
+	}
+	tl_proc_interrupt(signo);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
-		     size_t n, const char *out_path, const char *history_db)
+		     size_t n, const char *out_path, int promote,
+		     const char *history_db)
 {
 	struct tl_run_opts o = *opts;
 	json_t *results = NULL;
-	int ret, herr;
+	int ret, herr, sig;
 
+	catch_signals();
 	o.on_case = on_case;
 	o.on_case_arg = (void *)out_path;
 	ret = tl_run_experiments(&o, names, n, &results);
 	if (!results)
-		return ret;
+		return (sig = tl_proc_interrupted()) ? 128 + sig : ret;
 	tl_runtable_print_noise(results);
-	write_results(results, out_path);
+	write_results(results, out_path, promote);
 	printf("\nresults: %s (%.1f s)\n", out_path,
 	       json_number_value(json_object_get(results, "elapsed_s")));
 	json_decref(results);
+	sig = tl_proc_interrupted();
+	if (sig) {
+		fprintf(stderr,
+			"traplab: interrupted by SIG%s: the partial results in "
+			"'%s' are marked incomplete (not promoted, not "
+			"stored)\n",
+			sigabbrev_np(sig), out_path);
+		return 128 + sig;
+	}
 	if (!history_db)
 		return ret;
 	herr = tl_history_store(history_db, out_path);
@@ -178,7 +222,7 @@ int cmd_run(int argc, char **argv)
 	struct tl_strv params = TL_STRV_INIT, variants = TL_STRV_INIT;
 	struct tl_run_opts o;
 	char *out = NULL, *hist = NULL;
-	int no_hist = 0, ch, ret;
+	int no_hist = 0, named, ch, ret;
 	long long v;
 
 	tl_run_opts_init(&o, tl_cli_root());
@@ -273,6 +317,7 @@ int cmd_run(int argc, char **argv)
 	}
 	o.params = tl_strv_cstr(&params);
 	o.variants = tl_strv_cstr(&variants);
+	named = out != NULL;
 	if (!out) {
 		char stamp[32];
 
@@ -288,7 +333,7 @@ int cmd_run(int argc, char **argv)
 			       : xasprintf("%s/results/history.sqlite",
 					   tl_cli_root());
 	ret = tl_run_and_store(&o, (const char *const *)argv + optind,
-			       (size_t)(argc - optind), out,
+			       (size_t)(argc - optind), out, !named,
 			       no_hist ? NULL : hist);
 	goto out;
 usage:

@@ -14,7 +14,10 @@
  */
 #include "measure/runner.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include "machine/env.h"
 #include "base/os.h"
 #include "base/progress.h"
+#include "base/proc.h"
 #include "measure/registry.h"
 #include "measure/run_int.h"
 #include "measure/select.h"
@@ -180,7 +184,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 		pv[i] = param_values(c, &e->params[i], &vals[i]);
 		ncases *= pv[i]->n ? pv[i]->n : 1;
 	}
-	for (size_t ci = 0; ci < ncases; ci++) {
+	for (size_t ci = 0; ci < ncases && !tl_proc_interrupted(); ci++) {
 		struct vrun *vrs = xcalloc(e->nvariants, sizeof(*vrs));
 		struct tl_strv cparams = TL_STRV_INIT;
 		struct tl_buf label = TL_BUF_INIT;
@@ -279,6 +283,34 @@ static void print_lines(const char *s)
 	}
 }
 
+/*
+ * Work folders of runs whose process is gone (killed with SIGKILL, or a
+ * crash): nothing else would ever remove them.
+ */
+static void remove_dead_runs(const char *root)
+{
+	char *dir = xasprintf("%s/.cache/work", root);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)) != NULL) {
+		char *end, *path;
+		long pid;
+
+		if (strncmp(de->d_name, "run-", 4))
+			continue;
+		pid = strtol(de->d_name + 4, &end, 10);
+		if (pid <= 0 || *end || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		tl_rmtree(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
 int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		       size_t n, json_t **results)
 {
@@ -353,6 +385,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	c.target_ns = 1000 * c.env.clock_resolution_ns;
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;
+	remove_dead_runs(opts->root);
 	/* Per run: two runs at once must not clear each other's folders. */
 	c.workroot =
 		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());
@@ -400,13 +433,26 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	c.exps = json_array();
 	json_object_set_new(c.root, "experiments", c.exps);
 
+	/* Until the last case is in, a reader must not take it as a run. */
+	json_object_set_new(c.root, "incomplete",
+			    json_pack("{s:s}", "reason",
+				      "the run was still going (or traplab "
+				      "was killed)"));
 	c.nsteps = (int)ntodo;
 	tl__run_prebuild(&c, todo, ntodo);
-	for (i = 0; i < ntodo; i++) {
+	for (i = 0; i < ntodo && !tl_proc_interrupted(); i++) {
 		c.step = (int)i + 1;
 		run_experiment(&c, todo[i], i);
 	}
 	tl_progress_stop();
+	if (tl_proc_interrupted())
+		json_object_set_new(
+			c.root, "incomplete",
+			json_pack("{s:s,s:s+}", "reason", "interrupted",
+				  "signal", "SIG",
+				  sigabbrev_np(tl_proc_interrupted())));
+	else
+		json_object_del(c.root, "incomplete");
 	{
 		double mde;
 		json_t *nz = json_object();

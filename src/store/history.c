@@ -812,6 +812,13 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
 		rc = -EINVAL;
 		goto out;
 	}
+	/* A trend or an SLO window must not count a run cut short. */
+	if (json_object_get(run, "incomplete")) {
+		tl_buf_puts(err, "the run is incomplete (interrupted or still "
+				 "going); it is not stored");
+		rc = -EINVAL;
+		goto out;
+	}
 	content_uid(text, len, uid);
 	rc = h->ops->begin(h->db, err);
 	if (rc)
