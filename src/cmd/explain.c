@@ -206,18 +206,18 @@ static void print_decide(const struct tl_claim *c, const struct tl_verdict *v)
 	if (v->kind == TL_VERDICT_INCONCLUSIVE) {
 		if (isfinite(more) && more > 0)
 			printf("to decide about %.0f samples per side would "
-			       "likely do (now %zu, the CI narrowing as "
-			       "1/sqrt(n))\n",
+			       "likely do (now %zu;\n           the CI "
+			       "narrows as 1/sqrt(n))\n",
 			       more, v->n[0]);
 		else if (more == INFINITY)
 			printf("to decide the estimate sits on a bound: more "
 			       "samples will likely not decide it\n");
 	}
 	if (v->kind == TL_VERDICT_UNTESTABLE)
-		printf("testable  %s\n",
-		       hint ? hint
-			    : "on a run where the variant builds and runs "
-			      "(see the reason)");
+		field("testable",
+		      hint ? hint
+			   : "on a run where the variant builds and runs "
+			     "(see the reason)");
 }
 
 static void print_sides(const struct tl_claim *c, const struct tl_evidence *ev,
@@ -244,13 +244,17 @@ static void print_sides(const struct tl_claim *c, const struct tl_evidence *ev,
 			       s->source ? s->source : "?");
 		if (v) {
 			b.len = 0;
+			tl_buf_puts(&b, "build: ");
 			tl_build_describe(&b, v);
-			printf("           build: %s\n", tl_buf_str(&b));
-			if (v->comment)
-				printf("           what: %.200s\n", v->comment);
+			field("", tl_buf_str(&b));
+			if (v->comment) {
+				b.len = 0;
+				tl_buf_printf(&b, "what: %s", v->comment);
+				field("", tl_buf_str(&b));
+			}
 		}
 		if (s->build)
-			printf("           %s\n", s->build);
+			field("", s->build);
 	}
 	tl_buf_release(&b);
 }
@@ -415,18 +419,18 @@ static void explain_one(const char *root, const struct explain_args *a,
 	if (nruns && c->m.metric) {
 		printf("\nsamples per side on one axis%s:\n",
 		       ev.nsides == 2 && ev.has_band
-			       ? " (the band: where side 1 would have to lie, "
-				 "given side 2's median)"
+			       ? "; the band is where side 1\nwould have to "
+				 "lie, given side 2's median"
 			       : "");
 		tl_evidence_text(&b, c, &ev, a->width);
 		fputs(tl_buf_str(&b), stdout);
 	}
 	printf("\n");
 	print_sides(c, &ev, e);
-	printf("machine    %s\n", ev.machine ? ev.machine : "-");
-	printf("toolchains %s\n", ev.toolchains ? ev.toolchains : "-");
+	field("machine", ev.machine);
+	field("toolchains", ev.toolchains);
 	if (ev.conditions)
-		printf("conditions %s\n", ev.conditions);
+		field("conditions", ev.conditions);
 	print_decide(c, &v[idx]);
 	if (c->ncode && e && !a->no_disasm) {
 		printf("\n");
