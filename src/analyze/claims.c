@@ -390,14 +390,15 @@ static char *get_str(struct ctx *cx, yaml_node_t *m, const char *key,
 	return xstrdup(s);
 }
 
-static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
-			 size_t *nkv)
+/* A map of name: value scalars ("params", "code") into kv. */
+static void parse_kvmap(struct ctx *cx, yaml_node_t *n, const char *what,
+			struct tl_kv **kv, size_t *nkv)
 {
 	int i, len;
 
 	if (!n)
 		return;
-	if (open_map(cx, n, NULL, "params"))
+	if (open_map(cx, n, NULL, what))
 		return;
 	len = tl_yaml_map_len(n);
 	for (i = 0; i < len; i++) {
@@ -407,7 +408,7 @@ static void parse_params(struct ctx *cx, yaml_node_t *n, struct tl_kv **kv,
 		size_t j;
 
 		if (!ks || !vs) {
-			err_at(cx, v, "params: expected name: value scalars");
+			err_at(cx, v, "%s: expected name: value scalars", what);
 			continue;
 		}
 		for (j = 0; j < *nkv; j++)
@@ -458,8 +459,8 @@ static void parse_side(struct ctx *cx, yaml_node_t *n, struct tl_side *s,
 	}
 	cx->bad += tl_yaml_check_keys(cx->y, n, keys, "measure side", cx->d);
 	s->variant = get_str(cx, n, "variant", "measure side", 1);
-	parse_params(cx, tl_yaml_get(cx->y, n, "params"), &s->params,
-		     &s->nparams);
+	parse_kvmap(cx, tl_yaml_get(cx->y, n, "params"), "params", &s->params,
+		    &s->nparams);
 }
 
 static double stat_q(struct ctx *cx, yaml_node_t *n)
@@ -502,7 +503,8 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 	m->metric = get_str(cx, n, "metric", "measure", 0);
 	m->fact = get_str(cx, n, "fact", "measure", 0);
 	m->q = stat_q(cx, tl_yaml_get(cx->y, n, "stat"));
-	parse_params(cx, tl_yaml_get(cx->y, n, "params"), &common, &ncommon);
+	parse_kvmap(cx, tl_yaml_get(cx->y, n, "params"), "params", &common,
+		    &ncommon);
 	ratio = tl_yaml_get(cx->y, n, "ratio");
 	diff = tl_yaml_get(cx->y, n, "diff");
 	var = tl_yaml_get(cx->y, n, "variant");
@@ -764,7 +766,8 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	parse_measure(cx, m, &c->m);
 	parse_pred(cx, p, c);
 	parse_needs(cx, tl_yaml_get(cx->y, n, "needs"), c);
-	parse_params(cx, tl_yaml_get(cx->y, n, "code"), &c->code, &c->ncode);
+	parse_kvmap(cx, tl_yaml_get(cx->y, n, "code"), "code", &c->code,
+		    &c->ncode);
 	if (c->id && !c->claimed) {
 		struct tl_buf b = TL_BUF_INIT;
 

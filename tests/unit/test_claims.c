@@ -64,6 +64,9 @@ TL_TEST(shipped_file_parses)
 	for (i = 0; i < cs.nclaims; i++) {
 		int c = cs.claims[i].section[0] - '0';
 
+		/* The audit: every claim says what quantity it speaks of. */
+		TL_CHECK(cs.claims[i].quantity && *cs.claims[i].quantity);
+
 		TL_CHECK(c >= 1 && c <= 4);
 		ch[c]++;
 		TL_CHECK(cs.claims[i].claimed != NULL);
@@ -178,6 +181,15 @@ TL_TEST(ratio_sides_merge_params)
 static const struct bad {
 	const char *body, *want;
 } bads[] = {
+	{"  - id: a\n    section: \"1\"\n    claim: c\n"
+	 "    measure: {experiment: e, variant: v, metric: ns_per_op}\n"
+	 "    predicate: {lt: 3}\n    code: [f]\n",
+	 "t.yaml:8:11: code: expected a mapping"},
+	{"  - id: a\n    section: \"1\"\n    claim: c\n"
+	 "    quantity: {a: b}\n"
+	 "    measure: {experiment: e, variant: v, metric: ns_per_op}\n"
+	 "    predicate: {lt: 3}\n",
+	 "t.yaml:6:15:"},
 	{"  - id: a\n    section: \"1\"\n    claim: c\n    mesure: {}\n",
 	 "t.yaml:6:5: unknown key 'mesure'"},
 	{"  - id: a\n    section: \"1\"\n    claim: c\n"
