@@ -25,20 +25,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/history.h"
 #include "report/metrics.h"
 #include "analyze/slo.h"
 #include "base/banned.h"
 
+/* What identifies a version of a file: a rewrite changes one of these. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
 struct server {
 	const char *run_path, *slo_path, *db_path;
 	pthread_mutex_t lock;
-	struct tl_buf page; /* guarded by lock */
-	struct timespec mt_run, mt_slo, mt_db;
-	int have_page, source_ok;
-	unsigned long long scrapes;
+	struct tl_buf page;		      /* guarded by lock */
+	struct file_id id_run, id_slo, id_db; /* at the last attempt */
+	int have_page, tried, source_ok;
+	unsigned long long scrapes, reload_errors;
 };
 
 int tl_serve_parse_listen(const char *s, void *addr, unsigned *addrlen)
@@ -86,33 +96,48 @@ int tl_serve_parse_listen(const char *s, void *addr, unsigned *addrlen)
 	return 0;
 }
 
-static struct timespec mtime(const char *path)
+static struct file_id file_id(const char *path)
 {
+	struct file_id id;
 	struct stat st;
-	struct timespec zero = {0, 0};
 
+	memset(&id, 0, sizeof(id));
 	if (!path || stat(path, &st))
-		return zero;
-	return st.st_mtim;
+		return id;
+	id.dev = st.st_dev;
+	id.ino = st.st_ino;
+	id.size = st.st_size;
+	id.mtime = st.st_mtim;
+	return id;
 }
 
-static int ts_eq(struct timespec a, struct timespec b)
+static int id_eq(const struct file_id *a, const struct file_id *b)
 {
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
-/* Rebuilds s->page when an input changed. Called with s->lock held. */
+/*
+ * Rebuilds s->page when an input changed since the last attempt, good or
+ * bad: an unreadable file is read once per version, not once per scrape,
+ * and the last good page is served meanwhile. Called with s->lock held.
+ */
 static void refresh(struct server *s)
 {
-	struct timespec r = mtime(s->run_path), l = mtime(s->slo_path);
-	struct timespec d = mtime(s->db_path);
+	struct file_id r = file_id(s->run_path), l = file_id(s->slo_path);
+	struct file_id d = file_id(s->db_path);
 	struct tl_buf err = TL_BUF_INIT, page = TL_BUF_INIT;
 	struct tl_expo *e;
 	json_t *run = NULL;
 
-	if (s->have_page && ts_eq(r, s->mt_run) && ts_eq(l, s->mt_slo) &&
-	    ts_eq(d, s->mt_db))
+	if (s->tried && id_eq(&r, &s->id_run) && id_eq(&l, &s->id_slo) &&
+	    id_eq(&d, &s->id_db))
 		return;
+	s->tried = 1;
+	s->id_run = r;
+	s->id_slo = l;
+	s->id_db = d;
 	e = tl_expo_new();
 	if (tl_metrics_load(s->run_path, &run, &err) ||
 	    tl_metrics_expose_run(e, run) ||
@@ -121,6 +146,7 @@ static void refresh(struct server *s)
 		fprintf(stderr, "traplab: serve: %s\n",
 			err.len ? tl_buf_str(&err) : "cannot expose the run");
 		s->source_ok = 0;
+		s->reload_errors++;
 	} else {
 		tl_expo_write(e, &page);
 		tl_buf_release(&s->page);
@@ -128,9 +154,6 @@ static void refresh(struct server *s)
 		page = (struct tl_buf)TL_BUF_INIT;
 		s->have_page = 1;
 		s->source_ok = 1;
-		s->mt_run = r;
-		s->mt_slo = l;
-		s->mt_db = d;
 	}
 	tl_buf_release(&page);
 	tl_buf_release(&err);
@@ -193,13 +216,58 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		      "# HELP traplab_serve_scrapes_total Scrapes of /metrics "
 		      "since start\n"
 		      "# TYPE traplab_serve_scrapes_total counter\n"
-		      "traplab_serve_scrapes_total %llu\n",
-		      s->source_ok, s->scrapes);
+		      "traplab_serve_scrapes_total %llu\n"
+		      "# HELP traplab_serve_reload_errors_total Versions of "
+		      "the inputs that could not be read or exposed\n"
+		      "# TYPE traplab_serve_reload_errors_total counter\n"
+		      "traplab_serve_reload_errors_total %llu\n",
+		      s->source_ok, s->scrapes, s->reload_errors);
 	pthread_mutex_unlock(&s->lock);
 	ret = reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
 		    tl_buf_str(&out), out.len);
 	tl_buf_release(&out);
 	return ret;
+}
+
+/*
+ * The listening socket, made here rather than by libmicrohttpd, whose
+ * MHD_OPTION_LISTENING_ADDRESS_REUSE sets SO_REUSEPORT as well: with it a
+ * second server binds the same port and the kernel shares the traffic.
+ * SO_REUSEADDR alone lets a restart bind past TIME_WAIT connections and
+ * still refuses a port someone listens on. Returns the fd or -errno.
+ */
+static int open_listener(const struct sockaddr_storage *addr, unsigned addrlen)
+{
+	int fd, one = 1, err;
+
+	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)addr, addrlen) ||
+	    listen(fd, SOMAXCONN)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * Enough descriptors for TL_SERVE_MAX_CONNS connections: the soft limit
+ * is often 1024, the hard one higher.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < TL_SERVE_MAX_CONNS + 64) {
+		rl.rlim_cur = rl.rlim_max < TL_SERVE_MAX_CONNS + 64
+				      ? rl.rlim_max
+				      : TL_SERVE_MAX_CONNS + 64;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static int usage(void)
@@ -218,7 +286,7 @@ int cmd_serve(int argc, char **argv)
 	struct MHD_Daemon *d;
 	unsigned addrlen = 0;
 	sigset_t set;
-	int i, sig, flags;
+	int i, sig, flags, lfd;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
@@ -250,20 +318,34 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	lfd = open_listener(&addr, addrlen);
+	if (lfd < 0) {
+		fprintf(stderr, "traplab: cannot listen on %s: %s\n", listen,
+			lfd == -EADDRINUSE ? "address in use" : strerror(-lfd));
+		tl_buf_release(&s.page);
+		pthread_mutex_destroy(&s.lock);
+		return 2;
+	}
+	raise_fd_limit();
+	/*
+	 * epoll: no FD_SETSIZE ceiling. Slow or idle clients are bounded per
+	 * address and closed after TL_SERVE_IDLE_S of silence, so they cannot
+	 * take every slot from the scrapers.
+	 */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 		MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			     /* A restart must not wait out TIME_WAIT. */
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-			     MHD_OPTION_END);
+	d = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, &s, MHD_OPTION_LISTEN_SOCKET, lfd,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)TL_SERVE_MAX_CONNS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)TL_SERVE_PER_IP,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TL_SERVE_IDLE_S,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+		MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "traplab: cannot listen on %s\n", listen);
+		fprintf(stderr, "traplab: cannot serve on %s\n", listen);
+		close(lfd);
 		tl_buf_release(&s.page);
 		pthread_mutex_destroy(&s.lock);
 		return 2;
@@ -272,6 +354,7 @@ int cmd_serve(int argc, char **argv)
 		s.run_path, listen);
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);
+	close(lfd);
 	tl_buf_release(&s.page);
 	pthread_mutex_destroy(&s.lock);
 	(void)addrlen;

@@ -4,11 +4,12 @@
  *
  * Binds to loopback (127.0.0.1:9464) unless told otherwise. The exposition
  * is rebuilt only when the run file, the SLO file or the history changed
- * (their mtimes), under a mutex, and handed to each request as a copy, so
- * concurrent scrapes never see half a page. Only GET and HEAD of /metrics
- * and / are served; anything else gets 404 or 405. Connections are
- * limited (64) and time out (10 s), so a slow or malformed client cannot
- * hold the server.
+ * (device, inode, size, mtime) since the last attempt, under a mutex, and
+ * handed to each request as a copy, so concurrent scrapes never see half
+ * a page. Only GET and HEAD of /metrics and / are served; anything else
+ * gets 404 or 405. Connections are limited in all and per client address,
+ * and time out when idle, so slow or malformed clients cannot hold the
+ * server. A port already served is refused ("address in use").
  */
 #ifndef TL_SERVE_H
 #define TL_SERVE_H
@@ -18,6 +19,9 @@
 #include "base/util.h"
 
 #define TL_SERVE_DEFAULT_LISTEN "127.0.0.1:9464"
+#define TL_SERVE_MAX_CONNS	1000 /* connections at once */
+#define TL_SERVE_PER_IP		64   /* of them from one address */
+#define TL_SERVE_IDLE_S		5    /* an idle connection is closed */
 
 /*
  * Parses "HOST:PORT" (IPv4 dotted quad, "localhost", or "[::1]:PORT" for
