@@ -146,12 +146,39 @@ func (w *TLW) Is(variant string) bool {
 // Run runs w.Samples timed batches of w.Ops operations each and records a
 // sample line per batch. Nothing is written inside a batch.
 func (w *TLW) Run(batch func(ops uint64)) {
+	region := os.Getenv("TLW_SIM_REGION") == "1"
 	for s := 0; s < w.Samples; s++ {
+		if region {
+			// A fresh time slice: sysmon preempts a goroutine
+			// 10 ms (of wall time, which valgrind stretches)
+			// after it was last scheduled.
+			runtime.Gosched()
+		}
 		t0 := tlwNow()
-		batch(w.Ops)
+		tlwMeasured(batch, w.Ops)
 		t1 := tlwNow()
 		tlwSample(t1-t0, w.Ops)
 	}
+}
+
+// tlwMeasured is the measured region. Under simulation the harness runs
+// callgrind with collection off and this function turns it on and off
+// around the batch (a client request: two no-op instructions
+// otherwise), so set-up, the runtime's start-up and its other threads
+// (sysmon, GC workers) are not counted.
+//
+//go:noinline
+func tlwMeasured(batch func(ops uint64), ops uint64) {
+	tlwToggleCollect()
+	batch(ops)
+	tlwToggleCollect()
+}
+
+// tlwToggleCollect is CALLGRIND_TOGGLE_COLLECT (callgrind.h:
+// VG_USERREQ_TOOL_BASE('C','T') + 2).
+func tlwToggleCollect() {
+	args := [6]uintptr{uintptr('C')<<24 | uintptr('T')<<16 + 2}
+	tlwClientRequest(&args)
 }
 
 // tlwAllocsPerOp runs fn(ops) once, untimed, and returns the number of heap

@@ -79,6 +79,18 @@ struct tl_sim_cmd {
 };
 int tl_sim_cmd_init(struct tl_sim_cmd *cmd, const char *out_file);
 
+struct tl_sim_policy;
+
+/*
+ * The same for a language's policy: with p->region_only the tool is
+ * callgrind with the same geometry and --collect-atstart=no, so nothing
+ * is counted until the workload toggles collection on (a valgrind client
+ * request around its measured region: tlwMeasured in workload/tlw.go) and
+ * only on the thread that did. p may be NULL (cachegrind).
+ */
+int tl_sim_cmd_init_for(struct tl_sim_cmd *cmd, const struct tl_sim_policy *p,
+			const char *out_file);
+
 /*
  * Parses a cachegrind out file held in buf[0..len) (need not be
  * NUL-terminated; NUL bytes are errors). name is the file name used in
@@ -99,7 +111,21 @@ int tl_sim_cmd_init(struct tl_sim_cmd *cmd, const char *out_file);
 int tl_sim_parse_buf(const char *buf, size_t len, const char *name,
 		     struct tl_sim_counts *out, char *err, size_t errlen);
 
-/* Reads and parses a file; -errno (with err set) when it cannot be read. */
+/*
+ * Parses a callgrind out file (format version 1) for its totals only:
+ * one events: line, an optional summary: line and a final totals: line
+ * (a file cut short has none), which must agree. Other lines are not
+ * checked. Same contract as tl_sim_parse_buf.
+ */
+int tl_sim_parse_callgrind_buf(const char *buf, size_t len, const char *name,
+			       struct tl_sim_counts *out, char *err,
+			       size_t errlen);
+
+/*
+ * Reads and parses a file (callgrind's when it starts with "# callgrind
+ * format", else cachegrind's); -errno (with err set) when it cannot be
+ * read.
+ */
 int tl_sim_parse_file(const char *path, struct tl_sim_counts *out, char *err,
 		      size_t errlen);
 
@@ -122,7 +148,8 @@ enum tl_sim_trust {
 
 struct tl_sim_policy {
 	enum tl_sim_trust trust;
-	const char *env[4]; /* extra KEY=VALUE for the workload, NULL-ended */
+	const char *env[5]; /* extra KEY=VALUE for the workload, NULL-ended */
+	int region_only;    /* count only the measured region (callgrind) */
 	int runs_per_point; /* runs at each OPS value (>= 1) */
 	double max_rel_spread; /* refuse when repeated runs differ more */
 	const char *reason;    /* why flagged or refused; "" when exact */
@@ -138,12 +165,16 @@ struct tl_sim_policy {
  * (see tl_diff_spread()). All strings are static. Thread-safe.
  *
  * Measured with Go 1.26.8 and valgrind 3.19 (see the report in
- * experiments/calib/README.md): Go runs under cachegrind without special
- * settings, but its counts move run to run (sysmon and the scheduler wake
- * on wall time, which valgrind stretches 50x; GC cycles are paced by
- * time): ~1% for a loop that does not allocate, 2-4% with goroutines, and
- * 10-40% for an allocating loop with the GC on. GOMAXPROCS=1 and
- * GODEBUG=asyncpreemptoff=1 (no SIGURG preemption) halve the noise.
+ * experiments/calib/README.md): counted whole under cachegrind, Go's
+ * counts move run to run (sysmon and the scheduler wake on wall time,
+ * which valgrind stretches 50x; GC cycles are paced by time): ~1% for a
+ * loop that does not allocate, 10-40% (433% for hashmap) for an
+ * allocating loop with the GC on. So Go is counted by callgrind only
+ * inside the measured region (region_only), with GOGC=off (no GC cycle
+ * at all), GOMAXPROCS=1 and GODEBUG=asyncpreemptoff=1 (no SIGURG); the
+ * instruction count of a region shorter than sysmon's 10 ms time slice
+ * then repeats exactly (tests/e2e/t0310-go-sim-determinism.sh), and a
+ * longer one moves by one preemption (~100 instructions) per 10 ms.
  */
 void tl_sim_policy(const char *lang, struct tl_sim_policy *p);
 

@@ -340,7 +340,7 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		int err;
 
 		x[p] = (double)n;
-		tl_sim_cmd_init(&cmd, out);
+		tl_sim_cmd_init_for(&cmd, pol, out);
 		for (int a = 0; a < cmd.argc; a++)
 			tl_strv_push(&argv, cmd.argv[a]);
 		workload_argv(rq, &argv, bin, n);
@@ -352,6 +352,13 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		}
 		unlink(out);
 		free(out);
+		if (!err && pol->region_only && sc.v[TL_SIM_IR] == 0) {
+			snprintf(why, whyn,
+				 "nothing counted: the workload has no "
+				 "measured region (it does not time through "
+				 "the helper's Run)");
+			err = -1;
+		}
 		if (err)
 			return -1;
 		for (int i = 0; i < TL_SIM__N; i++)
