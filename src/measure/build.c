@@ -145,13 +145,31 @@ static int take_cached(char **bin, struct tl_build_result *res)
 	return 1;
 }
 
+/*
+ * The name a file has in the stage folder: its own, except that a Zig
+ * helper for one release (workload/tlw-0.10.1.zig) is staged as tlw.zig,
+ * the name every workload imports.
+ */
+static char *stage_name(const char *path)
+{
+	const char *b = basename_of(path);
+	size_t n = strlen(b);
+
+	if (!strncmp(b, "tlw-", 4) && n > 8 && !strcmp(b + n - 4, ".zig"))
+		return xstrdup("tlw.zig");
+	return xstrdup(b);
+}
+
 /* Copies every file into the stage folder, flat (Go and Zig need one). */
 static int stage_files(const struct tl_strv *files, const char *stage)
 {
 	int err = 0;
 
 	for (size_t i = 0; !err && i < files->n; i++) {
-		char *to = xasprintf("%s/%s", stage, basename_of(files->v[i]));
+		char *name = stage_name(files->v[i]);
+		char *to = xasprintf("%s/%s", stage, name);
+
+		free(name);
 
 		err = copy_file(files->v[i], to);
 		free(to);
@@ -339,6 +357,33 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
+/*
+ * The language's workload helpers. Go: tlw.go with its valgrind client
+ * request (tlw_amd64.{go,s}, tlw_noasm.go elsewhere). Zig: the helper of
+ * the compiler's release when there is one (workload/tlw-0.10.1.zig: a
+ * thin layer over that release's std with tlw.zig's names), else tlw.zig.
+ */
+static void push_helpers(const char *root, enum tl_lang lang,
+			 const struct tl_tool *tool, struct tl_strv *files)
+{
+	static const char *const go[] = {"tlw.go", "tlw_amd64.go",
+					 "tlw_amd64.s", "tlw_noasm.go"};
+	char *p;
+
+	if (lang == TL_LANG_GO) {
+		for (size_t i = 0; i < TL_ARRAY_SIZE(go); i++)
+			tl_strv_push_owned(files, xasprintf("%s/workload/%s",
+							    root, go[i]));
+		return;
+	}
+	p = xasprintf("%s/workload/tlw-%s.zig", root, tool->version);
+	if (access(p, R_OK) != 0) {
+		free(p);
+		p = xasprintf("%s/workload/tlw.zig", root);
+	}
+	tl_strv_push_owned(files, p);
+}
+
 /* One build in progress: what tl_build_variant's steps share. */
 struct job {
 	const struct tl_build_opts *o;
@@ -370,10 +415,7 @@ static void collect_files(struct job *j, struct tl_build_result *res)
 		tl_strv_push_owned(&j->files, xasprintf("%s/%s", j->e->dir,
 							v->sources.v[i]));
 	if (!is_c_like(v->lang)) {
-		tl_strv_push_owned(
-			&j->files,
-			xasprintf("%s/workload/tlw.%s", root,
-				  v->lang == TL_LANG_GO ? "go" : "zig"));
+		push_helpers(root, v->lang, j->tool, &j->files);
 		return;
 	}
 	for (size_t i = 0; i < v->lib.n; i++) {
@@ -630,17 +672,20 @@ int tl_build_variant(const struct tl_build_opts *o,
 		     const struct tl_experiment *e, const struct tl_variant *v,
 		     struct tl_build_result *res)
 {
-	struct job j = {
-		.o = o, .e = e, .v = v, .tool = &o->tools->lang[v->lang]};
-	char *bin = NULL;
+	struct job j = {.o = o, .e = e, .v = v};
+	char *bin = NULL, *why = NULL;
 	uint64_t key = 0, h2 = 0x84222325cbf29ce4ull;
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!j.tool->path) {
+	/* The run's release, or the one the variant's code exists in. */
+	j.tool = tl_toolchains_for(o->tools, v->lang, &v->toolchains, &why);
+	if (!j.tool || !j.tool->path) {
 		res->status = TL_BUILD_SKIPPED;
-		res->reason = xstrdup(j.tool->missing ? j.tool->missing
-						      : "toolchain missing");
+		res->reason = why ? why
+				  : xstrdup(j.tool && j.tool->missing
+						    ? j.tool->missing
+						    : "toolchain missing");
 		return 0;
 	}
 	if (v->pkgconfig.n &&

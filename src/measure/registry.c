@@ -49,9 +49,9 @@ static const char *const exp_keys[] = {
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
 
 static const char *const variant_keys[] = {
-	"name",	     "lang",	  "sources", "comment", "cflags", "libs",
-	"pkgconfig", "lib",	  "mode",    "goflags", "env",	  "params",
-	"args",	     "timeout_s", "sim",     "reads",	NULL,
+	"name",	     "lang",	  "sources", "comment", "cflags",     "libs",
+	"pkgconfig", "lib",	  "mode",    "goflags", "env",	      "params",
+	"args",	     "timeout_s", "sim",     "reads",	"toolchains", NULL,
 };
 
 static const char *const zig_modes[] = {"Debug", "ReleaseSafe", "ReleaseFast",
@@ -241,7 +241,8 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 	    get_strv_field(y, vn, "pkgconfig", &v->pkgconfig, d) ||
 	    get_strv_field(y, vn, "lib", &v->lib, d) ||
 	    get_strv_field(y, vn, "goflags", &v->goflags, d) ||
-	    get_strv_field(y, vn, "args", &v->args, d))
+	    get_strv_field(y, vn, "args", &v->args, d) ||
+	    get_strv_field(y, vn, "toolchains", &v->toolchains, d))
 		err = -EINVAL;
 	if (!v->sources.n) {
 		tl_yaml_error(y, vn, d, "variant '%s': missing 'sources'",
@@ -311,6 +312,7 @@ static void variant_release(struct tl_variant *v)
 	free(v->name);
 	tl_strv_release(&v->sources);
 	tl_strv_release(&v->cflags);
+	tl_strv_release(&v->toolchains);
 	tl_strv_release(&v->libs);
 	tl_strv_release(&v->pkgconfig);
 	tl_strv_release(&v->lib);

@@ -54,6 +54,8 @@ struct tl_variant {
 	enum tl_lang lang;
 	struct tl_strv sources; /* relative to the experiment folder */
 	struct tl_strv cflags, libs, pkgconfig, lib, goflags, args;
+	/* The releases of its language the code exists in ([] = any). */
+	struct tl_strv toolchains;
 	struct tl_kv *env;
 	size_t nenv;
 	struct tl_kv *params;
