@@ -741,8 +741,9 @@ static void parse_needs(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 {
 	static const char *const keys[] = {
-		"id",	   "section",	"claim", "claimed", "quantity", "note",
-		"measure", "predicate", "needs", "expect",  "code",	NULL};
+		"id",	"section",   "claim",	  "claimed", "quantity",
+		"note", "measure",   "predicate", "needs",   "expect",
+		"code", "toolchain", NULL};
 	yaml_node_t *m, *p;
 
 	c->line = tl_yaml_line(n);
@@ -756,6 +757,7 @@ static void parse_claim(struct ctx *cx, yaml_node_t *n, struct tl_claim *c)
 	c->quantity = get_str(cx, n, "quantity", "claim", 0);
 	c->note = get_str(cx, n, "note", "claim", 0);
 	c->expect = get_str(cx, n, "expect", "claim", 0);
+	c->toolchain = get_str(cx, n, "toolchain", "claim", 0);
 	m = tl_yaml_get(cx->y, n, "measure");
 	p = tl_yaml_get(cx->y, n, "predicate");
 	if (!m || !p) {
@@ -1109,6 +1111,7 @@ static void claim_release(struct tl_claim *c)
 	free(c->text);
 	free(c->claimed);
 	free(c->quantity);
+	free(c->toolchain);
 	free(c->note);
 	free(c->expect);
 	tl_kv_free(c->code, c->ncode);

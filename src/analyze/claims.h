@@ -143,6 +143,9 @@ struct tl_claim {
 	 */
 	struct tl_kv *code;
 	size_t ncode;
+	/* The toolchain and runtime settings the figure is judged under,
+	 * when they are not the run's defaults (NULL). */
+	char *toolchain;
 	struct tl_measure m;
 	struct tl_pred p;
 	struct tl_need *needs;

@@ -867,6 +867,9 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 		json_object_set_new(it, "quantity",
 				    c->quantity ? json_string(c->quantity)
 						: json_null());
+		json_object_set_new(it, "toolchain",
+				    c->toolchain ? json_string(c->toolchain)
+						 : json_null());
 		tl_claims_fmt_measure(&b, &c->m);
 		json_object_set_new(it, "measure", json_string(tl_buf_str(&b)));
 		b.len = 0;

@@ -7,6 +7,8 @@
 #include "machine/sim.h"
 #include "tl_test.h"
 
+#include "base/util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -211,8 +213,10 @@ TL_TEST(policy)
 	TL_CHECK_INT(p.trust, TL_SIM_EXACT);
 	tl_sim_policy("go", &p);
 	TL_CHECK_INT(p.trust, TL_SIM_FLAGGED);
-	TL_CHECK_STR(p.env[0], "GOMAXPROCS=1");
-	TL_CHECK_STR(p.env[1], "GODEBUG=asyncpreemptoff=1");
+	TL_CHECK_STR(p.env[0], "GOGC=off");
+	TL_CHECK_STR(p.env[1], "GOMAXPROCS=1");
+	TL_CHECK_STR(p.env[2], "GODEBUG=asyncpreemptoff=1");
+	TL_CHECK(p.region_only);
 	TL_CHECK(p.runs_per_point >= 2);
 	TL_CHECK(p.max_rel_spread > 0);
 	TL_CHECK(p.reason[0] != '\0');
@@ -276,6 +280,157 @@ TL_TEST(real_cachegrind_is_deterministic)
 		(unsigned long long)a.v[TL_SIM_BC]);
 	for (i = 0; i < TL_SIM__N; i++)
 		TL_CHECK_INT(a.v[i], b.v[i]);
+}
+
+TL_TEST(callgrind_totals)
+{
+	static const char cg[] =
+		"# callgrind format\nversion: 1\ncreator: callgrind-3.19.0\n"
+		"positions: line\nevents: Ir Dr Bc\nsummary: 10 4 2\n\n"
+		"fl=(1) a.c\nfn=(1) main\n3 10 4 2\ncalls=1 4\n* 7 1 1\n\n"
+		"totals: 10 4 2\n";
+	struct tl_sim_counts c;
+	char err[256];
+	const char *cut = strstr(cg, "totals:");
+
+	TL_CHECK_INT(tl_sim_parse_callgrind_buf(cg, strlen(cg), "cg.out", &c,
+						err, sizeof(err)),
+		     0);
+	TL_CHECK_INT(c.v[TL_SIM_IR], 10);
+	TL_CHECK_INT(c.v[TL_SIM_DR], 4);
+	TL_CHECK_INT(c.v[TL_SIM_BC], 2);
+	TL_CHECK_INT(c.have,
+		     (1u << TL_SIM_IR) | (1u << TL_SIM_DR) | (1u << TL_SIM_BC));
+	/* Cut short: no totals line. */
+	TL_CHECK_INT(tl_sim_parse_callgrind_buf(cg, (size_t)(cut - cg),
+						"cg.out", &c, err, sizeof(err)),
+		     -EINVAL);
+	TL_CHECK(strstr(err, "no totals") != NULL);
+	/* Summary and totals disagree. */
+	{
+		char mis[sizeof(cg)];
+
+		memcpy(mis, cg, sizeof(cg));
+		*strstr(mis, "totals: 10") = '\0';
+		strcat(mis, "totals: 11 4 2\n");
+		TL_CHECK_INT(tl_sim_parse_callgrind_buf(mis, strlen(mis),
+							"cg.out", &c, err,
+							sizeof(err)),
+			     -EINVAL);
+		TL_CHECK(strstr(err, "summary Ir=10 but totals 11") != NULL);
+	}
+}
+
+/* The Go compiler the tests may use, or NULL. */
+static const char *find_go(void)
+{
+	const char *g = getenv("TL_GO");
+
+	if (g && *g)
+		return g;
+	if (on_path("go"))
+		return "go";
+	if (access("/usr/local/go/bin/go", X_OK) == 0)
+		return "/usr/local/go/bin/go";
+	return NULL;
+}
+
+/* Runs bin under the Go policy's simulator command into out. */
+static int run_go_sim(const char *out, const char *bin)
+{
+	struct tl_sim_policy pol;
+	struct tl_sim_cmd cmd;
+	const char *argv[TL_SIM_ARGV_MAX + 8];
+	int i, status;
+	pid_t pid;
+
+	tl_sim_policy("go", &pol);
+	if (tl_sim_cmd_init_for(&cmd, &pol, out))
+		return -1;
+	for (i = 0; i < cmd.argc; i++)
+		argv[i] = cmd.argv[i];
+	argv[i++] = "-q";
+	argv[i++] = bin;
+	argv[i++] = "go.sentinel";
+	argv[i++] = "2000";
+	argv[i++] = "1";
+	argv[i++] = "error_rate=0.1";
+	argv[i] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		for (int k = 0; pol.env[k]; k++)
+			putenv((char *)pol.env[k]);
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(126);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Issue 15: the same Go variant under the simulator twice gives the same
+ * counts. The counts the code decides (instructions, data reads and
+ * writes, branches) must be identical; cache and predictor misses are
+ * printed (sysmon's thread shares the simulated caches).
+ */
+TL_TEST(real_go_region_is_deterministic)
+{
+	static const enum tl_sim_event same[] = {
+		TL_SIM_IR, TL_SIM_DR, TL_SIM_DW, TL_SIM_BC, TL_SIM_BI};
+	const char *go = find_go(), *root = getenv("TL_ROOT");
+	char dir[] = "/tmp/tl_gosimXXXXXX", f[2][96], err[512], *cmd;
+	struct tl_sim_counts c[2];
+
+	if (!on_path("valgrind") || !on_path("setarch"))
+		TL_SKIP("valgrind or setarch not installed");
+	if (!go)
+		TL_SKIP("no go toolchain");
+	if (!root)
+		root = ".";
+	TL_CHECK(mkdtemp(dir) != NULL);
+	cmd = xasprintf(
+		"cd %s && cp %s/workload/tlw.go %s/workload/tlw_amd64.go "
+		"%s/workload/tlw_amd64.s %s/workload/tlw_noasm.go "
+		"%s/experiments/errors/go/errors.go . && printf 'module "
+		"tlwork\\n\\ngo 1.22\\n' >go.mod && GOFLAGS=-mod=mod "
+		"GOPROXY=off GOTOOLCHAIN=local GOCACHE=%s/.cache/go-build "
+		"%s build -trimpath -o w . >&2",
+		dir, root, root, root, root, root, root, go);
+	if (system(cmd) != 0) {
+		free(cmd);
+		TL_FAIL("go build of experiments/errors/go failed");
+	}
+	free(cmd);
+	for (int r = 0; r < 2; r++) {
+		char bin[64];
+
+		snprintf(f[r], sizeof(f[r]), "%s/cg.%d", dir, r);
+		snprintf(bin, sizeof(bin), "%s/w", dir);
+		TL_CHECK_INT(run_go_sim(f[r], bin), 0);
+		TL_CHECK_INT(tl_sim_parse_file(f[r], &c[r], err, sizeof(err)),
+			     0);
+	}
+	cmd = xasprintf("rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	free(cmd);
+	fprintf(stderr,
+		"    go.sentinel x2000: Ir=%llu/%llu D1mr=%llu/%llu "
+		"Bcm=%llu/%llu\n",
+		(unsigned long long)c[0].v[TL_SIM_IR],
+		(unsigned long long)c[1].v[TL_SIM_IR],
+		(unsigned long long)c[0].v[TL_SIM_D1MR],
+		(unsigned long long)c[1].v[TL_SIM_D1MR],
+		(unsigned long long)c[0].v[TL_SIM_BCM],
+		(unsigned long long)c[1].v[TL_SIM_BCM]);
+	/* Only the region: 2000 parses, not the runtime's start-up. */
+	TL_CHECK(c[0].v[TL_SIM_IR] > 2000 * 20);
+	TL_CHECK(c[0].v[TL_SIM_IR] < 2000 * 2000);
+	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+		TL_CHECK_INT(c[0].v[same[k]], c[1].v[same[k]]);
 }
 
 TL_TEST_MAIN()
