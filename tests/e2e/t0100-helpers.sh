@@ -85,7 +85,8 @@ check_all() {
 
 # ---- Go --------------------------------------------------------------
 mkdir "$tmp/go"
-cp "$root/workload/tlw.go" "$tmp/go/"
+cp "$root"/workload/tlw.go "$root"/workload/tlw_amd64.go "$root"/workload/tlw_amd64.s \
+	"$root"/workload/tlw_noasm.go "$tmp/go/"
 printf 'module tlwork\n\ngo 1.22\n' >"$tmp/go/go.mod"
 cat >"$tmp/go/w.go" <<'EOF'
 package main
