@@ -1580,6 +1580,31 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 }
 
 /* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
+/* The sequential rule's view of the claims (run_needed's ro.more). */
+struct seq_arg {
+	const struct tl_claimset *cs;
+	struct tl_verdict_opts vo;
+	size_t m;
+};
+
+static size_t seq_more(json_t *results, const char *exp, json_t *cs,
+		       unsigned char *need, void *arg)
+{
+	const struct seq_arg *sa = arg;
+
+	return tl_verdict_open(sa->cs, &results, 1, &sa->vo, sa->m, exp, cs,
+			       need);
+}
+
+/* A run sampled until decided needs anytime-valid intervals. */
+static int is_sequential(json_t *run)
+{
+	const char *s = json_string_value(
+		json_object_get(json_object_get(run, "options"), "sampling"));
+
+	return s && !strcmp(s, "sequential");
+}
+
 static int run_needed(const struct claims_args *a, const char *root,
 		      const struct tl_claimset *cs,
 		      const struct tl_registry *reg, const char *out_path,
@@ -1590,9 +1615,11 @@ static int run_needed(const struct claims_args *a, const char *root,
 	struct tl_strv variants = TL_STRV_INIT;
 	char *history_db = xasprintf("%s/results/history.sqlite", root);
 	struct tl_run_opts ro;
+	struct seq_arg sa = {cs, a->vo, tl_verdict_family_size(cs)};
 	size_t i;
 	int rc;
 
+	sa.vo.anytime = 1;
 	tl_claims_experiments(cs, &need);
 	for (i = 0; i < need.n; i++) {
 		size_t k;
@@ -1628,6 +1655,9 @@ static int run_needed(const struct claims_args *a, const char *root,
 		fprintf(stderr, "\n");
 	}
 	ro.interfere = interfere;
+	/* Sample each case until its claims are decided (base/confseq.h). */
+	ro.more = seq_more;
+	ro.more_arg = &sa;
 	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
 		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
 			a->counters);
@@ -1917,6 +1947,8 @@ int cmd_claims(int argc, char **argv)
 		fps[k] = mm->fingerprint;
 		nrun[k] = mm->nruns;
 		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
+		if (is_sequential(runs[k]))
+			a.vo.anytime = 1;
 		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
 		if (k == 0)
 			m = mk;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/confseq.h"
 #include "base/banned.h"
 
 static const char *const verdict_names[] = {
@@ -403,6 +404,23 @@ static int boot(const struct job *j, double level,
 
 	if (level >= 1)
 		b.confidence = 1 - 1e-12;
+	if (o->anytime) {
+		double q = j->c->m.kind == TL_MEASURE_VALUE ? j->c->m.q : 0.5;
+
+		switch (j->c->m.kind) {
+		case TL_MEASURE_RATIO:
+			return tl_confseq_quantile_ratio(a->x, a->n, c->x, c->n,
+							 q, 1 - b.confidence,
+							 ci);
+		case TL_MEASURE_DIFF:
+			return tl_confseq_quantile_diff(a->x, a->n, c->x, c->n,
+							q, 1 - b.confidence,
+							ci);
+		default:
+			return tl_confseq_quantile(a->x, a->n, q,
+						   1 - b.confidence, ci);
+		}
+	}
 	switch (j->c->m.kind) {
 	case TL_MEASURE_RATIO:
 		return tl_stats_boot_median_ratio(a->x, a->n, c->x, c->n, &b,
@@ -764,7 +782,11 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 	}
 	for (k = 0; k < m; k++) {
 		struct tl_verdict *v = jobs[fam[k]].v;
+		const struct tl_pred *pr = &cs->claims[fam[k]].p;
 
+		if (v->kind == TL_VERDICT_INCONCLUSIVE && pr->op != TL_PRED_NE)
+			v->more_factor = tl_confseq_samples_factor(
+				&v->ci, pr->lo, pr->hi);
 		if (jobs[fam[k]].fallback_ci)
 			v->level = 0.95;
 		v->has_ci = 1;
@@ -781,6 +803,99 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 	free(fam);
 	free(p);
 	return m;
+}
+
+static int sides_of(const struct tl_claim *c)
+{
+	return c->m.kind == TL_MEASURE_RATIO || c->m.kind == TL_MEASURE_DIFF
+		       ? 2
+		       : 1;
+}
+
+size_t tl_verdict_family_size(const struct tl_claimset *cs)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < cs->nclaims; i++)
+		if (cs->claims[i].m.metric && !cs->claims[i].unresolved)
+			m++;
+	return m;
+}
+
+/* The index of variant name in case cj's "variants", or -1. */
+static long variant_index(json_t *cj, const char *name)
+{
+	json_t *vars = json_object_get(cj, "variants"), *it;
+	size_t i;
+
+	json_array_foreach(vars, i, it)
+	{
+		const char *n = json_string_value(json_object_get(it, "name"));
+
+		if (n && !strcmp(n, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Whether claim c, judged at per-claim error a, is still open. */
+static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
+		      json_t *const *runs, size_t nruns,
+		      const struct tl_verdict_opts *o, double a)
+{
+	struct tl_verdict v;
+	struct job j;
+	struct tl_ci ci;
+	int open = 0;
+
+	memset(&v, 0, sizeof(v));
+	memset(&j, 0, sizeof(j));
+	v.kind = TL_VERDICT_INCONCLUSIVE;
+	j.c = c;
+	j.v = &v;
+	if (gather(cs, &j, runs, nruns))
+		open = v.exact ? 0
+			       : decide(&j, a, o, &ci) ==
+					 TL_VERDICT_INCONCLUSIVE;
+	free(j.s[0].x);
+	free(j.s[1].x);
+	tl_verdict_release(&v);
+	return open;
+}
+
+size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
+		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
+		       const char *exp, json_t *case_json, unsigned char *need)
+{
+	size_t i, nopen = 0, nvar;
+	double a = o->alpha / (double)(m ? m : 1);
+	int sd;
+
+	nvar = json_array_size(json_object_get(case_json, "variants"));
+	memset(need, 0, nvar);
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+		long idx[2] = {-1, -1};
+		int touches = 0;
+
+		if (!c->m.metric || c->unresolved ||
+		    strcmp(c->m.experiment, exp))
+			continue;
+		for (sd = 0; sd < sides_of(c); sd++) {
+			if (!case_matches(case_json, &c->m.side[sd]))
+				continue;
+			idx[sd] =
+				variant_index(case_json, c->m.side[sd].variant);
+			touches |= idx[sd] >= 0;
+		}
+		if (!touches || !claim_open(cs, c, runs, nruns, o, a))
+			continue;
+		nopen++;
+		for (sd = 0; sd < 2; sd++)
+			if (idx[sd] >= 0)
+				need[idx[sd]] = 1;
+	}
+	return nopen;
 }
 
 void tl_verdict_release(struct tl_verdict *v)
@@ -851,6 +966,10 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 	json_object_set_new(root, "alpha", json_real(o->alpha));
 	json_object_set_new(root, "adjust",
 			    json_string(tl_adjust_name(o->adjust)));
+	json_object_set_new(root, "interval",
+			    json_string(o->anytime ? "confidence sequence "
+						     "(anytime-valid)"
+						   : "bootstrap"));
 	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
 	json_object_set_new(root, "summary", sum);
 	if (env)
@@ -908,6 +1027,12 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 				json_object_set_new(
 					e, "n_b",
 					json_integer((json_int_t)v[i].n[1]));
+			if (v[i].more_factor > 0)
+				/* null: on the bound, no sample count decides
+				 */
+				json_object_set_new(
+					e, "samples_to_decide_factor",
+					num_or_null(v[i].more_factor));
 			json_object_set_new(it, "estimate", e);
 		}
 		json_object_set_new(it, "source",

@@ -60,11 +60,19 @@ struct tl_verdict_opts {
 	enum tl_adjust adjust;
 	size_t resamples; /* bootstrap resamples, 0 = stats default */
 	uint64_t seed;	  /* 0 = TL_STATS_BOOT_SEED */
+	/*
+	 * Anytime-valid intervals (confidence sequences, base/confseq.h)
+	 * instead of the bootstrap: required when the samples were drawn
+	 * until the verdict was decided (sequential sampling), since a
+	 * fixed-n interval looked at after every batch errs far more often
+	 * than alpha.
+	 */
+	int anytime;
 };
 
 #define TL_VERDICT_OPTS_INIT                                                   \
 	{                                                                      \
-		0.05, TL_ADJUST_HOLM, 0, 0                                     \
+		0.05, TL_ADJUST_HOLM, 0, 0, 0                                  \
 	}
 
 struct tl_verdict {
@@ -82,6 +90,12 @@ struct tl_verdict {
 	size_t n[2];   /* samples behind each side */
 	char *fact;    /* a fact claim: the measured value */
 	char *source;  /* metric source ("time", "sim", ...) */
+	/*
+	 * INCONCLUSIVE with an interval: about how many times the samples
+	 * would decide it (base/confseq.h tl_confseq_samples_factor; INFINITY
+	 * when the point sits on the bound). 0 otherwise.
+	 */
+	double more_factor;
 };
 
 const char *tl_verdict_name(enum tl_verdict_kind k);
@@ -101,6 +115,26 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		       struct tl_verdict *out);
 
 void tl_verdict_release(struct tl_verdict *v);
+
+/*
+ * The sequential stop rule. Judges, in runs[0..nruns), every numeric
+ * claim one of whose sides reads case cs of experiment exp (a case object
+ * of that experiment in the runs), each at the fixed per-claim error
+ * alpha / m (Bonferroni over the m numeric claims of the table, fixed in
+ * advance, so the final Holm pass decides at least what this rule saw
+ * decided). Sets need[i] = 1 for each variant i of the case's "variants"
+ * array that a still-open claim reads (need has that many entries, set to
+ * 0 here). Returns the number of open claims on the case. Borrows all.
+ */
+size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
+		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
+		       const char *exp, json_t *case_json, unsigned char *need);
+
+/*
+ * The numeric claims of cs that reach an interval (the m the sequential
+ * rule divides alpha by): those with a metric and no unresolved name.
+ */
+size_t tl_verdict_family_size(const struct tl_claimset *cs);
 
 /* "12.3 ns [11.9, 12.8]" or the fact, or "-". */
 void tl_verdict_fmt_measured(struct tl_buf *b, const struct tl_claim *c,

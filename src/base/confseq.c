@@ -31,10 +31,65 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The sample counts of the early looks (see confseq.h). */
+static const size_t early_n[] = {TL_CONFSEQ_EARLY_1, TL_CONFSEQ_EARLY_2};
+
+/*
+ * The exact distribution-free interval of the q-quantile from the first n
+ * values at error a: ranks l and u with P(Bin(n, q) < l) <= a / 2 and
+ * P(Bin(n, q) >= u) <= a / 2 (for a continuous distribution the quantile
+ * lies in [X_(l), X_(u)] with probability >= 1 - a). Ranks outside 1..n
+ * leave that end open.
+ */
+static void exact_ranks(size_t n, double q, double a, double *l, double *u)
+{
+	double cdf = 0, lg = lgamma((double)n + 1);
+	size_t k;
+
+	*l = 0;
+	*u = (double)n + 1;
+	for (k = 0; k <= n; k++) {
+		double pk =
+			exp(lg - lgamma((double)k + 1) -
+			    lgamma((double)(n - k) + 1) + (double)k * log(q) +
+			    (double)(n - k) * log1p(-q));
+
+		/* P(B <= k - 1) <= a / 2: rank k may be the lower end. */
+		if (cdf <= a / 2)
+			*l = (double)k;
+		cdf += pk;
+		/* P(B >= k + 1) = 1 - cdf <= a / 2: the first such k + 1. */
+		if (1 - cdf <= a / 2 && *u > (double)n) {
+			*u = (double)k + 1;
+			break;
+		}
+	}
+}
+
+static double *sorted_copy(const double *x, size_t n)
+{
+	double *s = xmalloc(n * sizeof(*s));
+
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_dbl);
+	return s;
+}
+
+/* Narrows ci to the order statistics of ranks l..u of sorted s[0..n). */
+static void narrow(struct tl_ci *ci, const double *s, size_t n, double l,
+		   double u)
+{
+	if (l >= 1 && s[(size_t)l - 1] > ci->lo)
+		ci->lo = s[(size_t)l - 1];
+	if (u <= (double)n && s[(size_t)u - 1] < ci->hi)
+		ci->hi = s[(size_t)u - 1];
+}
+
 int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 			struct tl_ci *ci)
 {
-	double *s, u, nq, lo_rank, hi_rank, point;
+	struct tl_ci mix;
+	double *s, u, nq, point, l, h;
 	size_t i;
 	int err;
 
@@ -46,18 +101,33 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	err = tl_stats_quantile(x, n, q, &point);
 	if (err)
 		return err;
-	s = xmalloc(n * sizeof(*s));
-	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_dbl);
-	u = tl_confseq_boundary((double)n / 4, alpha,
+	ci->point = point;
+	ci->lo = -INFINITY;
+	ci->hi = INFINITY;
+	/* Every look: the normal mixture at alpha / 2. */
+	s = sorted_copy(x, n);
+	u = tl_confseq_boundary((double)n / 4, alpha / 2,
 				(double)TL_CONFSEQ_N_OPT / 4);
 	nq = (double)n * q;
-	lo_rank = ceil(nq - u);
-	hi_rank = floor(nq + u) + 1;
-	ci->point = point;
-	ci->lo = lo_rank >= 1 ? s[(size_t)lo_rank - 1] : -INFINITY;
-	ci->hi = hi_rank <= (double)n ? s[(size_t)hi_rank - 1] : INFINITY;
+	narrow(ci, s, n, ceil(nq - u), floor(nq + u) + 1);
 	free(s);
+	mix = *ci;
+	/* The early looks, on the values they saw, at alpha / 4 each. */
+	for (i = 0; i < TL_ARRAY_SIZE(early_n); i++) {
+		if (n < early_n[i])
+			break;
+		s = sorted_copy(x, early_n[i]);
+		exact_ranks(early_n[i], q, alpha / 4, &l, &h);
+		narrow(ci, s, early_n[i], l, h);
+		free(s);
+	}
+	/*
+	 * Pieces that leave out the sample quantile mean the stream drifted
+	 * between the early looks and now: the mixture alone (a wider
+	 * interval, so still valid) is the honest answer.
+	 */
+	if (ci->lo > point || ci->hi < point)
+		*ci = mix;
 	return 0;
 }
 

@@ -24,6 +24,15 @@
  * order statistics X_(ceil(n q - u)) <= Q <= X_(floor(n q + u) + 1); an
  * index outside 1..n is an infinite end.
  *
+ * That boundary needs some 22 values before either end is finite at the
+ * levels a table of 40 claims asks for, while the exact binomial interval
+ * of a quantile (Thompson 1936) is finite from about 11. So alpha is
+ * spent in three parts, a group-sequential union bound: alpha / 2 on the
+ * mixture at every n, and alpha / 4 on each of two early looks, the exact
+ * interval of the first TL_CONFSEQ_EARLY_1 and TL_CONFSEQ_EARLY_2 values.
+ * The interval at n is the intersection of all of those that exist at n;
+ * all of them hold together with probability >= 1 - alpha.
+ *
  * A ratio or difference of two quantiles combines the two sides' CSs at
  * alpha / 2 each (a union bound: conservative, and still anytime-valid).
  *
@@ -38,6 +47,9 @@
 
 /* The sample count the boundary is tightest at (fixed, never data-tuned). */
 #define TL_CONFSEQ_N_OPT 48
+/* The sample counts of the two early looks. */
+#define TL_CONFSEQ_EARLY_1 14
+#define TL_CONFSEQ_EARLY_2 20
 
 /*
  * The two-sided normal-mixture boundary on |S| at variance process v,

@@ -95,13 +95,15 @@ struct ctx {
 	double target_ns; /* minimum sample duration */
 	int is_tty;
 	int step, nsteps;
-	const char *cur_exp;	      /* the experiment being run */
-	struct tl_build_result **pre; /* prebuilt[exp][variant], or NULL */
+	const char *cur_exp;		   /* the experiment being run */
+	const struct tl_experiment *cur_e; /* the same */
+	struct tl_build_result **pre;	   /* prebuilt[exp][variant], or NULL */
 	unsigned nproc; /* processes started, for unique work folders */
 	char *workroot;
 	json_t *root;
 	json_t *exps;
 	struct dbl mdes;
+	int case_budget; /* sequential: the last case's budget in rounds */
 };
 
 /* runner.c: the progress line on stderr (a TTY: one line rewritten). */
@@ -149,8 +151,16 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		       const struct tl_strv *cparams, const char *label,
 		       uint64_t *ops_out, int *rounds_out, int *spr_out);
 void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
-			  struct vrun *vrs, size_t nv, const char *label,
+			  struct vrun *vrs, size_t nv,
+			  const struct tl_strv *cparams, const char *label,
 			  int cold, int *rounds_out, int *spr_out);
+
+/*
+ * runner.c: the sequential rule (c->o->more) on the case so far; fills
+ * need[0..nv) and returns the number of open claims.
+ */
+size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
+		    const struct tl_strv *cparams, unsigned char *need);
 
 /* runcount.c: the counting phase of one case (counted into vrs[i]). */
 void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,

@@ -102,6 +102,33 @@ param_values(struct ctx *c, const struct tl_param *p, struct tl_strv *scratch)
 	return c->o->quick ? &p->quick : &p->defaults;
 }
 
+size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
+		    const struct tl_strv *cparams, unsigned char *need)
+{
+	json_t *ej = json_array_get(c->exps, json_array_size(c->exps) - 1);
+	json_t *cases = json_object_get(ej, "cases");
+	json_t *cj = json_object(), *pj = json_object(), *vj = json_array();
+	size_t i, nmdes = c->mdes.n, open;
+
+	for (i = 0; i < cparams->n; i++) {
+		const char *kv = cparams->v[i], *eq = strchr(kv, '=');
+		char *k = xstrndup(kv, eq ? (size_t)(eq - kv) : strlen(kv));
+
+		json_object_set_new(pj, k, json_string(eq ? eq + 1 : ""));
+		free(k);
+	}
+	json_object_set_new(cj, "params", pj);
+	for (i = 0; i < nv; i++)
+		json_array_append_new(
+			vj, tl__run_variant_json(c, c->cur_e, &vrs[i]));
+	json_object_set_new(cj, "variants", vj);
+	json_array_append_new(cases, cj);
+	open = c->o->more(c->root, c->cur_exp, cj, need, c->o->more_arg);
+	json_array_remove(cases, json_array_size(cases) - 1);
+	c->mdes.n = nmdes; /* a look is not a result */
+	return open;
+}
+
 static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 			   size_t ei)
 {
@@ -119,6 +146,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 	uint64_t t0 = tl_os_now_ns();
 
 	c->cur_exp = e->name;
+	c->cur_e = e;
 
 	json_object_set_new(ej, "name", json_string(e->name));
 	json_object_set_new(ej, "section",
@@ -215,7 +243,7 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 		if (e->kind == TL_KIND_PROCESS) {
 			int cold = tl_strv_has(&cparams, "page_cache=cold");
 
-			tl__run_process_case(c, e, vrs, e->nvariants,
+			tl__run_process_case(c, e, vrs, e->nvariants, &cparams,
 					     tl_buf_str(&label), cold, &rounds,
 					     &spr);
 			json_object_set_new(
@@ -240,6 +268,9 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(cj, "params", pj);
 		json_object_set_new(cj, "rounds", json_integer(rounds));
 		json_object_set_new(cj, "samples_per_round", json_integer(spr));
+		if (c->o->more)
+			json_object_set_new(cj, "budget_rounds",
+					    json_integer(c->case_budget));
 		for (i = 0; i < e->nvariants; i++)
 			json_array_append_new(
 				vj, tl__run_variant_json(c, e, &vrs[i]));
@@ -425,6 +456,9 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		(json_int_t)c.seed, "rounds", opts->rounds, "samples",
 		opts->samples, "warmup", opts->warmup >= 0 ? opts->warmup : 1);
 	json_object_set_new(oj, "sample_target_ns", json_real(c.target_ns));
+	/* Sequential runs need anytime-valid intervals (analyze/verdict.h). */
+	json_object_set_new(oj, "sampling",
+			    json_string(opts->more ? "sequential" : "fixed"));
 	json_object_set_new(oj, "interfere",
 			    opts->interfere ? json_string(opts->interfere)
 					    : json_null());

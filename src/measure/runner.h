@@ -37,6 +37,17 @@
 typedef void tl_run_case_fn(const json_t *results, const json_t *exp,
 			    const json_t *cs, void *arg);
 
+/*
+ * Sequential sampling: asked after each round of a case once the case has
+ * its minimum, with the results so far (the case in progress appended to
+ * experiment exp's "cases" for the call). Sets need[i] = 1 for each
+ * variant i of the case's "variants" whose samples an undecided claim
+ * still reads (need has one entry per variant, zeroed by the callee) and
+ * returns how many claims are open; 0 ends the case.
+ */
+typedef size_t tl_run_more_fn(json_t *results, const char *exp, json_t *cs,
+			      unsigned char *need, void *arg);
+
 struct tl_run_opts {
 	const char *root; /* project root */
 	int quick;	  /* the params' quick values, fewer rounds */
@@ -57,7 +68,20 @@ struct tl_run_opts {
 	int verbose;
 	tl_run_case_fn *on_case; /* NULL: nothing after a case */
 	void *on_case_arg;
+	/*
+	 * NULL: every case runs its fixed rounds. Else a case runs at least
+	 * the rounds that give each variant TL_RUN_SEQ_MIN_SAMPLES samples
+	 * (and three rounds, so that a figure taken once per process has an
+	 * interval), then rounds of only the variants more() still needs, up
+	 * to a budget of 2x (quick) or 3x the fixed rounds; "rounds" in the
+	 * case JSON says what was spent, "budget_rounds" the limit.
+	 */
+	tl_run_more_fn *more;
+	void *more_arg;
 };
+
+/* The samples per variant before the first sequential look. */
+#define TL_RUN_SEQ_MIN_SAMPLES 14
 
 /* Fills o with the defaults. */
 void tl_run_opts_init(struct tl_run_opts *o, const char *root);

@@ -172,6 +172,43 @@ static size_t latin(int r, size_t k, size_t i)
 	return (pos + rot) % k;
 }
 
+/*
+ * The sequential schedule: the fewest rounds that give every variant
+ * TL_RUN_SEQ_MIN_SAMPLES samples (at least three: a figure taken once per
+ * process, peak RSS or a workload's metric, needs three for an
+ * interval, and the A/A split two), and a budget of 2x (quick) or 3x the fixed
+ * rounds. Without o->more both are the fixed rounds.
+ */
+static void seq_rounds(const struct ctx *c, int fixed, int spr, int *min,
+		       int *budget)
+{
+	int need = (TL_RUN_SEQ_MIN_SAMPLES + spr - 1) / spr;
+
+	*min = *budget = fixed;
+	if (!c->o->more || c->o->rounds)
+		return;
+	*min = need > 3 ? need : 3;
+	*budget = fixed * (c->o->quick ? 2 : 3);
+	if (*budget < *min)
+		*budget = *min;
+}
+
+/*
+ * Before round r: whether variant i runs in it. From the minimum on, asks
+ * the sequential rule once per round (at variant 0 of the round) which
+ * variants an open claim still reads; *done when none.
+ */
+static int round_wants(struct ctx *c, struct vrun *vrs, size_t nv,
+		       const struct tl_strv *cparams, int r, int min,
+		       unsigned char *need, int *done)
+{
+	if (!c->o->more || r < min)
+		return 1;
+	if (!tl__run_more(c, vrs, nv, cparams, need))
+		*done = 1;
+	return !*done;
+}
+
 void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		       struct vrun *vrs, size_t nv,
 		       const struct tl_strv *cparams, const char *label,
@@ -183,12 +220,15 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 				 : (o->quick ? 3 : 5);
 	int samples = o->samples   ? o->samples
 		      : e->samples ? e->samples
+		      : o->more	   ? (o->quick ? 7 : 10)
 				   : (o->quick ? 3 : 5);
 	int warmup = o->warmup >= 0   ? o->warmup
 		     : e->warmup >= 0 ? e->warmup
 				      : 1;
 	double fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
+	unsigned char *need = xmalloc(nv + 1);
+	int r, min, budget, done = 0;
 	size_t i;
 
 	for (i = 0; i < nv; i++) {
@@ -220,21 +260,25 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		if (vrs[i].est_nsop > 0 && (double)ops > limit)
 			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
+	seq_rounds(c, rounds, samples, &min, &budget);
 	*ops_out = ops;
-	*rounds_out = rounds;
 	*spr_out = samples;
+	c->case_budget = budget;
+	memset(need, 1, nv);
 
-	for (int r = 0; r < rounds; r++) {
+	for (r = 0; r < budget; r++) {
+		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done))
+			break;
 		for (size_t k = 0; k < nv; k++) {
 			struct vrun *vr = &vrs[latin(r, nv, k)];
 			struct tl_strv argv = TL_STRV_INIT;
 			struct tl_proto p = TL_PROTO_INIT;
 			struct tl_proc_result pr = {0};
 
-			if (vr->est_nsop <= 0)
+			if (vr->est_nsop <= 0 || !need[vr - vrs])
 				continue;
 			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
-					 label, r + 1, rounds, vr->v->name);
+					 label, r + 1, budget, vr->v->name);
 			tl__run_loop_argv(&argv, vr, vr->ops, warmup + samples,
 					  cparams);
 			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
@@ -277,6 +321,8 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			tl_strv_release(&argv);
 		}
 	}
+	*rounds_out = r;
+	free(need);
 }
 
 /*
@@ -296,7 +342,8 @@ static void evict(const char *path)
 }
 
 void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
-			  struct vrun *vrs, size_t nv, const char *label,
+			  struct vrun *vrs, size_t nv,
+			  const struct tl_strv *cparams, const char *label,
 			  int cold, int *rounds_out, int *spr_out)
 {
 	const struct tl_run_opts *o = c->o;
@@ -310,18 +357,26 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 		     : e->warmup >= 0 ? e->warmup
 				      : 1;
 
-	*rounds_out = rounds;
+	unsigned char *need = xmalloc(nv + 1);
+	int r, min, budget, done = 0;
+
+	seq_rounds(c, rounds, starts, &min, &budget);
 	*spr_out = starts;
-	for (int r = 0; r < rounds; r++) {
+	c->case_budget = budget;
+	memset(need, 1, nv);
+	for (r = 0; r < budget; r++) {
+		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done))
+			break;
 		for (size_t k = 0; k < nv; k++) {
 			struct vrun *vr = &vrs[latin(r, nv, k)];
 
-			if (!vr->build || vr->build->status != TL_BUILD_OK)
+			if (!vr->build || vr->build->status != TL_BUILD_OK ||
+			    !need[vr - vrs])
 				continue;
 			if (vr->nfail > 2 && vr->nok == 0)
 				continue; /* it does not start; stop trying */
 			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
-					 label, r + 1, rounds, vr->v->name);
+					 label, r + 1, budget, vr->v->name);
 			for (int s = 0; s < warmup + starts; s++) {
 				struct tl_strv argv = TL_STRV_INIT;
 				struct tl_proc_result pr = {0};
@@ -345,4 +400,6 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 			}
 		}
 	}
+	*rounds_out = r;
+	free(need);
 }

@@ -44,23 +44,39 @@ TL_TEST(boundary_matches_formula)
 		 tl_confseq_boundary(25, 0.05, 12));
 }
 
+/*
+ * Expected ends from a Python implementation of the documented procedure
+ * (the mixture at alpha / 2 on all values, the exact binomial ranks at
+ * alpha / 4 on the first 14 and the first 20 values, intersected).
+ */
 TL_TEST(quantile_order_statistics)
 {
-	double x[40];
+	double x[40], y[40];
 	struct tl_ci ci;
-	double u = tl_confseq_boundary(10, 0.05, TL_CONFSEQ_N_OPT / 4.0);
-	int lo = (int)ceil(20 - u), hi = (int)floor(20 + u) + 1;
 
-	for (int i = 0; i < 40; i++)
-		x[i] = 40 - i; /* 40..1, sorted: rank k is k */
+	for (int i = 0; i < 40; i++) {
+		x[i] = (i * 17) % 40 + 1; /* a permutation of 1..40 */
+		y[i] = 40 - i;
+	}
 	TL_CHECK_INT(tl_confseq_quantile(x, 40, 0.5, 0.05, &ci), 0);
 	TL_CHECK_NEAR(ci.point, 20.5, 1e-12);
-	TL_CHECK_NEAR(ci.lo, lo, 0);
-	TL_CHECK_NEAR(ci.hi, hi, 0);
-	TL_CHECK(ci.lo > 1 && ci.hi < 40);
-	/* Too few samples: both ends open. */
-	TL_CHECK_INT(tl_confseq_quantile(x, 5, 0.5, 0.05, &ci), 0);
+	TL_CHECK_NEAR(ci.lo, 10, 0);
+	TL_CHECK_NEAR(ci.hi, 31, 0);
+	TL_CHECK_INT(tl_confseq_quantile(x, 40, 0.9, 0.05, &ci), 0);
+	TL_CHECK_NEAR(ci.lo, 28, 0);
+	TL_CHECK(isinf(ci.hi));
+	/* At a table's level (0.05 / 40) the first finite ends come at 14. */
+	TL_CHECK_INT(tl_confseq_quantile(x, 14, 0.5, 0.05 / 40, &ci), 0);
+	TL_CHECK_NEAR(ci.lo, 1, 0);
+	TL_CHECK_NEAR(ci.hi, 40, 0);
+	TL_CHECK_INT(tl_confseq_quantile(x, 13, 0.5, 0.05 / 40, &ci), 0);
 	TL_CHECK(isinf(ci.lo) && ci.lo < 0 && isinf(ci.hi) && ci.hi > 0);
+	/*
+	 * A stream that drifts (40 down to 1): the early looks and the
+	 * mixture disagree, and the mixture alone is kept.
+	 */
+	TL_CHECK_INT(tl_confseq_quantile(y, 40, 0.5, 0.05, &ci), 0);
+	TL_CHECK(ci.lo <= ci.point && ci.point <= ci.hi);
 	TL_CHECK_INT(tl_confseq_quantile(x, 0, 0.5, 0.05, &ci), -EINVAL);
 	TL_CHECK_INT(tl_confseq_quantile(x, 40, 1, 0.05, &ci), -EINVAL);
 	TL_CHECK_INT(tl_confseq_quantile(x, 40, 0.5, 0, &ci), -EINVAL);
@@ -85,7 +101,7 @@ TL_TEST(ratio_and_diff_combine_sides)
 	TL_CHECK_NEAR(d.lo, ca.lo - cb.hi, 1e-12);
 	TL_CHECK_NEAR(d.hi, ca.hi - cb.lo, 1e-12);
 	/* An open denominator leaves the ratio unbounded above. */
-	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 4, 0.5, 0.05, &r), 0);
+	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 8, 0.5, 0.05, &r), 0);
 	TL_CHECK(isinf(r.hi) && r.lo == 0);
 	b[3] = 0;
 	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 64, 0.5, 0.05, &r),

@@ -436,4 +436,60 @@ TL_TEST(deterministic_and_reported)
 	json_decref(run);
 }
 
+/*
+ * The sequential rule: with anytime-valid intervals, a claim far from its
+ * bound is decided (no variant needed), one that straddles it stays open
+ * and names the variants its sides read; a ratio needs both sides; too few
+ * samples leave the interval open whatever the point.
+ */
+TL_TEST(sequential_open_claims)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[4];
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+	json_t *run = new_run(0, 1, 1), *cj;
+	unsigned char need[8];
+
+	metric(run, "alloc", "c.a", "ns_per_op", "time", 25, 0.5, 30);
+	metric(run, "alloc", "c.w", "ns_per_op", "time", 25, 15, 30);
+	metric(run, "alloc", "c.b", "ns_per_op", "time", 50, 0.5, 30);
+	metric(run, "alloc", "c.few", "ns_per_op", "time", 25, 0.5, 10);
+	parse_claims(&cs,
+		     CLAIM("far", VAL("c.a", "ns_per_op"), "{lt: 1 us}") CLAIM(
+			     "straddle", VAL("c.w", "ns_per_op"), "{lt: 26 ns}")
+			     CLAIM("ratio",
+				   "{experiment: alloc, ratio: [c.b, "
+				   "c.w], metric: ns_per_op, params: "
+				   "{size: 64}}",
+				   "{gt: 1.9}")
+				     CLAIM("few", VAL("c.few", "ns_per_op"),
+					   "{lt: 1 us}"));
+	TL_CHECK_INT(cs.nclaims, 4);
+	TL_CHECK_INT(tl_verdict_family_size(&cs), 4);
+	o.anytime = 1;
+	cj = json_array_get(
+		json_object_get(
+			json_array_get(json_object_get(run, "experiments"), 0),
+			"cases"),
+		0);
+	/* straddle (c.w), ratio (c.b, c.w) and few (c.few) are open. */
+	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 4, "alloc", cj, need),
+		     3);
+	TL_CHECK_INT(need[0], 0); /* c.a: its claim is decided */
+	TL_CHECK_INT(need[1], 1);
+	TL_CHECK_INT(need[2], 1);
+	TL_CHECK_INT(need[3], 1);
+	/* Another experiment's case reads nothing here. */
+	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 4, "json", cj, need), 0);
+	/* The final verdicts use the same intervals, and say how far. */
+	tl_verdict_eval(&cs, &run, 1, &o, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_INCONCLUSIVE);
+	TL_CHECK(v[1].more_factor > 1);
+	TL_CHECK_INT(v[3].kind, TL_VERDICT_INCONCLUSIVE);
+	TL_CHECK(isinf(v[3].ci.hi));
+	release_all(&cs, v);
+	json_decref(run);
+}
+
 TL_TEST_MAIN()
