@@ -320,6 +320,8 @@ static void art_latency(struct loader *l, yaml_node_t *n)
 		o->quantile = qs[j].q;
 		o->unit = "s";
 		s = opt_str(l, n, k);
+		o->val_line = tl_yaml_line(tl_yaml_map_val(l->y, n, (int)i));
+		o->val_col = tl_yaml_col(tl_yaml_map_val(l->y, n, (int)i));
 		if (s &&
 		    tl_slo_parse_value(s, "latency_s", &o->threshold, &err)) {
 			lerr(l, tl_yaml_map_val(l->y, n, (int)i), "%s: %s", k,
@@ -340,6 +342,7 @@ static void art_latency(struct loader *l, yaml_node_t *n)
 			   o->threshold);
 	o->total = xasprintf("sum(rate(%s_count{%s}[{{.window}}]))",
 			     l->histogram, l->selector);
+	o->buckets = xasprintf("%s_bucket{%s}", l->histogram, l->selector);
 	o->value = xasprintf("histogram_quantile(%g, sum by (le) "
 			     "(rate(%s_bucket{%s}[{{.window}}])))",
 			     o->quantile, l->histogram, l->selector);
@@ -362,6 +365,8 @@ static void art_error_rate(struct loader *l, yaml_node_t *slo_n)
 	o = add_obj(l, "error_rate", TL_SVC_ERRORS, n);
 	o->threshold = v;
 	o->target = 1 - v;
+	o->val_line = tl_yaml_line(n);
+	o->val_col = tl_yaml_col(n);
 	o->unit = "ratio";
 	o->display = xasprintf("failed requests under %s", tl_yaml_str(n));
 	/*
@@ -698,6 +703,11 @@ static void os_objective(struct loader *l, yaml_node_t *ind_spec,
 			     "op: expected lt, lte, gt or gte, found '%s'", s);
 		else if (s)
 			o->op = (enum tl_slo_op)i;
+		if (tl_yaml_get(l->y, n, "value")) {
+			o->val_line =
+				tl_yaml_line(tl_yaml_get(l->y, n, "value"));
+			o->val_col = tl_yaml_col(tl_yaml_get(l->y, n, "value"));
+		}
 		if ((s = req_str(l, n, "value", what)) &&
 		    tl_slo_parse_value(s, NULL, &o->threshold, &err))
 			lerr(l, tl_yaml_get(l->y, n, "value"), "value: %s",
@@ -808,6 +818,7 @@ static void release_obj(struct tl_svc_objective *o)
 	free(o->total);
 	free(o->value);
 	free(o->enforcement);
+	free(o->buckets);
 }
 
 void tl_svc_slo_release(struct tl_svc_slo *slo)

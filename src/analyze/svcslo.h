@@ -53,12 +53,14 @@ struct tl_svc_objective {
 	 */
 	char *bad, *total, *value;
 	enum tl_slo_op op;
-	double threshold;  /* in unit */
-	double quantile;   /* LATENCY: 0.99 */
-	double target;	   /* share of good events; NaN for BOUND */
-	const char *unit;  /* "s", "ratio", "req/s", "" (static) */
-	char *enforcement; /* article constraints: who enforces it */
-	int line, col;	   /* position of the objective in the file */
+	double threshold;      /* in unit */
+	double quantile;       /* LATENCY: 0.99 */
+	double target;	       /* share of good events; NaN for BOUND */
+	const char *unit;      /* "s", "ratio", "req/s", "" (static) */
+	char *enforcement;     /* article constraints: who enforces it */
+	char *buckets;	       /* LATENCY: the *_bucket selector, for tune */
+	int line, col;	       /* position of the objective in the file */
+	int val_line, val_col; /* of the threshold's scalar (0: none) */
 };
 
 struct tl_svc_slo {

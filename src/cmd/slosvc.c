@@ -17,6 +17,7 @@
 #include "analyze/slo.h"
 #include "analyze/svccheck.h"
 #include "analyze/svcslo.h"
+#include "analyze/svctune.h"
 #include "measure/promql.h"
 #include "report/svcact.h"
 #include "report/promrules.h"
@@ -228,6 +229,113 @@ out:
 	return rc;
 }
 
+static const char tune_usage[] =
+	"usage: traplab slo tune --prometheus URL [--window DURATION] "
+	"[--write] FILE\n"
+	"\n"
+	"Proposes thresholds from what the service achieved over the window,\n"
+	"with the margin its error budget allows (the figure it met for all\n"
+	"but half the budget; latency rounded up to a histogram bucket\n"
+	"bound), and prints the change as a unified diff of FILE. Targets and\n"
+	"bounds are kept.\n"
+	"\n"
+	"  --prometheus URL    the Prometheus that scrapes the service\n"
+	"  --window DURATION   the history to learn from (default: the SLO\n"
+	"                      period)\n"
+	"  --write             apply the change to FILE\n"
+	"\n"
+	"exit: 0 (a proposal or nothing to change), 2 error.\n"
+	"\n"
+	"example:\n"
+	"  traplab slo tune --prometheus http://127.0.0.1:9090 --window 7d "
+	"slo/service-slo.yaml\n";
+
+static int cmd_tune(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"prometheus", required_argument, NULL, 'p'},
+		{"window", required_argument, NULL, 'w'},
+		{"write", no_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct tl_buf err = TL_BUF_INIT, out = TL_BUF_INIT;
+	struct tl_svc_proposal *ps = NULL;
+	const char *url = NULL, *path;
+	struct tl_svc_slo slo;
+	struct tl_promql pq;
+	char *text = NULL;
+	double window = 0;
+	size_t n = 0, i, len;
+	int c, rc, write = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:w:Wh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			url = optarg;
+			break;
+		case 'w':
+			if (parse_window(optarg, &window))
+				return 2;
+			break;
+		case 'W':
+			write = 1;
+			break;
+		case 'h':
+			fputs(tune_usage, stdout);
+			return 0;
+		default:
+			fputs(tune_usage, stderr);
+			return 2;
+		}
+	}
+	if (!url || optind + 1 != argc) {
+		fputs(tune_usage, stderr);
+		return 2;
+	}
+	path = argv[optind];
+	rc = load(path, &slo);
+	if (rc)
+		return rc;
+	tl_promql_init(&pq, url);
+	rc = tl_svc_tune(&slo, window, tl_promql_fn, tl_promql_labels_fn, &pq,
+			 &ps, &n, &err);
+	if (!rc && (rc = tl_read_file(path, &text, &len)))
+		tl_buf_printf(&err, "cannot read '%s': %s", path,
+			      strerror(-rc));
+	if (!rc)
+		rc = tl_svc_tune_rewrite(text, ps, n, &out, &err);
+	if (rc) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 2;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		printf("%s: %s%s\n", ps[i].obj->name, ps[i].why,
+		       ps[i].changed ? ""
+		       : ps[i].text  ? " (unchanged)"
+				     : "");
+	tl_svc_tune_diff(path, text, tl_buf_str(&out), stdout);
+	if (write && strcmp(text, tl_buf_str(&out))) {
+		rc = tl_write_file_atomic(path, out.s, out.len);
+		if (rc) {
+			fprintf(stderr, "traplab: cannot write '%s': %s\n",
+				path, strerror(-rc));
+			rc = 2;
+			goto out;
+		}
+		printf("written: %s\n", path);
+	}
+out:
+	tl_svc_proposals_free(ps, n);
+	free(text);
+	tl_buf_release(&out);
+	tl_buf_release(&err);
+	tl_promql_release(&pq);
+	tl_svc_slo_release(&slo);
+	return rc;
+}
+
 int tl_cmd_slo_is_service(int argc, char **argv)
 {
 	int i;
@@ -247,6 +355,8 @@ int tl_cmd_slo_service(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "tune"))
+		return cmd_tune(argc - 1, argv + 1);
 	fprintf(stderr, "traplab: slo: unknown subcommand '%s'\n",
 		argc >= 2 ? argv[1] : "");
 	return 2;

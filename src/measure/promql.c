@@ -43,16 +43,20 @@ static int sample_value(json_t *pair, double *value)
 	return isnan(*value) ? -ENODATA : 0;
 }
 
-int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
-		     struct tl_buf *err)
+/*
+ * Runs query; *root gets the answer (new reference) and *data its "data"
+ * member. 0, or -errno with err.
+ */
+static int fetch(struct tl_promql *p, const char *query, json_t **root,
+		 json_t **data, struct tl_buf *err)
 {
 	struct tl_http_req req = {0};
 	struct tl_buf url = TL_BUF_INIT, resp = TL_BUF_INIT;
-	json_t *root = NULL, *data, *res;
-	const char *type, *status;
+	const char *status;
 	char *flat, *c;
 	int code, rc;
 
+	*root = NULL;
 	/*
 	 * Newlines (our templates are laid out on lines) are blanks to
 	 * PromQL; the escaper refuses control characters.
@@ -76,11 +80,11 @@ int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
 	rc = tl_http_request(&req, &code, &resp, err);
 	if (rc && rc != -EPROTO)
 		goto out;
-	root = json_loads(tl_buf_str(&resp), 0, NULL);
-	status = json_string_value(json_object_get(root, "status"));
+	*root = json_loads(tl_buf_str(&resp), 0, NULL);
+	status = json_string_value(json_object_get(*root, "status"));
 	if (!status || strcmp(status, "success")) {
 		const char *e =
-			json_string_value(json_object_get(root, "error"));
+			json_string_value(json_object_get(*root, "error"));
 
 		err->len = 0;
 		tl_buf_printf(err, "Prometheus at %s refused the query: %s",
@@ -89,7 +93,28 @@ int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
 		goto out;
 	}
 	rc = 0;
-	data = json_object_get(root, "data");
+	*data = json_object_get(*root, "data");
+out:
+	if (rc) {
+		json_decref(*root);
+		*root = NULL;
+	}
+	free(flat);
+	tl_buf_release(&resp);
+	tl_buf_release(&url);
+	return rc;
+}
+
+int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
+		     struct tl_buf *err)
+{
+	json_t *root, *data, *res;
+	const char *type;
+	int rc;
+
+	rc = fetch(p, query, &root, &data, err);
+	if (rc)
+		return rc;
 	type = json_string_value(json_object_get(data, "resultType"));
 	res = json_object_get(data, "result");
 	if (type && !strcmp(type, "scalar"))
@@ -103,12 +128,37 @@ int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
 	if (rc == -EPROTO)
 		tl_buf_printf(err, "Prometheus at %s: malformed answer",
 			      p->url);
-out:
-	free(flat);
 	json_decref(root);
-	tl_buf_release(&resp);
-	tl_buf_release(&url);
 	return rc;
+}
+
+int tl_promql_label_values(struct tl_promql *p, const char *query,
+			   const char *label, struct tl_strv *out,
+			   struct tl_buf *err)
+{
+	json_t *root, *data, *s;
+	size_t i;
+	int rc;
+
+	rc = fetch(p, query, &root, &data, err);
+	if (rc)
+		return rc;
+	json_array_foreach(json_object_get(data, "result"), i, s)
+	{
+		const char *v = json_string_value(
+			json_object_get(json_object_get(s, "metric"), label));
+
+		if (v)
+			tl_strv_push(out, v);
+	}
+	json_decref(root);
+	return 0;
+}
+
+int tl_promql_labels_fn(void *ctx, const char *query, const char *label,
+			struct tl_strv *out, struct tl_buf *err)
+{
+	return tl_promql_label_values(ctx, query, label, out, err);
 }
 
 int tl_promql_fn(void *ctx, const char *query, double *value,

@@ -31,6 +31,17 @@ int tl_promql_scalar(struct tl_promql *p, const char *query, double *value,
 		     struct tl_buf *err);
 
 /*
+ * Evaluates query (an instant vector) and appends the value of label in
+ * each of its series to out (e.g. the `le` bounds of a histogram).
+ * 0 (possibly none), or tl_promql_scalar()'s errors.
+ */
+int tl_promql_label_values(struct tl_promql *p, const char *query,
+			   const char *label, struct tl_strv *out,
+			   struct tl_buf *err);
+int tl_promql_labels_fn(void *ctx, const char *query, const char *label,
+			struct tl_strv *out, struct tl_buf *err);
+
+/*
  * The query function the SLO engine calls (ctx is a struct tl_promql),
  * with tl_promql_scalar()'s contract.
  */

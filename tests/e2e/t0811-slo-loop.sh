@@ -140,4 +140,25 @@ grep -Eq "^recovered [0-9.]+ s after the fault ended" "$T/chaos" ||
 grep -q "^error budget burned: latency" "$T/chaos" ||
 	fail "chaos did not report the budget burned"
 pgrep -f "stress-ng --cpu" -P $$ >/dev/null && fail "stress-ng left running"
-echo "ok: healthy passes; latency fires $fired and fails the check; action ran; chaos recovered"
+
+# Tune from what the healthy service achieved; the proposal is a diff of
+# the file, --write applies it, and the service meets the new thresholds.
+sleep 10 # the CPU fault's slow requests leave the 8 s window
+cp "$T/slo.yaml" "$T/tuned.yaml"
+"$TL" slo tune --prometheus "$PROM" --window 8s --write "$T/tuned.yaml" \
+	>"$T/tune" 2>"$T/tune.err"
+rc=$?
+cat "$T/tune" "$T/tune.err"
+[ $rc = 0 ] || fail "slo tune: exit $rc"
+grep -q '^-    p99: "150ms"' "$T/tune" || fail "no diff of the p99 line"
+grep -Eq '^\+    p99: "[0-9.]+m?s"' "$T/tune" || fail "no proposed p99"
+grep -q "^error_rate: no failed request" "$T/tune" ||
+	fail "error_rate should be kept (nothing failed)"
+grep -q "^  limit: \"1200rps\"\|limit: \"1200rps\"" "$T/tuned.yaml" ||
+	fail "tune touched a bound"
+"$TL" slo check --prometheus "$PROM" --window 8s --no-act "$T/tuned.yaml" \
+	>"$T/tuned.out" 2>&1
+rc=$?
+cat "$T/tuned.out"
+[ $rc = 0 ] || fail "the healthy service fails its tuned thresholds (exit $rc)"
+echo "ok: healthy passes; latency fires $fired and fails the check; action ran; chaos recovered; tuned thresholds met"
