@@ -396,6 +396,34 @@ static const struct tl_claim *find_claim(const struct tl_claimset *cs,
 	return NULL;
 }
 
+/*
+ * The verdict `traplab claims` saved for this claim (results/
+ * verdicts.json), when it differs from the one recomputed here: another
+ * run, claim file or --adjust made it.
+ */
+static void saved_verdict(const char *root, const struct tl_claim *c,
+			  const struct tl_verdict *v)
+{
+	char *path = xasprintf("%s/results/verdicts.json", root);
+	json_t *doc = json_load_file(path, 0, NULL), *it;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "verdicts"), i, it)
+	{
+		const char *id = json_string_value(json_object_get(it, "id"));
+		const char *k =
+			json_string_value(json_object_get(it, "verdict"));
+
+		if (id && k && !strcmp(id, c->id) &&
+		    strcmp(k, tl_verdict_name(v->kind)))
+			printf("saved      %s in %s (another run, claim file "
+			       "or --adjust)\n",
+			       k, path);
+	}
+	json_decref(doc);
+	free(path);
+}
+
 static void explain_one(const char *root, const struct explain_args *a,
 			const struct tl_claimset *cs, size_t idx,
 			json_t *const *runs, size_t nruns,
@@ -413,6 +441,7 @@ static void explain_one(const char *root, const struct explain_args *a,
 	tl_evidence_gather(c, runs, nruns, &ev);
 	print_head(c, &v[idx]);
 	printf("run        %s\n", nruns ? a->results.v[0] : "none");
+	saved_verdict(root, c, &v[idx]);
 	if (!nruns)
 		printf("           no saved run: `traplab claims` makes one "
 		       "(results/claims-run.json)\n");
