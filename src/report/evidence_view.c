@@ -313,12 +313,8 @@ void tl_evidence_html(struct tl_buf *b, const struct tl_claim *c,
 	double more = tl_evidence_samples_to_decide(c, v);
 	size_t k;
 
-	tl_buf_puts(b, "<section class=\"evidence\"><h4>evidence</h4>");
-	if (c->quantity) {
-		tl_buf_puts(b, "<p><b>quantity</b>: ");
-		tl_html_escape(b, c->quantity);
-		tl_buf_puts(b, "</p>");
-	}
+	tl_buf_puts(b, "<section class=\"evidence\"><h4>evidence: the samples "
+		       "of every side, the claimed band shaded</h4>");
 	svg_strip(b, c, ev, dim);
 	tl_buf_puts(b, "<table class=\"evidence\"><tr><th>variant</th>"
 		       "<th>case</th><th>median / fact</th><th>n</th>"

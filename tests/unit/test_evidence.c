@@ -143,7 +143,7 @@ TL_TEST(evidence_holds_the_samples_and_the_band)
 	b.len = 0;
 	tl_evidence_html(&b, &cs.claims[0], &v, &ev);
 	TL_CHECK(strstr(tl_buf_str(&b), "<svg class=\"evidence\""));
-	TL_CHECK(strstr(tl_buf_str(&b), "what the buffer adds"));
+	TL_CHECK(strstr(tl_buf_str(&b), "<td>size=4096</td>"));
 	TL_CHECK(strstr(tl_buf_str(&b), "<circle"));
 	tl_buf_release(&b);
 	tl_evidence_release(&ev);
