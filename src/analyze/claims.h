@@ -213,12 +213,4 @@ void tl_claims_fmt_measure(struct tl_buf *b, const struct tl_measure *m);
 /* The predicate as one line: "~ 25 ns +- 50%". */
 void tl_claims_fmt_pred(struct tl_buf *b, const struct tl_claim *c);
 
-/*
- * `traplab claims [FILE] [--results RUN.json ...] [--quick] [--check]
- *  [--adjust holm|bonferroni|none] [--md FILE] [--html FILE] [--json FILE]`
- * Exit status: 0 all written, 1 unresolved claims or a run problem,
- * 2 usage or a malformed claim file.
- */
-int cmd_claims(int argc, char **argv);
-
 #endif

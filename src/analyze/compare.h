@@ -73,13 +73,4 @@ void tl_compare_release(struct tl_compare *c);
 
 const char *tl_compare_verdict_name(enum tl_compare_verdict v);
 
-/*
- * traplab compare [--db FILE] [--alpha A] A B
- *   A and B are results JSON files or stored runs (@ID, from history).
- * traplab compare [--db FILE] --baseline N RUN
- *   RUN against the N runs stored before it on the same machine.
- * Exit 0 when nothing regressed, 1 on a regression, 2 on error.
- */
-int cmd_compare(int argc, char **argv);
-
 #endif

@@ -26,9 +26,10 @@
 #include <string.h>
 
 #include "store/history.h"
-#include "report/metrics.h"
+#include "measure/results.h"
 #include "base/stats.h"
 #include "measure/summary.h"
+#include "base/jsonx.h"
 #include "base/banned.h"
 
 void tl_matrix_init(struct tl_matrix *mx)
@@ -53,13 +54,6 @@ void tl_matrix_release(struct tl_matrix *mx)
 	tl_matrix_init(mx);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int jint(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -81,7 +75,7 @@ static json_t *find_named(json_t *arr, const char *name)
 
 	json_array_foreach(arr, i, x)
 	{
-		const char *n = jstr(x, "name");
+		const char *n = tl_json_str(x, "name", NULL);
 
 		if (n && !strcmp(n, name))
 			return x;
@@ -125,13 +119,13 @@ static void label_from_env(struct tl_matrix_machine *m, json_t *env)
 	struct tl_buf b = TL_BUF_INIT;
 	const char *s;
 
-	s = jstr(env, "cpu_model");
+	s = tl_json_str(env, "cpu_model", NULL);
 	m->cpu_model = s ? xstrdup(s) : NULL;
 	m->cpus = jint(env, "cpus");
 	m->numa_nodes = jint(env, "numa_nodes");
 	m->pmu = jbool(env, "pmu");
 	m->virtualised = jbool(env, "virtualised");
-	s = jstr(env, "hypervisor");
+	s = tl_json_str(env, "hypervisor", NULL);
 	m->hypervisor = s && m->virtualised == 1 ? xstrdup(s) : NULL;
 
 	tl_buf_puts(&b, m->cpu_model ? m->cpu_model : "unknown CPU");
@@ -161,7 +155,7 @@ static int check_samples(const struct tl_metric_ref *r, void *arg)
 
 	if (!r->name)
 		return 0;
-	if (tl_metrics_samples(r->metric, &x, &n)) {
+	if (tl_results_samples(r->metric, &x, &n)) {
 		tl_buf_printf(err, "%s %s %s %s: samples are not numbers",
 			      r->experiment, r->params, r->variant, r->name);
 		return -EINVAL;
@@ -176,9 +170,9 @@ static json_t *pool_entry(json_t *run, const char *source)
 	const char *s;
 
 	json_object_set_new(e, "source", json_string(source));
-	s = jstr(run, "started_utc");
+	s = tl_json_str(run, "started_utc", NULL);
 	json_object_set_new(e, "started_utc", s ? json_string(s) : json_null());
-	s = jstr(json_object_get(run, "env"), "hostname");
+	s = tl_json_str(json_object_get(run, "env"), "hostname", NULL);
 	json_object_set_new(e, "hostname", s ? json_string(s) : json_null());
 	return e;
 }
@@ -186,7 +180,7 @@ static json_t *pool_entry(json_t *run, const char *source)
 static void add_hostname(json_t *pool, json_t *env)
 {
 	json_t *hosts = json_object_get(pool, "hostnames"), *x;
-	const char *h = jstr(env, "hostname");
+	const char *h = tl_json_str(env, "hostname", NULL);
 	size_t i;
 
 	if (!h)
@@ -221,14 +215,14 @@ static void check_env(json_t *run, json_t *a, json_t *b, const char *source)
 static void merge_status(json_t *dst, json_t *src)
 {
 	json_t *st = json_object_get(dst, "pool_statuses"), *x;
-	const char *s = jstr(src, "status"), *d;
+	const char *s = tl_json_str(src, "status", NULL), *d;
 	struct tl_buf why = TL_BUF_INIT;
 	size_t i;
 	int same = 1;
 
 	if (!st) {
 		st = json_array();
-		d = jstr(dst, "status");
+		d = tl_json_str(dst, "status", NULL);
 		json_array_append_new(st, json_string(d ? d : "ok"));
 		json_object_set_new(dst, "pool_statuses", st);
 	}
@@ -340,8 +334,8 @@ static void merge_run(json_t *dst, json_t *src, const char *source)
 	size_t ie, ic, iv;
 	const char *a, *b;
 
-	a = jstr(dst, "started_utc");
-	b = jstr(src, "started_utc");
+	a = tl_json_str(dst, "started_utc", NULL);
+	b = tl_json_str(src, "started_utc", NULL);
 	if (a && b && strcmp(b, a) < 0)
 		json_object_set_new(dst, "started_utc", json_string(b));
 	x = json_object_get(dst, "elapsed_s");
@@ -358,7 +352,7 @@ static void merge_run(json_t *dst, json_t *src, const char *source)
 
 	json_array_foreach(json_object_get(src, "experiments"), ie, e)
 	{
-		const char *ename = jstr(e, "name");
+		const char *ename = tl_json_str(e, "name", NULL);
 		json_t *dexp = ename ? find_named(de, ename) : NULL;
 
 		if (!dexp) {
@@ -392,7 +386,8 @@ static void merge_run(json_t *dst, json_t *src, const char *source)
 			json_array_foreach(json_object_get(c, "variants"), iv,
 					   v)
 			{
-				const char *vname = jstr(v, "name");
+				const char *vname =
+					tl_json_str(v, "name", NULL);
 				json_t *dvs = json_object_get(dc, "variants");
 				json_t *dv =
 					vname ? find_named(dvs, vname) : NULL;
@@ -425,7 +420,7 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 {
 	struct tl_matrix_machine *m = NULL;
 	json_t *env = json_object_get(run, "env"), *pool;
-	const char *fp = jstr(env, "fingerprint");
+	const char *fp = tl_json_str(env, "fingerprint", NULL);
 	size_t i;
 	int rc;
 
@@ -442,7 +437,7 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 			      source);
 		return -EINVAL;
 	}
-	rc = tl_metrics_walk(run, check_samples, err);
+	rc = tl_results_walk(run, check_samples, err);
 	if (rc) {
 		tl_buf_printf(err, " (in '%s')", source);
 		return rc;
@@ -484,7 +479,7 @@ int tl_matrix_add_file(struct tl_matrix *mx, const char *path,
 	json_t *run;
 	int rc;
 
-	rc = tl_metrics_load(path, &run, err);
+	rc = tl_results_load(path, &run, err);
 	if (rc)
 		return rc;
 	rc = tl_matrix_add(mx, run, path, err);
@@ -545,13 +540,13 @@ static void recompute(const char *name, json_t *metric)
 	static const char *const stats[] = {"n",    "median", "ci95",	"mad",
 					    "mean", "min",    "max",	"p90",
 					    "p99",  "p999",   "samples"};
-	const char *source = jstr(metric, "source");
+	const char *source = tl_json_str(metric, "source", NULL);
 	json_t *fresh, *v;
 	const char *k;
 	double *x;
 	size_t n, i;
 
-	if (jint(metric, "runs") < 2 || tl_metrics_samples(metric, &x, &n) ||
+	if (jint(metric, "runs") < 2 || tl_results_samples(metric, &x, &n) ||
 	    !n)
 		return;
 	fresh = tl_summary_metric(name, x, n, source ? source : "",
@@ -649,10 +644,10 @@ static int collect(const struct tl_metric_ref *r, void *arg)
 		p->rows[i].cells = xcalloc(p->ncols, sizeof(char *));
 		p->n++;
 	}
-	if (tl_metrics_stat(r->metric, "median", &med))
+	if (tl_results_stat(r->metric, "median", &med))
 		tl_buf_puts(&cell, "?");
-	else if (!tl_metrics_stat(r->metric, "ci95_lower", &lo) &&
-		 !tl_metrics_stat(r->metric, "ci95_upper", &hi))
+	else if (!tl_results_stat(r->metric, "ci95_lower", &lo) &&
+		 !tl_results_stat(r->metric, "ci95_upper", &hi))
 		tl_buf_printf(&cell, "%.4g [%.4g, %.4g]", med, lo, hi);
 	else
 		tl_buf_printf(&cell, "%.4g", med);
@@ -690,7 +685,7 @@ void tl_matrix_print(struct tl_matrix *mx, const char *metric,
 	}
 	for (i = 0; i < mx->n; i++) {
 		p.col = i;
-		tl_metrics_walk(mx->machines[i].run, collect, &p);
+		tl_results_walk(mx->machines[i].run, collect, &p);
 	}
 	w = xcalloc(mx->n + 1, sizeof(*w));
 	for (j = 0; j < mx->n; j++)

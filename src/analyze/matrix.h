@@ -83,7 +83,7 @@ void tl_matrix_release(struct tl_matrix *mx);
 int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 		  struct tl_buf *err);
 
-/* Loads a results file (tl_metrics_load()) and adds it. 0 or -errno. */
+/* Loads a results file (tl_results_load()) and adds it. 0 or -errno. */
 int tl_matrix_add_file(struct tl_matrix *mx, const char *path,
 		       struct tl_buf *err);
 

@@ -22,12 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/cli.h"
 #include "measure/registry.h"
 #include "store/history.h"
-#include "report/metrics.h"
+#include "measure/results.h"
 #include "base/stats.h"
 #include "base/yamlx.h"
+#include "base/jsonx.h"
 #include "base/banned.h"
 
 const char *tl_slo_outcome_name(enum tl_slo_outcome o)
@@ -585,13 +585,6 @@ void tl_slo_budget(const enum tl_slo_outcome *seq, size_t n, double target,
 
 /* Evaluation of one run. */
 
-static const char *jstr(json_t *o, const char *k, const char *dflt)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
 static double stat_q(const char *stat)
 {
 	if (!strcmp(stat, "median"))
@@ -640,7 +633,7 @@ static json_t *find_variant(json_t *c, const char *name)
 
 	json_array_foreach(json_object_get(c, "variants"), i, v)
 	{
-		if (!strcmp(jstr(v, "name", ""), name))
+		if (!strcmp(tl_json_str(v, "name", ""), name))
 			return v;
 	}
 	return NULL;
@@ -672,15 +665,15 @@ static const char *figure(const struct tl_slo_objective *o, json_t *v,
 		return json_is_string(b) ? json_string_value(b)
 					 : "the metric is not in the run";
 	}
-	if (tl_metrics_samples(m, samp, ns))
+	if (tl_results_samples(m, samp, ns))
 		return "malformed samples";
-	if (tl_metrics_stat(m, o->stat, val)) {
+	if (tl_results_stat(m, o->stat, val)) {
 		if (q < 0 || !*ns || tl_stats_quantile(*samp, *ns, q, val))
 			return "the run does not carry this statistic";
 	}
 	if (!strcmp(o->stat, "median") &&
-	    !tl_metrics_stat(m, "ci95_lower", lo) &&
-	    !tl_metrics_stat(m, "ci95_upper", hi))
+	    !tl_results_stat(m, "ci95_lower", lo) &&
+	    !tl_results_stat(m, "ci95_upper", hi))
 		return NULL;
 	*lo = *hi = NAN;
 	if (q >= 0 && *ns >= 2 &&
@@ -705,18 +698,18 @@ static void eval_case(const struct tl_slo_objective *o, json_t *c,
 
 	if (!v)
 		return;
-	st = jstr(v, "status", "ok");
+	st = tl_json_str(v, "status", "ok");
 	if (!strcmp(st, "skipped")) {
 		reason = xasprintf("%s skipped: %s", o->variant,
-				   jstr(v, "reason", "?"));
+				   tl_json_str(v, "reason", "?"));
 		fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit, reason, ctx);
 		free(reason);
 		return;
 	}
 	if (strcmp(st, "ok") && strcmp(st, "partial")) {
 		reason = xasprintf("%s %s%s%s", o->variant, st,
-				   jstr(v, "reason", NULL) ? ": " : "",
-				   jstr(v, "reason", ""));
+				   tl_json_str(v, "reason", NULL) ? ": " : "",
+				   tl_json_str(v, "reason", ""));
 		fn(params, TL_SLO_FAIL, NAN, NAN, NAN, unit, reason, ctx);
 		free(reason);
 		return;
@@ -729,9 +722,9 @@ static void eval_case(const struct tl_slo_objective *o, json_t *c,
 	}
 	if (o->ratio_to) {
 		w = find_variant(c, o->ratio_to);
-		if (!w || strcmp(jstr(w, "status", "ok"), "ok")) {
+		if (!w || strcmp(tl_json_str(w, "status", "ok"), "ok")) {
 			reason = xasprintf("%s did not run (%s)", o->ratio_to,
-					   w ? jstr(w, "status", "?")
+					   w ? tl_json_str(w, "status", "?")
 					     : "not in the run");
 			fn(params, TL_SLO_NODATA, NAN, NAN, NAN, unit, reason,
 			   ctx);
@@ -780,7 +773,7 @@ void tl_slo_eval(const struct tl_slo_objective *o, json_t *run,
 
 	json_array_foreach(json_object_get(run, "experiments"), ie, e)
 	{
-		if (strcmp(jstr(e, "name", ""), o->experiment))
+		if (strcmp(tl_json_str(e, "name", ""), o->experiment))
 			continue;
 		json_array_foreach(json_object_get(e, "cases"), ic, c)
 		{
@@ -844,7 +837,7 @@ static json_t *run_experiment(json_t *run, const char *name)
 
 	json_array_foreach(json_object_get(run, "experiments"), i, e)
 	{
-		if (!strcmp(jstr(e, "name", ""), name))
+		if (!strcmp(tl_json_str(e, "name", ""), name))
 			return e;
 	}
 	return NULL;
@@ -1023,8 +1016,9 @@ int tl_slo_load_past(const struct tl_slo *slo, const char *db_path, json_t *run,
 {
 	struct tl_history *h;
 	struct tl_history_run *runs = NULL;
-	const char *fp = jstr(json_object_get(run, "env"), "fingerprint", "");
-	const char *started = jstr(run, "started_utc", NULL);
+	const char *fp =
+		tl_json_str(json_object_get(run, "env"), "fingerprint", "");
+	const char *started = tl_json_str(run, "started_utc", NULL);
 	json_t **v = NULL;
 	size_t n = 0, i, k = 0, limit;
 	time_t t_now = 0, t;
@@ -1153,179 +1147,4 @@ void tl_slo_print(const struct tl_slo *slo, const struct tl_slo_report *rep,
 			"fails; 'allowNoData: true' lets an objective be "
 			"missing)\n",
 			rep->nodata, rep->nodata == 1 ? "" : "s");
-}
-
-int tl_slo_expose(struct tl_expo *e, const struct tl_slo *slo,
-		  const struct tl_slo_report *rep)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < rep->n && !rc; i++) {
-		const struct tl_slo_result *r = &rep->r[i];
-		struct tl_label l[3] = {{"slo", slo->name},
-					{"objective", r->obj->name},
-					{"params", r->params}};
-		struct tl_label lw[4] = {l[0], l[1], l[2], {"window", "long"}};
-
-		rc = tl_expo_add(e, "traplab_slo_objective_pass", TL_EXPO_GAUGE,
-				 "1 when the objective passed in this run "
-				 "(its whole CI met the threshold)",
-				 "", l, 3, r->now == TL_SLO_PASS);
-		if (!rc)
-			rc = tl_expo_add(e, "traplab_slo_objective_violated",
-					 TL_EXPO_GAUGE,
-					 "1 when the error budget over the "
-					 "window is exhausted",
-					 "", l, 3, r->budget.violated);
-		if (!rc && !isnan(r->value))
-			rc = tl_expo_add(e, "traplab_slo_objective_value",
-					 TL_EXPO_GAUGE,
-					 "Measured value in the objective's "
-					 "unit (ratio for ratio objectives)",
-					 "", l, 3, r->value);
-		if (!rc)
-			rc = tl_expo_add(e, "traplab_slo_objective_threshold",
-					 TL_EXPO_GAUGE,
-					 "Threshold of the objective", "", l, 3,
-					 r->obj->value);
-		if (!rc && !isnan(r->budget.budget_left))
-			rc = tl_expo_add(e,
-					 "traplab_slo_error_budget_remaining_"
-					 "ratio",
-					 TL_EXPO_GAUGE,
-					 "Error budget left over the window "
-					 "(1 = untouched, < 0 = overspent)",
-					 "", l, 3, r->budget.budget_left);
-		if (!rc && !isnan(r->budget.burn_long))
-			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
-					 TL_EXPO_GAUGE,
-					 "Error-budget burn rate (bad ratio / "
-					 "budget)",
-					 "", lw, 4, r->budget.burn_long);
-		lw[3].value = "short";
-		if (!rc && !isnan(r->budget.burn_short))
-			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
-					 TL_EXPO_GAUGE, NULL, "", lw, 4,
-					 r->budget.burn_short);
-	}
-	return rc;
-}
-
-int tl_slo_expose_file(struct tl_expo *e, const char *slo_path, json_t *run,
-		       const char *db_path, struct tl_buf *err)
-{
-	struct tl_diag d = TL_DIAG_INIT;
-	struct tl_slo_report rep;
-	struct tl_slo slo;
-	json_t **past = NULL;
-	size_t npast = 0, i;
-	int rc;
-
-	rc = tl_slo_load(&slo, slo_path, NULL, 0, &d);
-	if (rc) {
-		for (i = 0; i < d.msgs.n; i++)
-			tl_buf_printf(err, "%s%s", i ? "\n" : "", d.msgs.v[i]);
-		tl_diag_release(&d);
-		return rc;
-	}
-	rc = tl_slo_load_past(&slo, db_path, run, &past, &npast, err);
-	if (!rc) {
-		tl_slo_check(&slo, run, past, npast, &rep);
-		rc = tl_slo_expose(e, &slo, &rep);
-		tl_slo_report_release(&rep);
-	}
-	tl_slo_past_free(past, npast);
-	tl_slo_release(&slo);
-	tl_diag_release(&d);
-	return rc;
-}
-
-/* The command. */
-
-/* Unknown names are an error of the SLO file: exit 2 with their places. */
-static int check_names(const struct tl_slo *slo, json_t *run)
-{
-	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
-	struct tl_registry reg;
-	int loaded, bad;
-	size_t i;
-
-	loaded = tl_registry_load(&reg, tl_cli_root(), &rd) >= 0;
-	bad = tl_slo_check_names(slo, loaded ? &reg : NULL, run, &d);
-	for (i = 0; i < d.msgs.n; i++)
-		fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
-	if (loaded)
-		tl_registry_release(&reg);
-	tl_diag_release(&rd);
-	tl_diag_release(&d);
-	return bad;
-}
-
-static int slo_usage(void)
-{
-	fprintf(stderr, "usage: traplab slo check [--slo FILE] [--db FILE | "
-			"--no-history] [RUN.json]\n");
-	return 2;
-}
-
-int cmd_slo(int argc, char **argv)
-{
-	const char *slo_path = TL_SLO_DEFAULT_FILE, *db = TL_HISTORY_DEFAULT_DB;
-	const char *path = "results/latest.json";
-	struct tl_buf err = TL_BUF_INIT;
-	struct tl_diag d = TL_DIAG_INIT;
-	struct tl_slo_report rep;
-	struct tl_slo slo;
-	json_t *run = NULL, **past = NULL;
-	size_t npast = 0, i;
-	int rc = 2, a;
-
-	if (argc < 2 || strcmp(argv[1], "check"))
-		return slo_usage();
-	for (a = 2; a < argc; a++) {
-		if (!strcmp(argv[a], "--slo") && a + 1 < argc)
-			slo_path = argv[++a];
-		else if (!strcmp(argv[a], "--db") && a + 1 < argc)
-			db = argv[++a];
-		else if (!strcmp(argv[a], "--no-history"))
-			db = NULL;
-		else if (argv[a][0] != '-' && a + 1 == argc)
-			path = argv[a];
-		else
-			return slo_usage();
-	}
-	if (tl_slo_load(&slo, slo_path, NULL, 0, &d)) {
-		for (i = 0; i < d.msgs.n; i++)
-			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
-		tl_diag_release(&d);
-		return 2;
-	}
-	if (tl_metrics_load(path, &run, &err))
-		goto out;
-	if (check_names(&slo, run))
-		goto out_quiet;
-	if (db && tl_slo_load_past(&slo, db, run, &past, &npast, &err))
-		goto out;
-	tl_slo_check(&slo, run, past, npast, &rep);
-	tl_slo_print(&slo, &rep, npast, stdout);
-	rc = rep.violated || rep.nodata ? 1 : 0;
-	if (json_object_get(run, "incomplete")) {
-		fprintf(stderr,
-			"traplab: '%s' is an incomplete run (interrupted or "
-			"still going): the gate fails\n",
-			path);
-		rc = 1;
-	}
-	tl_slo_report_release(&rep);
-out:
-	if (rc == 2)
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-out_quiet:
-	tl_slo_past_free(past, npast);
-	json_decref(run);
-	tl_slo_release(&slo);
-	tl_diag_release(&d);
-	tl_buf_release(&err);
-	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * slo.h - service-level objectives on traplab's own measurements: the
  * SLO file, evaluation of one run, error budgets and burn rates over a
- * window of runs, and `traplab slo check`.
+ * window of runs (`traplab slo check` is src/cmd/slo.c).
  *
  * The file (format: slo/README.md) is an OpenSLO-v1-shaped subset:
  * kind: SLO, spec.timeWindow (a count of runs or a duration), spec.
@@ -171,21 +171,5 @@ void tl_slo_past_free(json_t **past, size_t n);
 /* Prints the report table. */
 void tl_slo_print(const struct tl_slo *slo, const struct tl_slo_report *rep,
 		  size_t npast, FILE *f);
-
-struct tl_expo;
-/* Adds the report as traplab_slo_* families. 0 or -EINVAL. */
-int tl_slo_expose(struct tl_expo *e, const struct tl_slo *slo,
-		  const struct tl_slo_report *rep);
-/* Loads slo_path, checks run against it and its history, exposes it. */
-int tl_slo_expose_file(struct tl_expo *e, const char *slo_path, json_t *run,
-		       const char *db_path, struct tl_buf *err);
-
-/*
- * traplab slo check [--slo FILE] [--db FILE | --no-history] [RUN.json]
- * Exit 0 when no objective is violated and every objective had data (or
- * allows none), 1 otherwise, 2 on error (an unknown experiment or variant
- * included).
- */
-int cmd_slo(int argc, char **argv);
 
 #endif

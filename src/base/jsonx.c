@@ -141,3 +141,10 @@ json_t *tl_json_parse(const char *path, const char *text, size_t len,
 		prune(root);
 	return root;
 }
+
+const char *tl_json_str(json_t *o, const char *key, const char *dflt)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}

@@ -33,4 +33,7 @@
 json_t *tl_json_parse(const char *path, const char *text, size_t len,
 		      struct tl_diag *dropped, json_error_t *je);
 
+/* The string at key of object o, or dflt when absent or not a string. */
+const char *tl_json_str(json_t *o, const char *key, const char *dflt);
+
 #endif

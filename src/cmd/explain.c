@@ -31,6 +31,7 @@
 #include "analyze/claims.h"
 #include "analyze/evidence.h"
 #include "analyze/verdict.h"
+#include "cmd/cmd.h"
 #include "base/cli.h"
 #include "machine/toolchain.h"
 #include "measure/build.h"

@@ -6,21 +6,14 @@
  *       variant                status              ns/op  95% CI ...
  *       c.glibc                ok                13.2 ns  [13.1 ns, 13.4 ns]
  */
-#include "base/cli.h"
+#include "cmd/cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/claims.h"
-#include "analyze/compare.h"
-#include "store/history.h"
-#include "report/metrics.h"
-#include "report/push.h"
 #include "cmd/run.h"
-#include "report/serve.h"
-#include "analyze/slo.h"
 #include "cmd/slosvc.h"
 #include "cmd/chaoscmd.h"
 #include "base/suggest.h"

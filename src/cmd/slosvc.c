@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
 #include "analyze/slo.h"
 #include "analyze/svccheck.h"
 #include "analyze/svcslo.h"

@@ -29,10 +29,4 @@ int tl_push_target(const char *base, const char *job, const char *machine,
 int tl_push_http(const char *method, const char *url, const char *body,
 		 size_t len, long timeout_ms, int *status, struct tl_buf *err);
 
-/*
- * traplab push [--job NAME] [--slo FILE] [--timeout S] URL [RUN.json]
- * Exit 0 when the Pushgateway accepted the run, 2 otherwise.
- */
-int cmd_push(int argc, char **argv);
-
 #endif

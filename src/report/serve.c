@@ -20,7 +20,6 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/history.h"
-#include "report/metrics.h"
-#include "analyze/slo.h"
+#include "measure/results.h"
+#include "report/expo.h"
 #include "base/banned.h"
 
 /* What identifies a version of a file: a rewrite changes one of these. */
@@ -42,7 +40,9 @@ struct file_id {
 	struct timespec mtime;
 };
 
-struct server {
+struct tl_server {
+	struct MHD_Daemon *d;
+	int lfd; /* the listening socket, ours */
 	const char *run_path, *slo_path, *db_path;
 	pthread_mutex_t lock;
 	struct tl_buf page;		      /* guarded by lock */
@@ -123,7 +123,7 @@ static int id_eq(const struct file_id *a, const struct file_id *b)
  * bad: an unreadable file is read once per version, not once per scrape,
  * and the last good page is served meanwhile. Called with s->lock held.
  */
-static void refresh(struct server *s)
+static void refresh(struct tl_server *s)
 {
 	struct file_id r = file_id(s->run_path), l = file_id(s->slo_path);
 	struct file_id d = file_id(s->db_path);
@@ -139,10 +139,9 @@ static void refresh(struct server *s)
 	s->id_slo = l;
 	s->id_db = d;
 	e = tl_expo_new();
-	if (tl_metrics_load(s->run_path, &run, &err) ||
-	    tl_metrics_expose_run(e, run) ||
+	if (tl_results_load(s->run_path, &run, &err) || tl_expo_run(e, run) ||
 	    (s->slo_path &&
-	     tl_slo_expose_file(e, s->slo_path, run, s->db_path, &err))) {
+	     tl_expo_slo_file(e, s->slo_path, run, s->db_path, &err))) {
 		fprintf(stderr, "traplab: serve: %s\n",
 			err.len ? tl_buf_str(&err) : "cannot expose the run");
 		s->source_ok = 0;
@@ -185,7 +184,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      size_t *upload_len, void **con_cls)
 {
 	static const char text[] = "text/plain; charset=utf-8";
-	struct server *s = cls;
+	struct tl_server *s = cls;
 	struct tl_buf out = TL_BUF_INIT;
 	enum MHD_Result ret;
 
@@ -270,61 +269,36 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int usage(void)
+struct tl_server *tl_serve_start(const char *listen, const char *run_path,
+				 const char *slo_path, const char *db_path)
 {
-	fprintf(stderr, "usage: traplab serve [--listen HOST:PORT] [--slo "
-			"FILE] [--db FILE] [RUN.json]\n");
-	return 2;
-}
-
-int cmd_serve(int argc, char **argv)
-{
-	const char *listen = TL_SERVE_DEFAULT_LISTEN;
-	struct server s = {.run_path = "results/latest.json",
-			   .db_path = TL_HISTORY_DEFAULT_DB};
 	struct sockaddr_storage addr;
-	struct MHD_Daemon *d;
+	struct tl_server *s;
 	unsigned addrlen = 0;
-	sigset_t set;
-	int i, sig, flags, lfd;
+	int flags;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
-			listen = argv[++i];
-		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
-			s.slo_path = argv[++i];
-		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			s.db_path = argv[++i];
-		else if (argv[i][0] != '-' && i + 1 == argc)
-			s.run_path = argv[i];
-		else
-			return usage();
-	}
 	if (tl_serve_parse_listen(listen, &addr, &addrlen)) {
 		fprintf(stderr,
 			"traplab: bad --listen '%s' (expected "
 			"HOST:PORT, e.g. 127.0.0.1:9464)\n",
 			listen);
-		return 2;
+		return NULL;
 	}
-	pthread_mutex_init(&s.lock, NULL);
-	refresh(&s);
-	if (!s.have_page) {
-		pthread_mutex_destroy(&s.lock);
-		return 2;
-	}
-	/* Signals are taken synchronously by this thread only. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	lfd = open_listener(&addr, addrlen);
-	if (lfd < 0) {
+	s = xcalloc(1, sizeof(*s));
+	s->run_path = run_path;
+	s->slo_path = slo_path;
+	s->db_path = db_path;
+	s->lfd = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	refresh(s);
+	if (!s->have_page)
+		goto err_free;
+	s->lfd = open_listener(&addr, addrlen);
+	if (s->lfd < 0) {
 		fprintf(stderr, "traplab: cannot listen on %s: %s\n", listen,
-			lfd == -EADDRINUSE ? "address in use" : strerror(-lfd));
-		tl_buf_release(&s.page);
-		pthread_mutex_destroy(&s.lock);
-		return 2;
+			s->lfd == -EADDRINUSE ? "address in use"
+					      : strerror(-s->lfd));
+		goto err_free;
 	}
 	raise_fd_limit();
 	/*
@@ -336,27 +310,36 @@ int cmd_serve(int argc, char **argv)
 		MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, &s, MHD_OPTION_LISTEN_SOCKET, lfd,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)TL_SERVE_MAX_CONNS,
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, s, MHD_OPTION_LISTEN_SOCKET,
+		s->lfd, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)TL_SERVE_MAX_CONNS,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)TL_SERVE_PER_IP,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TL_SERVE_IDLE_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 		MHD_OPTION_END);
-	if (!d) {
+	if (!s->d) {
 		fprintf(stderr, "traplab: cannot serve on %s\n", listen);
-		close(lfd);
-		tl_buf_release(&s.page);
-		pthread_mutex_destroy(&s.lock);
-		return 2;
+		goto err_close;
 	}
-	fprintf(stderr, "traplab: serving %s on http://%s/metrics\n",
-		s.run_path, listen);
-	sigwait(&set, &sig);
-	MHD_stop_daemon(d);
-	close(lfd);
-	tl_buf_release(&s.page);
-	pthread_mutex_destroy(&s.lock);
-	(void)addrlen;
-	return 0;
+	return s;
+
+err_close:
+	close(s->lfd);
+err_free:
+	tl_buf_release(&s->page);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return NULL;
+}
+
+void tl_serve_stop(struct tl_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	close(s->lfd);
+	tl_buf_release(&s->page);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
 }

@@ -1,5 +1,5 @@
 /*
- * serve.h - `traplab serve`: the latest run and its SLO status on /metrics
+ * serve.h - the latest run and its SLO status on /metrics
  * for Prometheus, served by libmicrohttpd.
  *
  * Binds to loopback (127.0.0.1:9464) unless told otherwise. The exposition
@@ -30,11 +30,19 @@
  */
 int tl_serve_parse_listen(const char *s, void *addr, unsigned *addrlen);
 
+struct tl_server; /* opaque */
+
 /*
- * traplab serve [--listen HOST:PORT] [--slo FILE] [--db FILE] [RUN.json]
- * Serves until SIGINT or SIGTERM. Exit 0 after a signal, 2 on error
- * (cannot bind, unreadable run at start-up).
+ * Reads run_path (and slo_path, db_path when not NULL) and serves their
+ * exposition on listen ("HOST:PORT") from libmicrohttpd's own thread.
+ * Borrows the paths: they must outlive the server. Returns the server, or
+ * NULL after printing why (bad address, unreadable run, address in use).
+ * Block the signals the caller waits for before: the server's threads
+ * inherit the mask.
  */
-int cmd_serve(int argc, char **argv);
+struct tl_server *tl_serve_start(const char *listen, const char *run_path,
+				 const char *slo_path, const char *db_path);
+/* Stops serving, closes the socket and frees s (NULL is fine). */
+void tl_serve_stop(struct tl_server *s);
 
 #endif

@@ -38,9 +38,9 @@
 #include <sqlite3.h>
 
 #include "store/history_pg.h"
-#include "analyze/matrix.h"
-#include "report/metrics.h"
+#include "measure/results.h"
 #include "base/stats.h"
+#include "base/jsonx.h"
 #include "base/banned.h"
 
 void (*tl__history_row_hook)(size_t row);
@@ -719,18 +719,11 @@ static void content_uid(const char *text, size_t len, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)x);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static double stat_or_nan(json_t *m, const char *stat)
 {
 	double v;
 
-	return m && !tl_metrics_stat(m, stat, &v) && isfinite(v) ? v : NAN;
+	return m && !tl_results_stat(m, stat, &v) && isfinite(v) ? v : NAN;
 }
 
 struct add_ctx {
@@ -802,12 +795,13 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
 
 	if (was_new)
 		*was_new = 0;
-	rc = tl_metrics_parse("run", text, len, &run, err);
+	rc = tl_results_parse("run", text, len, &run, err);
 	if (rc)
 		return rc;
 	env = json_object_get(run, "env");
 	tl = json_object_get(run, "traplab");
-	if (!jstr(env, "fingerprint") || !jstr(run, "started_utc")) {
+	if (!tl_json_str(env, "fingerprint", NULL) ||
+	    !tl_json_str(run, "started_utc", NULL)) {
 		tl_buf_puts(err, "run has no env.fingerprint or started_utc");
 		rc = -EINVAL;
 		goto out;
@@ -844,11 +838,11 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
 	opts = json_dumps(json_object_get(run, "options"), JSON_COMPACT);
 	row = (struct tl__history_run_row){
 		.uid = uid,
-		.started_utc = jstr(run, "started_utc"),
-		.fingerprint = jstr(env, "fingerprint"),
-		.hostname = jstr(env, "hostname"),
-		.version = jstr(tl, "version"),
-		.commit = jstr(tl, "commit"),
+		.started_utc = tl_json_str(run, "started_utc", NULL),
+		.fingerprint = tl_json_str(env, "fingerprint", NULL),
+		.hostname = tl_json_str(env, "hostname", NULL),
+		.version = tl_json_str(tl, "version", NULL),
+		.commit = tl_json_str(tl, "commit", NULL),
 		.toolchains = tc,
 		.options = opts,
 		.interfere = interfere,
@@ -858,7 +852,7 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
 	rc = h->ops->insert_run(h->db, &row, &a.run_id, err);
 	if (rc)
 		goto rollback;
-	rc = tl_metrics_walk(run, add_row, &a);
+	rc = tl_results_walk(run, add_row, &a);
 	if (rc)
 		goto rollback;
 	rc = h->ops->set_counts(h->db, a.run_id, (long long)a.nvariants,
@@ -948,7 +942,7 @@ int tl_history_get_json(struct tl_history *h, long long id, json_t **out,
 	if (rc)
 		return rc;
 	name = xasprintf("history run %lld", id);
-	rc = tl_metrics_parse(name, text, len, out, err);
+	rc = tl_results_parse(name, text, len, out, err);
 	free(name);
 	free(text);
 	return rc;
@@ -962,251 +956,4 @@ int tl_history_series(struct tl_history *h, const char *fingerprint,
 {
 	return h->ops->series(h->db, fingerprint, experiment, params, variant,
 			      metric, pts, n, err);
-}
-
-/* The command. */
-
-static int usage(void)
-{
-	fprintf(stderr,
-		"usage: traplab history [--db URL] [--machine FP] "
-		"[--limit N]\n"
-		"       traplab history [--db URL] add RUN.json...\n"
-		"       traplab history [--db URL] trend EXPERIMENT VARIANT "
-		"METRIC [--params P] [--machine FP]\n"
-		"       traplab history [--db URL] matrix [--machine FP] "
-		"[--last N] [--metric M] [--out DIR] [RUN.json...]\n"
-		"URL: a SQLite file or postgres://...; --history is --db; "
-		"default $TRAPLAB_HISTORY or results/history.sqlite\n");
-	return 2;
-}
-
-static int cmd_list(struct tl_history *h, const char *machine, size_t limit)
-{
-	struct tl_buf err = TL_BUF_INIT;
-	struct tl_history_run *runs;
-	size_t n, i;
-
-	if (tl_history_list(h, machine, 0, limit, &runs, &n, &err)) {
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-		tl_buf_release(&err);
-		return 2;
-	}
-	printf("%5s  %-20s  %-16s  %-8s  %-12s %8s %4s %8s\n", "id",
-	       "started_utc", "machine", "commit", "interfere", "variants",
-	       "bad", "metrics");
-	for (i = 0; i < n; i++)
-		printf("%5lld  %-20s  %-16s  %-8s  %-12s %8lld %4lld %8lld\n",
-		       runs[i].id, runs[i].started_utc, runs[i].fingerprint,
-		       runs[i].commit ? runs[i].commit : "-",
-		       runs[i].interfere ? runs[i].interfere : "-",
-		       runs[i].nvariants, runs[i].nbad, runs[i].nmetrics);
-	if (!n)
-		printf("(no runs)\n");
-	tl_history_runs_free(runs, n);
-	return 0;
-}
-
-static int cmd_add(struct tl_history *h, int argc, char **argv)
-{
-	struct tl_buf err = TL_BUF_INIT;
-	int i, rc = 0, was_new;
-	long long id;
-	char *text;
-	size_t len;
-
-	for (i = 0; i < argc; i++) {
-		int r = tl_read_file(argv[i], &text, &len);
-
-		if (r) {
-			fprintf(stderr, "traplab: cannot open '%s': %s\n",
-				argv[i], strerror(-r));
-			rc = 2;
-			continue;
-		}
-		r = tl_history_add(h, text, len, NULL, &id, &was_new, &err);
-		free(text);
-		if (r) {
-			fprintf(stderr, "traplab: '%s': %s\n", argv[i],
-				tl_buf_str(&err));
-			err.len = 0;
-			rc = 2;
-			continue;
-		}
-		printf("%s run %lld: %s\n",
-		       was_new ? "stored" : "already stored", id, argv[i]);
-	}
-	tl_buf_release(&err);
-	return rc;
-}
-
-static int cmd_trend(struct tl_history *h, const char *machine, int argc,
-		     char **argv)
-{
-	struct tl_buf err = TL_BUF_INIT;
-	struct tl_history_point *p;
-	struct tl_changepoint cp;
-	const char *params = NULL;
-	double *x;
-	size_t n, i;
-	int rc = 0;
-
-	if (argc == 5 && !strcmp(argv[3], "--params"))
-		params = argv[4];
-	else if (argc != 3)
-		return usage();
-	if (tl_history_series(h, machine, argv[0], params, argv[1], argv[2], &p,
-			      &n, &err)) {
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-		tl_buf_release(&err);
-		return 2;
-	}
-	printf("%s/%s %s%s%s over %zu runs%s%s\n", argv[0], argv[1], argv[2],
-	       params ? " " : "", params ? params : "", n,
-	       machine ? " on machine " : "", machine ? machine : "");
-	printf("%6s %14s %14s %14s\n", "run", "median", "ci95_lo", "ci95_hi");
-	for (i = 0; i < n; i++)
-		printf("%6lld %14.6g %14.6g %14.6g\n", p[i].run_id, p[i].median,
-		       p[i].ci_lo, p[i].ci_hi);
-	x = xmalloc((n ? n : 1) * sizeof(*x));
-	for (i = 0; i < n; i++)
-		x[i] = p[i].median;
-	if (n >= 2 && !tl_stats_pettitt(x, n, &cp)) {
-		printf("change point (Pettitt): K=%.0f p=%.3g split after run "
-		       "%lld (%zu before, %zu after)\n",
-		       cp.k, cp.p, cp.split ? p[cp.split - 1].run_id : 0LL,
-		       cp.split, n - cp.split);
-		printf("lasting shift: %s (needs p < %.2g and >= %d runs "
-		       "after the change)\n",
-		       cp.p < 0.01 && n - cp.split >= 3 ? "CONFIRMED" : "no",
-		       0.01, 3);
-	} else {
-		printf("change point: needs at least 2 runs\n");
-	}
-	free(x);
-	free(p);
-	tl_buf_release(&err);
-	return rc;
-}
-
-/*
- * traplab history matrix: from files when any are given (the history is
- * not opened), else from the last N runs of each machine in the history.
- */
-static int cmd_matrix(const char *db, const char *machine, int argc,
-		      char **argv)
-{
-	struct tl_buf err = TL_BUF_INIT, out = TL_BUF_INIT;
-	struct tl_matrix mx = TL_MATRIX_INIT;
-	struct tl_history *h = NULL;
-	const char *metric = NULL, *dir = NULL;
-	size_t last = 5, i;
-	int a, rc = 0;
-
-	for (a = 0; a < argc && argv[a][0] == '-'; a++) {
-		if (!strcmp(argv[a], "--last") && a + 1 < argc)
-			last = strtoul(argv[++a], NULL, 10);
-		else if (!strcmp(argv[a], "--metric") && a + 1 < argc)
-			metric = argv[++a];
-		else if (!strcmp(argv[a], "--out") && a + 1 < argc)
-			dir = argv[++a];
-		else if (!strcmp(argv[a], "--machine") && a + 1 < argc)
-			machine = argv[++a];
-		else
-			return usage();
-	}
-	for (; a < argc && !rc; a++)
-		rc = tl_matrix_add_file(&mx, argv[a], &err);
-	if (!rc && !mx.n) {
-		rc = tl_history_open(db, TL_HISTORY_READ_ONLY, &h, &err);
-		if (!rc)
-			rc = tl_matrix_add_history(&mx, h, machine, last, &err);
-	}
-	if (rc)
-		goto fail;
-	if (!mx.n) {
-		fprintf(stderr, "traplab: no runs to put in a matrix\n");
-		rc = 2;
-		goto out;
-	}
-	tl_matrix_print(&mx, metric, &out);
-	fputs(tl_buf_str(&out), stdout);
-	for (i = 0; dir && i < mx.n; i++) {
-		const struct tl_matrix_machine *m = tl_matrix_machine(&mx, i);
-		char *path = xasprintf("%s/%s.json", dir, m->fingerprint);
-		char *text = json_dumps(m->run, JSON_INDENT(1));
-
-		rc = tl_mkdirs(dir);
-		if (!rc)
-			rc = tl_write_file_atomic(path, text, strlen(text));
-		if (rc)
-			tl_buf_printf(&err, "cannot write '%s': %s", path,
-				      strerror(-rc));
-		else
-			printf("wrote %s (%zu run%s pooled)\n", path, m->nruns,
-			       m->nruns == 1 ? "" : "s");
-		free(text);
-		free(path);
-		if (rc)
-			goto fail;
-	}
-	goto out;
-
-fail:
-	fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-	rc = 2;
-out:
-	tl_history_close(h);
-	tl_matrix_release(&mx);
-	tl_buf_release(&out);
-	tl_buf_release(&err);
-	return rc;
-}
-
-int cmd_history(int argc, char **argv)
-{
-	struct tl_buf err = TL_BUF_INIT;
-	const char *db = TL_HISTORY_DEFAULT_DB, *machine = NULL;
-	struct tl_history *h;
-	size_t limit = 50;
-	int i, rc;
-
-	for (i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--db") ||
-		     !strcmp(argv[i], "--history")) &&
-		    i + 1 < argc)
-			db = argv[++i];
-		else if (!strcmp(argv[i], "--machine") && i + 1 < argc)
-			machine = argv[++i];
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-			limit = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--all"))
-			limit = 0;
-		else
-			break;
-	}
-	if (i < argc && !strcmp(argv[i], "matrix"))
-		return cmd_matrix(db, machine, argc - i - 1, argv + i + 1);
-	if (i < argc && strcmp(argv[i], "add") && strcmp(argv[i], "trend"))
-		return usage();
-	rc = tl_history_open(db,
-			     i < argc && !strcmp(argv[i], "add")
-				     ? TL_HISTORY_CREATE
-				     : TL_HISTORY_READ_ONLY,
-			     &h, &err);
-	if (rc) {
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-		tl_buf_release(&err);
-		return 2;
-	}
-	if (i == argc)
-		rc = cmd_list(h, machine, limit);
-	else if (!strcmp(argv[i], "add"))
-		rc = i + 1 < argc ? cmd_add(h, argc - i - 1, argv + i + 1)
-				  : usage();
-	else
-		rc = cmd_trend(h, machine, argc - i - 1, argv + i + 1);
-	tl_history_close(h);
-	tl_buf_release(&err);
-	return rc;
 }

@@ -161,19 +161,4 @@ int tl__history_scalar(struct tl_history *h, const char *sql, long long *out,
 int tl__history_set_schema_version(struct tl_history *h, int v,
 				   struct tl_buf *err);
 
-/*
- * traplab history [--db|--history URL] [--all] [--limit N]: lists stored
- *   runs.
- * traplab history add RUN.json...: stores runs (what `traplab run` does).
- * traplab history trend EXPERIMENT VARIANT METRIC [--params P]: the median
- *   over runs with Pettitt's change-point test.
- * traplab history matrix [--machine FP] [--last N] [--metric M]
- *   [--out DIR] [RUN.json...]: the figure matrix (figures x machine
- *   fingerprints, matrix.h) of the last N (default 5) plain runs of each
- *   machine in the history, or of the files given; --out writes each
- *   machine's pooled results JSON to DIR/FINGERPRINT.json.
- * Exit 0, or 2 on error.
- */
-int cmd_history(int argc, char **argv);
-
 #endif

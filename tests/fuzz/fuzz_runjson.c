@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "analyze/compare.h"
-#include "report/metrics.h"
+#include "measure/results.h"
+#include "report/expo.h"
 #include "analyze/slo.h"
 #include "base/util.h"
 
@@ -80,13 +81,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tl_slo slo;
 	json_t *run, *fixed, *past[2];
 
-	if (tl_metrics_parse("fuzz.json", (const char *)data, size, &run,
+	if (tl_results_parse("fuzz.json", (const char *)data, size, &run,
 			     &err)) {
 		tl_buf_release(&err);
 		return 0;
 	}
 	e = tl_expo_new();
-	tl_metrics_expose_run(e, run);
+	tl_expo_run(e, run);
 	tl_expo_write(e, &out);
 	tl_expo_free(e);
 
@@ -101,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			past[1] = run;
 			tl_slo_check(&slo, run, past, 2, &rep);
 			e = tl_expo_new();
-			tl_slo_expose(e, &slo, &rep);
+			tl_expo_slo(e, &slo, &rep);
 			tl_expo_write(e, &out);
 			tl_expo_free(e);
 			tl_slo_report_release(&rep);

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "store/history.h"
-#include "report/metrics.h"
+#include "measure/results.h"
+#include "report/expo.h"
 #include "base/stats.h"
 #include "tl_test.h"
 
@@ -24,7 +25,7 @@ static json_t *load(const char *name)
 
 	snprintf(path, sizeof(path), "%s/tests/data/%s", root ? root : ".",
 		 name);
-	if (tl_metrics_load(path, &run, &err))
+	if (tl_results_load(path, &run, &err))
 		fprintf(stderr, "%s\n", tl_buf_str(&err));
 	tl_buf_release(&err);
 	return run;
@@ -88,7 +89,7 @@ static double median_of_two(json_t *a, json_t *b)
 	double *x, *y, med = NAN;
 	size_t nx, ny;
 
-	if (tl_metrics_samples(a, &x, &nx) || tl_metrics_samples(b, &y, &ny))
+	if (tl_results_samples(a, &x, &nx) || tl_results_samples(b, &y, &ny))
 		return NAN;
 	x = xrealloc(x, (nx + ny) * sizeof(*x));
 	memcpy(x + nx, y, ny * sizeof(*y));
@@ -125,21 +126,21 @@ TL_TEST(one_fingerprint_pools_samples)
 	TL_CHECK_INT(json_integer_value(json_object_get(pm, "runs")), 2);
 	TL_CHECK_STR(json_string_value(json_object_get(pm, "unit")), "ns");
 	/* The median of the pooled samples, not a mean of two medians. */
-	TL_CHECK_INT(tl_metrics_stat(pm, "median", &lo), 0);
+	TL_CHECK_INT(tl_results_stat(pm, "median", &lo), 0);
 	TL_CHECK_NEAR(lo, med, 0);
 	/* The CI as the runner computes it, with the fixed seed. */
-	TL_CHECK_INT(tl_metrics_samples(pm, &x, &n), 0);
+	TL_CHECK_INT(tl_results_samples(pm, &x, &n), 0);
 	TL_CHECK_INT(n, 50);
 	TL_CHECK_INT(tl_stats_boot_median(x, n, NULL, &ci), 0);
 	free(x);
-	TL_CHECK_INT(tl_metrics_stat(pm, "ci95_lower", &lo), 0);
-	TL_CHECK_INT(tl_metrics_stat(pm, "ci95_upper", &hi), 0);
+	TL_CHECK_INT(tl_results_stat(pm, "ci95_lower", &lo), 0);
+	TL_CHECK_INT(tl_results_stat(pm, "ci95_upper", &hi), 0);
 	TL_CHECK_NEAR(lo, ci.lo, 0);
 	TL_CHECK_NEAR(hi, ci.hi, 0);
 	TL_CHECK(lo < hi);
 	/* p90 appears with n >= 10; n = 50 has no p99. */
-	TL_CHECK_INT(tl_metrics_stat(pm, "p90", &lo), 0);
-	TL_CHECK_INT(tl_metrics_stat(pm, "p99", &lo), -ENOENT);
+	TL_CHECK_INT(tl_results_stat(pm, "p90", &lo), 0);
+	TL_CHECK_INT(tl_results_stat(pm, "p99", &lo), -ENOENT);
 	/* Case rounds add up; the pool lists both runs. */
 	TL_CHECK_INT(
 		json_integer_value(json_object_get(

@@ -6,7 +6,8 @@
  * its lines contiguous, cumulative buckets that end at le="+Inf" equal to
  * _count, no duplicate series, and base units in names.
  */
-#include "report/metrics.h"
+#include "measure/results.h"
+#include "report/expo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -67,30 +68,30 @@ TL_TEST(names)
 	TL_CHECK(!tl_expo_is_label_name("__name__"));
 	TL_CHECK(!tl_expo_is_label_name("a:b"));
 
-	tl_metrics_prom_name("ns_per_op", "ns", &base, &unit, &div);
+	tl_expo_prom_name("ns_per_op", "ns", &base, &unit, &div);
 	TL_CHECK_STR(base, "op_duration");
 	TL_CHECK_STR(unit, "seconds");
 	TL_CHECK_NEAR(div, 1e9, 0);
 	free(base);
 	free(unit);
-	tl_metrics_prom_name("wall_ns", "ns", &base, &unit, &div);
+	tl_expo_prom_name("wall_ns", "ns", &base, &unit, &div);
 	TL_CHECK_STR(base, "wall");
 	TL_CHECK_STR(unit, "seconds");
 	free(base);
 	free(unit);
-	tl_metrics_prom_name("peak_rss_bytes", "bytes", &base, &unit, &div);
+	tl_expo_prom_name("peak_rss_bytes", "bytes", &base, &unit, &div);
 	TL_CHECK_STR(base, "peak_rss");
 	TL_CHECK_STR(unit, "bytes");
 	TL_CHECK_NEAR(div, 1, 0);
 	free(base);
 	free(unit);
-	tl_metrics_prom_name("build_s", "s", &base, &unit, &div);
+	tl_expo_prom_name("build_s", "s", &base, &unit, &div);
 	TL_CHECK_STR(base, "build_duration");
 	TL_CHECK_STR(unit, "seconds");
 	TL_CHECK_NEAR(div, 1, 0);
 	free(base);
 	free(unit);
-	tl_metrics_prom_name("allocs-per.op", "count", &base, &unit, &div);
+	tl_expo_prom_name("allocs-per.op", "count", &base, &unit, &div);
 	TL_CHECK_STR(base, "allocs_per_op");
 	TL_CHECK_STR(unit, "");
 	free(base);
@@ -254,8 +255,7 @@ static void expose(const char *file, struct tl_buf *out)
 	struct tl_expo *e = tl_expo_new();
 	json_t *run = NULL;
 
-	if (!tl_metrics_load(data(file), &run, &err) &&
-	    !tl_metrics_expose_run(e, run))
+	if (!tl_results_load(data(file), &run, &err) && !tl_expo_run(e, run))
 		tl_expo_write(e, out);
 	json_decref(run);
 	tl_expo_free(e);
@@ -332,15 +332,15 @@ TL_TEST(bad_results_json_is_refused_with_position)
 				  " \"experiments\": [,]}";
 
 	TL_CHECK_INT(
-		tl_metrics_parse("x.json", bad, sizeof(bad) - 1, &run, &err),
+		tl_results_parse("x.json", bad, sizeof(bad) - 1, &run, &err),
 		-EINVAL);
 	TL_CHECK(strstr(tl_buf_str(&err), "'x.json': line 2"));
 	err.len = 0;
-	TL_CHECK_INT(tl_metrics_parse("y.json", "{\"schema\": \"other\"}", 19,
+	TL_CHECK_INT(tl_results_parse("y.json", "{\"schema\": \"other\"}", 19,
 				      &run, &err),
 		     -EINVAL);
 	TL_CHECK(strstr(tl_buf_str(&err), "not a traplab results file"));
-	TL_CHECK_INT(tl_metrics_load("/nonexistent/z.json", &run, &err),
+	TL_CHECK_INT(tl_results_load("/nonexistent/z.json", &run, &err),
 		     -ENOENT);
 	tl_buf_release(&err);
 }

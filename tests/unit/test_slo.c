@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/metrics.h"
+#include "measure/results.h"
+#include "report/expo.h"
 #include "tl_test.h"
 
 static const char *data(const char *name)
@@ -267,7 +268,7 @@ static json_t *run(const char *name)
 	struct tl_buf err = TL_BUF_INIT;
 	json_t *r = NULL;
 
-	tl_metrics_load(data(name), &r, &err);
+	tl_results_load(data(name), &r, &err);
 	tl_buf_release(&err);
 	return r;
 }

@@ -1,6 +1,5 @@
 /*
- * metrics.h - a run's metrics: reading a results JSON, walking its
- * figures, and writing them in the Prometheus text exposition format
+ * expo.h - a run's figures in the Prometheus text exposition format
  * (version 0.0.4, which OpenMetrics parsers also read).
  *
  * The exposition writer is ours (the C client library is unmaintained and
@@ -19,60 +18,13 @@
  *
  * Nothing here is thread-safe; each writer belongs to one thread.
  */
-#ifndef TL_METRICS_H
-#define TL_METRICS_H
+#ifndef TL_EXPO_H
+#define TL_EXPO_H
 
 #include <jansson.h>
 #include <stddef.h>
 
 #include "base/util.h"
-
-/*
- * Loads a results JSON (schema traplab.results/1). Returns 0 with *out a
- * new reference, or -errno when the file cannot be read, or -EINVAL for
- * bad JSON or a wrong schema; err receives a one-line reason
- * ("'run.json': line 3, column 7: ...").
- */
-int tl_metrics_load(const char *path, json_t **out, struct tl_buf *err);
-/* The same on text already in memory (path names it in messages). */
-int tl_metrics_parse(const char *path, const char *text, size_t len,
-		     json_t **out, struct tl_buf *err);
-
-/*
- * One metric of one variant of one case, as a walker sees it. Every
- * pointer is borrowed from the run and valid during the callback only.
- * params is canonical: "k=v,k2=v2" with keys sorted ("" without params).
- */
-struct tl_metric_ref {
-	const char *experiment, *variant, *lang, *status, *params;
-	const char *name;   /* "ns_per_op" */
-	const char *unit;   /* "ns", "bytes", "count", ... ("" if absent) */
-	const char *source; /* "time", "rusage", ... ("" if absent) */
-	json_t *metric;	    /* the metric object, NULL for variant-only calls */
-	json_t *variant_obj;
-};
-
-/*
- * Calls fn once per variant with name and metric NULL (status, build,
- * absent figures), then once per metric of that variant, in file order. A
- * non-zero return from fn stops the walk and is returned.
- */
-typedef int tl_metrics_visit_fn(const struct tl_metric_ref *m, void *ctx);
-int tl_metrics_walk(json_t *run, tl_metrics_visit_fn *fn, void *ctx);
-
-/*
- * The raw samples of a metric object as a new array of n doubles (*out
- * owned by the caller; NULL and n == 0 when there are none). 0 or -EINVAL
- * when "samples" holds a non-number.
- */
-int tl_metrics_samples(const json_t *metric, double **out, size_t *n);
-
-/*
- * A named statistic of a metric object: "median", "mean", "min", "max",
- * "p90", "p99", "p999", "mad", "ci95_lower", "ci95_upper". 0, or -ENOENT
- * when the run does not carry it.
- */
-int tl_metrics_stat(const json_t *metric, const char *stat, double *out);
 
 /*
  * The Prometheus name and scale for a traplab metric name and unit:
@@ -81,8 +33,8 @@ int tl_metrics_stat(const json_t *metric, const char *stat, double *out);
  * by the caller. The base name always ends in its unit suffix when there is
  * one.
  */
-void tl_metrics_prom_name(const char *name, const char *unit, char **out,
-			  char **unit_suffix, double *divisor);
+void tl_expo_prom_name(const char *name, const char *unit, char **out,
+		       char **unit_suffix, double *divisor);
 
 /* The exposition writer. */
 struct tl_label {
@@ -137,14 +89,15 @@ int tl_expo_is_label_name(const char *s);
  * metric (gauges by stat, histograms of samples), build time, binary size,
  * absent figures with their reasons. 0 or -EINVAL for a malformed run.
  */
-int tl_metrics_expose_run(struct tl_expo *e, json_t *run);
+int tl_expo_run(struct tl_expo *e, json_t *run);
 
-/*
- * traplab metrics [--textfile DIR] [RUN.json]: prints the exposition of
- * RUN.json (default results/latest.json), with the SLO status when an SLO
- * file is given (--slo FILE); --textfile writes DIR/traplab.prom atomically
- * for node_exporter's textfile collector instead. Exit 0, or 2 on error.
- */
-int cmd_metrics(int argc, char **argv);
+struct tl_slo;
+struct tl_slo_report;
+/* Adds the report as traplab_slo_* families. 0 or -EINVAL. */
+int tl_expo_slo(struct tl_expo *e, const struct tl_slo *slo,
+		const struct tl_slo_report *rep);
+/* Loads slo_path, checks run against it and its history, exposes it. */
+int tl_expo_slo_file(struct tl_expo *e, const char *slo_path, json_t *run,
+		     const char *db_path, struct tl_buf *err);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * metrics.c - results JSON walking and the Prometheus text exposition.
+ * expo.c - the Prometheus text exposition (OpenMetrics parsers read it too).
  *
  * Families are kept in creation order, each with its own line buffer, so
  * that a family's lines are contiguous in the output (the text format
@@ -15,7 +15,7 @@
  *   traplab_op_duration_seconds{experiment="alloc",variant="c.glibc",...,
  *     stat="median"} 1.231e-08
  */
-#include "report/metrics.h"
+#include "report/expo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,198 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/jsonx.h"
-#include "store/history.h"
 #include "analyze/slo.h"
+#include "measure/results.h"
+#include "base/jsonx.h"
 #include "base/banned.h"
-
-int tl_metrics_parse(const char *path, const char *text, size_t len,
-		     json_t **out, struct tl_buf *err)
-{
-	struct tl_diag dropped = TL_DIAG_INIT;
-	json_error_t je;
-	json_t *run, *schema;
-	size_t i;
-
-	run = tl_json_parse(path, text, len, &dropped, &je);
-	/* The rest of the file is good: say what was lost, and go on. */
-	for (i = 0; i < dropped.msgs.n; i++)
-		fprintf(stderr, "traplab: %s\n", dropped.msgs.v[i]);
-	tl_diag_release(&dropped);
-	if (!run) {
-		tl_buf_printf(err, "'%s': line %d, column %d: %s", path,
-			      je.line, je.column, je.text);
-		return -EINVAL;
-	}
-	schema = json_object_get(run, "schema");
-	if (!json_is_string(schema) ||
-	    strcmp(json_string_value(schema), "traplab.results/1") != 0) {
-		tl_buf_printf(err,
-			      "'%s': not a traplab results file (schema is "
-			      "not \"traplab.results/1\")",
-			      path);
-		json_decref(run);
-		return -EINVAL;
-	}
-	if (!json_is_array(json_object_get(run, "experiments"))) {
-		tl_buf_printf(err, "'%s': \"experiments\" is not an array",
-			      path);
-		json_decref(run);
-		return -EINVAL;
-	}
-	*out = run;
-	return 0;
-}
-
-int tl_metrics_load(const char *path, json_t **out, struct tl_buf *err)
-{
-	char *text;
-	size_t len;
-	int rc;
-
-	rc = tl_read_file(path, &text, &len);
-	if (rc) {
-		tl_buf_printf(err, "cannot open '%s': %s", path, strerror(-rc));
-		return rc;
-	}
-	rc = tl_metrics_parse(path, text, len, out, err);
-	free(text);
-	return rc;
-}
-
-static const char *jstr(json_t *o, const char *key, const char *dflt)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* "k=v,k2=v2" with sorted keys. */
-static void canon_params(json_t *params, struct tl_buf *b)
-{
-	const char **keys;
-	const char *k;
-	json_t *v;
-	size_t n = 0, i;
-
-	if (!json_is_object(params))
-		return;
-	keys = xcalloc(json_object_size(params) + 1, sizeof(*keys));
-	json_object_foreach(params, k, v) keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), cmp_str);
-	for (i = 0; i < n; i++) {
-		v = json_object_get(params, keys[i]);
-		tl_buf_printf(b, "%s%s=", i ? "," : "", keys[i]);
-		if (json_is_string(v))
-			tl_buf_puts(b, json_string_value(v));
-		else if (json_is_integer(v))
-			tl_buf_printf(b, "%lld",
-				      (long long)json_integer_value(v));
-		else if (json_is_number(v))
-			tl_buf_printf(b, "%g", json_number_value(v));
-	}
-	free(keys);
-}
-
-int tl_metrics_walk(json_t *run, tl_metrics_visit_fn *fn, void *ctx)
-{
-	json_t *exps = json_object_get(run, "experiments"), *e, *c, *v, *m;
-	size_t ie, ic, iv;
-	const char *mname;
-	int rc = 0;
-
-	json_array_foreach(exps, ie, e)
-	{
-		json_array_foreach(json_object_get(e, "cases"), ic, c)
-		{
-			struct tl_buf params = TL_BUF_INIT;
-
-			canon_params(json_object_get(c, "params"), &params);
-			json_array_foreach(json_object_get(c, "variants"), iv,
-					   v)
-			{
-				struct tl_metric_ref r = {
-					.experiment = jstr(e, "name", "?"),
-					.variant = jstr(v, "name", "?"),
-					.lang = jstr(v, "lang", ""),
-					.status = jstr(v, "status", "ok"),
-					.params = tl_buf_str(&params),
-					.variant_obj = v,
-				};
-				json_t *ms = json_object_get(v, "metrics");
-
-				rc = fn(&r, ctx);
-				if (rc)
-					break;
-				json_object_foreach(ms, mname, m)
-				{
-					if (!json_is_object(m))
-						continue;
-					r.name = mname;
-					r.metric = m;
-					r.unit = jstr(m, "unit", "");
-					r.source = jstr(m, "source", "");
-					rc = fn(&r, ctx);
-					if (rc)
-						break;
-				}
-				if (rc)
-					break;
-			}
-			tl_buf_release(&params);
-			if (rc)
-				return rc;
-		}
-	}
-	return rc;
-}
-
-int tl_metrics_samples(const json_t *metric, double **out, size_t *n)
-{
-	json_t *s = json_object_get(metric, "samples"), *x;
-	double *v;
-	size_t i;
-
-	*out = NULL;
-	*n = 0;
-	if (!json_is_array(s) || !json_array_size(s))
-		return 0;
-	v = xmalloc(json_array_size(s) * sizeof(*v));
-	json_array_foreach(s, i, x)
-	{
-		if (!json_is_number(x)) {
-			free(v);
-			return -EINVAL;
-		}
-		v[i] = json_number_value(x);
-	}
-	*out = v;
-	*n = json_array_size(s);
-	return 0;
-}
-
-int tl_metrics_stat(const json_t *metric, const char *stat, double *out)
-{
-	json_t *v;
-
-	if (!strcmp(stat, "ci95_lower") || !strcmp(stat, "ci95_upper")) {
-		v = json_object_get(metric, "ci95");
-		if (!json_is_array(v) || json_array_size(v) != 2)
-			return -ENOENT;
-		v = json_array_get(v, stat[5] == 'l' ? 0 : 1);
-	} else {
-		v = json_object_get(metric, stat);
-	}
-	if (!json_is_number(v))
-		return -ENOENT;
-	*out = json_number_value(v);
-	return 0;
-}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -223,8 +35,8 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && !strcmp(s + n - m, suf);
 }
 
-void tl_metrics_prom_name(const char *name, const char *unit, char **out,
-			  char **unit_suffix, double *divisor)
+void tl_expo_prom_name(const char *name, const char *unit, char **out,
+		       char **unit_suffix, double *divisor)
 {
 	struct tl_buf b = TL_BUF_INIT;
 	const char *u = "";
@@ -600,11 +412,11 @@ static int expose_one(const struct tl_metric_ref *r, void *arg)
 		}
 		return rc;
 	}
-	tl_metrics_prom_name(r->name, r->unit, &base, &unit, &divisor);
+	tl_expo_prom_name(r->name, r->unit, &base, &unit, &divisor);
 	fam = *unit ? xasprintf("traplab_%s_%s", base, unit)
 		    : xasprintf("traplab_%s", base);
 	for (i = 0; i < TL_ARRAY_SIZE(stats) && !rc; i++) {
-		if (tl_metrics_stat(r->metric, stats[i], &v))
+		if (tl_results_stat(r->metric, stats[i], &v))
 			continue;
 		l[5] = (struct tl_label){"stat", stats[i]};
 		l[6] = (struct tl_label){"source", r->source};
@@ -614,7 +426,7 @@ static int expose_one(const struct tl_metric_ref *r, void *arg)
 				 "", l, 7, v / divisor);
 	}
 	free(fam);
-	if (!rc && !tl_metrics_samples(r->metric, &s, &n) && n > 1) {
+	if (!rc && !tl_results_samples(r->metric, &s, &n) && n > 1) {
 		for (i = 0; i < n; i++)
 			s[i] /= divisor;
 		fam = *unit ? xasprintf("traplab_%s_samples_%s", base, unit)
@@ -631,23 +443,27 @@ static int expose_one(const struct tl_metric_ref *r, void *arg)
 	return rc;
 }
 
-int tl_metrics_expose_run(struct tl_expo *e, json_t *run)
+int tl_expo_run(struct tl_expo *e, json_t *run)
 {
 	json_t *env = json_object_get(run, "env"), *tl;
-	struct expose_ctx x = {e, jstr(env, "fingerprint", "unknown"), 0};
+	struct expose_ctx x = {e, tl_json_str(env, "fingerprint", "unknown"),
+			       0};
 	struct tl_label info[7];
 	json_t *v;
 	int rc;
 
 	tl = json_object_get(run, "traplab");
 	info[0] = (struct tl_label){"machine", x.machine};
-	info[1] = (struct tl_label){"hostname", jstr(env, "hostname", NULL)};
-	info[2] = (struct tl_label){"cpu_model", jstr(env, "cpu_model", NULL)};
-	info[3] = (struct tl_label){"kernel", jstr(env, "kernel", NULL)};
-	info[4] = (struct tl_label){"version", jstr(tl, "version", NULL)};
-	info[5] = (struct tl_label){"commit", jstr(tl, "commit", NULL)};
+	info[1] = (struct tl_label){"hostname",
+				    tl_json_str(env, "hostname", NULL)};
+	info[2] = (struct tl_label){"cpu_model",
+				    tl_json_str(env, "cpu_model", NULL)};
+	info[3] = (struct tl_label){"kernel", tl_json_str(env, "kernel", NULL)};
+	info[4] =
+		(struct tl_label){"version", tl_json_str(tl, "version", NULL)};
+	info[5] = (struct tl_label){"commit", tl_json_str(tl, "commit", NULL)};
 	info[6] = (struct tl_label){"started_utc",
-				    jstr(run, "started_utc", NULL)};
+				    tl_json_str(run, "started_utc", NULL)};
 	rc = tl_expo_add(e, "traplab_run_info", TL_EXPO_GAUGE,
 			 "The run being exposed; always 1", "", info, 7, 1);
 	if (rc)
@@ -669,65 +485,93 @@ int tl_metrics_expose_run(struct tl_expo *e, json_t *run)
 		if (rc)
 			return rc;
 	}
-	return tl_metrics_walk(run, expose_one, &x);
+	return tl_results_walk(run, expose_one, &x);
 }
 
-/* The command. */
+/* An SLO report as families. */
 
-int cmd_metrics(int argc, char **argv)
+int tl_expo_slo(struct tl_expo *e, const struct tl_slo *slo,
+		const struct tl_slo_report *rep)
 {
-	const char *path = "results/latest.json", *textfile = NULL;
-	const char *slo_path = NULL, *db = TL_HISTORY_DEFAULT_DB;
-	struct tl_buf err = TL_BUF_INIT, out = TL_BUF_INIT;
-	struct tl_expo *e = NULL;
-	json_t *run = NULL;
-	int i, rc = 2;
+	size_t i;
+	int rc = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--textfile") && i + 1 < argc)
-			textfile = argv[++i];
-		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
-			slo_path = argv[++i];
-		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db = argv[++i];
-		else if (argv[i][0] == '-' || i + 1 != argc) {
-			fprintf(stderr, "usage: traplab metrics [--slo FILE] "
-					"[--db FILE] [--textfile DIR] "
-					"[RUN.json]\n");
-			return 2;
-		} else
-			path = argv[i];
-	}
-	if (tl_metrics_load(path, &run, &err))
-		goto out;
-	e = tl_expo_new();
-	if (tl_metrics_expose_run(e, run)) {
-		tl_buf_printf(&err, "'%s': cannot expose the run", path);
-		goto out;
-	}
-	if (slo_path && tl_slo_expose_file(e, slo_path, run, db, &err))
-		goto out;
-	tl_expo_write(e, &out);
-	if (textfile) {
-		char *file = xasprintf("%s/traplab.prom", textfile);
-		int r = tl_write_file_atomic(file, out.s, out.len);
+	for (i = 0; i < rep->n && !rc; i++) {
+		const struct tl_slo_result *r = &rep->r[i];
+		struct tl_label l[3] = {{"slo", slo->name},
+					{"objective", r->obj->name},
+					{"params", r->params}};
+		struct tl_label lw[4] = {l[0], l[1], l[2], {"window", "long"}};
 
-		if (r)
-			tl_buf_printf(&err, "cannot write '%s': %s", file,
-				      strerror(-r));
-		free(file);
-		if (r)
-			goto out;
-	} else {
-		fwrite(tl_buf_str(&out), 1, out.len, stdout);
+		rc = tl_expo_add(e, "traplab_slo_objective_pass", TL_EXPO_GAUGE,
+				 "1 when the objective passed in this run "
+				 "(its whole CI met the threshold)",
+				 "", l, 3, r->now == TL_SLO_PASS);
+		if (!rc)
+			rc = tl_expo_add(e, "traplab_slo_objective_violated",
+					 TL_EXPO_GAUGE,
+					 "1 when the error budget over the "
+					 "window is exhausted",
+					 "", l, 3, r->budget.violated);
+		if (!rc && !isnan(r->value))
+			rc = tl_expo_add(e, "traplab_slo_objective_value",
+					 TL_EXPO_GAUGE,
+					 "Measured value in the objective's "
+					 "unit (ratio for ratio objectives)",
+					 "", l, 3, r->value);
+		if (!rc)
+			rc = tl_expo_add(e, "traplab_slo_objective_threshold",
+					 TL_EXPO_GAUGE,
+					 "Threshold of the objective", "", l, 3,
+					 r->obj->value);
+		if (!rc && !isnan(r->budget.budget_left))
+			rc = tl_expo_add(e,
+					 "traplab_slo_error_budget_remaining_"
+					 "ratio",
+					 TL_EXPO_GAUGE,
+					 "Error budget left over the window "
+					 "(1 = untouched, < 0 = overspent)",
+					 "", l, 3, r->budget.budget_left);
+		if (!rc && !isnan(r->budget.burn_long))
+			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
+					 TL_EXPO_GAUGE,
+					 "Error-budget burn rate (bad ratio / "
+					 "budget)",
+					 "", lw, 4, r->budget.burn_long);
+		lw[3].value = "short";
+		if (!rc && !isnan(r->budget.burn_short))
+			rc = tl_expo_add(e, "traplab_slo_burn_rate_ratio",
+					 TL_EXPO_GAUGE, NULL, "", lw, 4,
+					 r->budget.burn_short);
 	}
-	rc = 0;
-out:
-	if (rc)
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-	tl_expo_free(e);
-	json_decref(run);
-	tl_buf_release(&out);
-	tl_buf_release(&err);
+	return rc;
+}
+
+int tl_expo_slo_file(struct tl_expo *e, const char *slo_path, json_t *run,
+		     const char *db_path, struct tl_buf *err)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_slo_report rep;
+	struct tl_slo slo;
+	json_t **past = NULL;
+	size_t npast = 0, i;
+	int rc;
+
+	rc = tl_slo_load(&slo, slo_path, NULL, 0, &d);
+	if (rc) {
+		for (i = 0; i < d.msgs.n; i++)
+			tl_buf_printf(err, "%s%s", i ? "\n" : "", d.msgs.v[i]);
+		tl_diag_release(&d);
+		return rc;
+	}
+	rc = tl_slo_load_past(&slo, db_path, run, &past, &npast, err);
+	if (!rc) {
+		tl_slo_check(&slo, run, past, npast, &rep);
+		rc = tl_expo_slo(e, &slo, &rep);
+		tl_slo_report_release(&rep);
+	}
+	tl_slo_past_free(past, npast);
+	tl_slo_release(&slo);
+	tl_diag_release(&d);
 	return rc;
 }

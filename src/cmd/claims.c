@@ -1,0 +1,898 @@
+/*
+ * claims.c - `traplab claims`: a claim set and a run (saved, or run now
+ * for the claims) turned into verdicts, reports and the SLO check.
+ */
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/claims.h"
+#include "analyze/matrix.h"
+#include "analyze/slo.h"
+#include "analyze/verdict.h"
+#include "base/cli.h"
+#include "base/jsonx.h"
+#include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
+#include "machine/chaos.h"
+#include "machine/counters.h"
+#include "report/gate.h"
+#include "report/htmlreport.h"
+#include "report/mdreport.h"
+
+#include "base/banned.h"
+
+#define DEFAULT_CLAIMS "claims/zig-go-traps.yaml"
+#define DEFAULT_HTML   "results/report.html"
+#define DEFAULT_MD     "results/verdicts.md"
+#define DEFAULT_JSON   "results/verdicts.json"
+#define CLAIMS_RUN     "results/claims-run.json"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: traplab claims [FILE] [--results RUN.json ...] "
+		"[--quick]\n"
+		"         [--check] [--adjust holm|bonferroni|none] "
+		"[--alpha A]\n"
+		"         [--counters MODE] [-o DIR] [--md FILE] [--html "
+		"FILE]\n"
+		"         [--json FILE] [--junit FILE] [--csv FILE] "
+		"[--github]\n"
+		"         [--chaos cpu|cache|membw|malloc-fail]\n"
+		"Judges every claim of FILE (default %s) on a saved run, or\n"
+		"runs the experiments the claims need first. Writes %s,\n"
+		"%s and %s unless told otherwise;\n"
+		"another FILE's outputs go beside it (x.yaml: x.report.html),\n"
+		"-o DIR puts them in DIR.\n"
+		"--junit FILE  one JUnit test case per claim; it fails when "
+		"the\n"
+		"              verdict differs from the claim's expect:, else\n"
+		"              when REFUTED (UNTESTABLE is skipped)\n"
+		"--csv FILE    one row per claim, numbers in base units\n"
+		"--github      GitHub annotations on stdout, and a summary\n"
+		"              appended to $GITHUB_STEP_SUMMARY when it is "
+		"set\n"
+		"--chaos KIND also runs them under interference and shows\n"
+		"which verdicts and which SLOs (slo/default.yaml) survive "
+		"it.\n\n"
+		"examples:\n"
+		"  traplab claims --quick               # run, judge, report\n"
+		"  traplab claims --results results/latest.json\n"
+		"  traplab claims --junit build/claims.xml --github  # CI "
+		"gate\n"
+		"  traplab claims claims/traplab-self.yaml -o build/self\n"
+		"  traplab help claims                  # the claim language\n",
+		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
+}
+
+static void print_diag(const struct tl_diag *d, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < d->msgs.n; i++)
+		fprintf(stderr, "%s%s\n", kind, d->msgs.v[i]);
+}
+
+static int write_out(const char *path, const char *data, size_t len)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int err = 0;
+
+	if (slash) {
+		*slash = 0;
+		if (*dir)
+			err = tl_mkdirs(dir);
+	}
+	free(dir);
+	if (!err)
+		err = tl_write_file_atomic(path, data, len);
+	if (err)
+		fprintf(stderr, "traplab: cannot write '%s': %s\n", path,
+			strerror(-err));
+	return err;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+struct claims_args;
+static char *output_stem(const struct claims_args *a, const char *root);
+
+struct claims_args {
+	const char *file, *md, *html, *json, *counters;
+	const char *junit, *csv, *outdir; /* NULL: not written */
+	int github;	   /* annotations on stdout, $GITHUB_STEP_SUMMARY */
+	const char *chaos; /* interference kind for --chaos, or NULL */
+	struct tl_strv results;
+	struct tl_verdict_opts vo;
+	int quick, check;
+};
+
+static int parse_args(int argc, char **argv, struct claims_args *a)
+{
+	static const struct option longopts[] = {
+		{"results", required_argument, NULL, 'r'},
+		{"quick", no_argument, NULL, 'q'},
+		{"check", no_argument, NULL, 'c'},
+		{"adjust", required_argument, NULL, 'a'},
+		{"alpha", required_argument, NULL, 'A'},
+		{"counters", required_argument, NULL, 'C'},
+		{"md", required_argument, NULL, 'm'},
+		{"html", required_argument, NULL, 'h'},
+		{"json", required_argument, NULL, 'j'},
+		{"chaos", required_argument, NULL, 'X'},
+		{"junit", required_argument, NULL, 'J'},
+		{"csv", required_argument, NULL, 'S'},
+		{"github", no_argument, NULL, 'G'},
+		{"out", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0}};
+	char *end;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "r:qo:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			tl_strv_push(&a->results, optarg);
+			break;
+		case 'q':
+			a->quick = 1;
+			break;
+		case 'c':
+			a->check = 1;
+			break;
+		case 'a':
+			if (tl_adjust_parse(optarg, &a->vo.adjust)) {
+				fprintf(stderr,
+					"traplab: unknown adjustment '%s' "
+					"(holm, bonferroni, none)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'A':
+			a->vo.alpha = strtod(optarg, &end);
+			if (*end || !(a->vo.alpha > 0 && a->vo.alpha < 0.5)) {
+				fprintf(stderr,
+					"traplab: --alpha wants a number in "
+					"(0, 0.5), not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'C':
+			a->counters = optarg;
+			break;
+		case 'm':
+			a->md = optarg;
+			break;
+		case 'h':
+			a->html = optarg;
+			break;
+		case 'j':
+			a->json = optarg;
+			break;
+		case 'J':
+			a->junit = optarg;
+			break;
+		case 'S':
+			a->csv = optarg;
+			break;
+		case 'G':
+			a->github = 1;
+			break;
+		case 'o':
+			a->outdir = optarg;
+			break;
+		case 'X': {
+			enum tl_chaos_kind k;
+
+			if (tl_chaos_parse(optarg, &k)) {
+				fprintf(stderr,
+					"traplab: --chaos is cpu, cache, membw "
+					"or malloc-fail, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			a->chaos = optarg;
+			break;
+		}
+		case 'H':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	/*
+	 * Positional arguments: the claim file, and more results files
+	 * (`--results a.json b.json` reads as one list).
+	 */
+	for (; optind < argc; optind++) {
+		size_t n = strlen(argv[optind]);
+
+		if (n > 5 && !strcmp(argv[optind] + n - 5, ".json")) {
+			tl_strv_push(&a->results, argv[optind]);
+		} else if (!a->file) {
+			a->file = argv[optind];
+		} else {
+			fprintf(stderr,
+				"traplab: unexpected argument '%s' (one claim "
+				"file; results files end in .json)\n",
+				argv[optind]);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Where outputs go, as a prefix to which "report.html" etc. are added:
+ * --out DIR/, else ROOT/results/ for the default claim file, else the
+ * claim file's path without its extension and a dot ("claims/x.").
+ */
+static char *output_stem(const struct claims_args *a, const char *root)
+{
+	char *def = xasprintf("%s/%s", root, DEFAULT_CLAIMS), *rf, *rd, *s;
+	const char *dot, *slash;
+	int same;
+
+	if (a->outdir) {
+		free(def);
+		return xasprintf("%s/", a->outdir);
+	}
+	rf = realpath(a->file, NULL);
+	rd = realpath(def, NULL);
+	same = rf && rd ? !strcmp(rf, rd) : !strcmp(a->file, def);
+	free(rf);
+	free(rd);
+	free(def);
+	if (same)
+		return xasprintf("%s/results/", root);
+	dot = strrchr(a->file, '.');
+	slash = strrchr(a->file, '/');
+	if (!dot || (slash && dot < slash))
+		dot = a->file + strlen(a->file);
+	s = xasprintf("%.*s.", (int)(dot - a->file), a->file);
+	return s;
+}
+
+/* --junit, --csv and --github; 0 or 1 (each problem printed once). */
+static int write_exports(const struct claims_args *a,
+			 const struct tl_claimset *cs,
+			 const struct tl_verdict *v)
+{
+	struct tl_case *cases = xcalloc(cs->nclaims + 1, sizeof(*cases));
+	struct tl_strv own = TL_STRV_INIT;
+	struct tl_buf b = TL_BUF_INIT, err = TL_BUF_INIT;
+	int rc = 0;
+
+	if (tl_gate_claims(cs, v, cases, &own, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 1;
+	}
+	if (a->junit) {
+		tl_export_junit(&b, cs->path, cases, cs->nclaims);
+		rc |= write_out(a->junit, b.s, b.len) ? 1 : 0;
+		b.len = 0;
+	}
+	if (a->csv) {
+		tl_gate_claims_csv(&b, cs, v);
+		rc |= write_out(a->csv, b.s, b.len) ? 1 : 0;
+	}
+	err.len = 0;
+	if (a->github && tl_export_github(cs->title ? cs->title : cs->path,
+					  cases, cs->nclaims, &err)) {
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+		rc = 1;
+	}
+	tl_strv_release(&own);
+	tl_buf_release(&b);
+	tl_buf_release(&err);
+	free(cases);
+	return rc;
+}
+
+/*
+ * A metric that only the counting phase produces (so only the variants
+ * whose claims name one are counted: counting runs each variant three
+ * more times, under valgrind where there is no PMU).
+ */
+static int is_counter_metric(const char *m)
+{
+	static const char *const extra[] = {"branches", "branch_misses",
+					    "data_accesses", "l1i_load_misses",
+					    "l1d_load_misses"};
+	size_t n = strlen(m);
+	char stem[64];
+
+	if (!strcmp(m, "ipc"))
+		return 1;
+	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
+		return strstr(m, "miss") != NULL;
+	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
+		return 0;
+	memcpy(stem, m, n - 7);
+	stem[n - 7] = '\0';
+	if (tl_counter_lookup(stem) >= 0)
+		return 1;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
+		if (!strcmp(stem, extra[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The values of param p of experiment e that the claims need: those they
+ * name, plus the run's own sweep (quick or default) when a claim whose
+ * variant reads p leaves it open or sets it to "*". A side whose variant
+ * does not read p neither opens nor pins it. Returns 0 when no claim of e
+ * looks at p (then the sweep is left alone).
+ */
+static int param_plan(const struct tl_claimset *cs,
+		      const struct tl_experiment *e, const struct tl_param *p,
+		      int quick, struct tl_strv *vals)
+{
+	int open = 0;
+
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		const struct tl_measure *m = &cs->claims[i].m;
+		int sides = m->kind == TL_MEASURE_RATIO ||
+					    m->kind == TL_MEASURE_DIFF
+				    ? 2
+				    : 1;
+
+		if (!m->experiment || strcmp(m->experiment, e->name))
+			continue;
+		for (int sd = 0; sd < sides; sd++) {
+			const struct tl_side *side = &m->side[sd];
+			const struct tl_variant *v =
+				side->variant ? tl_experiment_variant(
+							e, side->variant)
+					      : NULL;
+			const char *val = NULL;
+
+			if (v && !tl_variant_reads(v, p->name))
+				continue;
+			for (size_t q = 0; q < side->nparams; q++)
+				if (!strcmp(side->params[q].key, p->name))
+					val = side->params[q].val;
+			if (!val || !strcmp(val, "*"))
+				open = 1;
+			else if (!tl_strv_has(vals, val))
+				tl_strv_push(vals, val);
+		}
+	}
+	if (open) {
+		const struct tl_strv *sw =
+			quick && p->quick.n ? &p->quick : &p->defaults;
+
+		/* The sweep first: "*" takes the last case of the sweep. */
+		struct tl_strv all = TL_STRV_INIT;
+
+		for (size_t q = 0; q < sw->n; q++)
+			tl_strv_push(&all, sw->v[q]);
+		for (size_t q = 0; q < vals->n; q++)
+			if (!tl_strv_has(&all, vals->v[q]))
+				tl_strv_push(&all, vals->v[q]);
+		tl_strv_release(vals);
+		*vals = all;
+	}
+	return vals->n > 0;
+}
+
+/*
+ * The run plan: the variants the claims name (and the probes that decide
+ * their features), which of them to count, and, per experiment, which
+ * values of each param the claims look at ("EXP/KEY=V1,V2"): the values
+ * they name, run even when the sweep does not hold them, plus the sweep
+ * where a claim leaves the param open. Everything else is left out:
+ * `traplab run` measures it.
+ */
+static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
+		 int quick, struct tl_strv *variants, struct tl_strv *count,
+		 struct tl_strv *params)
+{
+	for (size_t k = 0; k < reg->nexps; k++) {
+		const struct tl_experiment *e = &reg->exps[k];
+
+		for (size_t p = 0; p < e->nparams; p++) {
+			struct tl_strv vals = TL_STRV_INIT;
+
+			if (param_plan(cs, e, &e->params[p], quick, &vals)) {
+				struct tl_buf b = TL_BUF_INIT;
+
+				tl_buf_printf(&b, "%s/%s=", e->name,
+					      e->params[p].name);
+				for (size_t q = 0; q < vals.n; q++)
+					tl_buf_printf(&b, "%s%s", q ? "," : "",
+						      vals.v[q]);
+				tl_strv_push_owned(params, b.s);
+			}
+			tl_strv_release(&vals);
+		}
+	}
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		const struct tl_measure *m = &cs->claims[i].m;
+		int sides = m->kind == TL_MEASURE_RATIO ||
+					    m->kind == TL_MEASURE_DIFF
+				    ? 2
+				    : 1;
+
+		for (int sd = 0; sd < sides; sd++) {
+			char *pat = xasprintf("%s/%s", m->experiment,
+					      m->side[sd].variant);
+
+			if (!tl_strv_has(variants, pat))
+				tl_strv_push(variants, pat);
+			if (m->metric && is_counter_metric(m->metric) &&
+			    !tl_strv_has(count, pat))
+				tl_strv_push(count, pat);
+			free(pat);
+		}
+	}
+	/* The variants whose facts decide a feature ("zig_async"). */
+	for (size_t f = 0; f < cs->nfeatures; f++) {
+		char *pat = xasprintf("%s/%s", cs->features[f].experiment,
+				      cs->features[f].variant);
+
+		if (!tl_strv_has(variants, pat))
+			tl_strv_push(variants, pat);
+		free(pat);
+	}
+}
+
+/* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
+/* The sequential rule's view of the claims (run_needed's ro.more). */
+struct seq_arg {
+	const struct tl_claimset *cs;
+	struct tl_verdict_opts vo;
+	size_t m;
+};
+
+static size_t seq_more(json_t *results, const char *exp, json_t *cs,
+		       unsigned char *need, void *arg)
+{
+	const struct seq_arg *sa = arg;
+
+	return tl_verdict_open(sa->cs, &results, 1, &sa->vo, sa->m, exp, cs,
+			       need);
+}
+
+/* A run sampled until decided needs anytime-valid intervals. */
+static int is_sequential(json_t *run)
+{
+	const char *s = json_string_value(
+		json_object_get(json_object_get(run, "options"), "sampling"));
+
+	return s && !strcmp(s, "sequential");
+}
+
+static int run_needed(const struct claims_args *a, const char *root,
+		      const struct tl_claimset *cs,
+		      const struct tl_registry *reg, const char *out_path,
+		      const char *interfere)
+{
+	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
+	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
+	struct tl_strv variants = TL_STRV_INIT;
+	char *history_db = xasprintf("%s/results/history.sqlite", root);
+	struct tl_run_opts ro;
+	struct seq_arg sa = {cs, a->vo, tl_verdict_family_size(cs)};
+	size_t i;
+	int rc;
+
+	sa.vo.anytime = 1;
+	tl_claims_experiments(cs, &need);
+	for (i = 0; i < need.n; i++) {
+		size_t k;
+
+		for (k = 0; k < reg->nexps; k++)
+			if (!strcmp(reg->exps[k].name, need.v[i]))
+				tl_strv_push(&have, need.v[i]);
+	}
+	if (!have.n) {
+		fprintf(stderr, "traplab: none of the experiments the claims "
+				"need is in the registry\n");
+		rc = 1;
+		goto out;
+	}
+	tl_run_opts_init(&ro, root);
+	ro.quick = a->quick;
+	/*
+	 * Many claims are about counters: measure them unless told not to,
+	 * for the variants those claims name; and sweep only the param values
+	 * the claims look at.
+	 */
+	ro.counters = TL_COUNTERS_AUTO;
+	plan(cs, reg, a->quick, &variants, &count, &params);
+	ro.variants = tl_strv_cstr(&variants);
+	ro.count_only = tl_strv_cstr(&count);
+	ro.params = tl_strv_cstr(&params);
+	if (params.n) {
+		fprintf(stderr,
+			"traplab: only the param values the claims look "
+			"at:");
+		for (i = 0; i < params.n; i++)
+			fprintf(stderr, " %s", params.v[i]);
+		fprintf(stderr, "\n");
+	}
+	ro.interfere = interfere;
+	/* Sample each case until its claims are decided (base/confseq.h). */
+	ro.more = seq_more;
+	ro.more_arg = &sa;
+	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
+		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
+			a->counters);
+		rc = 2;
+		goto out;
+	}
+	fprintf(stderr,
+		"traplab: running %zu experiment(s) the claims "
+		"need%s\n",
+		have.n, a->quick ? " (quick)" : "");
+	rc = tl_run_and_store(&ro, (const char *const *)have.v, have.n,
+			      out_path, 1, interfere ? NULL : history_db);
+	if (rc < 0) {
+		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
+		rc = 1;
+	}
+out:
+	tl_strv_release(&need);
+	tl_strv_release(&have);
+	tl_strv_release(&count);
+	tl_strv_release(&params);
+	tl_strv_release(&variants);
+	free(history_db);
+	return rc;
+}
+
+/* The claims x machines table for the terminal. */
+static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
+			 struct tl_verdict *const *vm,
+			 const char *const *labels, const char *const *fps,
+			 const size_t *nrun, size_t n)
+{
+	size_t i, k;
+
+	tl_buf_puts(b, "machines (runs of one fingerprint pooled, machines "
+		       "never averaged):\n");
+	for (k = 0; k < n; k++)
+		tl_buf_printf(b, "  M%zu  %s  %zu run%s  %s\n", k + 1, fps[k],
+			      nrun[k], nrun[k] == 1 ? "" : "s", labels[k]);
+	tl_buf_printf(b, "\n%-28s %-5s", "id", "sec");
+	for (k = 0; k < n; k++) {
+		char h[24];
+
+		snprintf(h, sizeof(h), "M%zu", k + 1);
+		tl_buf_printf(b, " %-13s", h);
+	}
+	tl_buf_puts(b, "\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		tl_buf_printf(b, "%-28.28s %-5s", cs->claims[i].id,
+			      cs->claims[i].section);
+		for (k = 0; k < n; k++)
+			tl_buf_printf(b, " %-13s",
+				      tl_verdict_name(vm[k][i].kind));
+		tl_buf_puts(b, "\n");
+	}
+}
+
+/* {"machines": [{fingerprint, label, verdicts: {id: verdict}}]}. */
+static json_t *matrix_json(const struct tl_claimset *cs,
+			   struct tl_verdict *const *vm,
+			   const char *const *labels, const char *const *fps,
+			   size_t n)
+{
+	json_t *ms = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *vs = json_object();
+
+		for (size_t i = 0; i < cs->nclaims; i++)
+			json_object_set_new(
+				vs, cs->claims[i].id,
+				json_string(tl_verdict_name(vm[k][i].kind)));
+		json_array_append_new(
+			ms, json_pack("{s:s,s:s,s:o}", "fingerprint", fps[k],
+				      "label", labels[k], "verdicts", vs));
+	}
+	return json_pack("{s:o}", "machines", ms);
+}
+
+/* Runs `traplab slo check` on run_path; prints its table. */
+static void slo_on(const char *root, const char *run_path)
+{
+	char *slo = xasprintf("%s/slo/default.yaml", root);
+	char *argv[] = {(char *)"slo", (char *)"check",	       (char *)"--slo",
+			slo,	       (char *)"--no-history", (char *)run_path,
+			NULL};
+
+	cmd_slo(6, argv);
+	free(slo);
+}
+
+/* The chaos run's results; an out-of-range number costs that number. */
+static json_t *load_run(const char *path)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	json_error_t je;
+	json_t *run = NULL;
+	char *text;
+	size_t len, i;
+	int rc = tl_read_file(path, &text, &len);
+
+	if (rc) {
+		fprintf(stderr, "traplab: cannot read '%s': %s\n", path,
+			strerror(-rc));
+		return NULL;
+	}
+	run = tl_json_parse(path, text, len, &d, &je);
+	if (!run)
+		fprintf(stderr, "traplab: %s:%d:%d: %s\n", path, je.line,
+			je.column, je.text);
+	for (i = 0; i < d.msgs.n; i++)
+		fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+	tl_diag_release(&d);
+	free(text);
+	return run;
+}
+
+/*
+ * The article's "chaos experiment -> verify" step: the same experiments
+ * under interference, the verdicts side by side with the clean ones, and
+ * the SLOs on both runs. Returns 0, or 1 when the chaos run failed.
+ */
+static int chaos_pass(const struct claims_args *a, const char *root,
+		      const struct tl_claimset *cs,
+		      const struct tl_registry *reg,
+		      const struct tl_verdict *clean)
+{
+	char *path = xasprintf("%s/results/claims-run-chaos-%s.json", root,
+			       a->chaos);
+	struct tl_verdict *v = NULL;
+	json_t *run;
+	size_t i, kept = 0, judged = 0;
+	int rc;
+
+	fprintf(stderr,
+		"traplab: running the claims' experiments again under "
+		"--interfere %s\n",
+		a->chaos);
+	rc = run_needed(a, root, cs, reg, path, a->chaos);
+	if (rc)
+		goto out;
+	run = load_run(path);
+	if (!run) {
+		rc = 1;
+		goto out;
+	}
+	v = xcalloc(cs->nclaims + 1, sizeof(*v));
+	tl_verdict_eval(cs, &run, 1, &a->vo, v);
+	printf("\nunder --interfere %s:\n%-28s %-14s %-14s %s\n", a->chaos,
+	       "id", "clean", a->chaos, "survives");
+	for (i = 0; i < cs->nclaims; i++) {
+		const char *c0 = tl_verdict_name(clean[i].kind);
+		const char *c1 = tl_verdict_name(v[i].kind);
+		int same = clean[i].kind == v[i].kind;
+
+		if (clean[i].kind != TL_VERDICT_UNTESTABLE) {
+			judged++;
+			kept += same;
+		}
+		printf("%-28.28s %-14s %-14s %s\n", cs->claims[i].id, c0, c1,
+		       clean[i].kind == TL_VERDICT_UNTESTABLE ? "-"
+		       : same				      ? "yes"
+							      : "NO");
+	}
+	printf("%zu of %zu judged verdicts survive --interfere %s\n", kept,
+	       judged, a->chaos);
+	printf("\nSLOs on the clean run:\n");
+	slo_on(root, a->results.v[0]);
+	printf("\nSLOs under --interfere %s:\n", a->chaos);
+	slo_on(root, path);
+	for (i = 0; i < cs->nclaims; i++)
+		tl_verdict_release(&v[i]);
+	free(v);
+	json_decref(run);
+out:
+	free(path);
+	return rc;
+}
+
+int cmd_claims(int argc, char **argv)
+{
+	static const char default_md[] = DEFAULT_MD,
+			  default_html[] = DEFAULT_HTML,
+			  default_json[] = DEFAULT_JSON;
+	struct claims_args a = {
+		.md = default_md,
+		.html = default_html,
+		.json = default_json,
+		.results = TL_STRV_INIT,
+		.vo = TL_VERDICT_OPTS_INIT,
+	};
+	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
+	struct tl_registry reg;
+	struct tl_claimset cs;
+	struct tl_verdict *v = NULL, **vm = NULL;
+	struct tl_matrix mx = TL_MATRIX_INIT;
+	const char **labels = NULL, **fps = NULL;
+	size_t *nrun = NULL;
+	struct tl_buf out = TL_BUF_INIT;
+	json_t **runs = NULL, *vj;
+	size_t k, mk;
+
+	const char *root = tl_cli_root();
+	char *defs[5] = {NULL, NULL, NULL, NULL, NULL}, *stem = NULL;
+	size_t i, nruns = 0, m = 0;
+	int rc, nunres;
+	char *s;
+
+	memset(&reg, 0, sizeof(reg));
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		goto out_args;
+	/*
+	 * Default paths are the project's, wherever traplab runs from; the
+	 * outputs of another claim file go beside it (or into --out), so
+	 * they never replace the default pass's report.
+	 */
+	if (!a.file)
+		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
+	stem = output_stem(&a, root);
+	if (a.md == default_md)
+		a.md = defs[1] = xasprintf("%s%s", stem, base_name(DEFAULT_MD));
+	if (a.html == default_html)
+		a.html = defs[2] =
+			xasprintf("%s%s", stem, base_name(DEFAULT_HTML));
+	if (a.json == default_json)
+		a.json = defs[3] =
+			xasprintf("%s%s", stem, base_name(DEFAULT_JSON));
+	if (tl_registry_load(&reg, root, &rd) < 0) {
+		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
+			root);
+		rc = 1;
+		goto out_args;
+	}
+	print_diag(&rd, "traplab: registry: ");
+	rc = tl_claims_parse(&cs, a.file, NULL, 0, &d);
+	if (rc) {
+		/* The parser's diagnostics say what failed, once. */
+		print_diag(&d, "traplab: ");
+		if (!d.msgs.n)
+			fprintf(stderr, "traplab: cannot open '%s': %s\n",
+				a.file, strerror(-rc));
+		rc = 2;
+		goto out_reg;
+	}
+	nunres = tl_claims_resolve(&cs, &reg, &d);
+	print_diag(&d, a.check ? "" : "warning: ");
+	if (a.check) {
+		printf("%s: %zu claims, %d unresolved\n", a.file, cs.nclaims,
+		       nunres);
+		rc = nunres ? 1 : 0;
+		goto out_cs;
+	}
+	if (!a.results.n) {
+		defs[4] = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
+		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
+		if (rc)
+			goto out_cs;
+		tl_strv_push(&a.results, defs[4]);
+	}
+	/*
+	 * Runs are grouped by machine fingerprint: one machine's runs are
+	 * pooled, different machines are judged apart (the verdict matrix).
+	 */
+	for (i = 0; i < a.results.n; i++) {
+		struct tl_buf err = TL_BUF_INIT;
+
+		if (tl_matrix_add_file(&mx, a.results.v[i], &err)) {
+			fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+			tl_buf_release(&err);
+			rc = 1;
+			goto out_runs;
+		}
+		tl_buf_release(&err);
+	}
+	nruns = mx.n;
+	runs = xcalloc(nruns, sizeof(*runs));
+	vm = xcalloc(nruns, sizeof(*vm));
+	labels = xcalloc(nruns, sizeof(*labels));
+	fps = xcalloc(nruns, sizeof(*fps));
+	nrun = xcalloc(nruns, sizeof(*nrun));
+	for (k = 0; k < nruns; k++) {
+		const struct tl_matrix_machine *mm = tl_matrix_machine(&mx, k);
+
+		runs[k] = mm->run;
+		labels[k] = mm->label;
+		fps[k] = mm->fingerprint;
+		nrun[k] = mm->nruns;
+		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
+		if (is_sequential(runs[k]))
+			a.vo.anytime = 1;
+		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
+		if (k == 0)
+			m = mk;
+	}
+	v = vm[0];
+	if (nruns > 1)
+		matrix_print(&out, &cs, vm, labels, fps, nrun, nruns);
+	else
+		tl_verdict_table(&out, &cs, v);
+	fputs(tl_buf_str(&out), stdout);
+	out.len = 0;
+
+	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
+			     json_object_get(runs[0], "env"));
+	if (nruns > 1)
+		json_object_set_new(vj, "matrix",
+				    matrix_json(&cs, vm, labels, fps, nruns));
+	s = json_dumps(vj, JSON_INDENT(2));
+	rc = write_out(a.json, s, strlen(s)) ? 1 : 0;
+	free(s);
+	json_decref(vj);
+
+	tl_mdreport_render(&out, &cs, v, runs, 1, &a.vo, m);
+	if (write_out(a.md, out.s, out.len))
+		rc = 1;
+	out.len = 0;
+	{
+		struct tl_verdict_matrix vmx = {nruns, labels, fps, vm};
+
+		tl_htmlreport_render(&out, &cs, v, runs, 1, &a.vo, m, &vmx);
+	}
+	if (write_out(a.html, out.s, out.len))
+		rc = 1;
+	if (write_exports(&a, &cs, v))
+		rc = 1;
+	printf("report: %s\nverdicts: %s, %s\n", a.html, a.md, a.json);
+	if (nunres) {
+		fprintf(stderr,
+			"traplab: %d claim(s) name experiments, variants or "
+			"metrics the registry lacks (see warnings above)\n",
+			nunres);
+		rc = 1;
+	}
+	if (a.chaos && chaos_pass(&a, root, &cs, &reg, v))
+		rc = 1;
+out_runs:
+	for (k = 0; vm && k < nruns; k++) {
+		for (i = 0; i < cs.nclaims; i++)
+			tl_verdict_release(&vm[k][i]);
+		free(vm[k]);
+	}
+	free(vm);
+	free(labels);
+	free(fps);
+	free(nrun);
+	free(runs);
+	tl_matrix_release(&mx);
+out_cs:
+	tl_claimset_release(&cs);
+out_reg:
+	tl_registry_release(&reg);
+out_args:
+	tl_buf_release(&out);
+	tl_diag_release(&d);
+	tl_diag_release(&rd);
+	tl_strv_release(&a.results);
+	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
+		free(defs[i]);
+	free(stem);
+	return rc;
+}
