@@ -2,8 +2,8 @@
  * run.h - `traplab run`, and the run-and-keep step `traplab claims` shares
  * with it.
  */
-#ifndef TL_CMD_RUN_H
-#define TL_CMD_RUN_H
+#ifndef TL_RUN_H
+#define TL_RUN_H
 
 #include <stddef.h>
 
