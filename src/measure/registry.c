@@ -188,6 +188,31 @@ static int get_strv_field(struct tl_yaml *y, yaml_node_t *m, const char *key,
 	return tl_yaml_get_strv(y, v, key, sv, d);
 }
 
+/*
+ * A timeout in seconds: 0 or less would disable it, and a huge one
+ * overflows the deadline in nanoseconds; a day is more than any workload
+ * needs.
+ */
+#define MAX_TIMEOUT_S 86400.0
+
+static int get_timeout(struct tl_yaml *y, yaml_node_t *n, double *out,
+		       struct tl_diag *d)
+{
+	double v;
+
+	if (tl_yaml_get_double(y, n, "timeout_s", &v, d))
+		return -EINVAL;
+	if (!(v > 0 && v <= MAX_TIMEOUT_S)) {
+		tl_yaml_error(y, n, d,
+			      "timeout_s: expected seconds in (0, %g], found "
+			      "'%s'",
+			      MAX_TIMEOUT_S, tl_yaml_str(n));
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 			 struct tl_experiment *e, struct tl_variant *v,
 			 struct tl_diag *d)
@@ -299,7 +324,7 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 			err = -EINVAL;
 		}
 	n = tl_yaml_get(y, vn, "timeout_s");
-	if (n && tl_yaml_get_double(y, n, "timeout_s", &v->timeout_s, d))
+	if (n && get_timeout(y, n, &v->timeout_s, d))
 		err = -EINVAL;
 	n = tl_yaml_get(y, vn, "sim");
 	if (n && tl_yaml_get_bool(y, n, "sim", &v->sim, d))
@@ -392,7 +417,7 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 	}
 	e->timeout_s = 60;
 	n = tl_yaml_get(y, root, "timeout_s");
-	if (n && tl_yaml_get_double(y, n, "timeout_s", &e->timeout_s, d))
+	if (n && get_timeout(y, n, &e->timeout_s, d))
 		err = -EINVAL;
 	n = tl_yaml_get(y, root, "max_ops");
 	if (n) {

@@ -116,6 +116,21 @@ TL_TEST(errors_have_positions)
 	bad("", "empty file");
 }
 
+TL_TEST(timeout_out_of_range_is_refused)
+{
+	bad(HEAD "timeout_s: 0\nvariants: [{name: c.a, lang: c, sources: a}]\n",
+	    ":3:12: timeout_s: expected seconds in (0, 86400], found '0'");
+	bad(HEAD "timeout_s: -5\nvariants: [{name: c.a, lang: c, sources: "
+		 "a}]\n",
+	    "timeout_s: expected seconds");
+	bad(HEAD "timeout_s: 1e300\nvariants: [{name: c.a, lang: c, sources: "
+		 "a}]\n",
+	    "found '1e300'");
+	bad(HEAD "variants: [{name: c.a, lang: c, sources: a, timeout_s: "
+		 "-1}]\n",
+	    ":3:56: timeout_s: expected seconds");
+}
+
 TL_TEST(registry_loads_the_project)
 {
 	struct tl_registry r;
