@@ -561,7 +561,8 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	for (i = 0; i < cs->nclaims; i++)
 		if (!tl_strv_has(&secs, cs->claims[i].section))
 			tl_strv_push(&secs, cs->claims[i].section);
-	qsort(secs.v, secs.n, sizeof(*secs.v), section_cmp);
+	if (secs.n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(secs.v, secs.n, sizeof(*secs.v), section_cmp);
 	tl_verdict_count(v, cs->nclaims, counts);
 
 	tl_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
