@@ -581,6 +581,13 @@ static void tolerance(struct ctx *cx, yaml_node_t *n, struct tl_pred *p,
 			       s);
 			return;
 		}
+		if (p->center == 0) {
+			err_at(cx, n,
+			       "%s: a percentage of 0 is no band; give an "
+			       "absolute tolerance (tol: 0.5 ns)",
+			       key);
+			return;
+		}
 		p->tol = pct * fabs(p->center);
 		p->tol_rel = 1;
 		return;

@@ -254,6 +254,18 @@ static const struct bad {
 	 "    measure: {experiment: e, diff: [a, b], metric: m, stat: p99}\n"
 	 "    predicate: {gt: 5}\n",
 	 "compares medians"},
+	{"  - id: a\n    section: \"1\"\n    claim: c\n"
+	 "    measure: {experiment: e, variant: v, metric: ns_per_op}\n"
+	 "    predicate: {approx: 0, tol: 10%}\n",
+	 "t.yaml:7:33: tol: a percentage of 0 is no band"},
+	{"  - id: a\n    section: \"1\"\n    claim: c\n"
+	 "    measure: {experiment: e, variant: v, metric: ns_per_op}\n"
+	 "    predicate: {dup: 1, dup: 2}\n",
+	 "duplicate key 'dup'"},
+	{"  - id: a\n    section: \"1\"\n    claim: c\n"
+	 "    measure: {experiment: e, variant: v, metric: ns_per_op}\n"
+	 "    predicate: {lt: 3}\n---\nx: 1\n",
+	 "a second YAML document"},
 };
 
 TL_TEST(malformed_files)
