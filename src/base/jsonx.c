@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,13 @@ json_t *tl_json_parse(const char *path, const char *text, size_t len,
 	int line = 1, col = 1, in_str = 0, ndropped = 0;
 	json_t *root;
 
+	if (len > TL_JSON_MAX_BYTES) {
+		memset(je, 0, sizeof(*je));
+		snprintf(je->text, sizeof(je->text),
+			 "larger than %d MiB; refusing to parse it",
+			 TL_JSON_MAX_BYTES >> 20);
+		return NULL;
+	}
 	while (i < len) {
 		char c = text[i];
 

@@ -22,13 +22,17 @@
  */
 #define TL_JSON_DUMP_FLAGS (JSON_INDENT(1) | JSON_REAL_PRECISION(17))
 
+/* A results file is a few megabytes; past this it is refused unread. */
+#define TL_JSON_MAX_BYTES (256 << 20)
+
 /*
  * Parses text[0..len) as json_loadb(JSON_REJECT_DUPLICATES) does, except
  * that each number out of range is removed with the object member or
  * array element that held it, and named in dropped as
  * "path:line:col: number ... does not fit a double; value dropped".
  * Returns a new reference, or NULL with je filled in (line and column of
- * the syntax error). dropped may be NULL. Thread-safe.
+ * the syntax error, or "larger than ..." past TL_JSON_MAX_BYTES). dropped may
+ * be NULL. Thread-safe.
  */
 json_t *tl_json_parse(const char *path, const char *text, size_t len,
 		      struct tl_diag *dropped, json_error_t *je);

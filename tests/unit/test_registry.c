@@ -116,6 +116,15 @@ TL_TEST(errors_have_positions)
 	bad("", "empty file");
 }
 
+TL_TEST(duplicate_keys_and_documents_are_refused)
+{
+	bad(HEAD "name: y\nvariants: [{name: c.a, lang: c, sources: a}]\n",
+	    ":3:1: duplicate key 'name' (first at line 1)");
+	bad(HEAD "variants: [{name: c.a, lang: c, sources: a}]\n---\n"
+		 "name: z\n",
+	    ":4:1: a second YAML document");
+}
+
 TL_TEST(timeout_out_of_range_is_refused)
 {
 	bad(HEAD "timeout_s: 0\nvariants: [{name: c.a, lang: c, sources: a}]\n",
