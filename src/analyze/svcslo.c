@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/svcslo_int.h"
 #include "base/yamlx.h"
 #include "base/banned.h"
 
@@ -148,19 +149,7 @@ int tl_svc_error_ratio(const struct tl_svc_objective *o, double window_s,
 
 /* Loading. */
 
-struct loader {
-	struct tl_yaml *y;
-	struct tl_diag *d;
-	struct tl_svc_slo *slo;
-	int errors;
-	/* Conventions for the article's file (overridable). */
-	const char *histogram, *selector, *failed, *cpu;
-	double cores;
-};
-
-static void lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+void tl__svc_lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 {
 	struct tl_buf b = TL_BUF_INIT;
 	va_list ap;
@@ -173,7 +162,7 @@ static void lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 	l->errors++;
 }
 
-static const char *opt_str(struct loader *l, yaml_node_t *m, const char *key)
+const char *tl__svc_opt_str(struct loader *l, yaml_node_t *m, const char *key)
 {
 	yaml_node_t *n = tl_yaml_get(l->y, m, key);
 	const char *s;
@@ -187,17 +176,17 @@ static const char *opt_str(struct loader *l, yaml_node_t *m, const char *key)
 	return s;
 }
 
-static const char *req_str(struct loader *l, yaml_node_t *m, const char *key,
-			   const char *what)
+const char *tl__svc_req_str(struct loader *l, yaml_node_t *m, const char *key,
+			    const char *what)
 {
 	if (!tl_yaml_get(l->y, m, key)) {
-		lerr(l, m, "%s: missing key '%s'", what, key);
+		tl__svc_lerr(l, m, "%s: missing key '%s'", what, key);
 		return NULL;
 	}
-	return opt_str(l, m, key);
+	return tl__svc_opt_str(l, m, key);
 }
 
-static yaml_node_t *opt_map(struct loader *l, yaml_node_t *m, const char *key)
+yaml_node_t *tl__svc_opt_map(struct loader *l, yaml_node_t *m, const char *key)
 {
 	yaml_node_t *n = tl_yaml_get(l->y, m, key);
 
@@ -209,28 +198,29 @@ static yaml_node_t *opt_map(struct loader *l, yaml_node_t *m, const char *key)
 }
 
 /* "99.95%" or "0.9995" into (0, 1]; `what` names the key. */
-static int fraction(struct loader *l, yaml_node_t *m, const char *key,
-		    double *out)
+int tl__svc_fraction(struct loader *l, yaml_node_t *m, const char *key,
+		     double *out)
 {
 	struct tl_buf err = TL_BUF_INIT;
-	const char *s = opt_str(l, m, key);
+	const char *s = tl__svc_opt_str(l, m, key);
 	int rc = -EINVAL;
 
 	if (!s)
 		return -ENOENT;
 	if (tl_slo_parse_value(s, NULL, out, &err) || !(*out > 0) || *out > 1)
-		lerr(l, tl_yaml_get(l->y, m, key),
-		     "%s: expected a fraction in (0, 1] or a percentage such "
-		     "as 99.9%%, found '%s'",
-		     key, s);
+		tl__svc_lerr(l, tl_yaml_get(l->y, m, key),
+			     "%s: expected a fraction in (0, 1] or a "
+			     "percentage such "
+			     "as 99.9%%, found '%s'",
+			     key, s);
 	else
 		rc = 0;
 	tl_buf_release(&err);
 	return rc;
 }
 
-static struct tl_svc_objective *add_obj(struct loader *l, const char *name,
-					enum tl_svc_kind kind, yaml_node_t *at)
+struct tl_svc_objective *tl__svc_add_obj(struct loader *l, const char *name,
+					 enum tl_svc_kind kind, yaml_node_t *at)
 {
 	struct tl_svc_slo *slo = l->slo;
 	struct tl_svc_objective *o;
@@ -248,7 +238,7 @@ static struct tl_svc_objective *add_obj(struct loader *l, const char *name,
 	return o;
 }
 
-static void load_window(struct loader *l, yaml_node_t *n)
+void tl__svc_load_window(struct loader *l, yaml_node_t *n)
 {
 	const char *s;
 
@@ -257,10 +247,11 @@ static void load_window(struct loader *l, yaml_node_t *n)
 		return;
 	}
 	if (tl_svc_parse_duration(s, &l->slo->window_s))
-		lerr(l, n,
-		     "window: expected a duration such as 30d, 28d or 1h, "
-		     "found '%s'",
-		     s);
+		tl__svc_lerr(
+			l, n,
+			"window: expected a duration such as 30d, 28d or 1h, "
+			"found '%s'",
+			s);
 }
 
 /* The article's shape. */
@@ -303,38 +294,41 @@ static void art_latency(struct loader *l, yaml_node_t *n)
 		     j++)
 			;
 		if (!k || j == TL_ARRAY_SIZE(qs)) {
-			lerr(l, tl_yaml_map_key(l->y, n, (int)i),
-			     "unknown key '%s' in latency; expected a quantile "
-			     "(p50 p90 p95 p99 p999 p9999) and budget",
-			     k ? k : "?");
+			tl__svc_lerr(l, tl_yaml_map_key(l->y, n, (int)i),
+				     "unknown key '%s' in latency; expected a "
+				     "quantile "
+				     "(p50 p90 p95 p99 p999 p9999) and budget",
+				     k ? k : "?");
 			continue;
 		}
 		if (found++) {
-			lerr(l, tl_yaml_map_key(l->y, n, (int)i),
-			     "latency: one quantile per file, found a second "
-			     "('%s')",
-			     k);
+			tl__svc_lerr(l, tl_yaml_map_key(l->y, n, (int)i),
+				     "latency: one quantile per file, found a "
+				     "second "
+				     "('%s')",
+				     k);
 			continue;
 		}
-		o = add_obj(l, "latency", TL_SVC_LATENCY, n);
+		o = tl__svc_add_obj(l, "latency", TL_SVC_LATENCY, n);
 		o->quantile = qs[j].q;
 		o->unit = "s";
-		s = opt_str(l, n, k);
+		s = tl__svc_opt_str(l, n, k);
 		o->val_line = tl_yaml_line(tl_yaml_map_val(l->y, n, (int)i));
 		o->val_col = tl_yaml_col(tl_yaml_map_val(l->y, n, (int)i));
 		if (s &&
 		    tl_slo_parse_value(s, "latency_s", &o->threshold, &err)) {
-			lerr(l, tl_yaml_map_val(l->y, n, (int)i), "%s: %s", k,
-			     tl_buf_str(&err));
+			tl__svc_lerr(l, tl_yaml_map_val(l->y, n, (int)i),
+				     "%s: %s", k, tl_buf_str(&err));
 			err.len = 0;
 		}
 		o->display = xasprintf("%s latency under %s", k, s ? s : "?");
 	}
 	if (!found) {
-		lerr(l, n, "latency: missing a quantile such as p99: 150ms");
+		tl__svc_lerr(l, n,
+			     "latency: missing a quantile such as p99: 150ms");
 		goto out;
 	}
-	if (fraction(l, n, "budget", &o->target) == -ENOENT)
+	if (tl__svc_fraction(l, n, "budget", &o->target) == -ENOENT)
 		o->target = o->quantile;
 	o->bad = xasprintf("sum(rate(%s_count{%s}[{{.window}}]))\n- "
 			   "sum(rate(%s_bucket{%s,le=\"%g\"}[{{.window}}]))",
@@ -356,13 +350,15 @@ static void art_error_rate(struct loader *l, yaml_node_t *slo_n)
 	yaml_node_t *n = tl_yaml_get(l->y, slo_n, "error_rate");
 	double v;
 
-	if (fraction(l, slo_n, "error_rate", &v))
+	if (tl__svc_fraction(l, slo_n, "error_rate", &v))
 		return;
 	if (v >= 1) {
-		lerr(l, n, "error_rate: 100%% failed requests is no objective");
+		tl__svc_lerr(
+			l, n,
+			"error_rate: 100%% failed requests is no objective");
 		return;
 	}
-	o = add_obj(l, "error_rate", TL_SVC_ERRORS, n);
+	o = tl__svc_add_obj(l, "error_rate", TL_SVC_ERRORS, n);
 	o->threshold = v;
 	o->target = 1 - v;
 	o->val_line = tl_yaml_line(n);
@@ -395,54 +391,61 @@ static void art_constraint(struct loader *l, yaml_node_t *n, int idx)
 		return;
 	}
 	l->errors += tl_yaml_check_keys(l->y, n, art_cons_keys, what, l->d);
-	type = req_str(l, n, "type", what);
-	target = req_str(l, n, "target", what);
+	type = tl__svc_req_str(l, n, "type", what);
+	target = tl__svc_req_str(l, n, "target", what);
 	if (!type || !target)
 		return;
 	if (!strcmp(type, "resource-bound") && !strcmp(target, "cpu")) {
 		double cores = l->cores;
 
-		o = add_obj(l, "cpu", TL_SVC_BOUND, n);
+		o = tl__svc_add_obj(l, "cpu", TL_SVC_BOUND, n);
 		o->unit = "ratio";
-		if (fraction(l, n, "max_utilization", &o->threshold) == -ENOENT)
-			lerr(l, n, "%s: missing key 'max_utilization'", what);
-		if ((s = opt_str(l, n, "cores")) &&
+		if (tl__svc_fraction(l, n, "max_utilization", &o->threshold) ==
+		    -ENOENT)
+			tl__svc_lerr(l, n, "%s: missing key 'max_utilization'",
+				     what);
+		if ((s = tl__svc_opt_str(l, n, "cores")) &&
 		    (tl_slo_parse_value(s, NULL, &cores, &err) || !(cores > 0)))
-			lerr(l, tl_yaml_get(l->y, n, "cores"),
-			     "cores: expected a positive number, found '%s'",
-			     s);
+			tl__svc_lerr(
+				l, tl_yaml_get(l->y, n, "cores"),
+				"cores: expected a positive number, found '%s'",
+				s);
 		o->value = xasprintf("sum(rate(%s{%s}[{{.window}}])) / %g",
 				     l->cpu, l->selector, cores);
-		o->display = xasprintf("CPU utilisation under %s",
-				       opt_str(l, n, "max_utilization"));
+		o->display =
+			xasprintf("CPU utilisation under %s",
+				  tl__svc_opt_str(l, n, "max_utilization"));
 	} else if (!strcmp(type, "flow-control") &&
 		   !strcmp(target, "http-requests")) {
 		char *end;
 
-		o = add_obj(l, "request_rate", TL_SVC_BOUND, n);
+		o = tl__svc_add_obj(l, "request_rate", TL_SVC_BOUND, n);
 		o->unit = "req/s";
-		s = req_str(l, n, "limit", what);
+		s = tl__svc_req_str(l, n, "limit", what);
 		if (s) {
 			o->threshold = strtod(s, &end);
 			if (end == s || !(o->threshold > 0) ||
 			    (strcmp(end, "rps") && strcmp(end, "/s") &&
 			     strcmp(end, "")))
-				lerr(l, tl_yaml_get(l->y, n, "limit"),
-				     "limit: expected requests per second "
-				     "such as 1200rps, found '%s'",
-				     s);
+				tl__svc_lerr(
+					l, tl_yaml_get(l->y, n, "limit"),
+					"limit: expected requests per second "
+					"such as 1200rps, found '%s'",
+					s);
 		}
 		o->value = xasprintf("sum(rate(%s_count{%s}[{{.window}}]))",
 				     l->histogram, l->selector);
 		o->display = xasprintf("request rate under %s", s ? s : "?");
 	} else {
-		lerr(l, n,
-		     "%s: unsupported constraint type '%s' with target '%s' "
-		     "(known: resource-bound/cpu, flow-control/http-requests)",
-		     what, type, target);
+		tl__svc_lerr(
+			l, n,
+			"%s: unsupported constraint type '%s' with target '%s' "
+			"(known: resource-bound/cpu, "
+			"flow-control/http-requests)",
+			what, type, target);
 		goto out;
 	}
-	if ((s = opt_str(l, n, "enforcement")))
+	if ((s = tl__svc_opt_str(l, n, "enforcement")))
 		o->enforcement = xstrdup(s);
 out:
 	tl_buf_release(&err);
@@ -451,34 +454,35 @@ out:
 static void art_options(struct loader *l, yaml_node_t *root)
 {
 	struct tl_buf err = TL_BUF_INIT;
-	yaml_node_t *p = opt_map(l, root, "prometheus");
-	yaml_node_t *a = opt_map(l, root, "action");
+	yaml_node_t *p = tl__svc_opt_map(l, root, "prometheus");
+	yaml_node_t *a = tl__svc_opt_map(l, root, "action");
 	const char *s;
 
 	if (p) {
 		l->errors += tl_yaml_check_keys(l->y, p, art_prom_keys,
 						"prometheus", l->d);
-		if ((s = opt_str(l, p, "histogram")))
+		if ((s = tl__svc_opt_str(l, p, "histogram")))
 			l->histogram = s;
-		if ((s = opt_str(l, p, "selector")))
+		if ((s = tl__svc_opt_str(l, p, "selector")))
 			l->selector = s;
-		if ((s = opt_str(l, p, "failed")))
+		if ((s = tl__svc_opt_str(l, p, "failed")))
 			l->failed = s;
-		if ((s = opt_str(l, p, "cpu")))
+		if ((s = tl__svc_opt_str(l, p, "cpu")))
 			l->cpu = s;
-		if ((s = opt_str(l, p, "cores")) &&
+		if ((s = tl__svc_opt_str(l, p, "cores")) &&
 		    (tl_slo_parse_value(s, NULL, &l->cores, &err) ||
 		     !(l->cores > 0)))
-			lerr(l, tl_yaml_get(l->y, p, "cores"),
-			     "cores: expected a positive number, found '%s'",
-			     s);
+			tl__svc_lerr(
+				l, tl_yaml_get(l->y, p, "cores"),
+				"cores: expected a positive number, found '%s'",
+				s);
 	}
 	if (a) {
 		l->errors += tl_yaml_check_keys(l->y, a, art_action_keys,
 						"action", l->d);
-		if ((s = opt_str(l, a, "command")))
+		if ((s = tl__svc_opt_str(l, a, "command")))
 			l->slo->action_command = xstrdup(s);
-		if ((s = opt_str(l, a, "webhook")))
+		if ((s = tl__svc_opt_str(l, a, "webhook")))
 			l->slo->action_webhook = xstrdup(s);
 	}
 	tl_buf_release(&err);
@@ -495,7 +499,7 @@ static void load_article(struct loader *l, yaml_node_t *root)
 	slo->schema = "service-slo.yaml";
 	l->errors += tl_yaml_check_keys(l->y, root, art_top_keys,
 					"service-slo.yaml", l->d);
-	name = req_str(l, root, "service", "service-slo.yaml");
+	name = tl__svc_req_str(l, root, "service", "service-slo.yaml");
 	slo->service = xstrdup(name ? name : "service");
 	slo->name = xstrdup(slo->service);
 	sel = xasprintf("job=\"%s\"", slo->service);
@@ -506,10 +510,10 @@ static void load_article(struct loader *l, yaml_node_t *root)
 	l->cores = 1;
 	art_options(l, root);
 	if ((n = tl_yaml_get(l->y, root, "window")))
-		load_window(l, n);
+		tl__svc_load_window(l, n);
 	s = tl_yaml_get(l->y, root, "slo");
 	if (!s) {
-		lerr(l, root, "service-slo.yaml: missing key 'slo'");
+		tl__svc_lerr(l, root, "service-slo.yaml: missing key 'slo'");
 		goto out;
 	}
 	if (tl_yaml_expect_map(l->y, s, "slo", l->d)) {
@@ -528,286 +532,11 @@ static void load_article(struct loader *l, yaml_node_t *root)
 		for (i = 0; i < tl_yaml_seq_len(cons); i++)
 			art_constraint(l, tl_yaml_seq_at(l->y, cons, i), i);
 	if (!slo->nobj && !l->errors)
-		lerr(l, s,
-		     "slo: no objective (expected latency, error_rate "
-		     "or constraints)");
+		tl__svc_lerr(l, s,
+			     "slo: no objective (expected latency, error_rate "
+			     "or constraints)");
 out:
 	free(sel);
-}
-
-/* OpenSLO v1. */
-
-static const char *const os_top_keys[] = {"apiVersion", "kind", "metadata",
-					  "spec", NULL};
-static const char *const os_meta_keys[] = {"name", "displayName", "labels",
-					   "annotations", NULL};
-static const char *const os_spec_keys[] = {
-	"description",	"service",	 "indicator",
-	"indicatorRef", "timeWindow",	 "budgetingMethod",
-	"objectives",	"alertPolicies", NULL};
-static const char *const os_ind_keys[] = {"metadata", "spec", NULL};
-static const char *const os_ind_spec_keys[] = {"ratioMetric", "thresholdMetric",
-					       "description", NULL};
-static const char *const os_ratio_keys[] = {"counter", "good", "bad", "total",
-					    "rawType", "raw",  NULL};
-static const char *const os_src_keys[] = {"metricSource", NULL};
-static const char *const os_ms_keys[] = {"type", "spec", "metricSourceRef",
-					 NULL};
-static const char *const os_obj_keys[] = {"displayName",     "op",
-					  "value",	     "target",
-					  "targetPercent",   "timeSliceTarget",
-					  "timeSliceWindow", "indicator",
-					  "indicatorRef",    NULL};
-
-/*
- * The Prometheus query of a {metricSource: {type: Prometheus, spec:
- * {query}}} node, made a rate template: a query with {{.window}} is used
- * as written; a bare counter selector is wrapped in sum(rate(...)).
- */
-static char *os_query(struct loader *l, yaml_node_t *n, const char *what,
-		      int counter)
-{
-	yaml_node_t *ms, *spec;
-	const char *type, *q;
-
-	if (tl_yaml_expect_map(l->y, n, what, l->d)) {
-		l->errors++;
-		return NULL;
-	}
-	l->errors += tl_yaml_check_keys(l->y, n, os_src_keys, what, l->d);
-	ms = tl_yaml_get(l->y, n, "metricSource");
-	if (!ms) {
-		lerr(l, n, "%s: missing key 'metricSource'", what);
-		return NULL;
-	}
-	if (tl_yaml_expect_map(l->y, ms, "metricSource", l->d)) {
-		l->errors++;
-		return NULL;
-	}
-	l->errors +=
-		tl_yaml_check_keys(l->y, ms, os_ms_keys, "metricSource", l->d);
-	type = req_str(l, ms, "type", "metricSource");
-	if (type && strcmp(type, "Prometheus")) {
-		lerr(l, tl_yaml_get(l->y, ms, "type"),
-		     "metricSource.type: only Prometheus is supported, found "
-		     "'%s'",
-		     type);
-		return NULL;
-	}
-	spec = opt_map(l, ms, "spec");
-	if (!spec) {
-		lerr(l, ms, "metricSource: missing key 'spec' with a query");
-		return NULL;
-	}
-	q = req_str(l, spec, "query", "metricSource.spec");
-	if (!q)
-		return NULL;
-	if (strstr(q, "{{.window}}") || !counter)
-		return xstrdup(q);
-	if (strpbrk(q, "()")) {
-		lerr(l, tl_yaml_get(l->y, spec, "query"),
-		     "query: a counter query that is not a bare selector "
-		     "needs {{.window}} where the rate's range goes");
-		return NULL;
-	}
-	return xasprintf("sum(rate(%s[{{.window}}]))", q);
-}
-
-static void os_ratio(struct loader *l, struct tl_svc_objective *o,
-		     yaml_node_t *r)
-{
-	yaml_node_t *good, *bad, *total, *c;
-	char *g = NULL;
-	int counter = 1;
-
-	l->errors +=
-		tl_yaml_check_keys(l->y, r, os_ratio_keys, "ratioMetric", l->d);
-	if ((c = tl_yaml_get(l->y, r, "counter")) &&
-	    tl_yaml_get_bool(l->y, c, "counter", &counter, l->d))
-		l->errors++;
-	if (tl_yaml_get(l->y, r, "raw")) {
-		lerr(l, tl_yaml_get(l->y, r, "raw"),
-		     "ratioMetric.raw: a precomputed ratio is not supported; "
-		     "give good (or bad) and total");
-		return;
-	}
-	good = tl_yaml_get(l->y, r, "good");
-	bad = tl_yaml_get(l->y, r, "bad");
-	total = tl_yaml_get(l->y, r, "total");
-	if (!!good == !!bad) {
-		lerr(l, r, "ratioMetric: expected exactly one of good and bad");
-		return;
-	}
-	if (!total) {
-		lerr(l, r, "ratioMetric: missing key 'total'");
-		return;
-	}
-	o->total = os_query(l, total, "total", counter);
-	if (bad) {
-		o->bad = os_query(l, bad, "bad", counter);
-	} else if ((g = os_query(l, good, "good", counter)) && o->total) {
-		o->bad = xasprintf("(%s)\n- (%s)", o->total, g);
-	}
-	free(g);
-	if (o->bad && o->total)
-		o->value = xasprintf("(%s)\n/\n(%s)", o->bad, o->total);
-	o->unit = "ratio";
-}
-
-static void os_objective(struct loader *l, yaml_node_t *ind_spec,
-			 yaml_node_t *n, int idx)
-{
-	struct tl_buf err = TL_BUF_INIT;
-	struct tl_svc_objective *o;
-	yaml_node_t *r, *t;
-	const char *s;
-	char what[40];
-
-	snprintf(what, sizeof(what), "objectives[%d]", idx);
-	if (tl_yaml_expect_map(l->y, n, what, l->d)) {
-		l->errors++;
-		return;
-	}
-	l->errors += tl_yaml_check_keys(l->y, n, os_obj_keys, what, l->d);
-	r = tl_yaml_get(l->y, ind_spec, "ratioMetric");
-	t = tl_yaml_get(l->y, ind_spec, "thresholdMetric");
-	s = opt_str(l, n, "displayName");
-	o = add_obj(l, l->slo->nobj ? s ? s : what : l->slo->name,
-		    r ? TL_SVC_RATIO : TL_SVC_THRESHOLD, n);
-	o->display = xstrdup(s ? s : o->name);
-	if (fraction(l, n, "target", &o->target) == -ENOENT) {
-		double pct;
-
-		if (fraction(l, n, "targetPercent", &pct) == 0)
-			o->target = pct;
-		else
-			lerr(l, n, "%s: missing key 'target'", what);
-	}
-	if (r && tl_yaml_expect_map(l->y, r, "ratioMetric", l->d))
-		l->errors++;
-	else if (r)
-		os_ratio(l, o, r);
-	if (t && tl_yaml_expect_map(l->y, t, "thresholdMetric", l->d)) {
-		l->errors++;
-	} else if (t) {
-		static const char *const ops[] = {"lt", "lte", "gt", "gte"};
-		int i;
-
-		o->value = os_query(l, t, "thresholdMetric", 0);
-		o->unit = "";
-		s = req_str(l, n, "op", what);
-		for (i = 0; s && i < 4 && strcmp(ops[i], s); i++)
-			;
-		if (s && i == 4)
-			lerr(l, tl_yaml_get(l->y, n, "op"),
-			     "op: expected lt, lte, gt or gte, found '%s'", s);
-		else if (s)
-			o->op = (enum tl_slo_op)i;
-		if (tl_yaml_get(l->y, n, "value")) {
-			o->val_line =
-				tl_yaml_line(tl_yaml_get(l->y, n, "value"));
-			o->val_col = tl_yaml_col(tl_yaml_get(l->y, n, "value"));
-		}
-		if ((s = req_str(l, n, "value", what)) &&
-		    tl_slo_parse_value(s, NULL, &o->threshold, &err))
-			lerr(l, tl_yaml_get(l->y, n, "value"), "value: %s",
-			     tl_buf_str(&err));
-	}
-	tl_buf_release(&err);
-}
-
-static void os_annotations(struct loader *l, yaml_node_t *meta)
-{
-	yaml_node_t *a = opt_map(l, meta, "annotations");
-	const char *s;
-
-	if (!a)
-		return;
-	if ((s = opt_str(l, a, "traplab.dev/action-command")))
-		l->slo->action_command = xstrdup(s);
-	if ((s = opt_str(l, a, "traplab.dev/action-webhook")))
-		l->slo->action_webhook = xstrdup(s);
-}
-
-static void load_openslo(struct loader *l, yaml_node_t *root, yaml_node_t *spec)
-{
-	struct tl_svc_slo *slo = l->slo;
-	yaml_node_t *meta, *ind, *ispec, *objs, *n;
-	const char *s;
-	int i;
-
-	slo->schema = "openslo/v1";
-	l->errors += tl_yaml_check_keys(l->y, root, os_top_keys, "the SLO file",
-					l->d);
-	l->errors += tl_yaml_check_keys(l->y, spec, os_spec_keys, "spec", l->d);
-	if ((s = opt_str(l, root, "kind")) && strcmp(s, "SLO"))
-		lerr(l, tl_yaml_get(l->y, root, "kind"),
-		     "kind: expected SLO, found '%s'", s);
-	meta = opt_map(l, root, "metadata");
-	s = meta ? req_str(l, meta, "name", "metadata") : NULL;
-	slo->name = xstrdup(s ? s : "slo");
-	if (meta) {
-		l->errors += tl_yaml_check_keys(l->y, meta, os_meta_keys,
-						"metadata", l->d);
-		os_annotations(l, meta);
-	}
-	s = opt_str(l, spec, "service");
-	slo->service = xstrdup(s ? s : slo->name);
-	if ((s = opt_str(l, spec, "budgetingMethod")) &&
-	    strcmp(s, "Occurrences") && strcmp(s, "Timeslices"))
-		lerr(l, tl_yaml_get(l->y, spec, "budgetingMethod"),
-		     "budgetingMethod: expected Occurrences or Timeslices, "
-		     "found '%s'",
-		     s);
-	if ((n = tl_yaml_get(l->y, spec, "timeWindow"))) {
-		yaml_node_t *w = n, *d;
-
-		if (tl_yaml_is_seq(n) && tl_yaml_seq_len(n) == 1)
-			w = tl_yaml_seq_at(l->y, n, 0);
-		if (!tl_yaml_is_map(w)) {
-			lerr(l, n, "timeWindow: expected one window");
-		} else if ((d = tl_yaml_get(l->y, w, "duration"))) {
-			load_window(l, d);
-		}
-	}
-	if (tl_yaml_get(l->y, spec, "indicatorRef")) {
-		lerr(l, tl_yaml_get(l->y, spec, "indicatorRef"),
-		     "indicatorRef: write the SLI inline as spec.indicator "
-		     "(one document per file)");
-		return;
-	}
-	ind = opt_map(l, spec, "indicator");
-	if (!ind)
-		return;
-	l->errors +=
-		tl_yaml_check_keys(l->y, ind, os_ind_keys, "indicator", l->d);
-	ispec = opt_map(l, ind, "spec");
-	if (!ispec) {
-		lerr(l, ind, "indicator: missing key 'spec'");
-		return;
-	}
-	l->errors += tl_yaml_check_keys(l->y, ispec, os_ind_spec_keys,
-					"indicator.spec", l->d);
-	if (!!tl_yaml_get(l->y, ispec, "ratioMetric") ==
-	    !!tl_yaml_get(l->y, ispec, "thresholdMetric")) {
-		lerr(l, ispec,
-		     "indicator.spec: expected exactly one of ratioMetric and "
-		     "thresholdMetric");
-		return;
-	}
-	objs = tl_yaml_get(l->y, spec, "objectives");
-	if (!objs) {
-		lerr(l, spec, "spec: missing key 'objectives'");
-		return;
-	}
-	if (tl_yaml_expect_seq(l->y, objs, "objectives", l->d)) {
-		l->errors++;
-		return;
-	}
-	for (i = 0; i < tl_yaml_seq_len(objs); i++)
-		os_objective(l, ispec, tl_yaml_seq_at(l->y, objs, i), i);
-	if (!slo->nobj)
-		lerr(l, objs, "objectives: the list is empty");
 }
 
 static void release_obj(struct tl_svc_objective *o)
@@ -867,7 +596,7 @@ int tl_svc_slo_load(struct tl_svc_slo *slo, const char *path, const char *text,
 		   tl_yaml_is_map(spec) &&
 		   (tl_yaml_get(&y, spec, "indicator") ||
 		    tl_yaml_get(&y, spec, "indicatorRef"))) {
-		load_openslo(&l, root, spec);
+		tl__svc_load_openslo(&l, root, spec);
 	} else {
 		tl_yaml_release(&y);
 		tl_svc_slo_release(slo);
