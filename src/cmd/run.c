@@ -174,6 +174,9 @@ static void run_usage(FILE *f)
 	      "      --no-history       do not store the run\n"
 	      "      --interfere KIND   run under interference (cpu, cache,\n"
 	      "                         membw, malloc-fail)\n"
+	      "      --toolchain L=V    build and run LANG's variants with\n"
+	      "                         that release (go=1.27.3, zig=0.13.0;\n"
+	      "                         repeatable; list --toolchains)\n"
 	      "  -v, --verbose          one progress line per step\n"
 	      "\n"
 	      "Exit status: 0 when the run completed (failed variants are\n"
@@ -215,11 +218,13 @@ int cmd_run(int argc, char **argv)
 		{"history", required_argument, NULL, 4},
 		{"no-history", no_argument, NULL, 5},
 		{"interfere", required_argument, NULL, 6},
+		{"toolchain", required_argument, NULL, 7},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct tl_strv params = TL_STRV_INIT, variants = TL_STRV_INIT;
+	struct tl_strv tools = TL_STRV_INIT;
 	struct tl_run_opts o;
 	char *out = NULL, *hist = NULL;
 	int no_hist = 0, named, ch, ret;
@@ -304,6 +309,9 @@ int cmd_run(int argc, char **argv)
 		case 6:
 			o.interfere = optarg;
 			break;
+		case 7:
+			tl_strv_push(&tools, optarg);
+			break;
 		case 'v':
 			o.verbose = 1;
 			break;
@@ -317,6 +325,7 @@ int cmd_run(int argc, char **argv)
 	}
 	o.params = tl_strv_cstr(&params);
 	o.variants = tl_strv_cstr(&variants);
+	o.toolchains = tl_strv_cstr(&tools);
 	named = out != NULL;
 	if (!out) {
 		char stamp[32];
@@ -344,5 +353,6 @@ out:
 	free(hist);
 	tl_strv_release(&params);
 	tl_strv_release(&variants);
+	tl_strv_release(&tools);
 	return ret;
 }

@@ -413,6 +413,19 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	tl_progress_set(0, 0, "probing the machine and its toolchains");
 	tl_env_probe(&c.env, opts->root);
 	tl_progress_clear();
+	for (i = 0; opts->toolchains && opts->toolchains[i]; i++) {
+		char *why = NULL;
+
+		if (tl_toolchains_select(&c.env.tools, opts->toolchains[i],
+					 &why)) {
+			fprintf(stderr, "traplab: --toolchain %s\n", why);
+			free(why);
+			free(todo);
+			tl_env_release(&c.env);
+			tl_registry_release(&c.reg);
+			return 1;
+		}
+	}
 	c.target_ns = 1000 * c.env.clock_resolution_ns;
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;

@@ -65,6 +65,9 @@ struct tl_run_opts {
 	 * NULL counts every variant. */
 	const char *const *count_only;
 	const char *interfere; /* chaos kind or NULL */
+	/* "LANG=VERSION" releases to use instead of the defaults (the
+	 * toolchain axis; tl_toolchains_select), NULL-ended or NULL. */
+	const char *const *toolchains;
 	int verbose;
 	tl_run_case_fn *on_case; /* NULL: nothing after a case */
 	void *on_case_arg;
