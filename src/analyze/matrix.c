@@ -45,6 +45,7 @@ void tl_matrix_release(struct tl_matrix *mx)
 		struct tl_matrix_machine *m = &mx->machines[i];
 
 		free(m->fingerprint);
+		free(m->toolchains);
 		free(m->label);
 		free(m->cpu_model);
 		free(m->hypervisor);
@@ -143,7 +144,28 @@ static void label_from_env(struct tl_matrix_machine *m, json_t *env)
 			      m->hypervisor ? ")" : "");
 	else if (m->virtualised == 0)
 		tl_buf_puts(&b, ", bare metal");
+	if (m->toolchains[0])
+		tl_buf_printf(&b, "; %s", m->toolchains);
 	m->label = b.s;
+}
+
+/*
+ * "go1.26.8, zig 0.17.1": the Go and Zig releases a run used (env.
+ * toolchains), "" when it does not say. Toolchains are an axis like
+ * machines: runs that differ in them are never pooled.
+ */
+static char *toolchain_tag(json_t *env)
+{
+	json_t *tc = json_object_get(env, "toolchains");
+	const char *go = tl_json_str(tc, "go", NULL);
+	const char *zig = tl_json_str(tc, "zig", NULL);
+	struct tl_buf b = TL_BUF_INIT;
+
+	if (go)
+		tl_buf_puts(&b, go);
+	if (zig)
+		tl_buf_printf(&b, "%szig %s", go ? ", " : "", zig);
+	return b.s ? b.s : xstrdup("");
 }
 
 /* Every metric's samples must be numbers: checked once per added run. */
@@ -421,6 +443,7 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 	struct tl_matrix_machine *m = NULL;
 	json_t *env = json_object_get(run, "env"), *pool;
 	const char *fp = tl_json_str(env, "fingerprint", NULL);
+	char *tc;
 	size_t i;
 	int rc;
 
@@ -442,8 +465,10 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 		tl_buf_printf(err, " (in '%s')", source);
 		return rc;
 	}
+	tc = toolchain_tag(env);
 	for (i = 0; i < mx->n; i++)
-		if (!strcmp(mx->machines[i].fingerprint, fp))
+		if (!strcmp(mx->machines[i].fingerprint, fp) &&
+		    !strcmp(mx->machines[i].toolchains, tc))
 			m = &mx->machines[i];
 	if (!m) {
 		if (mx->n == mx->cap) {
@@ -452,7 +477,9 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 				mx->machines, mx->cap * sizeof(*mx->machines));
 		}
 		m = &mx->machines[mx->n++];
-		*m = (struct tl_matrix_machine){.fingerprint = xstrdup(fp)};
+		*m = (struct tl_matrix_machine){.fingerprint = xstrdup(fp),
+						.toolchains = tc};
+		tc = NULL;
 		label_from_env(m, env);
 		m->run = json_deep_copy(run);
 		pool = json_object();
@@ -470,6 +497,7 @@ int tl_matrix_add(struct tl_matrix *mx, json_t *run, const char *source,
 			      pool_entry(run, source));
 	add_hostname(pool, env);
 	m->nruns++;
+	free(tc);
 	return 0;
 }
 

@@ -3,12 +3,13 @@
  * the data model of the verdict matrix (claims x machines).
  *
  * A machine is one env.fingerprint (a hash of CPU model, cores, NUMA
- * nodes, PMU or not, virtualised or not; env.c). Runs of one fingerprint
- * are pooled: for every experiment / case (params) / variant / metric,
- * their raw samples are concatenated and the metric's statistics (median,
- * its bootstrap CI with the fixed seed, MAD, mean, min, max, percentiles)
- * are recomputed from the pooled samples, exactly as the runner computes
- * them for one run. Runs of different fingerprints are never pooled or
+ * nodes, PMU or not, virtualised or not; env.c) and one pair of Go and
+ * Zig releases (env.toolchains): toolchains are an axis like machines. Runs of
+ * one fingerprint are pooled: for every experiment / case (params) / variant /
+ * metric, their raw samples are concatenated and the metric's statistics
+ * (median, its bootstrap CI with the fixed seed, MAD, mean, min, max,
+ * percentiles) are recomputed from the pooled samples, exactly as the runner
+ * computes them for one run. Runs of different fingerprints are never pooled or
  * averaged: each machine gets its own merged results JSON, which any
  * consumer of one run (the claims engine, metrics, compare) reads
  * unchanged.
@@ -42,6 +43,9 @@ struct tl_history;
 /* One machine kind: all runs of one fingerprint. Fields are read-only. */
 struct tl_matrix_machine {
 	char *fingerprint; /* env.fingerprint */
+	/* "go1.26.8, zig 0.17.1" (env.toolchains; "" when not said): runs
+	 * of one fingerprint and different toolchains are not pooled */
+	char *toolchains;
 	/*
 	 * For people: "AMD EPYC 7B13, 2 CPUs, 1 NUMA node, no PMU, VM (KVM)";
 	 * unknown fields are left out, never guessed.

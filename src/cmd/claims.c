@@ -22,6 +22,7 @@
 #include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
 #include "machine/chaos.h"
 #include "machine/counters.h"
+#include "machine/toolchain.h"
 #include "report/gate.h"
 #include "report/htmlreport.h"
 #include "report/mdreport.h"
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 		"         [--json FILE] [--junit FILE] [--csv FILE] "
 		"[--github]\n"
 		"         [--chaos cpu|cache|membw|malloc-fail]\n"
+		"         [--toolchains LANG=V1,V2 ...]\n"
 		"Judges every claim of FILE (default %s) on a saved run, or\n"
 		"runs the experiments the claims need first. Writes %s,\n"
 		"%s and %s unless told otherwise;\n"
@@ -61,13 +63,23 @@ static void usage(FILE *f)
 		"set\n"
 		"--chaos KIND also runs them under interference and shows\n"
 		"which verdicts and which SLOs (slo/default.yaml) survive "
-		"it.\n\n"
+		"it.\n"
+		"--toolchains LANG=V1,V2  runs the claims under each listed "
+		"release\n"
+		"              (one language changed from the default pair at "
+		"a\n"
+		"              time; list --toolchains) and prints a claims x\n"
+		"              toolchains matrix naming the claims whose "
+		"verdict\n"
+		"              changes with the toolchain\n\n"
 		"examples:\n"
 		"  traplab claims --quick               # run, judge, report\n"
 		"  traplab claims --results results/latest.json\n"
 		"  traplab claims --junit build/claims.xml --github  # CI "
 		"gate\n"
 		"  traplab claims claims/traplab-self.yaml -o build/self\n"
+		"  traplab claims --quick --toolchains zig=0.13.0,0.17.1 "
+		"--toolchains go=1.26.8,1.27.3\n"
 		"  traplab help claims                  # the claim language\n",
 		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
 }
@@ -115,6 +127,8 @@ struct claims_args {
 	int github;	   /* annotations on stdout, $GITHUB_STEP_SUMMARY */
 	const char *chaos; /* interference kind for --chaos, or NULL */
 	struct tl_strv results;
+	struct tl_strv toolchains;    /* --toolchains LANG=V1,V2 specs */
+	const char *const *run_tools; /* the releases of the pass that runs */
 	struct tl_verdict_opts vo;
 	int quick, check;
 };
@@ -132,6 +146,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"html", required_argument, NULL, 'h'},
 		{"json", required_argument, NULL, 'j'},
 		{"chaos", required_argument, NULL, 'X'},
+		{"toolchains", required_argument, NULL, 'T'},
 		{"junit", required_argument, NULL, 'J'},
 		{"csv", required_argument, NULL, 'S'},
 		{"github", no_argument, NULL, 'G'},
@@ -195,6 +210,9 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		case 'o':
 			a->outdir = optarg;
+			break;
+		case 'T':
+			tl_strv_push(&a->toolchains, optarg);
 			break;
 		case 'X': {
 			enum tl_chaos_kind k;
@@ -531,6 +549,7 @@ static int run_needed(const struct claims_args *a, const char *root,
 		fprintf(stderr, "\n");
 	}
 	ro.interfere = interfere;
+	ro.toolchains = a->run_tools;
 	/* Sample each case until its claims are decided (base/confseq.h). */
 	ro.more = seq_more;
 	ro.more_arg = &sa;
@@ -558,6 +577,131 @@ out:
 	tl_strv_release(&variants);
 	free(history_db);
 	return rc;
+}
+
+/*
+ * The passes of --toolchains: the default pair first, then each listed
+ * release that is not its language's default, one language changed at
+ * a time (the cross product would multiply the passes, and a claim about
+ * one language does not move with the other's release). Each pass runs
+ * what the claims need into its own results file, pushed onto a->results;
+ * the verdict matrix then judges each apart (matrix.h: runs of different
+ * toolchains are never pooled). 0, 1 when a pass failed, 2 on a release
+ * that is not installed or a malformed spec.
+ */
+/* Checks one "LANG=VERSION" and adds it unless it is the default. */
+static int add_pick(const struct tl_toolchains *def, const char *root,
+		    const char *pick, struct tl_strv *picks)
+{
+	struct tl_toolchains p;
+	char *why = NULL;
+	int rc = 0;
+
+	tl_toolchains_find(&p, root);
+	if (tl_toolchains_select(&p, pick, &why)) {
+		fprintf(stderr, "traplab: --toolchains %s\n", why);
+		rc = 2;
+	} else {
+		enum tl_lang l =
+			strncmp(pick, "go=", 3) ? TL_LANG_ZIG : TL_LANG_GO;
+		const char *dv = def->lang[l].version;
+
+		if ((!dv || strcmp(tl_toolchain_bare_version(p.lang[l].version),
+				   tl_toolchain_bare_version(dv))) &&
+		    !tl_strv_has(picks, pick))
+			tl_strv_push(picks, pick);
+	}
+	free(why);
+	tl_toolchains_release(&p);
+	return rc;
+}
+
+static int toolchain_passes(struct claims_args *a, const char *root,
+			    const struct tl_claimset *cs,
+			    const struct tl_registry *reg, const char *stem)
+{
+	struct tl_toolchains t;
+	struct tl_strv picks = TL_STRV_INIT;
+	char *def_path = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
+	int rc = 0;
+
+	tl_toolchains_find(&t, root);
+	for (size_t i = 0; i < a->toolchains.n && !rc; i++) {
+		const char *spec = a->toolchains.v[i], *eq = strchr(spec, '=');
+		char *list, *tok, *save = NULL;
+
+		if (!eq || eq == spec || !eq[1]) {
+			fprintf(stderr,
+				"traplab: --toolchains wants LANG=V1,V2, not "
+				"'%s'\n",
+				spec);
+			rc = 2;
+			break;
+		}
+		list = xstrdup(eq + 1);
+		for (tok = strtok_r(list, ",", &save); tok && !rc;
+		     tok = strtok_r(NULL, ",", &save)) {
+			char *pick = xasprintf("%.*s=%s", (int)(eq - spec),
+					       spec, tok);
+
+			rc = add_pick(&t, root, pick, &picks);
+			free(pick);
+		}
+		free(list);
+	}
+	tl_toolchains_release(&t);
+	if (rc)
+		goto out;
+	fprintf(stderr, "traplab: toolchain pass 1/%zu: the default pair\n",
+		picks.n + 1);
+	a->run_tools = NULL;
+	rc = run_needed(a, root, cs, reg, def_path, NULL);
+	if (rc)
+		goto out;
+	tl_strv_push(&a->results, def_path);
+	for (size_t i = 0; i < picks.n && !rc; i++) {
+		const char *one[] = {picks.v[i], NULL};
+		char *path =
+			xasprintf("%sclaims-run-%s.json", stem, picks.v[i]);
+
+		*strchr(strrchr(path, '/') + 1, '=') = '-';
+		fprintf(stderr, "traplab: toolchain pass %zu/%zu: %s\n", i + 2,
+			picks.n + 1, picks.v[i]);
+		a->run_tools = one;
+		rc = run_needed(a, root, cs, reg, path, NULL);
+		a->run_tools = NULL;
+		if (!rc)
+			tl_strv_push(&a->results, path);
+		free(path);
+	}
+out:
+	tl_strv_release(&picks);
+	free(def_path);
+	return rc;
+}
+
+/*
+ * The claims whose verdict differs between two columns of one machine
+ * (same fingerprint, different toolchains): they move with the
+ * toolchain. Appends their indexes to out (owned by the caller).
+ */
+static size_t toolchain_dependent(const struct tl_claimset *cs,
+				  struct tl_verdict *const *vm,
+				  const char *const *fps, size_t n, size_t *out)
+{
+	size_t nout = 0;
+
+	for (size_t i = 0; i < cs->nclaims; i++) {
+		int moves = 0;
+
+		for (size_t k = 0; k < n && !moves; k++)
+			for (size_t j = k + 1; j < n && !moves; j++)
+				moves = !strcmp(fps[k], fps[j]) &&
+					vm[k][i].kind != vm[j][i].kind;
+		if (moves)
+			out[nout++] = i;
+	}
+	return nout;
 }
 
 /* The claims x machines table for the terminal. */
@@ -589,6 +733,28 @@ static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
 				      tl_verdict_name(vm[k][i].kind));
 		tl_buf_puts(b, "\n");
 	}
+	{
+		size_t *dep = xcalloc(cs->nclaims + 1, sizeof(*dep));
+		size_t nd = toolchain_dependent(cs, vm, fps, n, dep);
+
+		if (nd) {
+			tl_buf_printf(b,
+				      "\n%zu claim%s whose verdict changes "
+				      "with the toolchain:\n",
+				      nd, nd == 1 ? "" : "s");
+			for (i = 0; i < nd; i++) {
+				tl_buf_printf(b, "  %-28s",
+					      cs->claims[dep[i]].id);
+				for (k = 0; k < n; k++)
+					tl_buf_printf(
+						b, " M%zu %s", k + 1,
+						tl_verdict_name(
+							vm[k][dep[i]].kind));
+				tl_buf_puts(b, "\n");
+			}
+		}
+		free(dep);
+	}
 }
 
 /* {"machines": [{fingerprint, label, verdicts: {id: verdict}}]}. */
@@ -610,7 +776,18 @@ static json_t *matrix_json(const struct tl_claimset *cs,
 			ms, json_pack("{s:s,s:s,s:o}", "fingerprint", fps[k],
 				      "label", labels[k], "verdicts", vs));
 	}
-	return json_pack("{s:o}", "machines", ms);
+	{
+		size_t *dep = xcalloc(cs->nclaims + 1, sizeof(*dep));
+		size_t nd = toolchain_dependent(cs, vm, fps, n, dep);
+		json_t *ids = json_array();
+
+		for (size_t i = 0; i < nd; i++)
+			json_array_append_new(
+				ids, json_string(cs->claims[dep[i]].id));
+		free(dep);
+		return json_pack("{s:o,s:o}", "machines", ms,
+				 "toolchain_dependent", ids);
+	}
 }
 
 /* Runs `traplab slo check` on run_path; prints its table. */
@@ -723,6 +900,7 @@ int cmd_claims(int argc, char **argv)
 		.html = default_html,
 		.json = default_json,
 		.results = TL_STRV_INIT,
+		.toolchains = TL_STRV_INIT,
 		.vo = TL_VERDICT_OPTS_INIT,
 	};
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
@@ -787,7 +965,11 @@ int cmd_claims(int argc, char **argv)
 		rc = nunres ? 1 : 0;
 		goto out_cs;
 	}
-	if (!a.results.n) {
+	if (!a.results.n && a.toolchains.n) {
+		rc = toolchain_passes(&a, root, &cs, &reg, stem);
+		if (rc)
+			goto out_cs;
+	} else if (!a.results.n) {
 		defs[4] = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
 		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
 		if (rc)
@@ -891,6 +1073,7 @@ out_args:
 	tl_diag_release(&d);
 	tl_diag_release(&rd);
 	tl_strv_release(&a.results);
+	tl_strv_release(&a.toolchains);
 	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
 		free(defs[i]);
 	free(stem);

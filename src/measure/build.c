@@ -384,6 +384,26 @@ static void push_helpers(const char *root, enum tl_lang lang,
 	tl_strv_push_owned(files, p);
 }
 
+/*
+ * Whether a Zig variant can be built by this release: the pinned one
+ * (the workloads are written for it), one the variant names, or one with
+ * its own helper (workload/tlw-VERSION.zig). Zig's std changes too much
+ * between releases for one source to build on all of them.
+ */
+static int zig_has_form(const struct tl_build_opts *o,
+			const struct tl_variant *v, const struct tl_tool *tool)
+{
+	char *p;
+	int ok;
+
+	if (v->toolchains.n || !strcmp(tool->version, o->tools->zig_pinned))
+		return 1;
+	p = xasprintf("%s/workload/tlw-%s.zig", o->root, tool->version);
+	ok = access(p, R_OK) == 0;
+	free(p);
+	return ok;
+}
+
 /* One build in progress: what tl_build_variant's steps share. */
 struct job {
 	const struct tl_build_opts *o;
@@ -686,6 +706,15 @@ int tl_build_variant(const struct tl_build_opts *o,
 				  : xstrdup(j.tool && j.tool->missing
 						    ? j.tool->missing
 						    : "toolchain missing");
+		return 0;
+	}
+	if (v->lang == TL_LANG_ZIG && !zig_has_form(o, v, j.tool)) {
+		res->status = TL_BUILD_SKIPPED;
+		res->reason = xasprintf(
+			"no Zig %s form: the workload is written for Zig %s's "
+			"std (workload/tlw.zig), and there is no "
+			"workload/tlw-%s.zig helper for it",
+			j.tool->version, o->tools->zig_pinned, j.tool->version);
 		return 0;
 	}
 	if (v->pkgconfig.n &&

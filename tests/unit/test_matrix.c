@@ -188,9 +188,9 @@ TL_TEST(different_fingerprints_are_never_mixed)
 	TL_CHECK(b);
 	TL_CHECK_INT(b->nruns, 1);
 	TL_CHECK_STR(b->label, "Intel Xeon Gold 6338, 64 CPUs, 2 NUMA nodes, "
-			       "PMU, bare metal");
+			       "PMU, bare metal; go1.26.8, zig 0.17.1");
 	TL_CHECK_STR(a->label, "Synthetic CPU \"test\", 2 CPUs, 1 NUMA node, "
-			       "no PMU, VM (KVM)");
+			       "no PMU, VM (KVM); go1.26.8, zig 0.17.1");
 	TL_CHECK_INT(b->pmu, 1);
 	TL_CHECK_INT(b->virtualised, 0);
 	TL_CHECK_INT(b->numa_nodes, 2);
@@ -214,6 +214,43 @@ TL_TEST(different_fingerprints_are_never_mixed)
 	json_decref(r2);
 	json_decref(o);
 	tl_buf_release(&out);
+	tl_buf_release(&err);
+}
+
+/* Toolchains are an axis like machines: never pooled across releases. */
+TL_TEST(different_toolchains_are_never_pooled)
+{
+	struct tl_buf err = TL_BUF_INIT;
+	struct tl_matrix mx = TL_MATRIX_INIT;
+	json_t *r1 = load("run-1.json"), *r2 = load("run-2.json"), *r3;
+	json_t *tc = json_pack("{s:s,s:s}", "go", "go1.26.8", "zig", "0.17.1");
+
+	TL_CHECK(r1 && r2);
+	json_object_set(json_object_get(r1, "env"), "toolchains", tc);
+	json_object_set(json_object_get(r2, "env"), "toolchains", tc);
+	r3 = json_deep_copy(r2);
+	json_object_set_new(
+		json_object_get(json_object_get(r3, "env"), "toolchains"),
+		"zig", json_string("0.13.0"));
+	TL_CHECK_INT(tl_matrix_add(&mx, r1, "a", &err), 0);
+	TL_CHECK_INT(tl_matrix_add(&mx, r3, "b", &err), 0);
+	TL_CHECK_INT(tl_matrix_add(&mx, r2, "c", &err), 0);
+	TL_CHECK_INT(mx.n, 2);
+	TL_CHECK_INT(tl_matrix_machine(&mx, 0)->nruns, 2);
+	TL_CHECK_INT(tl_matrix_machine(&mx, 1)->nruns, 1);
+	TL_CHECK_STR(tl_matrix_machine(&mx, 0)->toolchains,
+		     "go1.26.8, zig 0.17.1");
+	TL_CHECK_STR(tl_matrix_machine(&mx, 1)->toolchains,
+		     "go1.26.8, zig 0.13.0");
+	TL_CHECK_STR(tl_matrix_machine(&mx, 0)->fingerprint,
+		     tl_matrix_machine(&mx, 1)->fingerprint);
+	TL_CHECK(strstr(tl_matrix_machine(&mx, 1)->label, "; go1.26.8, zig "
+							  "0.13.0"));
+	tl_matrix_release(&mx);
+	json_decref(tc);
+	json_decref(r1);
+	json_decref(r2);
+	json_decref(r3);
 	tl_buf_release(&err);
 }
 
@@ -366,7 +403,7 @@ TL_TEST(matrix_from_a_history)
 	TL_CHECK_INT(mx.n, 1);
 	TL_CHECK_STR(tl_matrix_machine(&mx, 0)->label,
 		     "Intel Xeon Gold 6338, 64 CPUs, 2 NUMA nodes, PMU, "
-		     "bare metal");
+		     "bare metal; go1.26.8, zig 0.17.1");
 	tl_matrix_release(&mx);
 	tl_history_close(h);
 	tl_rmtree(dir);
