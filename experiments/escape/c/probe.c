@@ -8,7 +8,13 @@
  *                               array to the heap when a function returns
  *                               a slice of it? (+ go_escape_diag, the line)
  *   zig_return_ptr_local_compiles    does Zig accept `return &local`?
+ *   zig_return_elem_ptr_local_compiles  `return &local[0]` (a *u32: the
+ *                               article's "returning *u8")?
  *   zig_return_slice_local_compiles  does Zig accept `return local[0..]`?
+ *   zig_return_local_any_compiles    does any of these three forms, all
+ *                               that "returning a pointer to a local" can
+ *                               mean, compile? (2.2's claim is that none
+ *                               does)
  *                               (+ *_diag: the compiler's error line)
  *   zig_return_slice_local_run_mode  what such a program reads through the
  *                               dangling slice in Debug and
@@ -59,6 +65,17 @@ static const char zig_ret_ptr[] =
 	"pub fn main() void {\n"
 	"    const p = bad();\n"
 	"    std.process.exit(@truncate(p[0] + p[1] + p[2]));\n"
+	"}\n";
+
+static const char zig_ret_elem[] =
+	"const std = @import(\"std\");\n"
+	"fn bad() *u32 {\n"
+	"    var x = [3]u32{ 1, 2, 3 };\n"
+	"    return &x[0];\n"
+	"}\n"
+	"pub fn main() void {\n"
+	"    const p = bad();\n"
+	"    std.process.exit(@truncate(p.*));\n"
 	"}\n";
 
 /* The slice version; scribble() reuses the dead frame's stack. */
@@ -150,10 +167,14 @@ static void probe_zig(const char *zig, const char *work)
 	static const char *const modes[] = {"Debug", "ReleaseFast"};
 	char dir[4096], diag[512], name[128], what[128];
 	size_t i;
-	int r;
+	int r, any;
 
 	if (!zig || !*zig) {
 		tlw_fact("zig_return_ptr_local_compiles",
+			 "absent:no zig toolchain");
+		tlw_fact("zig_return_elem_ptr_local_compiles",
+			 "absent:no zig toolchain");
+		tlw_fact("zig_return_local_any_compiles",
 			 "absent:no zig toolchain");
 		tlw_fact("zig_return_slice_local_compiles",
 			 "absent:no zig toolchain");
@@ -162,8 +183,14 @@ static void probe_zig(const char *zig, const char *work)
 	tlw_tool_tmpdir(work, "zigprobe", dir, sizeof(dir));
 	tlw_tool_write(dir, "ret_ptr.zig", zig_ret_ptr);
 	tlw_tool_write(dir, "ret_slice.zig", zig_ret_slice);
-	tlw_tool_zig_compiles(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr",
-			      COMPILE_TIMEOUT_MS, "zig_return_ptr_local");
+	tlw_tool_write(dir, "ret_elem.zig", zig_ret_elem);
+	r = tlw_tool_zig_compiles(zig, dir, "ret_ptr.zig", "Debug", "ret_ptr",
+				  COMPILE_TIMEOUT_MS, "zig_return_ptr_local");
+	any = r;
+	r = tlw_tool_zig_compiles(zig, dir, "ret_elem.zig", "Debug", "ret_elem",
+				  COMPILE_TIMEOUT_MS,
+				  "zig_return_elem_ptr_local");
+	any = any < 0 || r < 0 ? -1 : any || r;
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		char bin[64];
@@ -178,6 +205,11 @@ static void probe_zig(const char *zig, const char *work)
 				       : "false");
 			if (r == 0)
 				tlw_fact("zig_return_slice_local_diag", diag);
+			any = any < 0 || r < 0 ? -1 : any || r;
+			tlw_fact("zig_return_local_any_compiles",
+				 any < 0 ? "absent:zig failed to run"
+				 : any	 ? "true"
+					 : "false");
 		}
 		snprintf(name, sizeof(name), "zig_return_slice_local_run_%s",
 			 modes[i]);
