@@ -113,6 +113,15 @@ static const struct unit {
 	{"x", TL_DIM_FACTOR, 1},
 };
 
+const char *tl_claims_unit(size_t i, enum tl_dim *dim, double *factor)
+{
+	if (i >= TL_ARRAY_SIZE(units))
+		return NULL;
+	*dim = units[i].dim;
+	*factor = units[i].factor;
+	return units[i].name;
+}
+
 int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 		       const char **why)
 {

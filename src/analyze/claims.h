@@ -205,6 +205,12 @@ const char *tl_need_name(enum tl_need_kind k);
 int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 		       const char **why);
 
+/*
+ * The i-th unit quantities may carry (i from 0), its dimension and its
+ * factor to the base unit; NULL past the last. For `traplab help claims`.
+ */
+const char *tl_claims_unit(size_t i, enum tl_dim *dim, double *factor);
+
 /* Formats a base-unit value of dimension dim for people ("25.3 ns"). */
 void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim);
 

@@ -33,6 +33,24 @@ static const char *const adjust_names[] = {
 #undef X
 };
 
+const char *tl_verdict_meaning(enum tl_verdict_kind k)
+{
+	static const char *const m[] = {
+		"the whole confidence interval of the measure lies inside the "
+		"claimed region",
+		"the whole confidence interval lies outside the claimed region",
+		"the interval straddles a bound of the claimed region at the "
+		"confidence left after the family-wise correction (Holm over "
+		"every numeric claim): a claim can be INCONCLUSIVE although "
+		"its plain 95% interval would decide it; more samples may",
+		"this machine cannot measure it (no PMU, a toolchain missing, "
+		"a "
+		"variant skipped); the reason says which",
+	};
+
+	return (unsigned)k < TL_VERDICT_COUNT_ ? m[k] : "?";
+}
+
 const char *tl_verdict_name(enum tl_verdict_kind k)
 {
 	return (unsigned)k < TL_VERDICT_COUNT_ ? verdict_names[k] : "?";
@@ -1045,72 +1063,6 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 	}
 	json_object_set_new(root, "verdicts", arr);
 	return root;
-}
-
-/* Pads or cuts s to w display columns (UTF-8 aware, enough for our text). */
-static void cell(struct tl_buf *b, const char *s, int w)
-{
-	int total = 0, cols = 0;
-	const char *p;
-
-	for (p = s; *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			total++;
-	for (p = s; *p && cols < (total > w ? w - 1 : w);) {
-		const char *q = p + 1;
-
-		while ((*q & 0xc0) == 0x80)
-			q++;
-		tl_buf_append(b, p, (size_t)(q - p));
-		cols++;
-		p = q;
-	}
-	if (total > w) {
-		tl_buf_puts(b, "~");
-		cols++;
-	}
-	while (cols++ < w)
-		tl_buf_puts(b, " ");
-	tl_buf_puts(b, " ");
-}
-
-void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
-		      const struct tl_verdict *v)
-{
-	size_t counts[TL_VERDICT_COUNT_], i;
-
-	cell(b, "id", 24);
-	cell(b, "sec", 4);
-	cell(b, "claim", 38);
-	cell(b, "claimed", 18);
-	cell(b, "measured [CI]", 30);
-	tl_buf_puts(b, "verdict\n");
-	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		struct tl_buf t = TL_BUF_INIT;
-
-		cell(b, c->id, 24);
-		cell(b, c->section, 4);
-		cell(b, c->text, 38);
-		cell(b, c->claimed, 18);
-		tl_verdict_fmt_measured(&t, c, &v[i]);
-		cell(b, tl_buf_str(&t), 30);
-		tl_buf_puts(b, verdict_names[v[i].kind]);
-		if (v[i].kind == TL_VERDICT_UNTESTABLE && v[i].reason)
-			tl_buf_printf(b, " (%s)", v[i].reason);
-		else if (v[i].simulated)
-			tl_buf_puts(b, " (sim)");
-		tl_buf_puts(b, "\n");
-		tl_buf_release(&t);
-	}
-	tl_verdict_count(v, cs->nclaims, counts);
-	tl_buf_printf(b,
-		      "%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
-		      "%zu untestable\n",
-		      cs->nclaims, counts[TL_VERDICT_HOLDS],
-		      counts[TL_VERDICT_REFUTED],
-		      counts[TL_VERDICT_INCONCLUSIVE],
-		      counts[TL_VERDICT_UNTESTABLE]);
 }
 
 json_t *tl_verdict_side(json_t *const *runs, size_t nruns, const char *exp,

@@ -99,6 +99,8 @@ struct tl_verdict {
 };
 
 const char *tl_verdict_name(enum tl_verdict_kind k);
+/* What the verdict means, in one sentence (legends, help). */
+const char *tl_verdict_meaning(enum tl_verdict_kind k);
 const char *tl_adjust_name(enum tl_adjust a);
 /* 0, or -EINVAL for an unknown name. */
 int tl_adjust_parse(const char *s, enum tl_adjust *out);
@@ -159,9 +161,5 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
  */
 json_t *tl_verdict_side(json_t *const *runs, size_t nruns, const char *exp,
 			const struct tl_side *s, json_t **case_out, char **why);
-
-/* The terminal table into b (width-limited, one claim per line). */
-void tl_verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
-		      const struct tl_verdict *v);
 
 #endif

@@ -26,6 +26,8 @@
 #include "report/gate.h"
 #include "report/htmlreport.h"
 #include "report/mdreport.h"
+#include "report/verdicttable.h"
+#include "base/term.h"
 
 #include "base/banned.h"
 
@@ -1015,7 +1017,8 @@ int cmd_claims(int argc, char **argv)
 	if (nruns > 1)
 		matrix_print(&out, &cs, vm, labels, fps, nrun, nruns);
 	else
-		tl_verdict_table(&out, &cs, v);
+		tl_verdicttable_render(&out, &cs, v, tl_term_width(1),
+				       tl_term_color(1));
 	fputs(tl_buf_str(&out), stdout);
 	out.len = 0;
 

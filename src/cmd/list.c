@@ -11,6 +11,8 @@
 #include "base/cli.h"
 #include "machine/toolchain.h"
 #include "measure/registry.h"
+#include "report/table.h"
+#include "base/term.h"
 
 #include "base/banned.h"
 
@@ -47,6 +49,67 @@ static void print_toolchains(const struct tl_toolchains *t)
 	       "pinned in scripts/toolchains.\n");
 }
 
+/*
+ * One experiment: its heading, the first sentence of its description and
+ * its params wrapped to the terminal, and its variants as a table whose
+ * comment column wraps (names are never cut). --wide shows the whole
+ * description.
+ */
+static void list_experiment(const struct tl_experiment *e,
+			    const struct tl_toolchains *t)
+{
+	static const struct tl_col cols[] = {{"variant", 0, 0, 0},
+					     {"what it models", 0, 0, 1}};
+	size_t width = tl_term_width(1), j, k, n = strlen(e->description);
+	const char *dot = strstr(e->description, ". ");
+	struct tl_buf b = TL_BUF_INIT, p = TL_BUF_INIT;
+	struct tl_table tab;
+	char *s;
+
+	tl_buf_printf(&b, "\n%s  [article %s, %s]\n", e->name,
+		      e->section && *e->section ? e->section : "-",
+		      e->kind == TL_KIND_PROCESS ? "process" : "loop");
+	if (dot && width != (size_t)-1)
+		n = (size_t)(dot - e->description) + 1;
+	s = xstrndup(e->description, n);
+	for (k = 0; s[k]; k++)
+		if (s[k] == '\n')
+			s[k] = ' ';
+	tl_table_wrap(&b, s, width, 2, 2);
+	free(s);
+	for (j = 0; j < e->nparams; j++) {
+		const struct tl_param *pa = &e->params[j];
+
+		p.len = 0;
+		tl_buf_printf(&p, "param %s:", pa->name);
+		for (k = 0; k < pa->defaults.n; k++)
+			tl_buf_printf(&p, "%s%s", k ? "," : " ",
+				      pa->defaults.v[k]);
+		tl_buf_puts(&p, "  (quick:");
+		for (k = 0; k < pa->quick.n; k++)
+			tl_buf_printf(&p, "%s%s", k ? "," : " ",
+				      pa->quick.v[k]);
+		tl_buf_printf(&p, ")%s%s", pa->help ? "  " : "",
+			      pa->help ? pa->help : "");
+		tl_table_wrap(&b, tl_buf_str(&p), width, 2, 6);
+	}
+	tl_table_init(&tab, cols, 2, 2);
+	for (j = 0; j < e->nvariants; j++) {
+		const struct tl_variant *v = &e->variants[j];
+		const struct tl_tool *tool = &t->lang[v->lang];
+		const char *row[2] = {
+			v->name, tool->path ? (v->comment ? v->comment : "")
+					    : tool->missing};
+
+		tl_table_row(&tab, row);
+	}
+	tl_table_render(&tab, &b, width);
+	fputs(tl_buf_str(&b), stdout);
+	tl_table_release(&tab);
+	tl_buf_release(&b);
+	tl_buf_release(&p);
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct tl_diag d = TL_DIAG_INIT;
@@ -80,35 +143,8 @@ int cmd_list(int argc, char **argv)
 		printf("  %s=%s", tl_lang_name((enum tl_lang)i),
 		       t.lang[i].version ? t.lang[i].version : "missing");
 	printf("\n");
-	for (i = 0; i < r.nexps; i++) {
-		const struct tl_experiment *e = &r.exps[i];
-		const char *nl = strchr(e->description, '\n');
-
-		printf("\n%s  [article %s, %s]  %.*s\n", e->name,
-		       e->section && *e->section ? e->section : "-",
-		       e->kind == TL_KIND_PROCESS ? "process" : "loop",
-		       nl ? (int)(nl - e->description) : 200, e->description);
-		for (j = 0; j < e->nparams; j++) {
-			const struct tl_param *p = &e->params[j];
-
-			printf("  param %s:", p->name);
-			for (size_t k = 0; k < p->defaults.n; k++)
-				printf("%s%s", k ? "," : " ", p->defaults.v[k]);
-			printf("  (quick:");
-			for (size_t k = 0; k < p->quick.n; k++)
-				printf("%s%s", k ? "," : " ", p->quick.v[k]);
-			printf(")%s%s\n", p->help ? "  " : "",
-			       p->help ? p->help : "");
-		}
-		for (j = 0; j < e->nvariants; j++) {
-			const struct tl_variant *v = &e->variants[j];
-			const struct tl_tool *tool = &t.lang[v->lang];
-
-			printf("  %-26s %s\n", v->name,
-			       tool->path ? (v->comment ? v->comment : "")
-					  : tool->missing);
-		}
-	}
+	for (i = 0; i < r.nexps; i++)
+		list_experiment(&r.exps[i], &t);
 	for (i = 0; i < d.msgs.n; i++)
 		fprintf(stderr, "traplab: %s (experiment left out)\n",
 			d.msgs.v[i]);

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/help.h"
 #include "cmd/run.h"
 #include "cmd/slosvc.h"
 #include "cmd/chaoscmd.h"
 #include "base/suggest.h"
+#include "base/term.h"
 #include "base/util.h"
 
 #include "base/banned.h"
@@ -61,10 +63,63 @@ static void usage(FILE *f)
 	      f);
 	for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
-	fputs("\n`traplab COMMAND --help` tells more. The project root is\n"
-	      "found from the executable's location; TRAPLAB_ROOT overrides "
-	      "it.\n",
+	fputs("\noptions of every command:\n"
+	      "  --wide               tables show every column, however "
+	      "wide\n"
+	      "                       (else they fit $COLUMNS or the "
+	      "terminal)\n"
+	      "  --color=auto|always|never  colour verdicts and changes "
+	      "(auto:\n"
+	      "                       on a terminal, unless NO_COLOR is "
+	      "set)\n\n"
+	      "`traplab COMMAND --help` tells more; `traplab help claims` "
+	      "explains\nthe claim language. The project root is found from "
+	      "the executable's\nlocation; TRAPLAB_ROOT overrides it.\n",
 	      f);
+}
+
+/*
+ * Takes --wide, --color[=WHEN] and --no-color out of argv (before a "--"),
+ * wherever they are, so every command has them. Returns the new argc,
+ * or -1 after printing an error.
+ */
+static int global_options(int argc, char **argv)
+{
+	enum tl_color_mode color = TL_COLOR_AUTO;
+	int i, n = 1, wide = 0, rest = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (rest || strncmp(a, "--", 2)) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			rest = 1;
+			argv[n++] = argv[i];
+		} else if (!strcmp(a, "--wide")) {
+			wide = 1;
+		} else if (!strcmp(a, "--no-color")) {
+			color = TL_COLOR_NEVER;
+		} else if (!strncmp(a, "--color", 7) &&
+			   (a[7] == '=' || !a[7])) {
+			const char *w = a[7] ? a + 8 : "always";
+
+			if (tl_term_color_parse(w, &color)) {
+				fprintf(stderr,
+					"traplab: --color is auto, always or "
+					"never, not '%s'\n",
+					w);
+				return -1;
+			}
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	tl_term_set(color, wide);
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -72,9 +127,24 @@ int main(int argc, char **argv)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	argc = global_options(argc, argv);
+	if (argc < 0)
+		return 2;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		if (!strcmp(argv[2], "claims")) {
+			tl_help_claims(stdout);
+			return 0;
+		}
+		for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
+			if (!strcmp(argv[2], cmds[i].name)) {
+				char *av[] = {argv[2], (char *)"--help", NULL};
+
+				return cmds[i].fn(2, av);
+			}
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {

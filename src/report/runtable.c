@@ -7,10 +7,14 @@
  */
 #include "report/runtable.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "measure/runner.h"
+#include "report/table.h"
+#include "base/term.h"
 #include "base/util.h"
 
 #include "base/banned.h"
@@ -33,9 +37,72 @@ static void fmt_si(char *buf, size_t n, double v, const char *unit)
 			snprintf(buf, n, "%.1f KiB", v / (1 << 10));
 		else
 			snprintf(buf, n, "%.0f B", v);
+	} else if (v >= 1e5 || v <= -1e5) {
+		/* counts: SI prefixes, never an exponent */
+		if (v >= 1e9 || v <= -1e9)
+			snprintf(buf, n, "%.3gG", v / 1e9);
+		else if (v >= 1e6 || v <= -1e6)
+			snprintf(buf, n, "%.3gM", v / 1e6);
+		else
+			snprintf(buf, n, "%.0fk", v / 1e3);
+	} else if (v != 0 && v < 1e-3 && v > -1e-3) {
+		snprintf(buf, n, "%.*f", (int)-floor(log10(fabs(v))) + 2, v);
 	} else {
 		snprintf(buf, n, "%.4g", v);
 	}
+}
+
+static void case_row(struct tl_table *t, const json_t *v, const char *key,
+		     int is_proc)
+{
+	const json_t *ms = json_object_get(v, "metrics");
+	const json_t *m = json_object_get(ms, key);
+	const json_t *rss = json_object_get(ms, "peak_rss_bytes");
+	const char *st = json_string_value(json_object_get(v, "status"));
+	const char *why = json_string_value(json_object_get(v, "reason"));
+	char med[32] = "-", ci[64] = "", r[32] = "-", mde[16] = "", f[48] = "";
+	const char *cells[7];
+
+	if (m && json_object_get(m, "median")) {
+		const json_t *c95 = json_object_get(m, "ci95");
+		char lo[24], hi[24];
+
+		fmt_si(med, sizeof(med),
+		       json_number_value(json_object_get(m, "median")), "ns");
+		fmt_si(lo, sizeof(lo),
+		       json_number_value(json_array_get(c95, 0)), "ns");
+		fmt_si(hi, sizeof(hi),
+		       json_number_value(json_array_get(c95, 1)), "ns");
+		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+		if (json_object_get(m, "aa_mde_pct"))
+			snprintf(mde, sizeof(mde), "%.1f%%",
+				 json_number_value(
+					 json_object_get(m, "aa_mde_pct")));
+	}
+	if (rss && json_object_get(rss, "median"))
+		fmt_si(r, sizeof(r),
+		       json_number_value(json_object_get(rss, "median")),
+		       "bytes");
+	if (is_proc) {
+		const json_t *mi = json_object_get(
+			json_object_get(ms, "minor_faults"), "median");
+		const json_t *ma = json_object_get(
+			json_object_get(ms, "major_faults"), "median");
+
+		if (mi && ma)
+			snprintf(f, sizeof(f), "%.0f/%.0f",
+				 json_number_value(mi), json_number_value(ma));
+	}
+	cells[0] = json_string_value(json_object_get(v, "name"));
+	cells[1] = st;
+	cells[2] = med;
+	cells[3] = ci;
+	cells[4] = r;
+	cells[5] = mde;
+	cells[6] = f;
+	tl_table_row(t, cells);
+	if (st && strcmp(st, "ok") != 0 && why)
+		tl_table_line(t, 6, why);
 }
 
 static void print_case_table(const json_t *exp, const json_t *cs)
@@ -43,86 +110,70 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 	const json_t *vars = json_object_get(cs, "variants"), *v;
 	const char *kind = json_string_value(json_object_get(exp, "kind"));
 	int is_proc = kind && !strcmp(kind, "process");
-	const char *key = is_proc ? "wall_ns" : "ns_per_op";
+	const struct tl_col cols[] = {
+		{"variant", 0, 0, 0},
+		{"status", 0, 3, 0},
+		{is_proc ? "wall/start" : "ns/op", 1, 0, 0},
+		{"95% CI", 0, 1, 0},
+		{"peak RSS", 1, 2, 0},
+		{"A/A MDE", 1, 4, 0},
+		{"faults mn/mj", 1, 5, 0},
+	};
+	struct tl_table t;
+	struct tl_buf b = TL_BUF_INIT;
 	const char *pk;
 	json_t *pv;
 	size_t i;
 
-	printf("\n%s", json_string_value(json_object_get(exp, "name")));
+	tl_buf_printf(&b, "\n%s",
+		      json_string_value(json_object_get(exp, "name")));
 	json_object_foreach(json_object_get(cs, "params"), pk, pv)
-		printf(" %s=%s", pk, json_string_value(pv));
+		tl_buf_printf(&b, " %s=%s", pk, json_string_value(pv));
 	if (!is_proc)
-		printf("  (%lld ops/sample)",
-		       (long long)json_integer_value(
-			       json_object_get(cs, "ops_per_sample")));
-	printf("\n  %-22s %-12s %12s  %-25s %10s %9s%s\n", "variant", "status",
-	       is_proc ? "wall/start" : "ns/op", "95% CI", "peak RSS",
-	       "A/A MDE", is_proc ? "  faults minor/major" : "");
+		tl_buf_printf(&b, "  (%lld ops/sample)",
+			      (long long)json_integer_value(
+				      json_object_get(cs, "ops_per_sample")));
+	tl_buf_puts(&b, "\n");
+	tl_table_init(&t, cols, is_proc ? 7 : 6, 2);
 	json_array_foreach(vars, i, v)
 	{
-		const json_t *m =
-			json_object_get(json_object_get(v, "metrics"), key);
-		const json_t *rss = json_object_get(
-			json_object_get(v, "metrics"), "peak_rss_bytes");
-		const char *st =
-			json_string_value(json_object_get(v, "status"));
-		char med[32] = "-", ci[64] = "", r[32] = "-", mde[16] = "";
 		const char *why =
 			json_string_value(json_object_get(v, "reason"));
 
 		if (why && !strcmp(why, TL_RUN_NOT_SELECTED))
 			continue; /* in the JSON, not worth a table row */
-
-		if (m && json_object_get(m, "median")) {
-			const json_t *c95 = json_object_get(m, "ci95");
-			char lo[24], hi[24];
-
-			fmt_si(med, sizeof(med),
-			       json_number_value(json_object_get(m, "median")),
-			       "ns");
-			fmt_si(lo, sizeof(lo),
-			       json_number_value(json_array_get(c95, 0)), "ns");
-			fmt_si(hi, sizeof(hi),
-			       json_number_value(json_array_get(c95, 1)), "ns");
-			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
-			if (json_object_get(m, "aa_mde_pct"))
-				snprintf(mde, sizeof(mde), "%.1f%%",
-					 json_number_value(json_object_get(
-						 m, "aa_mde_pct")));
-		}
-		if (rss && json_object_get(rss, "median"))
-			fmt_si(r, sizeof(r),
-			       json_number_value(
-				       json_object_get(rss, "median")),
-			       "bytes");
-		printf("  %-22s %-12s %12s  %-25s %10s %9s",
-		       json_string_value(json_object_get(v, "name")), st, med,
-		       ci, r, mde);
-		if (is_proc) {
-			const json_t *ms = json_object_get(v, "metrics");
-			const json_t *mi = json_object_get(
-				json_object_get(ms, "minor_faults"), "median");
-			const json_t *ma = json_object_get(
-				json_object_get(ms, "major_faults"), "median");
-
-			if (mi && ma)
-				printf("  %.0f/%.0f", json_number_value(mi),
-				       json_number_value(ma));
-		}
-		printf("\n");
-		if (strcmp(st, "ok") != 0 && why)
-			printf("      %.*s\n", 110, why);
+		case_row(&t, v, is_proc ? "wall_ns" : "ns_per_op", is_proc);
 	}
+	tl_table_render(&t, &b, tl_term_width(1));
+	fputs(tl_buf_str(&b), stdout);
+	tl_table_release(&t);
+	tl_buf_release(&b);
+}
+
+static void note(struct tl_table *t, const char *what, const char *text)
+{
+	char *s = xasprintf("%s%s", what, text ? text : "");
+
+	tl_table_line(t, 6, s);
+	free(s);
 }
 
 /* The counting phase's figures, when there are any. */
 static void print_counts_table(const json_t *cs)
 {
-	static const char *const cols[] = {
+	static const char *const keys[] = {
 		"instructions_per_op", "branch_miss_ratio",  "l1i_miss_ratio",
 		"l1d_miss_ratio",      "page_faults_per_op",
 	};
+	static const struct tl_col cols[] = {
+		{"counted", 0, 0, 0},  {"source", 0, 3, 0},
+		{"instr/op", 1, 0, 0}, {"expected", 1, 2, 0},
+		{"br miss", 1, 1, 0},  {"L1i miss", 1, 4, 0},
+		{"L1d miss", 1, 4, 0}, {"faults/op", 1, 5, 0},
+	};
 	const json_t *vars = json_object_get(cs, "variants"), *v;
+	struct tl_table t;
+	struct tl_buf b = TL_BUF_INIT;
 	int any = 0;
 	size_t i;
 
@@ -130,16 +181,14 @@ static void print_counts_table(const json_t *cs)
 	{
 		const json_t *m = json_object_get(v, "metrics");
 
-		for (size_t k = 0; k < TL_ARRAY_SIZE(cols); k++)
-			any |= json_object_get(m, cols[k]) != NULL;
+		for (size_t k = 0; k < TL_ARRAY_SIZE(keys); k++)
+			any |= json_object_get(m, keys[k]) != NULL;
 		any |= json_object_get(json_object_get(v, "absent"),
 				       "instructions_per_op") != NULL;
 	}
 	if (!any)
 		return;
-	printf("  %-22s %-6s %14s %10s %9s %9s %9s %9s\n", "counted", "source",
-	       "instr/op", "expected", "br miss", "L1i miss", "L1d miss",
-	       "faults/op");
+	tl_table_init(&t, cols, TL_ARRAY_SIZE(cols), 2);
 	json_array_foreach(vars, i, v)
 	{
 		const json_t *m = json_object_get(v, "metrics");
@@ -150,15 +199,16 @@ static void print_counts_table(const json_t *cs)
 					"expected_instructions_per_op"));
 		const char *src =
 			json_string_value(json_object_get(ir, "source"));
-		char cell[TL_ARRAY_SIZE(cols)][24];
+		char cell[TL_ARRAY_SIZE(keys)][24];
+		const char *row[8];
 
 		if (!ir && !json_object_get(m, "page_faults_per_op") &&
 		    !json_object_get(ab, "instructions_per_op"))
 			continue;
-		for (size_t k = 0; k < TL_ARRAY_SIZE(cols); k++) {
+		for (size_t k = 0; k < TL_ARRAY_SIZE(keys); k++) {
 			const json_t *x = json_object_get(
-				json_object_get(m, cols[k]), "median");
-			int pct = strstr(cols[k], "ratio") != NULL;
+				json_object_get(m, keys[k]), "median");
+			int pct = strstr(keys[k], "ratio") != NULL;
 
 			if (!x)
 				snprintf(cell[k], sizeof(cell[k]), "-");
@@ -166,21 +216,30 @@ static void print_counts_table(const json_t *cs)
 				snprintf(cell[k], sizeof(cell[k]), "%.3g%%",
 					 100 * json_number_value(x));
 			else
-				snprintf(cell[k], sizeof(cell[k]), "%.6g",
-					 json_number_value(x));
+				fmt_si(cell[k], sizeof(cell[k]),
+				       json_number_value(x), "");
 		}
-		printf("  %-22s %-6s %14s %10s %9s %9s %9s %9s\n",
-		       json_string_value(json_object_get(v, "name")),
-		       src ? src : "-", cell[0], exp ? exp : "", cell[1],
-		       cell[2], cell[3], cell[4]);
+		row[0] = json_string_value(json_object_get(v, "name"));
+		row[1] = src ? src : "-";
+		row[2] = cell[0];
+		row[3] = exp ? exp : "";
+		row[4] = cell[1];
+		row[5] = cell[2];
+		row[6] = cell[3];
+		row[7] = cell[4];
+		tl_table_row(&t, row);
 		if (json_object_get(ir, "flag"))
-			printf("      flag: %.100s\n",
-			       json_string_value(json_object_get(ir, "flag")));
+			note(&t, "flag: ",
+			     json_string_value(json_object_get(ir, "flag")));
 		if (!ir && json_object_get(ab, "instructions_per_op"))
-			printf("      instructions absent: %.100s\n",
-			       json_string_value(json_object_get(
-				       ab, "instructions_per_op")));
+			note(&t, "instructions absent: ",
+			     json_string_value(json_object_get(
+				     ab, "instructions_per_op")));
 	}
+	tl_table_render(&t, &b, tl_term_width(1));
+	fputs(tl_buf_str(&b), stdout);
+	tl_table_release(&t);
+	tl_buf_release(&b);
 }
 
 void tl_runtable_print_case(const json_t *exp, const json_t *cs)
@@ -195,9 +254,17 @@ void tl_runtable_print_noise(const json_t *results)
 	const json_t *mde = json_object_get(json_object_get(results, "noise"),
 					    "aa_mde_pct");
 
-	if (mde)
-		printf("\nnoise floor (A/A, median over variants): "
-		       "differences under %.1f%% are not resolvable "
-		       "on this machine\n",
-		       json_number_value(mde));
+	struct tl_buf b = TL_BUF_INIT;
+	char *s;
+
+	if (!mde)
+		return;
+	s = xasprintf("noise floor (A/A, median over variants): differences "
+		      "under %.1f%% are not resolvable on this machine",
+		      json_number_value(mde));
+	tl_buf_puts(&b, "\n");
+	tl_table_wrap(&b, s, tl_term_width(1), 0, 2);
+	fputs(tl_buf_str(&b), stdout);
+	free(s);
+	tl_buf_release(&b);
 }

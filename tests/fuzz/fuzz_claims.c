@@ -10,6 +10,7 @@
 
 #include "analyze/claims.h"
 #include "analyze/verdict.h"
+#include "report/verdicttable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v = xcalloc(cs.nclaims + 1, sizeof(*v));
 	o.resamples = 100;
 	tl_verdict_eval(&cs, &run, 1, &o, v);
-	tl_verdict_table(&b, &cs, v);
+	tl_verdicttable_render(&b, &cs, v, 80, 1);
 	for (i = 0; i < cs.nclaims; i++) {
 		tl_claims_fmt_pred(&b, &cs.claims[i]);
 		tl_claims_fmt_measure(&b, &cs.claims[i].m);

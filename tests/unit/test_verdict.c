@@ -5,6 +5,7 @@
  * is widened together; simulated counters are said so.
  */
 #include "analyze/verdict.h"
+#include "report/verdicttable.h"
 
 #include <math.h>
 #include <string.h>
@@ -418,7 +419,7 @@ TL_TEST(deterministic_and_reported)
 	eval(&cs, run, TL_ADJUST_HOLM, v);
 	eval(&cs, run, TL_ADJUST_HOLM, w);
 	TL_CHECK(v[0].ci.lo == w[0].ci.lo && v[0].ci.hi == w[0].ci.hi);
-	tl_verdict_table(&b, &cs, v);
+	tl_verdicttable_render(&b, &cs, v, 80, 0);
 	TL_CHECK(strstr(tl_buf_str(&b), "INCONCLUSIVE"));
 	TL_CHECK(strstr(tl_buf_str(&b), "1 claims: 0 hold"));
 	j = tl_verdict_json(&cs, v, NULL,

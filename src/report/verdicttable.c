@@ -1,0 +1,82 @@
+/*
+ * verdicttable.c - the verdict table (verdicttable.h).
+ *
+ * Sample (80 columns):
+ *   id                       claim                      measured [CI]  verdict
+ *   alloc-tcmalloc-25ns      tcmalloc malloc(64) takes  21.8 ns [20.6  HOLDS
+ *                            about 25 ns                ns, 67.3 ns]
+ */
+#include "report/verdicttable.h"
+
+#include <stdlib.h>
+
+#include "report/table.h"
+#include "base/term.h"
+#include "base/banned.h"
+
+const char *tl_verdicttable_sgr(enum tl_verdict_kind k)
+{
+	switch (k) {
+	case TL_VERDICT_HOLDS:
+		return TL_SGR_GOOD;
+	case TL_VERDICT_REFUTED:
+		return TL_SGR_BAD;
+	case TL_VERDICT_INCONCLUSIVE:
+		return TL_SGR_WARN;
+	default:
+		return TL_SGR_DIM;
+	}
+}
+
+void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
+			    const struct tl_verdict *v, size_t width, int color)
+{
+	static const struct tl_col cols[] = {
+		{"id", 0, 0, 0},
+		{"sec", 0, 4, 0},
+		{"claim", 0, 2, 1},
+		{"claimed", 0, 3, 0},
+		{"measured [CI]", 0, 1, 0},
+		{"verdict", 0, 0, 0},
+	};
+	size_t counts[TL_VERDICT_COUNT_], i;
+	struct tl_table t;
+
+	tl_table_init(&t, cols, TL_ARRAY_SIZE(cols), 0);
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+		struct tl_buf m = TL_BUF_INIT, k = TL_BUF_INIT;
+		const char *row[6];
+
+		tl_verdict_fmt_measured(&m, c, &v[i]);
+		tl_term_paint(&k, color, tl_verdicttable_sgr(v[i].kind),
+			      tl_verdict_name(v[i].kind));
+		if (v[i].simulated && v[i].kind != TL_VERDICT_UNTESTABLE)
+			tl_buf_puts(&k, " (sim)");
+		row[0] = c->id;
+		row[1] = c->section;
+		row[2] = c->text;
+		row[3] = c->claimed;
+		row[4] = tl_buf_str(&m);
+		row[5] = tl_buf_str(&k);
+		tl_table_row(&t, row);
+		if (v[i].kind == TL_VERDICT_UNTESTABLE && v[i].reason) {
+			char *s = xasprintf("untestable: %s", v[i].reason);
+
+			tl_table_line(&t, 2, s);
+			free(s);
+		}
+		tl_buf_release(&m);
+		tl_buf_release(&k);
+	}
+	tl_table_render(&t, b, width);
+	tl_table_release(&t);
+	tl_verdict_count(v, cs->nclaims, counts);
+	tl_buf_printf(b,
+		      "%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
+		      "%zu untestable\n",
+		      cs->nclaims, counts[TL_VERDICT_HOLDS],
+		      counts[TL_VERDICT_REFUTED],
+		      counts[TL_VERDICT_INCONCLUSIVE],
+		      counts[TL_VERDICT_UNTESTABLE]);
+}
