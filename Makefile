@@ -1,6 +1,6 @@
 # traplab - one non-recursive Makefile.
 #
-# Targets: all run test bench asan tsan fuzz format clean.
+# Targets: all run test bench asan tsan fuzz torture format clean.
 # Knobs:   SANITIZE=address,undefined  SANITIZE=thread  DEBUG=1  CC=clang
 #          ARGS="..." (extra arguments for `make run`)
 #
@@ -66,7 +66,7 @@ CORE_O := $(filter-out $(B)/src/cmd/main.o,$(SRC_O))
 UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all run test bench asan tsan fuzz format format-check clean deps \
-	units
+	units torture
 
 all: $(B)/traplab $(B)/tl-launch $(B)/slo-demo traplab
 
@@ -142,6 +142,13 @@ asan:
 tsan:
 	@$(MAKE) --no-print-directory SANITIZE=thread CC=clang units
 	@TL_TEST_FILTER=unit/ tests/run.sh build/tsan
+
+# Faults (signals, full disk, read-only history, corrupted files, slow
+# clients, the fuzzers) on the sanitizer build; prints a table and fails on
+# any data lost, process or folder left, or error. About 5 minutes.
+torture:
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	@tests/torture.sh build/asan
 
 # libFuzzer targets: each parser gets FUZZ_SECONDS of fuzzing.
 FUZZ_SECONDS ?= 60

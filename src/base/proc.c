@@ -161,6 +161,54 @@ static int kill_escaped(const char *token)
 	return n;
 }
 
+/*
+ * The token of process p, when it carries one of a traplab that is gone
+ * (killed with SIGKILL: its workloads' escaped descendants live on).
+ */
+static int orphan_of_dead_run(const char *pid)
+{
+	char path[300], buf[65536];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *e = buf; e < buf + n; e += strlen(e) + 1) {
+		long owner;
+
+		if (strncmp(e, "TL_CONTAIN=", 11))
+			continue;
+		owner = strtol(e + 11, NULL, 10);
+		return owner > 0 && kill((pid_t)owner, 0) < 0 && errno == ESRCH;
+	}
+	return 0;
+}
+
+int tl_proc_kill_orphans(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	while (d && (de = readdir(d)) != NULL) {
+		pid_t p = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (p > 0 && orphan_of_dead_run(de->d_name) &&
+		    kill(p, SIGKILL) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* Once per process: orphans of workloads are re-parented to us. */
 static void become_subreaper(void)
 {

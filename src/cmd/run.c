@@ -34,22 +34,24 @@
  * (promote) is also copied as latest.json in the same folder; an
  * incomplete one never is, and `-o FILE` writes only FILE.
  */
-static void write_results(const json_t *root, const char *path, int promote)
+static int write_results(const json_t *root, const char *path, int promote)
 {
 	char *s = json_dumps(root, TL_JSON_DUMP_FLAGS);
 	char *dir, *slash, *latest;
 	int rc;
 
 	if (!s)
-		return;
+		return -ENOMEM;
 	dir = xstrdup(path);
 	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
 		tl_mkdirs(dir);
 	}
+	static int warned; /* a full disk is said once, not per case */
+
 	rc = tl_write_file_atomic(path, s, strlen(s));
-	if (rc)
+	if (rc && !warned++)
 		fprintf(stderr, "traplab: cannot write '%s': %s\n", path,
 			strerror(-rc));
 	latest = xasprintf("%s/latest.json", slash ? dir : ".");
@@ -59,14 +61,16 @@ static void write_results(const json_t *root, const char *path, int promote)
 	free(latest);
 	free(dir);
 	free(s);
+	return rc;
 }
 
 /* After every case: its tables, and the file rewritten (incomplete). */
 static void on_case(const json_t *results, const json_t *exp, const json_t *cs,
 		    void *arg)
 {
-	tl_runtable_print_case(exp, cs);
+	/* On disk before on screen: what was shown is never lost. */
 	write_results(results, arg, 0);
+	tl_runtable_print_case(exp, cs);
 }
 
 /*
@@ -102,7 +106,7 @@ int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
 {
 	struct tl_run_opts o = *opts;
 	json_t *results = NULL;
-	int ret, herr, sig;
+	int ret, herr, sig, werr;
 
 	catch_signals();
 	o.on_case = on_case;
@@ -111,10 +115,15 @@ int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
 	if (!results)
 		return (sig = tl_proc_interrupted()) ? 128 + sig : ret;
 	tl_runtable_print_noise(results);
-	write_results(results, out_path, promote);
-	printf("\nresults: %s (%.1f s)\n", out_path,
-	       json_number_value(json_object_get(results, "elapsed_s")));
+	/* A full disk: the old file is kept whole; say so in the exit. */
+	werr = write_results(results, out_path, promote);
+	if (!werr)
+		printf("\nresults: %s (%.1f s)\n", out_path,
+		       json_number_value(
+			       json_object_get(results, "elapsed_s")));
 	json_decref(results);
+	if (werr && !tl_proc_interrupted())
+		return 1;
 	sig = tl_proc_interrupted();
 	if (sig) {
 		fprintf(stderr,

@@ -430,6 +430,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	if (c.target_ns < 1e6)
 		c.target_ns = 1e6;
 	remove_dead_runs(opts->root);
+	tl_proc_kill_orphans();
 	/* Per run: two runs at once must not clear each other's folders. */
 	c.workroot =
 		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());

@@ -605,7 +605,13 @@ static int sq_open(const char *db_path, int mode, void **out,
 		size_t err_at = err->len;
 
 		rc = sq_check_readable(q, err);
-		if (rc && (sqlite3_errcode(q->db) & 0xff) == SQLITE_CANTOPEN &&
+		int code = sqlite3_errcode(q->db) & 0xff;
+
+		/*
+		 * No -shm can be made (read-only disk) or the one there is
+		 * broken (a full disk cut it short): read the file as is.
+		 */
+		if (rc && (code == SQLITE_CANTOPEN || code == SQLITE_IOERR) &&
 		    sq_reopen_immutable(q) == SQLITE_OK) {
 			if (err->s)
 				err->s[err->len = err_at] = '\0';
