@@ -284,8 +284,33 @@ static char *get_fact(json_t *v, const char *exp, const char *variant,
 }
 
 /* The machine: reasons a claim's needs are not met, or NULL. */
-static char *unmet_need(const struct tl_claimset *cs, const struct tl_need *nd,
-			json_t *const *runs, size_t nruns)
+/*
+ * The hardware events a counter metric needs, for saying what machine
+ * could test a claim this one cannot.
+ */
+static const char *pmu_events(const char *metric)
+{
+	static const struct {
+		const char *metric, *events;
+	} map[] = {
+		{"ipc", "cycles and instructions"},
+		{"cycles", "cycles"},
+		{"dtlb", "dTLB-load-misses and dTLB-loads"},
+		{"branch", "branches and branch-misses"},
+		{"l1d", "L1-dcache-loads and L1-dcache-load-misses"},
+		{"l1i", "L1-icache-load-misses"},
+		{"ll_", "LLC-loads and LLC-load-misses"},
+	};
+
+	for (size_t i = 0; metric && i < TL_ARRAY_SIZE(map); i++)
+		if (strstr(metric, map[i].metric))
+			return map[i].events;
+	return "the hardware events";
+}
+
+static char *unmet_need(const struct tl_claimset *cs, const struct tl_claim *c,
+			const struct tl_need *nd, json_t *const *runs,
+			size_t nruns)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
 	json_t *tc = json_object_get(env, "toolchains");
@@ -301,12 +326,18 @@ static char *unmet_need(const struct tl_claimset *cs, const struct tl_need *nd,
 		if (json_is_true(json_object_get(env, "pmu")))
 			return NULL;
 		reason = json_string_value(json_object_get(env, "pmu_reason"));
-		return xasprintf("no PMU%s%s", reason ? ": " : "",
-				 reason ? reason : "");
+		return xasprintf("no PMU%s%s; a machine whose PMU counts %s "
+				 "(bare metal, or a VM with a virtual PMU and "
+				 "perf_event_paranoid <= 2) can test it",
+				 reason ? ": " : "", reason ? reason : "",
+				 pmu_events(c->m.metric));
 	case TL_NEED_NUMA:
 		if (json_integer_value(json_object_get(env, "numa_nodes")) >= 2)
 			return NULL;
-		return xasprintf("one NUMA node on this machine");
+		return xasprintf(
+			"one NUMA node on this machine; a machine with "
+			"two or more NUMA nodes (two sockets, or "
+			"sub-NUMA clustering) can test it");
 	case TL_NEED_CC:
 		tool = "cc";
 		break;
@@ -586,7 +617,7 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	int partial = 0;
 
 	for (k = 0; k < c->nneeds; k++) {
-		why = unmet_need(cs, &c->needs[k], runs, nruns);
+		why = unmet_need(cs, c, &c->needs[k], runs, nruns);
 		if (why) {
 			untestable(v, why);
 			return 0;
