@@ -165,6 +165,7 @@ fuzz:
 		mkdir -p $(FB)/corpus-$$n; \
 		cp -n tests/fuzz/corpus/$$n/* $(FB)/corpus-$$n/ 2>/dev/null; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		$(FB)/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 			-artifact_prefix=$(FB)/$$n- \
 			-print_final_stats=0 $(FB)/corpus-$$n >$(FB)/$$n.log \
