@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report/htmlreport.h"
+#include "report/html.h"
 #include "base/banned.h"
 
 struct axis {

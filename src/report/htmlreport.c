@@ -18,34 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html.h"
 #include "report/mdreport.h"
 #include "report/evidence_view.h"
 #include "base/banned.h"
-
-void tl_html_escape(struct tl_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			tl_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			tl_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			tl_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			tl_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			tl_buf_puts(b, "&#39;");
-			break;
-		default:
-			tl_buf_append(b, s, 1);
-		}
-	}
-}
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:"

@@ -37,7 +37,4 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			  size_t nruns, const struct tl_verdict_opts *o,
 			  size_t m, const struct tl_verdict_matrix *mx);
 
-/* Appends s with & < > " ' escaped. */
-void tl_html_escape(struct tl_buf *b, const char *s);
-
 #endif
