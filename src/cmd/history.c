@@ -1,6 +1,10 @@
 /*
  * history.c - `traplab history`: list, add, trend and matrix over the
  * stored runs.
+ *
+ *   $ traplab history
+ *   id  started_utc           machine           commit   variants bad  metrics
+ *    2  2026-11-25T22:40:00Z  9c1e5d0b7a3f4e21  3f2a9c1         4   0       12
  */
 #include "cmd/cmd.h"
 

@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "base/util.h"
+#include "store/schema.h"
 
 /*
  * The history commands use when none is given: $TRAPLAB_HISTORY when set
@@ -37,8 +38,6 @@
  * environment is read when a command runs.
  */
 #define TL_HISTORY_DEFAULT_DB tl_history_default()
-#define TL_HISTORY_SCHEMA     2
-#define TL_HISTORY_BUSY_MS    30000
 
 const char *tl_history_default(void);
 
@@ -46,10 +45,6 @@ const char *tl_history_default(void);
 int tl_history_is_postgres(const char *url);
 
 struct tl_history; /* opaque */
-
-/* Modes of tl_history_open(). */
-#define TL_HISTORY_CREATE    1 /* create the file or tables when absent */
-#define TL_HISTORY_READ_ONLY 2 /* SQLite: open read-only, never migrate */
 
 /*
  * Opens and migrates the history at url: a postgres:// or postgresql://
@@ -94,16 +89,6 @@ int tl_history_add(struct tl_history *h, const char *text, size_t len,
  */
 int tl_history_store(const char *db_path, const char *results_json_path);
 
-/* One stored run, as listed. Strings owned by the struct. */
-struct tl_history_run {
-	long long id;
-	char *uid, *started_utc, *fingerprint, *hostname, *version, *commit;
-	char *interfere;
-	long long nmetrics, nvariants, nbad;
-};
-
-void tl_history_run_release(struct tl_history_run *r);
-
 /*
  * Runs of machine fingerprint (NULL: every machine), newest first, at most
  * limit (0: all), only those with id < before_id when before_id > 0.
@@ -114,7 +99,6 @@ int tl_history_list(struct tl_history *h, const char *fingerprint,
 		    long long before_id, size_t limit,
 		    struct tl_history_run **runs, size_t *n,
 		    struct tl_buf *err);
-void tl_history_runs_free(struct tl_history_run *runs, size_t n);
 
 /*
  * The stored results JSON of run id (new reference in *out). 0, -ENOENT,
@@ -133,11 +117,6 @@ int tl_history_find(struct tl_history *h, const char *text, size_t len,
  * metric. params NULL matches any case (the first per run). Arrays are
  * owned by the caller. 0 or -EIO.
  */
-struct tl_history_point {
-	long long run_id;
-	double median, ci_lo, ci_hi;
-};
-
 int tl_history_series(struct tl_history *h, const char *fingerprint,
 		      const char *experiment, const char *params,
 		      const char *variant, const char *metric,

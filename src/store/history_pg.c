@@ -87,36 +87,8 @@ char *tl__history_redact(const char *url)
 /* "traplab" as a 64-bit advisory lock key (the database scopes it). */
 #define LOCK_KEY "32777128468476258"
 
-static const char *const pg_migrations[] = {
-	/* 1 */
-	"CREATE TABLE runs ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" uid TEXT NOT NULL UNIQUE,"
-	" started_utc TEXT NOT NULL,"
-	" stored_utc TEXT NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC',"
-	"  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	" fingerprint TEXT NOT NULL,"
-	" hostname TEXT, version TEXT, tl_commit TEXT,"
-	" toolchains TEXT, options TEXT, interfere TEXT,"
-	" nvariants INTEGER NOT NULL, nbad INTEGER NOT NULL,"
-	" nmetrics INTEGER NOT NULL,"
-	" json TEXT NOT NULL);"
-	"CREATE INDEX runs_machine ON runs(fingerprint, id);"
-	"CREATE TABLE metrics ("
-	" run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	" experiment TEXT NOT NULL, params TEXT NOT NULL,"
-	" variant TEXT NOT NULL, lang TEXT, status TEXT NOT NULL,"
-	" metric TEXT NOT NULL, unit TEXT, source TEXT, n BIGINT,"
-	" median DOUBLE PRECISION, ci_lo DOUBLE PRECISION,"
-	" ci_hi DOUBLE PRECISION, p99 DOUBLE PRECISION,"
-	" PRIMARY KEY (run_id, experiment, params, variant, metric));",
-	/* 2 */
-	"CREATE INDEX metrics_figure ON metrics(experiment, variant, metric,"
-	" params, run_id);",
-};
-
-_Static_assert(TL_ARRAY_SIZE(pg_migrations) == TL_HISTORY_SCHEMA,
-	       "one PostgreSQL migration per schema version");
+/* Defined at the end; the migration drives the backend through it. */
+static const struct tl__history_ops pg_ops;
 
 /*
  * Whether traplab_schema exists in the schema CREATE TABLE would use. It
@@ -303,21 +275,9 @@ static int migrate(struct pg *p, int create, struct tl_buf *err)
 		rc = pg_schema_version(p, &v, err);
 	if (rc)
 		goto rollback;
-	if (v > TL_HISTORY_SCHEMA) {
-		tl_buf_printf(err,
-			      "'%s': schema version %d is newer than this "
-			      "traplab's (%d)",
-			      p->url, v, TL_HISTORY_SCHEMA);
-		rc = -EPROTO;
+	rc = tl_schema_migrate(&pg_ops, p, TL_SCHEMA_POSTGRES, p->url, v, err);
+	if (rc)
 		goto rollback;
-	}
-	for (; v < TL_HISTORY_SCHEMA; v++) {
-		rc = pg_exec(p, pg_migrations[v], err);
-		if (!rc)
-			rc = pg_set_schema_version(p, v + 1, err);
-		if (rc)
-			goto rollback;
-	}
 	return pg_commit(p, err);
 
 rollback:

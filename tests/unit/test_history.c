@@ -406,4 +406,29 @@ TL_TEST(writer_killed_mid_run_leaves_no_half_run)
 	cleanup(db);
 }
 
+/* One list of steps; each dialect gets its own words and no placeholder. */
+TL_TEST(migrations_one_list_two_dialects)
+{
+	for (int step = 0; step < TL_HISTORY_SCHEMA; step++) {
+		char *sq = tl_schema_migration(step, TL_SCHEMA_SQLITE);
+		char *pg = tl_schema_migration(step, TL_SCHEMA_POSTGRES);
+
+		TL_CHECK(!strchr(sq, '{') && !strchr(pg, '{'));
+		TL_CHECK(!strstr(sq, "BIGSERIAL") && !strstr(sq, "DOUBLE"));
+		TL_CHECK(!strstr(pg, "strftime") && !strstr(pg, " REAL"));
+		if (step == 0) {
+			TL_CHECK(strstr(sq, "id INTEGER PRIMARY KEY,") != NULL);
+			TL_CHECK(strstr(pg, "id BIGSERIAL PRIMARY KEY,") !=
+				 NULL);
+			TL_CHECK(strstr(sq, "DEFAULT (strftime(") != NULL);
+			TL_CHECK(strstr(pg, "median DOUBLE PRECISION,") !=
+				 NULL);
+		} else {
+			TL_CHECK_STR(sq, pg);
+		}
+		free(sq);
+		free(pg);
+	}
+}
+
 TL_TEST_MAIN()
