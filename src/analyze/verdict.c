@@ -516,6 +516,23 @@ static enum tl_verdict_kind decide(const struct job *j, double a,
 	return TL_VERDICT_INCONCLUSIVE;
 }
 
+/* The oracle bound of a claim at per-claim error a (0: none). */
+static size_t oracle(const struct job *j, double a)
+{
+	const struct tl_claim *c = j->c;
+	enum tl_confseq_kind kind =
+		c->m.kind == TL_MEASURE_RATIO  ? TL_CONFSEQ_RATIO
+		: c->m.kind == TL_MEASURE_DIFF ? TL_CONFSEQ_DIFF
+					       : TL_CONFSEQ_VALUE;
+
+	if (c->p.op == TL_PRED_NE || c->p.op == TL_PRED_EQUIVALENT)
+		return 0;
+	return tl_confseq_oracle_n(j->s[0].x, j->s[0].n, j->s[1].x, j->s[1].n,
+				   kind,
+				   kind == TL_CONFSEQ_VALUE ? c->m.q : 0.5, a,
+				   c->p.lo, c->p.hi, 100000);
+}
+
 /* The smallest per-claim alpha at which the claim is decided. */
 static double smallest_alpha(const struct job *j,
 			     const struct tl_verdict_opts *o)
@@ -836,6 +853,9 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		if (v->kind == TL_VERDICT_INCONCLUSIVE && pr->op != TL_PRED_NE)
 			v->more_factor = tl_confseq_samples_factor(
 				&v->ci, pr->lo, pr->hi);
+		if (o->anytime && !v->exact && !jobs[fam[k]].fallback_ci)
+			v->oracle_n =
+				oracle(&jobs[fam[k]], o->alpha / (double)m);
 		if (jobs[fam[k]].fallback_ci)
 			v->level = 0.95;
 		v->has_ci = 1;
@@ -1076,6 +1096,11 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 				json_object_set_new(
 					e, "n_b",
 					json_integer((json_int_t)v[i].n[1]));
+			if (v[i].oracle_n)
+				json_object_set_new(
+					e, "oracle_n",
+					json_integer(
+						(json_int_t)v[i].oracle_n));
 			if (v[i].more_factor > 0)
 				/* null: on the bound, no sample count decides
 				 */

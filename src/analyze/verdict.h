@@ -96,6 +96,13 @@ struct tl_verdict {
 	 * when the point sits on the bound). 0 otherwise.
 	 */
 	double more_factor;
+	/*
+	 * Anytime runs: the oracle bound, the fewest samples per side a
+	 * fixed-n interval at alpha / m would have decided with at the noise
+	 * of these samples (base/confseq.h tl_confseq_oracle_n); 0 when none
+	 * would, or when not computed.
+	 */
+	size_t oracle_n;
 };
 
 const char *tl_verdict_name(enum tl_verdict_kind k);

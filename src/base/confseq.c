@@ -215,3 +215,73 @@ double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi)
 		return need(ci->hi - p, lo - p);
 	return need(p - ci->lo, p - hi);
 }
+
+/* Type 7 quantile of sorted s[0..n) at p in [0, 1]. */
+static double sorted_quantile(const double *s, size_t n, double p)
+{
+	double h = (double)(n - 1) * p, f = floor(h);
+	size_t i = (size_t)f;
+
+	return i + 1 < n ? s[i] + (h - f) * (s[i + 1] - s[i]) : s[n - 1];
+}
+
+/*
+ * The fixed-n exact interval at n' values drawn from the distribution of
+ * sorted s (its order statistic of rank k sits near the k / (n' + 1)
+ * quantile).
+ */
+static void fixed_at(const double *s, size_t n, size_t np, double q, double a,
+		     struct tl_ci *ci)
+{
+	double l, u;
+
+	exact_ranks(np, q, a, &l, &u);
+	ci->point = sorted_quantile(s, n, q);
+	ci->lo = l >= 1 ? sorted_quantile(s, n, l / ((double)np + 1))
+			: -INFINITY;
+	ci->hi = u <= (double)np ? sorted_quantile(s, n, u / ((double)np + 1))
+				 : INFINITY;
+}
+
+size_t tl_confseq_oracle_n(const double *a, size_t na, const double *b,
+			   size_t nb, enum tl_confseq_kind kind, double q,
+			   double alpha, double lo, double hi, size_t max)
+{
+	double *sa, *sb = NULL,
+		    side = kind == TL_CONFSEQ_VALUE ? alpha : alpha / 2;
+	size_t np = 2, found = 0;
+
+	if (!na || (kind != TL_CONFSEQ_VALUE && !nb))
+		return 0;
+	sa = sorted_copy(a, na);
+	if (kind != TL_CONFSEQ_VALUE)
+		sb = sorted_copy(b, nb);
+	while (np <= max && !found) {
+		struct tl_ci ca, cb, ci;
+
+		fixed_at(sa, na, np, q, side, &ca);
+		ci = ca;
+		if (sb) {
+			fixed_at(sb, nb, np, 0.5, side, &cb);
+			if (kind == TL_CONFSEQ_DIFF) {
+				ci.point = ca.point - cb.point;
+				ci.lo = ca.lo - cb.hi;
+				ci.hi = ca.hi - cb.lo;
+			} else {
+				double blo = cb.lo > 0 ? cb.lo : 0;
+
+				ci.point = ca.point / cb.point;
+				ci.lo = ca.lo >= 0 ? ca.lo / cb.hi
+						   : ca.lo / blo;
+				ci.hi = ca.hi <= 0 ? ca.hi / cb.hi
+						   : ca.hi / blo;
+			}
+		}
+		if (tl_confseq_against(&ci, lo, hi) != TL_CONFSEQ_OPEN)
+			found = np;
+		np = np < 64 ? np + 1 : np + np / 16;
+	}
+	free(sa);
+	free(sb);
+	return found;
+}

@@ -103,4 +103,23 @@ enum tl_confseq_state tl_confseq_against(const struct tl_ci *ci, double lo,
  */
 double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi);
 
+/*
+ * The oracle bound: the fewest samples per side at which one fixed-n
+ * exact interval at error alpha (no sequential looks, each side of a
+ * ratio or difference at alpha / 2) would decide against [lo, hi], if the
+ * distribution of the samples given (the noise measured afterwards) were
+ * the truth: what a design that knew the noise in advance would spend. 0
+ * when no count up to max decides (the point sits on the bound). The
+ * spent-to-oracle ratio says how close a sequential rule came to it.
+ */
+enum tl_confseq_kind {
+	TL_CONFSEQ_VALUE,
+	TL_CONFSEQ_RATIO,
+	TL_CONFSEQ_DIFF,
+};
+
+size_t tl_confseq_oracle_n(const double *a, size_t na, const double *b,
+			   size_t nb, enum tl_confseq_kind kind, double q,
+			   double alpha, double lo, double hi, size_t max);
+
 #endif

@@ -15,10 +15,12 @@
 
 #include "analyze/claims.h"
 #include "analyze/matrix.h"
+#include "analyze/repeat.h"
 #include "analyze/slo.h"
 #include "analyze/verdict.h"
 #include "base/cli.h"
 #include "base/jsonx.h"
+#include "base/os.h"
 #include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
 #include "machine/chaos.h"
 #include "machine/counters.h"
@@ -48,7 +50,7 @@ static void usage(FILE *f)
 		"FILE]\n"
 		"         [--json FILE] [--junit FILE] [--csv FILE] "
 		"[--github]\n"
-		"         [--chaos cpu|cache|membw|malloc-fail]\n"
+		"         [--chaos cpu|cache|membw|malloc-fail] [--repeat N]\n"
 		"         [--toolchains LANG=V1,V2 ...]\n"
 		"Judges every claim of FILE (default %s) on a saved run, or\n"
 		"runs the experiments the claims need first. Writes %s,\n"
@@ -73,7 +75,12 @@ static void usage(FILE *f)
 		"              time; list --toolchains) and prints a claims x\n"
 		"              toolchains matrix naming the claims whose "
 		"verdict\n"
-		"              changes with the toolchain\n\n"
+		"              changes with the toolchain\n"
+		"--repeat N   N passes; per claim how often each verdict came\n"
+		"             out, flips, and samples spent beside the fewest\n"
+		"             that would have decided it (oracle bound)\n"
+		"A pass samples each case until every claim on it is decided\n"
+		"(anytime-valid intervals) or its budget is spent.\n\n"
 		"examples:\n"
 		"  traplab claims --quick               # run, judge, report\n"
 		"  traplab claims --results results/latest.json\n"
@@ -133,6 +140,7 @@ struct claims_args {
 	const char *const *run_tools; /* the releases of the pass that runs */
 	struct tl_verdict_opts vo;
 	int quick, check;
+	int repeat; /* --repeat N: N passes tallied (0: one, no tally) */
 };
 
 static int parse_args(int argc, char **argv, struct claims_args *a)
@@ -153,6 +161,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"csv", required_argument, NULL, 'S'},
 		{"github", no_argument, NULL, 'G'},
 		{"out", required_argument, NULL, 'o'},
+		{"repeat", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -215,6 +224,14 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		case 'T':
 			tl_strv_push(&a->toolchains, optarg);
+			break;
+		case 'R':
+			a->repeat = (int)strtol(optarg, &end, 10);
+			if (*end || a->repeat < 1 || a->repeat > 100) {
+				fprintf(stderr, "traplab: --repeat wants a "
+						"count from 1 to 100\n");
+				return 2;
+			}
 			break;
 		case 'X': {
 			enum tl_chaos_kind k;
@@ -706,6 +723,62 @@ static size_t toolchain_dependent(const struct tl_claimset *cs,
 	return nout;
 }
 
+/*
+ * --repeat N: N passes into run_path (the last one stays there for the
+ * reports), each judged on its own; the tally goes to stdout and to
+ * STEM claims-repeat.json. 0 or an exit status.
+ */
+static int repeat_passes(const struct claims_args *a, const char *root,
+			 const struct tl_claimset *cs,
+			 const struct tl_registry *reg, const char *run_path,
+			 const char *stem)
+{
+	struct tl_verdict *v = xcalloc(cs->nclaims + 1, sizeof(*v));
+	struct tl_repeat rep;
+	struct tl_buf b = TL_BUF_INIT;
+	char *path = xasprintf("%sclaims-repeat.json", stem), *s;
+	json_t *run, *j;
+	int rc = 0;
+
+	tl_repeat_init(&rep, cs->nclaims);
+	for (int pass = 0; pass < a->repeat && !rc; pass++) {
+		uint64_t t0 = tl_os_now_ns();
+		struct tl_verdict_opts vo = a->vo;
+
+		fprintf(stderr, "traplab: pass %d of %d\n", pass + 1,
+			a->repeat);
+		rc = run_needed(a, root, cs, reg, run_path, NULL);
+		run = rc ? NULL : json_load_file(run_path, 0, NULL);
+		if (!run) {
+			rc = rc ? rc : 1;
+			break;
+		}
+		vo.anytime = is_sequential(run);
+		tl_verdict_eval(cs, &run, 1, &vo, v);
+		tl_repeat_add(&rep, v, (double)(tl_os_now_ns() - t0) / 1e9);
+		for (size_t i = 0; i < cs->nclaims; i++)
+			tl_verdict_release(&v[i]);
+		json_decref(run);
+	}
+	if (rep.npasses) {
+		tl_repeat_table(&b, cs, &rep);
+		fputs(tl_buf_str(&b), stdout);
+		j = tl_repeat_json(cs, &rep);
+		s = json_dumps(j, JSON_INDENT(2));
+		if (write_out(path, s, strlen(s)))
+			rc = 1;
+		else
+			printf("repeat: %s\n", path);
+		free(s);
+		json_decref(j);
+	}
+	tl_buf_release(&b);
+	tl_repeat_release(&rep);
+	free(path);
+	free(v);
+	return rc;
+}
+
 /* The claims x machines table for the terminal. */
 static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
 			 struct tl_verdict *const *vm,
@@ -973,10 +1046,17 @@ int cmd_claims(int argc, char **argv)
 			goto out_cs;
 	} else if (!a.results.n) {
 		defs[4] = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
-		rc = run_needed(&a, root, &cs, &reg, defs[4], NULL);
+		rc = a.repeat
+			     ? repeat_passes(&a, root, &cs, &reg, defs[4], stem)
+			     : run_needed(&a, root, &cs, &reg, defs[4], NULL);
 		if (rc)
 			goto out_cs;
 		tl_strv_push(&a.results, defs[4]);
+	} else if (a.repeat) {
+		fprintf(stderr, "traplab: --repeat runs the passes itself; "
+				"it does not take --results\n");
+		rc = 2;
+		goto out_cs;
 	}
 	/*
 	 * Runs are grouped by machine fingerprint: one machine's runs are

@@ -32,7 +32,7 @@
  * toolchain version, not once per run.
  */
 static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
-			      const struct tl_strv *cparams)
+			      const struct tl_strv *cparams, const char *kind)
 {
 	uint64_t h = TL_FNV_SEED;
 
@@ -50,8 +50,10 @@ static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
 
 		h = tl_fnv1a(h, ver ? ver : "-", strlen(ver ? ver : "-") + 1);
 	}
-	return xasprintf("%s/.cache/probes/%016llx.facts", c->o->root,
-			 (unsigned long long)h);
+	if (!strcmp(kind, "calib"))
+		h = tl_fnv1a(h, &c->target_ns, sizeof(c->target_ns));
+	return xasprintf("%s/.cache/probes/%016llx.%s", c->o->root,
+			 (unsigned long long)h, kind);
 }
 
 /* Loads cached probe facts ("NAME VALUE" lines); 1 when found. */
@@ -91,18 +93,57 @@ static void probe_store(const char *path, const struct tl_proto *p)
 }
 
 /*
+ * The calibrated ns/op of a binary with these params, toolchains and
+ * sample target, from an earlier run (0 when none). Keeping it means the
+ * next run skips the calibration processes and, as important, uses the
+ * same OPS per sample as the last: a sample size that moved with the
+ * machine's load from run to run was a source of run-to-run spread.
+ */
+static double calib_cached(struct ctx *c, const struct vrun *vr,
+			   const struct tl_strv *cparams)
+{
+	char *path = probe_cache_path(c, vr, cparams, "calib"), *text, *end;
+	double est = 0;
+	size_t n;
+
+	if (tl_read_file(path, &text, &n) == 0) {
+		est = strtod(text, &end);
+		if (end == text || !(est > 0) || !isfinite(est))
+			est = 0;
+		free(text);
+	}
+	free(path);
+	return est;
+}
+
+static void calib_store(struct ctx *c, const struct vrun *vr,
+			const struct tl_strv *cparams, double est)
+{
+	char *path = probe_cache_path(c, vr, cparams, "calib");
+	char *dir = xstrdup(path), num[40];
+
+	snprintf(num, sizeof(num), "%.17g\n", est);
+	*strrchr(dir, '/') = '\0';
+	if (tl_mkdirs(dir) == 0)
+		tl_write_file_atomic(path, num, strlen(num));
+	free(dir);
+	free(path);
+}
+
+/*
  * Calibration: grows OPS until one batch lasts a tenth of the target, and
- * returns the variant's ns per op estimate (0 when it failed).
+ * returns the variant's ns per op estimate (0 when it failed); cached.
  */
 static double calibrate(struct ctx *c, const struct tl_experiment *e,
 			struct vrun *vr, const struct tl_strv *cparams)
 {
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
-	char *cache = probe_cache_path(c, vr, cparams);
+	char *cache = probe_cache_path(c, vr, cparams, "facts");
+	double est = calib_cached(c, vr, cparams);
 
-	if (probe_cached(cache, vr)) {
+	if (probe_cached(cache, vr) || est > 0) {
 		free(cache);
-		return 0;
+		return est;
 	}
 	for (int iter = 0; iter < 8; iter++) {
 		struct tl_strv argv = TL_STRV_INIT;
@@ -144,7 +185,9 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 			free(cache);
 			if (best < 0)
 				return 0;
-			return best > 0 ? best / (double)ops : 0.01;
+			est = best > 0 ? best / (double)ops : 0.01;
+			calib_store(c, vr, cparams, est);
+			return est;
 		}
 		{
 			double grow =

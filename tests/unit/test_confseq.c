@@ -263,4 +263,39 @@ TL_TEST(aa_false_decisions_within_alpha)
 	TL_CHECK(naive > 0.05);
 }
 
+/*
+ * The oracle bound: far from the bound a fixed-n design needs the fewest
+ * values any exact interval can decide with (2 * 0.5^n <= alpha: 11 at
+ * 0.05 / 40); nearer the bound it needs more; on the bound none suffices.
+ * The sequential rule spends within 3x of it on a far stream.
+ */
+TL_TEST(oracle_bound)
+{
+	struct tl_rng r;
+	double x[400], y[400];
+	enum tl_confseq_state st;
+	size_t far, near, n;
+
+	tl_stats_rng_init(&r, 4);
+	for (int i = 0; i < 400; i++) {
+		x[i] = draw(&r, 26, 0.2);
+		y[i] = draw(&r, 100, 0.2);
+	}
+	far = tl_confseq_oracle_n(x, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
+				  0.05 / 40, 1200, 8700, 100000);
+	TL_CHECK_INT(far, 11);
+	near = tl_confseq_oracle_n(y, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
+				   0.05 / 40, -INFINITY, 95, 100000);
+	TL_CHECK(near > far && near < 100000);
+	TL_CHECK_INT(tl_confseq_oracle_n(y, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
+					 0.05 / 40, -INFINITY,
+					 y[0] > 0 ? 1e-9 : 0, 1000),
+		     11); /* wholly outside: refuted as fast as can be */
+	/* A ratio of two sides at 26 and 100 against ratio > 1. */
+	TL_CHECK(tl_confseq_oracle_n(x, 400, y, 400, TL_CONFSEQ_RATIO, 0.5,
+				     0.05 / 40, 1, INFINITY, 100000) > 0);
+	n = run_stream(&r, 26, 0.2, 1200, 8700, 5, 1000, &st);
+	TL_CHECK(n <= 3 * far);
+}
+
 TL_TEST_MAIN()

@@ -1,0 +1,47 @@
+/*
+ * repeat.h - `traplab claims --repeat N`: the verdicts of N passes on one
+ * machine, tallied per claim (how often each verdict came out, whether a
+ * claim flipped between HOLDS and REFUTED or between a decided verdict and
+ * UNTESTABLE), with the samples each pass spent beside the oracle bound
+ * (analyze/verdict.h oracle_n: the fewest a fixed-n design knowing the
+ * noise would have spent) and each pass's wall time.
+ *
+ * Pure data: the caller runs the passes and prints what this returns.
+ * Not thread-safe (one tally per caller).
+ */
+#ifndef TL_REPEAT_H
+#define TL_REPEAT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "analyze/verdict.h"
+
+struct tl_repeat {
+	size_t nclaims, npasses;
+	/* private */
+	size_t *kinds;	/* [claim][TL_VERDICT_COUNT_] counts */
+	double *spent;	/* [pass][claim] samples, NAN when none */
+	double *oracle; /* [pass][claim] oracle samples, NAN when none */
+	double *wall_s; /* [pass] */
+	size_t cap;
+};
+
+void tl_repeat_init(struct tl_repeat *r, size_t nclaims);
+void tl_repeat_release(struct tl_repeat *r);
+
+/* Adds one pass: v has r->nclaims verdicts; wall_s the pass's time. */
+void tl_repeat_add(struct tl_repeat *r, const struct tl_verdict *v,
+		   double wall_s);
+
+/* Claims whose verdicts flipped across the passes so far. */
+size_t tl_repeat_flips(const struct tl_repeat *r);
+
+/* The per-claim table and a summary line, appended to b. */
+void tl_repeat_table(struct tl_buf *b, const struct tl_claimset *cs,
+		     const struct tl_repeat *r);
+
+/* The same as JSON ("traplab.repeat/1"); a new reference. */
+json_t *tl_repeat_json(const struct tl_claimset *cs, const struct tl_repeat *r);
+
+#endif
