@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 static void oom(size_t n)
@@ -78,14 +80,7 @@ char *xasprintf(const char *fmt, ...)
 
 static void buf_grow(struct tl_buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1;
-
-	if (need <= b->cap)
-		return;
-	b->cap = b->cap ? b->cap : 64;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->s = xrealloc(b->s, b->cap);
+	TL_VEC_RESERVE(b->s, b->cap, b->len + extra + 1);
 }
 
 void tl_buf_append(struct tl_buf *b, const void *p, size_t n)
@@ -139,11 +134,7 @@ void tl_buf_release(struct tl_buf *b)
 
 void tl_strv_push_owned(struct tl_strv *sv, char *s)
 {
-	if (sv->n == sv->cap) {
-		sv->cap = sv->cap ? 2 * sv->cap : 8;
-		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
-	}
-	sv->v[sv->n++] = s;
+	TL_VEC_PUSH(sv->v, sv->n, sv->cap, s);
 }
 
 void tl_strv_push(struct tl_strv *sv, const char *s)

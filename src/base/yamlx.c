@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 /*
@@ -146,10 +148,7 @@ static int check_duplicates(struct tl_yaml *y, struct tl_diag *d)
 
 		if (len < 2)
 			continue;
-		if ((size_t)len > cap) {
-			cap = (size_t)len;
-			keys = xrealloc(keys, cap * sizeof(*keys));
-		}
+		TL_VEC_RESERVE(keys, cap, (size_t)len);
 		for (i = 0; i < len; i++) {
 			yaml_node_t *kn = tl_yaml_map_key(y, n, i);
 

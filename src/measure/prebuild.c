@@ -53,7 +53,7 @@ const char *tl__run_skip_reason(struct ctx *c, const struct tl_experiment *e,
 struct prebuild {
 	struct ctx *c;
 	const struct tl_experiment **todo;
-	size_t ntodo, njobs;
+	size_t ntodo, njobs, cap_jobs;
 	size_t (*jobs)[2];
 	size_t next;
 	pthread_mutex_t mu;
@@ -111,8 +111,7 @@ void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 				c->pre[ei][vi].reason = xstrdup(why);
 				continue;
 			}
-			pb.jobs = xrealloc(pb.jobs,
-					   (pb.njobs + 1) * sizeof(*pb.jobs));
+			TL_VEC_RESERVE(pb.jobs, pb.cap_jobs, pb.njobs + 1);
 			pb.jobs[pb.njobs][0] = ei;
 			pb.jobs[pb.njobs][1] = vi;
 			pb.njobs++;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 static int is_name(const char *s, size_t n)
@@ -104,14 +106,7 @@ static int parse_line(struct tl_proto *p, const char *line, size_t n, char *why,
 				"OPS > 0");
 			return -EINVAL;
 		}
-		if (p->nsamples == p->cap_samples) {
-			p->cap_samples =
-				p->cap_samples ? 2 * p->cap_samples : 64;
-			p->samples =
-				xrealloc(p->samples,
-					 p->cap_samples * sizeof(*p->samples));
-		}
-		p->samples[p->nsamples++] = s;
+		TL_VEC_PUSH(p->samples, p->nsamples, p->cap_samples, s);
 		return 0;
 	}
 	if (kl == 6 && memcmp(kw, "metric", 6) == 0) {
@@ -140,13 +135,7 @@ static int parse_line(struct tl_proto *p, const char *line, size_t n, char *why,
 				 "metric: VALUE must be a finite number");
 			return -EINVAL;
 		}
-		if (p->nmetrics == p->cap_metrics) {
-			p->cap_metrics =
-				p->cap_metrics ? 2 * p->cap_metrics : 16;
-			p->metrics =
-				xrealloc(p->metrics,
-					 p->cap_metrics * sizeof(*p->metrics));
-		}
+		TL_VEC_RESERVE(p->metrics, p->cap_metrics, p->nmetrics + 1);
 		p->metrics[p->nmetrics].name = xstrndup(a, al);
 		p->metrics[p->nmetrics].value = v;
 		p->nmetrics++;

@@ -22,27 +22,13 @@
 #include "measure/registry.h"
 #include "measure/runner.h"
 #include "base/util.h"
+#include "base/vec.h"
 
 #define NOT_SELECTED TL_RUN_NOT_SELECTED
 
-/* A growable array of doubles. */
-struct dbl {
-	double *x;
-	size_t n, cap;
-};
-
-static inline void dbl_push(struct dbl *d, double v)
-{
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 32;
-		d->x = xrealloc(d->x, d->cap * sizeof(*d->x));
-	}
-	d->x[d->n++] = v;
-}
-
 struct named {
 	char *name;
-	struct dbl d;
+	struct tl_dvec d;
 };
 
 /* The rusage figures kept per process, as an X-macro. */
@@ -68,12 +54,12 @@ enum ru_id {
 struct vrun {
 	const struct tl_variant *v;
 	const struct tl_build_result *build; /* borrowed from the experiment */
-	struct dbl nsop;     /* per sample, all rounds (loop kind) */
-	struct dbl wall;     /* per process (process kind) */
-	struct dbl ru[RU_N]; /* per process */
-	struct dbl round_of; /* round index of each nsop sample */
-	struct named *wm;    /* workload metrics */
-	size_t nwm;
+	struct tl_dvec nsop;	 /* per sample, all rounds (loop kind) */
+	struct tl_dvec wall;	 /* per process (process kind) */
+	struct tl_dvec ru[RU_N]; /* per process */
+	struct tl_dvec round_of; /* round index of each nsop sample */
+	struct named *wm;	 /* workload metrics */
+	size_t nwm, cap_wm;
 	struct tl_strv fact_names, fact_vals;
 	struct tl_strv errors;
 	int nok, nfail;
@@ -102,7 +88,7 @@ struct ctx {
 	char *workroot;
 	json_t *root;
 	json_t *exps;
-	struct dbl mdes;
+	struct tl_dvec mdes;
 	int case_budget; /* sequential: the last case's budget in rounds */
 };
 
@@ -129,7 +115,7 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 void tl__run_record_failure(struct vrun *vr, const char *status,
 			    const char *reason, const char *stderr_tail);
 /* The samples of workload metric name (created empty on first use). */
-struct dbl *tl__run_wm_slot(struct vrun *vr, const char *name);
+struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name);
 void tl__run_keep_rusage(struct vrun *vr, const struct rusage *ru);
 /* The variant's timeout, else the experiment's. */
 double tl__run_timeout(const struct tl_experiment *e,

@@ -38,21 +38,21 @@ static json_t *build_json(const struct tl_build_result *b)
 }
 
 /* A/A: the variant's even rounds against its odd rounds. */
-static int aa_mde(struct ctx *c, const struct vrun *vr, const struct dbl *d,
+static int aa_mde(struct ctx *c, const struct vrun *vr, const struct tl_dvec *d,
 		  double *mde)
 {
-	struct dbl a = {0}, b = {0};
+	struct tl_dvec a = TL_DVEC_INIT, b = TL_DVEC_INIT;
 	struct tl_stats_boot bo = {
 		.confidence = 0.95, .resamples = 1000, .seed = c->seed};
 	struct tl_ci ci;
 	int err = -EINVAL;
 
 	for (size_t i = 0; i < d->n && i < vr->round_of.n; i++)
-		dbl_push(((int)vr->round_of.x[i] % 2) ? &b : &a, d->x[i]);
+		tl_dvec_push(((int)vr->round_of.x[i] % 2) ? &b : &a, d->x[i]);
 	if (a.n >= 3 && b.n >= 3)
 		err = tl_stats_mde_aa(a.x, a.n, b.x, b.n, &bo, &ci, mde);
-	free(a.x);
-	free(b.x);
+	tl_dvec_release(&a);
+	tl_dvec_release(&b);
 	return err;
 }
 
@@ -110,7 +110,7 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 
 		if (aa_mde(c, vr, &vr->nsop, &mde) == 0) {
 			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
-			dbl_push(&c->mdes, mde);
+			tl_dvec_push(&c->mdes, mde);
 		}
 		json_object_set_new(m, "ns_per_op", ns);
 	}
@@ -156,14 +156,14 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 
 void tl__run_vrun_release(struct vrun *vr)
 {
-	free(vr->nsop.x);
-	free(vr->wall.x);
-	free(vr->round_of.x);
+	tl_dvec_release(&vr->nsop);
+	tl_dvec_release(&vr->wall);
+	tl_dvec_release(&vr->round_of);
 	for (int i = 0; i < RU_N; i++)
-		free(vr->ru[i].x);
+		tl_dvec_release(&vr->ru[i]);
 	for (size_t i = 0; i < vr->nwm; i++) {
 		free(vr->wm[i].name);
-		free(vr->wm[i].d.x);
+		tl_dvec_release(&vr->wm[i].d);
 	}
 	free(vr->wm);
 	tl_strv_release(&vr->fact_names);

@@ -527,7 +527,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	for (i = 0; i < ntodo; i++)
 		free(c.pre[i]);
 	free(c.pre);
-	free(c.mdes.x);
+	tl_dvec_release(&c.mdes);
 	tl_rmtree(c.workroot);
 	free(c.workroot);
 	free(todo);

@@ -109,12 +109,12 @@ void tl__run_record_failure(struct vrun *vr, const char *status,
 	}
 }
 
-struct dbl *tl__run_wm_slot(struct vrun *vr, const char *name)
+struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name)
 {
 	for (size_t i = 0; i < vr->nwm; i++)
 		if (!strcmp(vr->wm[i].name, name))
 			return &vr->wm[i].d;
-	vr->wm = xrealloc(vr->wm, (vr->nwm + 1) * sizeof(*vr->wm));
+	TL_VEC_RESERVE(vr->wm, vr->cap_wm, vr->nwm + 1);
 	memset(&vr->wm[vr->nwm], 0, sizeof(vr->wm[0]));
 	vr->wm[vr->nwm].name = xstrdup(name);
 	return &vr->wm[vr->nwm++].d;
@@ -186,7 +186,7 @@ out:
 
 void tl__run_keep_rusage(struct vrun *vr, const struct rusage *ru)
 {
-#define X(name, expr) dbl_push(&vr->ru[RU_##name], expr);
+#define X(name, expr) tl_dvec_push(&vr->ru[RU_##name], expr);
 	RU_METRICS(X)
 #undef X
 }

@@ -165,9 +165,10 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 				 */
 				tl__run_add_facts(vr, &p);
 				for (size_t m = 0; m < p.nmetrics; m++)
-					dbl_push(tl__run_wm_slot(
-							 vr, p.metrics[m].name),
-						 p.metrics[m].value);
+					tl_dvec_push(
+						tl__run_wm_slot(
+							vr, p.metrics[m].name),
+						p.metrics[m].value);
 				tl__run_keep_rusage(vr, &pr.ru);
 				vr->nok++;
 				vr->facts_only = 1;
@@ -339,21 +340,22 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 				} else {
 					for (size_t s = (size_t)warmup;
 					     s < p.nsamples; s++) {
-						dbl_push(
+						tl_dvec_push(
 							&vr->nsop,
 							(double)p.samples[s]
 									.ns /
 								(double)p
 									.samples[s]
 									.ops);
-						dbl_push(&vr->round_of, r);
+						tl_dvec_push(&vr->round_of, r);
 					}
 					for (size_t m = 0; m < p.nmetrics; m++)
-						dbl_push(tl__run_wm_slot(
-								 vr,
-								 p.metrics[m]
-									 .name),
-							 p.metrics[m].value);
+						tl_dvec_push(
+							tl__run_wm_slot(
+								vr,
+								p.metrics[m]
+									.name),
+							p.metrics[m].value);
 					tl__run_add_facts(vr, &p);
 					tl__run_keep_rusage(vr, &pr.ru);
 					vr->nok++;
@@ -433,8 +435,9 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 					    c, vr, &argv, 0, NULL, &pr,
 					    tl__run_timeout(e, vr->v)) == 0 &&
 				    s >= warmup) {
-					dbl_push(&vr->wall, (double)pr.wall_ns);
-					dbl_push(&vr->round_of, r);
+					tl_dvec_push(&vr->wall,
+						     (double)pr.wall_ns);
+					tl_dvec_push(&vr->round_of, r);
 					tl__run_keep_rusage(vr, &pr.ru);
 					vr->nok++;
 				}
