@@ -32,7 +32,7 @@ B := build/$(FLAVOUR)
 
 # libpq is optional: without it a postgres:// history says how to get it.
 PKG_OPT := $(shell pkg-config --exists libpq 2>/dev/null && echo libpq)
-PKGS := yaml-0.1 jansson sqlite3 libmicrohttpd libcurl $(PKG_OPT)
+PKGS := yaml-0.1 jansson sqlite3 libmicrohttpd libcurl libcrypto $(PKG_OPT)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -51,6 +51,7 @@ core=(
 	libsqlite3-dev                 # run history
 	libmicrohttpd-dev              # traplab serve (/metrics), the SLO demo service
 	libcurl4-openssl-dev           # push (Pushgateway), Prometheus queries, webhooks
+	libssl-dev                     # SHA-256 (libcrypto) for the build cache key
 	libpq-dev                      # a shared history in PostgreSQL (fleet)
 	valgrind                       # the sim counters (cachegrind)
 	linux-perf                     # perf, to cross-check counters

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "machine/env.h"
+#include "base/hash.h"
 #include "base/os.h"
 #include "base/proc.h"
 
@@ -59,7 +59,7 @@ static const char *basename_of(const char *p)
 	return s ? s + 1 : p;
 }
 
-static int hash_file(uint64_t *h, const char *path)
+static int hash_file(struct tl_hash *h, const char *path)
 {
 	char *data;
 	size_t n;
@@ -67,8 +67,9 @@ static int hash_file(uint64_t *h, const char *path)
 
 	if (err)
 		return err;
-	*h = tl_fnv1a(*h, path, strlen(path));
-	*h = tl_fnv1a(*h, data, n);
+	tl_hash_str(h, path);
+	tl_hash_update(h, &n, sizeof(n));
+	tl_hash_update(h, data, n);
 	free(data);
 	return 0;
 }
@@ -79,7 +80,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Hashes root/dir/ *.h in name order. */
-static void hash_headers(uint64_t *h, const char *root, const char *dir)
+static void hash_headers(struct tl_hash *h, const char *root, const char *dir)
 {
 	struct tl_strv names = TL_STRV_INIT;
 	char *path = xasprintf("%s/%s", root, dir);
@@ -94,7 +95,8 @@ static void hash_headers(uint64_t *h, const char *root, const char *dir)
 	}
 	if (d)
 		closedir(d);
-	qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	if (names.n) /* qsort wants a pointer even for none */
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *f = xasprintf("%s/%s", path, names.v[i]);
 
@@ -105,12 +107,12 @@ static void hash_headers(uint64_t *h, const char *root, const char *dir)
 	free(path);
 }
 
-static void hash_str(uint64_t *h, const char *s)
+static void hash_str(struct tl_hash *h, const char *s)
 {
-	*h = tl_fnv1a(*h, s ? s : "(null)", strlen(s ? s : "(null)") + 1);
+	tl_hash_str(h, s ? s : "(null)");
 }
 
-static void hash_strv(uint64_t *h, const struct tl_strv *sv)
+static void hash_strv(struct tl_hash *h, const struct tl_strv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)
 		hash_str(h, sv->v[i]);
@@ -461,12 +463,15 @@ static void collect_files(struct job *j, struct tl_build_result *res)
  * The cache key: everything that decides the binary. A source that
  * cannot be read fails the build (res says which).
  */
-static void build_key(struct job *j, const char *target, uint64_t *key,
+static void build_key(struct job *j, const char *target,
+		      char key[TL_BUILD_KEY_LEN + 1],
 		      struct tl_build_result *res)
 {
 	const struct tl_variant *v = j->v;
-	uint64_t h = TL_FNV_SEED;
+	struct tl_hash h;
 	int err;
+
+	tl_hash_init(&h);
 
 	hash_str(&h, tl_lang_name(v->lang));
 	hash_str(&h, j->tool->version);
@@ -484,6 +489,7 @@ static void build_key(struct job *j, const char *target, uint64_t *key,
 			res->status = TL_BUILD_FAILED;
 			res->reason = xasprintf("cannot read source '%s': %s",
 						j->files.v[i], strerror(-err));
+			tl_hash_final_hex(&h, key); /* releases h */
 			return;
 		}
 	}
@@ -495,7 +501,7 @@ static void build_key(struct job *j, const char *target, uint64_t *key,
 		hash_headers(&h, j->o->root, "workload");
 		hash_headers(&h, j->o->root, "lib");
 	}
-	*key = h;
+	tl_hash_final_hex(&h, key);
 }
 
 /* cc -O2 -std=... -I... flags sources -o tmpbin libs -lm -lpthread -ldl */
@@ -635,12 +641,11 @@ static int compile_in(struct job *j, const char *stage,
  * (keyed by paths) is reused across runs; a lock keeps two traplab runs
  * from staging the same key at once.
  */
-static int build_locked(struct job *j, uint64_t key, char **bin,
+static int build_locked(struct job *j, const char *key, char **bin,
 			struct tl_build_result *res)
 {
 	const char *root = j->o->root;
-	char *stage = xasprintf("%s/.cache/stage/%016llx", root,
-				(unsigned long long)key);
+	char *stage = xasprintf("%s/.cache/stage/%s", root, key);
 	char *lockpath = xasprintf("%s.lock", stage);
 	char *dir = xasprintf("%s/.cache/stage", root);
 	struct stat st;
@@ -688,62 +693,93 @@ out:
 	return err;
 }
 
-int tl_build_variant(const struct tl_build_opts *o,
-		     const struct tl_experiment *e, const struct tl_variant *v,
-		     struct tl_build_result *res)
+/*
+ * Everything before compiling: the toolchain, the pkg-config flags, the
+ * target, the files and the key. Returns 0 when the variant is to be
+ * compiled, 1 when res already says it is skipped or failed.
+ */
+static int prepare(struct job *j, char key[TL_BUILD_KEY_LEN + 1],
+		   struct tl_build_result *res)
 {
-	struct job j = {.o = o, .e = e, .v = v};
-	char *bin = NULL, *why = NULL;
-	uint64_t key = 0, h2 = 0x84222325cbf29ce4ull;
-	int err = 0;
+	const struct tl_variant *v = j->v;
+	const struct tl_build_opts *o = j->o;
+	char *why = NULL;
 
-	memset(res, 0, sizeof(*res));
 	/* The run's release, or the one the variant's code exists in. */
-	j.tool = tl_toolchains_for(o->tools, v->lang, &v->toolchains, &why);
-	if (!j.tool || !j.tool->path) {
+	j->tool = tl_toolchains_for(o->tools, v->lang, &v->toolchains, &why);
+	if (!j->tool || !j->tool->path) {
 		res->status = TL_BUILD_SKIPPED;
 		res->reason = why ? why
-				  : xstrdup(j.tool && j.tool->missing
-						    ? j.tool->missing
+				  : xstrdup(j->tool && j->tool->missing
+						    ? j->tool->missing
 						    : "toolchain missing");
-		return 0;
+		return 1;
 	}
-	if (v->lang == TL_LANG_ZIG && !zig_has_form(o, v, j.tool)) {
+	free(why);
+	if (v->lang == TL_LANG_ZIG && !zig_has_form(o, v, j->tool)) {
 		res->status = TL_BUILD_SKIPPED;
 		res->reason = xasprintf(
 			"no Zig %s form: the workload is written for Zig %s's "
 			"std (workload/tlw.zig), and there is no "
 			"workload/tlw-%s.zig helper for it",
-			j.tool->version, o->tools->zig_pinned, j.tool->version);
-		return 0;
+			j->tool->version, o->tools->zig_pinned,
+			j->tool->version);
+		return 1;
 	}
 	if (v->pkgconfig.n &&
-	    pkgconfig(&v->pkgconfig, &j.pkflags, &res->reason)) {
+	    pkgconfig(&v->pkgconfig, &j->pkflags, &res->reason)) {
 		res->status = TL_BUILD_SKIPPED;
-		goto out;
+		return 1;
 	}
-	target_flags(o, v->lang, &j.tflags, &j.env, &res->target);
-	collect_files(&j, res);
+	target_flags(j->o, v->lang, &j->tflags, &j->env, &res->target);
+	collect_files(j, res);
 	if (res->status == TL_BUILD_FAILED)
+		return 1;
+	build_key(j, res->target, key, res);
+	return res->status == TL_BUILD_FAILED;
+}
+
+static void job_release(struct job *j)
+{
+	free(j->tmpbin);
+	tl_strv_release(&j->argv);
+	tl_strv_release(&j->env);
+	tl_strv_release(&j->tflags);
+	tl_strv_release(&j->pkflags);
+	tl_strv_release(&j->files);
+}
+
+int tl_build_key(const struct tl_build_opts *o, const struct tl_experiment *e,
+		 const struct tl_variant *v, char key[TL_BUILD_KEY_LEN + 1])
+{
+	struct job j = {.o = o, .e = e, .v = v};
+	struct tl_build_result res = {0};
+	int stop = prepare(&j, key, &res);
+
+	tl_build_result_release(&res);
+	job_release(&j);
+	return stop ? -ENOENT : 0;
+}
+
+int tl_build_variant(const struct tl_build_opts *o,
+		     const struct tl_experiment *e, const struct tl_variant *v,
+		     struct tl_build_result *res)
+{
+	struct job j = {.o = o, .e = e, .v = v};
+	char key[TL_BUILD_KEY_LEN + 1], *bin;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (prepare(&j, key, res))
 		goto out;
-	build_key(&j, res->target, &key, res);
-	if (res->status == TL_BUILD_FAILED)
-		goto out;
-	h2 = tl_fnv1a(h2, &key, sizeof(key));
 	/* Variants that differ only in name share one binary. */
-	bin = xasprintf("%s/.cache/bin/%s-%016llx%08llx", o->root,
-			tl_lang_name(v->lang), (unsigned long long)key,
-			(unsigned long long)(h2 & 0xffffffffu));
+	bin = xasprintf("%s/.cache/bin/%s-%s", o->root, tl_lang_name(v->lang),
+			key);
 	if (!take_cached(&bin, res))
 		err = build_locked(&j, key, &bin, res);
-out:
 	free(bin);
-	free(j.tmpbin);
-	tl_strv_release(&j.argv);
-	tl_strv_release(&j.env);
-	tl_strv_release(&j.tflags);
-	tl_strv_release(&j.pkflags);
-	tl_strv_release(&j.files);
+out:
+	job_release(&j);
 	return err;
 }
 

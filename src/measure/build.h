@@ -1,10 +1,11 @@
 /*
  * build.h - turn a variant's sources into a workload binary, cached.
  *
- * The cache key is a hash of everything that decides the binary: the
- * language, the toolchain's version, the target, the mode and flags, and
- * the bytes of every source, helper and lib/ model compiled in. A binary
- * is built in a staging folder and renamed into .cache/bin/KEY, so a
+ * The cache key is a 128-bit hash (base/hash.h) of everything that decides
+ * the binary: the language, the toolchain's version, the target, the mode
+ * and flags, and the path and bytes of every source, helper and lib/ model
+ * compiled in (for C, every header of workload/ and lib/ too). A binary is
+ * built in a staging folder and renamed into .cache/bin/LANG-KEY, so a
  * half-finished build is never taken for a cached one.
  *
  * Toolchains target different CPUs by default (cc: generic x86-64; Go:
@@ -16,6 +17,7 @@
 #ifndef TL_BUILD_H
 #define TL_BUILD_H
 
+#include "base/hash.h"
 #include "measure/registry.h"
 #include "machine/toolchain.h"
 
@@ -72,5 +74,16 @@ void tl_build_result_release(struct tl_build_result *res);
  * of tl_build_variant.
  */
 void tl_build_describe(struct tl_buf *b, const struct tl_variant *v);
+
+/* The cache key's length in hex digits: 128 bits. */
+#define TL_BUILD_KEY_LEN TL_HASH_HEX_LEN
+
+/*
+ * The cache key tl_build_variant would use for v (it reads the sources).
+ * Returns 0 with key filled, or -ENOENT when the variant would be skipped
+ * or fail before compiling (a toolchain, library or source missing).
+ */
+int tl_build_key(const struct tl_build_opts *o, const struct tl_experiment *e,
+		 const struct tl_variant *v, char key[TL_BUILD_KEY_LEN + 1]);
 
 #endif
