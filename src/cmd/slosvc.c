@@ -22,6 +22,7 @@
 #include "measure/promql.h"
 #include "report/svcact.h"
 #include "report/promrules.h"
+#include "base/suggest.h"
 #include "base/util.h"
 
 #include "base/banned.h"
@@ -62,6 +63,21 @@ static int parse_window(const char *s, double *out)
 		fprintf(stderr,
 			"traplab: --window: expected a duration such as 30d "
 			"or 12h, found '%s'\n",
+			s);
+		return 2;
+	}
+	return 0;
+}
+
+static int parse_at(const char *s, struct tl_promql *pq)
+{
+	char *end;
+
+	pq->at = strtod(s, &end);
+	if (end == s || *end || !(pq->at > 0)) {
+		fprintf(stderr,
+			"traplab: --at: expected a Unix time in seconds, "
+			"found '%s'\n",
 			s);
 		return 2;
 	}
@@ -141,6 +157,7 @@ static const char check_usage[] =
 	"  --window DURATION   the window instead of the SLO period (30d)\n"
 	"  --json              the report as JSON (the action's evidence)\n"
 	"  --no-act            report only; run no action\n"
+	"  --at UNIXTIME       evaluate as of then (default: now)\n"
 	"\n"
 	"exit: 0 every objective met, 1 one failed or had no data, 2 error\n"
 	"(file, Prometheus unreachable, a query refused).\n"
@@ -157,9 +174,10 @@ static int cmd_check(int argc, char **argv)
 		{"slo", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"no-act", no_argument, NULL, 'n'},
+		{"at", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	const char *url = NULL, *path = NULL;
+	const char *url = NULL, *path = NULL, *at = NULL;
 	struct tl_buf err = TL_BUF_INIT;
 	struct tl_svc_report rep;
 	struct tl_svc_slo slo;
@@ -169,7 +187,7 @@ static int cmd_check(int argc, char **argv)
 	json_t *ev;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:w:s:jnh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:w:s:jna:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			url = optarg;
@@ -186,6 +204,9 @@ static int cmd_check(int argc, char **argv)
 			break;
 		case 'n':
 			act = 0;
+			break;
+		case 'a':
+			at = optarg;
 			break;
 		case 'h':
 			fputs(check_usage, stdout);
@@ -205,6 +226,8 @@ static int cmd_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	tl_promql_init(&pq, url);
+	if (at && (rc = parse_at(at, &pq)))
+		goto out;
 	rc = tl_svc_check(&slo, window, tl_promql_fn, &pq, &rep, &err);
 	if (rc) {
 		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
@@ -244,6 +267,7 @@ static const char tune_usage[] =
 	"  --window DURATION   the history to learn from (default: the SLO\n"
 	"                      period)\n"
 	"  --write             apply the change to FILE\n"
+	"  --at UNIXTIME       learn from the window ending then\n"
 	"\n"
 	"exit: 0 (a proposal or nothing to change), 2 error.\n"
 	"\n"
@@ -257,11 +281,12 @@ static int cmd_tune(int argc, char **argv)
 		{"prometheus", required_argument, NULL, 'p'},
 		{"window", required_argument, NULL, 'w'},
 		{"write", no_argument, NULL, 'W'},
+		{"at", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct tl_buf err = TL_BUF_INIT, out = TL_BUF_INIT;
 	struct tl_svc_proposal *ps = NULL;
-	const char *url = NULL, *path;
+	const char *url = NULL, *path, *at = NULL;
 	struct tl_svc_slo slo;
 	struct tl_promql pq;
 	char *text = NULL;
@@ -270,7 +295,7 @@ static int cmd_tune(int argc, char **argv)
 	int c, rc, write = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:w:Wh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:w:Wa:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			url = optarg;
@@ -281,6 +306,9 @@ static int cmd_tune(int argc, char **argv)
 			break;
 		case 'W':
 			write = 1;
+			break;
+		case 'a':
+			at = optarg;
 			break;
 		case 'h':
 			fputs(tune_usage, stdout);
@@ -299,6 +327,8 @@ static int cmd_tune(int argc, char **argv)
 	if (rc)
 		return rc;
 	tl_promql_init(&pq, url);
+	if (at && (rc = parse_at(at, &pq)))
+		goto out;
 	rc = tl_svc_tune(&slo, window, tl_promql_fn, tl_promql_labels_fn, &pq,
 			 &ps, &n, &err);
 	if (!rc && (rc = tl_read_file(path, &text, &len)))
@@ -363,8 +393,56 @@ int tl_cmd_slo_service(int argc, char **argv)
 	return 2;
 }
 
+static const char slo_usage_text[] =
+	"usage: traplab slo check [--slo FILE] [--db FILE | --no-history] "
+	"[RUN.json]\n"
+	"       traplab slo check --prometheus URL [--window D] [--json] "
+	"[--no-act] FILE\n"
+	"       traplab slo rules [--window D] FILE\n"
+	"       traplab slo tune --prometheus URL [--window D] [--write] FILE\n"
+	"\n"
+	"Service-level objectives. A run-based SLO file (slo/default.yaml)\n"
+	"holds traplab's own runs to budgets; a service SLO (the article's\n"
+	"service-slo.yaml or OpenSLO v1) holds a running service to\n"
+	"objectives measured by the Prometheus that scrapes it: `rules`\n"
+	"generates its recording rules and burn-rate alerts, `check\n"
+	"--prometheus` evaluates it (and runs its action on a violation),\n"
+	"`tune` proposes thresholds from what the service achieved.\n"
+	"`traplab slo SUBCOMMAND --help` tells more; slo/README.md has the\n"
+	"file formats.\n"
+	"\n"
+	"exit: 0 met, 1 violated (or no data), 2 error.\n"
+	"\n"
+	"examples:\n"
+	"  traplab slo check\n"
+	"  traplab slo rules slo/service-slo.yaml > rules.yml\n"
+	"  traplab slo check --prometheus http://127.0.0.1:9090 "
+	"slo/service-slo.yaml\n";
+
 int cmd_slo_entry(int argc, char **argv)
 {
+	static const char *const subs[] = {"check", "rules", "tune"};
+	const char *near;
+
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(slo_usage_text, stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		fputs(slo_usage_text, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "check") && strcmp(argv[1], "rules") &&
+	    strcmp(argv[1], "tune")) {
+		near = tl_suggest(argv[1], subs, TL_ARRAY_SIZE(subs));
+		fprintf(stderr,
+			"traplab: slo: unknown subcommand '%s'%s%s%s "
+			"(check, rules, tune)\n",
+			argv[1], near ? "; did you mean '" : "",
+			near ? near : "", near ? "'?" : "");
+		return 2;
+	}
 	if (tl_cmd_slo_is_service(argc, argv))
 		return tl_cmd_slo_service(argc, argv);
 	return cmd_slo(argc, argv);

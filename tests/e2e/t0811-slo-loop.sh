@@ -120,6 +120,40 @@ jq -e '.violated and (.objectives[0].outcome == "FAIL") and
 	(.objectives[0].query | test("histogram_quantile"))' \
 	"$T/evidence.json" >/dev/null || fail "evidence JSON incomplete"
 
+# The same violation POSTed to a webhook (a one-request listener).
+if command -v python3 >/dev/null; then
+	WP=$(free_port) || fail "no port"
+	python3 - "$WP" "$T/hook.json" <<'PY' 2>"$T/hook.err" &
+import http.server, sys
+got = []
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        open(sys.argv[2], "wb").write(body)
+        got.append(1)
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+srv = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+srv.timeout = 60
+while not got:  # the readiness probe is a connection too
+    srv.handle_request()
+PY
+	PIDS="$PIDS $!"
+	sed '/^action:/,$d' "$T/slo.yaml" >"$T/hook.yaml"
+	printf 'action:\n  webhook: http://127.0.0.1:%s/slo\n' "$WP" \
+		>>"$T/hook.yaml"
+	for _ in $(seq 50); do
+		(exec 3<>/dev/tcp/127.0.0.1/$WP) 2>/dev/null && break
+		sleep 0.1
+	done
+	check_file() { "$TL" slo check --prometheus "$PROM" --window 10s "$1"; }
+	check_file "$T/hook.yaml" >/dev/null 2>"$T/hook.out"
+	grep -q "action: webhook http://127.0.0.1:$WP/slo (HTTP 204)" \
+		"$T/hook.out" || { cat "$T/hook.out"; fail "webhook not called"; }
+	jq -e '.objectives[0].name == "latency" and .violated' "$T/hook.json" \
+		>/dev/null || fail "webhook body is not the violation"
+fi
+
 # Heal, then a chaos experiment within the SLO's bounds: CPU load at the
 # resource-bound 65% on every CPU for 6 s; it must report recovery.
 curl -sf "http://127.0.0.1:$SP/knobs?latency_ms=5" >/dev/null ||
@@ -145,7 +179,11 @@ pgrep -f "stress-ng --cpu" -P $$ >/dev/null && fail "stress-ng left running"
 # the file, --write applies it, and the service meets the new thresholds.
 sleep 10 # the CPU fault's slow requests leave the 8 s window
 cp "$T/slo.yaml" "$T/tuned.yaml"
-"$TL" slo tune --prometheus "$PROM" --window 8s --write "$T/tuned.yaml" \
+# Both look at the same 8 s of history (--at): the check must pass on
+# exactly the requests the proposal was made from.
+AT=$(($(date +%s) - 1))
+"$TL" slo tune --prometheus "$PROM" --window 8s --at $AT --write \
+	"$T/tuned.yaml" \
 	>"$T/tune" 2>"$T/tune.err"
 rc=$?
 cat "$T/tune" "$T/tune.err"
@@ -156,7 +194,8 @@ grep -q "^error_rate: no failed request" "$T/tune" ||
 	fail "error_rate should be kept (nothing failed)"
 grep -q "^  limit: \"1200rps\"\|limit: \"1200rps\"" "$T/tuned.yaml" ||
 	fail "tune touched a bound"
-"$TL" slo check --prometheus "$PROM" --window 8s --no-act "$T/tuned.yaml" \
+"$TL" slo check --prometheus "$PROM" --window 8s --at $AT --no-act \
+	"$T/tuned.yaml" \
 	>"$T/tuned.out" 2>&1
 rc=$?
 cat "$T/tuned.out"
