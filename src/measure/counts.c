@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "machine/counters.h"
@@ -374,6 +375,133 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 	return 0;
 }
 
+/* The simulated figures of per[] (per-op counts) into metrics. */
+static void sim_put(json_t *metrics, json_t *absent,
+		    const double per[TL_SIM__N], const struct tl_diff *dir,
+		    const char *flag, const char *target)
+{
+	{
+		double v = per[TL_SIM_IR], b = per[TL_SIM_BC] + per[TL_SIM_BI];
+		double bm = per[TL_SIM_BCM] + per[TL_SIM_BIM];
+		double i1 = per[TL_SIM_I1MR];
+		double d1r = per[TL_SIM_D1MR];
+		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
+		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
+		double ll =
+			per[TL_SIM_ILMR] + per[TL_SIM_DLMR] + per[TL_SIM_DLMW];
+		int exact = flag == NULL;
+
+		put(metrics, "instructions_per_op", &v, 1, "sim", dir, exact,
+		    flag);
+		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact,
+		    flag);
+		put(metrics, "branch_misses_per_op", &bm, 1, "sim", NULL, exact,
+		    flag);
+		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL,
+		    exact, flag);
+		put(metrics, "l1d_load_misses_per_op", &d1r, 1, "sim", NULL,
+		    exact, flag);
+		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL,
+		    exact, flag);
+		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, flag);
+		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
+			  per[TL_SIM_BCM], per[TL_SIM_BC], flag);
+		sim_ratio(metrics, absent, "indirect_branch_miss_ratio",
+			  per[TL_SIM_BIM], per[TL_SIM_BI], flag);
+		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, flag);
+		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, flag);
+		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, flag);
+	}
+	{
+		json_t *m = json_object_get(metrics, "instructions_per_op");
+
+		if (m && target)
+			json_object_set_new(m, "target", json_string(target));
+	}
+}
+
+/*
+ * Exact simulations are counted once: the per-op counts and the
+ * differencing of a binary (content-addressed by the build cache, with
+ * its size and time), run with the same arguments under the same
+ * valgrind, are kept in .cache/sim/ and read back instead of running
+ * cachegrind again. Go's (flagged) counts are never cached.
+ */
+static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin)
+{
+	const char *vg = rq->env->tools.valgrind.version;
+	struct tl_strv argv = TL_STRV_INIT;
+	uint64_t h = TL_FNV_SEED;
+	struct stat st;
+
+	if (stat(bin, &st))
+		return NULL;
+	workload_argv(rq, &argv, bin, rq->ops);
+	for (size_t i = 0; i < argv.n; i++)
+		h = tl_fnv1a(h, argv.v[i], strlen(argv.v[i]) + 1);
+	h = tl_fnv1a(h, &st.st_size, sizeof(st.st_size));
+	h = tl_fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
+	h = tl_fnv1a(h, vg ? vg : "-", strlen(vg ? vg : "-") + 1);
+	tl_strv_release(&argv);
+	return xasprintf("%s/.cache/sim/%016llx.counts", rq->root,
+			 (unsigned long long)h);
+}
+
+/* One value a line: per[0..TL_SIM__N), then the tl_diff fields. */
+static void sim_cache_store(const char *path, const double per[TL_SIM__N],
+			    const struct tl_diff *d)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	char *dir = xstrdup(path);
+
+	for (int i = 0; i < TL_SIM__N; i++)
+		tl_buf_printf(&b, "%.17g\n", per[i]);
+	tl_buf_printf(&b, "%.17g\n%.17g\n%d\n%.17g\n%.17g\n%d\n%s\n",
+		      d->per_unit, d->fixed, d->nchecked, d->max_residual,
+		      d->max_rel_dev, d->linear, d->reason);
+	*strrchr(dir, '/') = '\0';
+	if (tl_mkdirs(dir) == 0)
+		tl_write_file_atomic(path, tl_buf_str(&b), b.len);
+	free(dir);
+	tl_buf_release(&b);
+}
+
+/* 1 when path held a complete entry (read into per and d). */
+static int sim_cache_load(const char *path, double per[TL_SIM__N],
+			  struct tl_diff *d)
+{
+	char *text, *p, *end;
+	size_t n;
+	int i, ok = 0;
+
+	if (tl_read_file(path, &text, &n))
+		return 0;
+	p = text;
+	for (i = 0; i < TL_SIM__N; i++, p = end) {
+		per[i] = strtod(p, &end);
+		if (end == p)
+			goto out;
+	}
+	memset(d, 0, sizeof(*d));
+	d->per_unit = strtod(p, &end);
+	d->fixed = strtod(p = end, &end);
+	d->nchecked = (int)strtol(p = end, &end, 10);
+	d->max_residual = strtod(p = end, &end);
+	d->max_rel_dev = strtod(p = end, &end);
+	d->linear = (int)strtol(p = end, &end, 10);
+	if (end == p || *end != '\n')
+		goto out;
+	p = end + 1;
+	end = strchr(p, '\n');
+	if (!end)
+		goto out;
+	snprintf(d->reason, sizeof(d->reason), "%.*s", (int)(end - p), p);
+	ok = 1;
+out:
+	free(text);
+	return ok;
+}
+
 static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			json_t *absent)
 {
@@ -383,7 +511,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	double runs[SIM_RUNS_MAX][TL_SIM__N], per[TL_SIM__N], irs[SIM_RUNS_MAX];
 	struct tl_diff dir;
 	const char *flag = NULL;
-	char why[320];
+	char why[320], *cache;
 	int nruns, i;
 
 	if (!rq->env->tools.valgrind.path) {
@@ -409,6 +537,14 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		tl_build_result_release(&br);
 		return;
 	}
+	cache = pol.trust == TL_SIM_EXACT ? sim_cache_path(rq, br.bin) : NULL;
+	if (cache && sim_cache_load(cache, per, &dir)) {
+		/* Exact by construction: an earlier count is the count. */
+		sim_put(metrics, absent, per, &dir, flag, br.target);
+		tl_build_result_release(&br);
+		free(cache);
+		return;
+	}
 	nruns = pol.runs_per_point < 1 ? 1 : pol.runs_per_point;
 	if (nruns > SIM_RUNS_MAX)
 		nruns = SIM_RUNS_MAX;
@@ -417,6 +553,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			     sizeof(why))) {
 			sim_absent(absent, why);
 			tl_build_result_release(&br);
+			free(cache);
 			return;
 		}
 		irs[r] = runs[r][TL_SIM_IR];
@@ -435,6 +572,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			sim_absent(absent, msg);
 			free(msg);
 			tl_build_result_release(&br);
+			free(cache);
 			return;
 		}
 	}
@@ -446,45 +584,10 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		if (tl_stats_median(col, (size_t)nruns, &per[i]))
 			per[i] = 0;
 	}
-	{
-		double v = per[TL_SIM_IR], b = per[TL_SIM_BC] + per[TL_SIM_BI];
-		double bm = per[TL_SIM_BCM] + per[TL_SIM_BIM];
-		double i1 = per[TL_SIM_I1MR];
-		double d1r = per[TL_SIM_D1MR];
-		double d1 = per[TL_SIM_D1MR] + per[TL_SIM_D1MW];
-		double dacc = per[TL_SIM_DR] + per[TL_SIM_DW];
-		double ll =
-			per[TL_SIM_ILMR] + per[TL_SIM_DLMR] + per[TL_SIM_DLMW];
-		int exact = flag == NULL;
-
-		put(metrics, "instructions_per_op", &v, 1, "sim", &dir, exact,
-		    flag);
-		put(metrics, "branches_per_op", &b, 1, "sim", NULL, exact,
-		    flag);
-		put(metrics, "branch_misses_per_op", &bm, 1, "sim", NULL, exact,
-		    flag);
-		put(metrics, "l1i_load_misses_per_op", &i1, 1, "sim", NULL,
-		    exact, flag);
-		put(metrics, "l1d_load_misses_per_op", &d1r, 1, "sim", NULL,
-		    exact, flag);
-		put(metrics, "data_accesses_per_op", &dacc, 1, "sim", NULL,
-		    exact, flag);
-		sim_ratio(metrics, absent, "branch_miss_ratio", bm, b, flag);
-		sim_ratio(metrics, absent, "cond_branch_miss_ratio",
-			  per[TL_SIM_BCM], per[TL_SIM_BC], flag);
-		sim_ratio(metrics, absent, "indirect_branch_miss_ratio",
-			  per[TL_SIM_BIM], per[TL_SIM_BI], flag);
-		sim_ratio(metrics, absent, "l1i_miss_ratio", i1, v, flag);
-		sim_ratio(metrics, absent, "l1d_miss_ratio", d1, dacc, flag);
-		sim_ratio(metrics, absent, "ll_miss_ratio", ll, v + dacc, flag);
-	}
-	{
-		json_t *m = json_object_get(metrics, "instructions_per_op");
-
-		if (m && br.target)
-			json_object_set_new(m, "target",
-					    json_string(br.target));
-	}
+	if (cache)
+		sim_cache_store(cache, per, &dir);
+	sim_put(metrics, absent, per, &dir, flag, br.target);
+	free(cache);
 	tl_build_result_release(&br);
 }
 
