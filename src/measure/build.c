@@ -47,6 +47,7 @@ void tl_build_result_release(struct tl_build_result *res)
 {
 	free(res->bin);
 	free(res->target);
+	free(res->toolchain);
 	free(res->reason);
 	free(res->log);
 	memset(res, 0, sizeof(*res));
@@ -716,6 +717,7 @@ static int prepare(struct job *j, char key[TL_BUILD_KEY_LEN + 1],
 		return 1;
 	}
 	free(why);
+	res->toolchain = j->tool->version ? xstrdup(j->tool->version) : NULL;
 	if (v->lang == TL_LANG_ZIG && !zig_has_form(o, v, j->tool)) {
 		res->status = TL_BUILD_SKIPPED;
 		res->reason = xasprintf(

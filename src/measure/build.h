@@ -47,10 +47,11 @@ enum tl_build_status {
 
 struct tl_build_result {
 	enum tl_build_status status;
-	char *bin;    /* path of the binary (OK) */
-	char *target; /* what CPU the binary was built for */
-	char *reason; /* one line: why skipped or failed */
-	char *log;    /* compiler output (failed builds), trimmed */
+	char *bin;	 /* path of the binary (OK) */
+	char *target;	 /* what CPU the binary was built for */
+	char *toolchain; /* the compiler's version ("0.10.1", "go1.26.8") */
+	char *reason;	 /* one line: why skipped or failed */
+	char *log;	 /* compiler output (failed builds), trimmed */
 	int cached;
 	double build_s;
 	long long binary_bytes;

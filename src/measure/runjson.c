@@ -26,6 +26,8 @@ static json_t *build_json(const struct tl_build_result *b)
 
 	if (b->target)
 		json_object_set_new(o, "target", json_string(b->target));
+	if (b->toolchain)
+		json_object_set_new(o, "toolchain", json_string(b->toolchain));
 	if (b->status == TL_BUILD_OK) {
 		json_object_set_new(o, "binary_bytes",
 				    json_integer(b->binary_bytes));
