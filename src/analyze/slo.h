@@ -168,8 +168,4 @@ int tl_slo_load_past(const struct tl_slo *slo, const char *db_path, json_t *run,
 		     json_t ***past, size_t *npast, struct tl_buf *err);
 void tl_slo_past_free(json_t **past, size_t n);
 
-/* Prints the report table. */
-void tl_slo_print(const struct tl_slo *slo, const struct tl_slo_report *rep,
-		  size_t npast, FILE *f);
-
 #endif

@@ -8,6 +8,8 @@
 #include "base/term.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +98,89 @@ size_t tl_term_cols(const char *s)
 		s++;
 	}
 	return n;
+}
+
+/* Bytes of s that take at most cols columns (UTF-8 aware). */
+static size_t bytes_for(const char *s, size_t cols)
+{
+	size_t b = 0, c = 0;
+
+	while (s[b]) {
+		size_t n = 1;
+
+		while ((s[b + n] & 0xc0) == 0x80)
+			n++;
+		if (c + 1 > cols)
+			break;
+		b += n;
+		c++;
+	}
+	return b;
+}
+
+void tl_term_wrap(struct tl_buf *out, const char *text, size_t width,
+		  size_t first_indent, size_t indent)
+{
+	size_t ind = first_indent, room, used, wl, nb;
+	const char *p = text;
+
+	while (*p) {
+		for (size_t i = 0; i < ind; i++)
+			tl_buf_puts(out, " ");
+		room = width > ind + 8 ? width - ind : 8;
+		used = 0;
+		while (*p == ' ')
+			p++;
+		while (*p) {
+			const char *w = p;
+
+			while (*p && *p != ' ')
+				p++;
+			{
+				char *word = xstrndup(w, (size_t)(p - w));
+
+				wl = tl_term_cols(word);
+				if (used && used + 1 + wl > room) {
+					free(word);
+					p = w;
+					break;
+				}
+				if (!used && wl > room) {
+					nb = bytes_for(w, room);
+					tl_buf_append(out, w, nb);
+					p = w + nb;
+					free(word);
+					used = room;
+					break;
+				}
+				if (used)
+					tl_buf_puts(out, " ");
+				tl_buf_puts(out, word);
+				used += (used ? 1 : 0) + wl;
+				free(word);
+			}
+			while (*p == ' ')
+				p++;
+		}
+		tl_buf_puts(out, "\n");
+		ind = indent;
+	}
+	if (!*text)
+		tl_buf_puts(out, "\n");
+}
+
+void tl_term_say(const char *fmt, ...)
+{
+	struct tl_buf msg = TL_BUF_INIT, out = TL_BUF_INIT;
+	size_t w = tl_term_width(2);
+	va_list ap;
+
+	tl_buf_puts(&msg, "traplab: ");
+	va_start(ap, fmt);
+	tl_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	tl_term_wrap(&out, msg.s, w > 200 ? 200 : w, 0, 2);
+	fputs(out.s, stderr);
+	tl_buf_release(&msg);
+	tl_buf_release(&out);
 }

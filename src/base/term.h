@@ -44,4 +44,18 @@ void tl_term_paint(struct tl_buf *b, int on, const char *sgr, const char *s);
 /* The number of columns s takes (UTF-8 code points; escapes skipped). */
 size_t tl_term_cols(const char *s);
 
+/*
+ * Appends text wrapped at word boundaries to lines of at most width
+ * columns, the first after first_indent spaces, the others after
+ * indent. A word longer than the line is split.
+ */
+void tl_term_wrap(struct tl_buf *out, const char *text, size_t width,
+		  size_t first_indent, size_t indent);
+
+/*
+ * A "traplab: ..." note on stderr, wrapped to the width of stderr (at
+ * most 200 columns; --wide too), continuation lines indented by two.
+ */
+void tl_term_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -560,12 +560,13 @@ static int run_needed(const struct claims_args *a, const char *root,
 	ro.count_only = tl_strv_cstr(&count);
 	ro.params = tl_strv_cstr(&params);
 	if (params.n) {
-		fprintf(stderr,
-			"traplab: only the param values the claims look "
-			"at:");
+		struct tl_buf pl = TL_BUF_INIT;
+
 		for (i = 0; i < params.n; i++)
-			fprintf(stderr, " %s", params.v[i]);
-		fprintf(stderr, "\n");
+			tl_buf_printf(&pl, " %s", params.v[i]);
+		tl_term_say("only the param values the claims look at:%s",
+			    pl.s);
+		tl_buf_release(&pl);
 	}
 	ro.interfere = interfere;
 	ro.toolchains = a->run_tools;

@@ -8,7 +8,7 @@
 
 #include "analyze/claims.h"
 #include "analyze/verdict.h"
-#include "report/table.h"
+#include "base/term.h"
 #include "base/banned.h"
 
 static void units(FILE *f)
@@ -33,7 +33,7 @@ static void verdict(FILE *f, enum tl_verdict_kind k)
 {
 	struct tl_buf b = TL_BUF_INIT;
 
-	tl_table_wrap(&b, tl_verdict_meaning(k), 78, 16, 16);
+	tl_term_wrap(&b, tl_verdict_meaning(k), 78, 16, 16);
 	fprintf(f, "  %-13s %s", tl_verdict_name(k), tl_buf_str(&b) + 16);
 	tl_buf_release(&b);
 }

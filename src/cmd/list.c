@@ -75,7 +75,7 @@ static void list_experiment(const struct tl_experiment *e,
 	for (k = 0; s[k]; k++)
 		if (s[k] == '\n')
 			s[k] = ' ';
-	tl_table_wrap(&b, s, width, 2, 2);
+	tl_term_wrap(&b, s, width, 2, 2);
 	free(s);
 	for (j = 0; j < e->nparams; j++) {
 		const struct tl_param *pa = &e->params[j];
@@ -91,7 +91,7 @@ static void list_experiment(const struct tl_experiment *e,
 				      pa->quick.v[k]);
 		tl_buf_printf(&p, ")%s%s", pa->help ? "  " : "",
 			      pa->help ? pa->help : "");
-		tl_table_wrap(&b, tl_buf_str(&p), width, 2, 6);
+		tl_term_wrap(&b, tl_buf_str(&p), width, 2, 6);
 	}
 	tl_table_init(&tab, cols, 2, 2);
 	for (j = 0; j < e->nvariants; j++) {

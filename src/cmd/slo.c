@@ -15,6 +15,9 @@
 #include "measure/registry.h"
 #include "measure/results.h"
 #include "store/history.h"
+#include "report/export.h"
+#include "report/slotable.h"
+#include "base/term.h"
 
 #include "base/banned.h"
 
@@ -37,10 +40,63 @@ static int check_names(const struct tl_slo *slo, json_t *run)
 	return bad;
 }
 
+struct exports {
+	const char *junit, *csv;
+	int github;
+};
+
+/* --junit, --csv, --github; 0, or -1 after saying what failed. */
+static int write_exports(const struct exports *ex, const struct tl_slo *slo,
+			 const struct tl_slo_report *rep)
+{
+	struct tl_case *cases = xcalloc(rep->n + 1, sizeof(*cases));
+	struct tl_strv own = TL_STRV_INIT;
+	struct tl_buf b = TL_BUF_INIT, err = TL_BUF_INIT;
+	char *heading = xasprintf("SLO %s", slo->name);
+	int rc = 0, e;
+
+	tl_slotable_cases(slo, rep, cases, &own);
+	if (ex->junit) {
+		tl_export_junit(&b, slo->path, cases, rep->n);
+		e = tl_write_file_atomic(ex->junit, b.s, b.len);
+		if (e)
+			tl_buf_printf(&err, "cannot write '%s': %s", ex->junit,
+				      strerror(-e));
+		rc |= e;
+	}
+	if (ex->csv && !rc) {
+		b.len = 0;
+		tl_slotable_csv(&b, rep);
+		e = tl_write_file_atomic(ex->csv, b.s, b.len);
+		if (e)
+			tl_buf_printf(&err, "cannot write '%s': %s", ex->csv,
+				      strerror(-e));
+		rc |= e;
+	}
+	if (ex->github && !rc)
+		rc = tl_export_github(heading, cases, rep->n, &err);
+	if (rc)
+		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	free(heading);
+	free(cases);
+	tl_strv_release(&own);
+	tl_buf_release(&b);
+	tl_buf_release(&err);
+	return rc ? -1 : 0;
+}
+
 static int slo_usage(void)
 {
-	fprintf(stderr, "usage: traplab slo check [--slo FILE] [--db FILE | "
-			"--no-history] [RUN.json]\n");
+	fprintf(stderr,
+		"usage: traplab slo check [--slo FILE] [--db FILE | "
+		"--no-history]\n"
+		"         [--junit FILE] [--csv FILE] [--github] [RUN.json]\n"
+		"  --junit FILE  one JUnit test case per objective and case "
+		"(fails:\n"
+		"                failed now, budget exhausted, or no data)\n"
+		"  --csv FILE    one row per objective and case\n"
+		"  --github      annotations on stdout, a summary appended to\n"
+		"                $GITHUB_STEP_SUMMARY when it is set\n");
 	return 2;
 }
 
@@ -54,6 +110,8 @@ int cmd_slo(int argc, char **argv)
 	struct tl_slo slo;
 	json_t *run = NULL, **past = NULL;
 	size_t npast = 0, i;
+	struct exports ex = {NULL, NULL, 0};
+	struct tl_buf tb = TL_BUF_INIT;
 	int rc = 2, a;
 
 	if (argc < 2 || strcmp(argv[1], "check"))
@@ -65,6 +123,12 @@ int cmd_slo(int argc, char **argv)
 			db = argv[++a];
 		else if (!strcmp(argv[a], "--no-history"))
 			db = NULL;
+		else if (!strcmp(argv[a], "--junit") && a + 1 < argc)
+			ex.junit = argv[++a];
+		else if (!strcmp(argv[a], "--csv") && a + 1 < argc)
+			ex.csv = argv[++a];
+		else if (!strcmp(argv[a], "--github"))
+			ex.github = 1;
 		else if (argv[a][0] != '-' && a + 1 == argc)
 			path = argv[a];
 		else
@@ -83,8 +147,12 @@ int cmd_slo(int argc, char **argv)
 	if (db && tl_slo_load_past(&slo, db, run, &past, &npast, &err))
 		goto out;
 	tl_slo_check(&slo, run, past, npast, &rep);
-	tl_slo_print(&slo, &rep, npast, stdout);
+	tl_slotable_render(&tb, &slo, &rep, npast, tl_term_width(1),
+			   tl_term_color(1));
+	fputs(tl_buf_str(&tb), stdout);
 	rc = rep.violated || rep.nodata ? 1 : 0;
+	if (write_exports(&ex, &slo, &rep))
+		rc = 2;
 	if (json_object_get(run, "incomplete")) {
 		fprintf(stderr,
 			"traplab: '%s' is an incomplete run (interrupted or "
@@ -102,5 +170,6 @@ out_quiet:
 	tl_slo_release(&slo);
 	tl_diag_release(&d);
 	tl_buf_release(&err);
+	tl_buf_release(&tb);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "machine/env.h"
 #include "base/os.h"
 #include "base/progress.h"
+#include "base/term.h"
 #include "base/proc.h"
 #include "measure/registry.h"
 #include "measure/run_int.h"
@@ -437,22 +438,21 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	tl_mkdirs(c.workroot);
 	for (i = 0; i < TL_LANG_COUNT; i++)
 		if (!c.env.tools.lang[i].path)
-			fprintf(stderr, "traplab: %s variants skipped: %s\n",
-				tl_lang_name((enum tl_lang)i),
-				c.env.tools.lang[i].missing);
+			tl_term_say("%s variants skipped: %s",
+				    tl_lang_name((enum tl_lang)i),
+				    c.env.tools.lang[i].missing);
 	if (opts->counters == TL_COUNTERS_AUTO)
-		fprintf(stderr, "traplab: counters auto: %s\n",
-			c.env.pmu.has_pmu
-				? "hardware counters (PMU present)"
-				: "software events + cachegrind simulation "
-				  "(no PMU)");
+		tl_term_say("counters auto: %s",
+			    c.env.pmu.has_pmu
+				    ? "hardware counters (PMU present)"
+				    : "software events + cachegrind simulation "
+				      "(no PMU)");
 	if ((opts->counters == TL_COUNTERS_PMU ||
 	     opts->counters == TL_COUNTERS_AUTO) &&
 	    !c.env.pmu.has_pmu)
-		fprintf(stderr,
-			"traplab: hardware counters absent: %s (software "
-			"events still counted)\n",
-			c.env.pmu.hw_reason);
+		tl_term_say("hardware counters absent: %s (software events "
+			    "still counted)",
+			    c.env.pmu.hw_reason);
 
 	c.root = json_object();
 	json_object_set_new(c.root, "schema", json_string("traplab.results/1"));

@@ -2,9 +2,9 @@
  * gate.c - claim verdicts as gate cases and CSV rows (gate.h).
  *
  * Numbers in the CSV are in the metric's base unit with the unit in its
- * own column (ns, bytes, fraction, factor, count), printed with 6
- * significant digits: a spreadsheet sorts them; the "measured" column is
- * the same figure for people.
+ * own column (ns, bytes, fraction, factor, count), printed with 12
+ * significant digits and no exponent below 1e12: a spreadsheet sorts them; the
+ * "measured" column is the same figure for people.
  */
 #include "report/gate.h"
 
@@ -123,7 +123,7 @@ int tl_gate_claims(const struct tl_claimset *cs, const struct tl_verdict *v,
 
 static char *num(double x)
 {
-	return isfinite(x) ? xasprintf("%.6g", x) : xstrdup("");
+	return isfinite(x) ? xasprintf("%.12g", x) : xstrdup("");
 }
 
 void tl_gate_claims_csv(struct tl_buf *out, const struct tl_claimset *cs,

@@ -263,7 +263,7 @@ void tl_runtable_print_noise(const json_t *results)
 		      "under %.1f%% are not resolvable on this machine",
 		      json_number_value(mde));
 	tl_buf_puts(&b, "\n");
-	tl_table_wrap(&b, s, tl_term_width(1), 0, 2);
+	tl_term_wrap(&b, s, tl_term_width(1), 0, 2);
 	fputs(tl_buf_str(&b), stdout);
 	free(s);
 	tl_buf_release(&b);

@@ -54,75 +54,6 @@ void tl_table_release(struct tl_table *t)
 	tl_strv_release(&t->kinds);
 }
 
-/* Bytes of s that take at most cols columns (UTF-8 aware). */
-static size_t bytes_for(const char *s, size_t cols)
-{
-	size_t b = 0, c = 0;
-
-	while (s[b]) {
-		size_t n = 1;
-
-		while ((s[b + n] & 0xc0) == 0x80)
-			n++;
-		if (c + 1 > cols)
-			break;
-		b += n;
-		c++;
-	}
-	return b;
-}
-
-void tl_table_wrap(struct tl_buf *out, const char *text, size_t width,
-		   size_t first_indent, size_t indent)
-{
-	size_t ind = first_indent, room, used, wl, nb;
-	const char *p = text;
-
-	while (*p) {
-		for (size_t i = 0; i < ind; i++)
-			tl_buf_puts(out, " ");
-		room = width > ind + 8 ? width - ind : 8;
-		used = 0;
-		while (*p == ' ')
-			p++;
-		while (*p) {
-			const char *w = p;
-
-			while (*p && *p != ' ')
-				p++;
-			{
-				char *word = xstrndup(w, (size_t)(p - w));
-
-				wl = tl_term_cols(word);
-				if (used && used + 1 + wl > room) {
-					free(word);
-					p = w;
-					break;
-				}
-				if (!used && wl > room) {
-					nb = bytes_for(w, room);
-					tl_buf_append(out, w, nb);
-					p = w + nb;
-					free(word);
-					used = room;
-					break;
-				}
-				if (used)
-					tl_buf_puts(out, " ");
-				tl_buf_puts(out, word);
-				used += (used ? 1 : 0) + wl;
-				free(word);
-			}
-			while (*p == ' ')
-				p++;
-		}
-		tl_buf_puts(out, "\n");
-		ind = indent;
-	}
-	if (!*text)
-		tl_buf_puts(out, "\n");
-}
-
 static const char *cell(const struct tl_table *t, size_t row0, size_t c)
 {
 	return t->cells.v[row0 + c];
@@ -230,7 +161,7 @@ static void render_row(const struct tl_table *t, struct tl_buf *out,
 	for (c = 0; c < t->ncols; c++)
 		if (shown[c] && t->cols[c].flex) {
 			flex = c;
-			tl_table_wrap(&fl, cells[c], w[c], 0, 0);
+			tl_term_wrap(&fl, cells[c], w[c], 0, 0);
 			rest = tl_buf_str(&fl);
 		}
 	do {
@@ -284,7 +215,7 @@ void tl_table_render(const struct tl_table *t, struct tl_buf *out, size_t width)
 		if (t->kinds.v[i][0] == 'l') {
 			size_t ind = strtoul(t->kinds.v[i] + 1, NULL, 10);
 
-			tl_table_wrap(out, t->cells.v[r], width, ind, ind + 2);
+			tl_term_wrap(out, t->cells.v[r], width, ind, ind + 2);
 			r++;
 			continue;
 		}

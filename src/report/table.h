@@ -54,12 +54,4 @@ void tl_table_render(const struct tl_table *t, struct tl_buf *out,
 
 void tl_table_release(struct tl_table *t);
 
-/*
- * Appends text wrapped at word boundaries to lines of at most width
- * columns, the first after first_indent spaces, the others after
- * indent. A word longer than the line is split.
- */
-void tl_table_wrap(struct tl_buf *out, const char *text, size_t width,
-		   size_t first_indent, size_t indent);
-
 #endif

@@ -69,4 +69,29 @@ sed -i 's/expect: REFUTED/expect: REFUTD/' "$tmp/c.yaml"
 [ $? = 1 ] || fail "a bad expect: should exit 1"
 [ "$(grep -c "c.yaml:[0-9]*:[0-9]*: claim 'holds': expect: 'REFUTD' is not a verdict.*did you mean 'REFUTED'" "$tmp/err")" = 1 ] ||
 	fail "bad expect message: $(cat "$tmp/err")"
-echo ok
+
+# slo check: the same exports, one case per objective and case.
+D=$TL_ROOT/tests/data
+GITHUB_STEP_SUMMARY=$tmp/slo-summary.md COLUMNS=80 "$TRAPLAB" slo check --no-history \
+	--slo "$D/slo-test.yaml" --junit "$tmp/slo.xml" --csv "$tmp/slo.csv" --github \
+	"$D/run-slow.json" >"$tmp/slo.out" 2>"$tmp/slo.err"
+[ $? = 1 ] || fail "slo check of a slowed run should exit 1: $(cat "$tmp/slo.err")"
+grep -v '^::' "$tmp/slo.out" | awk 'length($0) > 80 { bad = 1 } END { exit bad }' || fail "slo table wider than 80"
+python3 - "$tmp/slo.xml" "$tmp/slo.csv" <<'PY' || fail "slo JUnit/CSV"
+import csv, sys, xml.etree.ElementTree as ET
+cases = list(ET.parse(sys.argv[1]).getroot().iter("testcase"))
+assert len(cases) == 5, len(cases)
+failed = sorted(c.get("name") for c in cases if c.find("failure") is not None)
+assert failed == ["arena at most half of glibc [size=64]", "arena under 3 ns [size=64]"], failed
+skipped = [c.get("name") for c in cases if c.find("skipped") is not None]
+assert skipped == ["go.new allocation under 50 ns [size=64]"], skipped  # allowNoData
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(rows) == 5 and {r["gate"] for r in rows} == {"pass", "fail", "skip"}, rows
+assert "e+" not in open(sys.argv[2]).read()
+assert next(r for r in rows if r["objective"] == "go.new allocation under 50 ns")["value"] == ""
+print("slo: junit 5 cases, 2 failed, 1 skipped; csv 5 rows")
+PY
+grep -q '^::error file=.*slo-test.yaml,line=[0-9]*,title=arena under 3 ns \[size=64\] FAIL%2C VIOLATED::' "$tmp/slo.out" ||
+	fail "no annotation for the violated objective: $(grep '::' "$tmp/slo.out")"
+grep -q '^### SLO synthetic' "$tmp/slo-summary.md" || fail "no SLO job summary"
+echo "slo exports ok"
