@@ -564,6 +564,15 @@ static void note(struct tl_verdict *v, const char *s)
 	v->notes = n;
 }
 
+/* Whether a build workload says its program does not build. */
+static int does_not_build(json_t *var)
+{
+	const char *b = json_string_value(
+		json_object_get(json_object_get(var, "facts"), "builds"));
+
+	return b && !strcmp(b, "false");
+}
+
 static void untestable(struct tl_verdict *v, char *why)
 {
 	v->kind = TL_VERDICT_UNTESTABLE;
@@ -671,6 +680,18 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 		}
 		if (get_series(var, c->m.experiment, &c->m.side[k], c->m.metric,
 			       &j->s[k], &why)) {
+			if (does_not_build(var)) {
+				/*
+				 * A claim about a figure of a program that
+				 * does not build (its build time) is false,
+				 * not untestable: we checked, and there is
+				 * no such build.
+				 */
+				v->kind = TL_VERDICT_REFUTED;
+				note(v, why);
+				free(why);
+				return 0;
+			}
 			untestable(v, why);
 			return 0;
 		}

@@ -151,6 +151,8 @@ static const char *rule(const struct tl_verdict *v)
 		return v->exact ? "the exact figure lies in the claimed region"
 				: "the whole CI lies inside the claimed region";
 	case TL_VERDICT_REFUTED:
+		if (!v->has_ci && !v->fact)
+			return "there is no such figure (see the caveats)";
 		return v->exact ? "the exact figure lies outside the claimed "
 				  "region"
 				: "the whole CI lies outside the claimed "
@@ -416,10 +418,14 @@ static void saved_verdict(const char *root, const struct tl_claim *c,
 			json_string_value(json_object_get(it, "verdict"));
 
 		if (id && k && !strcmp(id, c->id) &&
-		    strcmp(k, tl_verdict_name(v->kind)))
-			printf("saved      %s in %s (another run, claim file "
-			       "or --adjust)\n",
-			       k, path);
+		    strcmp(k, tl_verdict_name(v->kind))) {
+			char *t = xasprintf("%s in %s (another run, claim "
+					    "file or --adjust)",
+					    k, path);
+
+			field("saved", t);
+			free(t);
+		}
 	}
 	json_decref(doc);
 	free(path);

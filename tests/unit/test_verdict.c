@@ -398,6 +398,34 @@ static void family(int nedge, const enum tl_verdict_kind *want)
 	json_decref(run);
 }
 
+/* A build-time claim on a program that does not build is refuted. */
+TL_TEST(no_build_no_build_time)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[2];
+	json_t *run = new_run(0, 1, 1);
+	json_t *var = variant(run, "alloc", "64", "c.logs");
+
+	json_object_set_new(json_object_get(var, "facts"), "builds",
+			    json_string("false"));
+	json_object_set_new(
+		json_object_get(var, "facts"), "first_error",
+		json_string("main.zig:1:1: error: found compile log"));
+	variant(run, "alloc", "64", "c.gone");
+	parse_claims(&cs,
+		     CLAIM("nobuild", VAL("c.logs", "build_ns"), "{lt: 1 s}")
+			     CLAIM("silent", VAL("c.gone", "build_ns"),
+				   "{lt: 1 s}"));
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_REFUTED);
+	TL_CHECK(v[0].notes && strstr(v[0].notes, "does not build"));
+	TL_CHECK(strstr(v[0].notes, "found compile log"));
+	/* Without the builds=false fact a missing metric stays untestable. */
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_UNTESTABLE);
+	release_all(&cs, v);
+	json_decref(run);
+}
+
 TL_TEST(family_widening)
 {
 	static const enum tl_verdict_kind one[TL_ADJUST_COUNT_] = {
