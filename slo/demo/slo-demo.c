@@ -81,15 +81,17 @@ static void sleep_s(double s)
 		;
 }
 
+/* Where the CPU burn's work goes, so the compiler keeps it. */
+static volatile unsigned long burn_sink;
+
 static void burn_cpu(double s)
 {
 	struct timespec t0, t;
-	volatile unsigned long x = 0;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	do {
 		for (int i = 0; i < 10000; i++)
-			x += (unsigned long)i * 2654435761u;
+			burn_sink += (unsigned long)i * 2654435761u;
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	} while ((double)(t.tv_sec - t0.tv_sec) +
 			 (double)(t.tv_nsec - t0.tv_nsec) / 1e9 <
@@ -356,11 +358,12 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *d;
 	int i, nth = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	/* Every option takes a value: they come in pairs. */
+	if (argc % 2 == 0)
+		return usage();
+	for (i = 1; i + 1 < argc; i += 2) {
+		const char *a = argv[i], *v = argv[i + 1];
 
-		if (!v)
-			return usage();
 		if (!strcmp(a, "--listen"))
 			listen = v;
 		else if (!strcmp(a, "--latency-ms"))
@@ -379,7 +382,6 @@ int main(int argc, char **argv)
 			max_s = atof(v);
 		else
 			return usage();
-		i++;
 	}
 	if (!listen || parse_addr(listen, &addr) ||
 	    (target && parse_addr(target, &to)))

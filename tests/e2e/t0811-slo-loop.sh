@@ -173,7 +173,9 @@ grep -Eq "^recovered [0-9.]+ s after the fault ended" "$T/chaos" ||
 	fail "chaos did not report a recovery time"
 grep -q "^error budget burned: latency" "$T/chaos" ||
 	fail "chaos did not report the budget burned"
-pgrep -f "stress-ng --cpu" -P $$ >/dev/null && fail "stress-ng left running"
+# chaos's stressor (its exact arguments: 6 s + 1 of timeout) is gone.
+pgrep -f "stress-ng --cpu [0-9]+ --cpu-load 65 --timeout 7s" >/dev/null &&
+	fail "chaos left stress-ng running"
 
 # Tune from what the healthy service achieved; the proposal is a diff of
 # the file, --write applies it, and the service meets the new thresholds.
