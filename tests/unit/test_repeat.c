@@ -1,0 +1,78 @@
+/*
+ * test_repeat.c - the tally of `claims --repeat` (src/analyze/repeat.c):
+ * verdict counts per claim, what counts as a flip (HOLDS against REFUTED,
+ * a decided verdict against UNTESTABLE; INCONCLUSIVE beside a decided one
+ * is not), and samples against the oracle in the table and the JSON.
+ */
+#include "analyze/repeat.h"
+
+#include <string.h>
+
+#include "tl_test.h"
+
+static void mk(struct tl_verdict *v, enum tl_verdict_kind k, size_t n,
+	       size_t oracle)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = k;
+	v->has_ci = n > 0;
+	v->n[0] = n;
+	v->oracle_n = oracle;
+}
+
+TL_TEST(tally_and_flips)
+{
+	struct tl_claimset cs;
+	struct tl_claim claims[4];
+	struct tl_repeat r;
+	struct tl_verdict v[4];
+	struct tl_buf b = TL_BUF_INIT;
+	json_t *j;
+	const enum tl_verdict_kind pass[3][4] = {
+		{TL_VERDICT_HOLDS, TL_VERDICT_HOLDS, TL_VERDICT_HOLDS,
+		 TL_VERDICT_REFUTED},
+		{TL_VERDICT_REFUTED, TL_VERDICT_INCONCLUSIVE, TL_VERDICT_HOLDS,
+		 TL_VERDICT_UNTESTABLE},
+		{TL_VERDICT_HOLDS, TL_VERDICT_HOLDS, TL_VERDICT_HOLDS,
+		 TL_VERDICT_REFUTED},
+	};
+	const char *ids[4] = {"hr-flip", "inc-ok", "steady", "untestable-flip"};
+
+	memset(&cs, 0, sizeof(cs));
+	memset(claims, 0, sizeof(claims));
+	for (int i = 0; i < 4; i++)
+		claims[i].id = (char *)ids[i];
+	cs.claims = claims;
+	cs.nclaims = 4;
+	tl_repeat_init(&r, 4);
+	for (int p = 0; p < 3; p++) {
+		for (int i = 0; i < 4; i++)
+			mk(&v[i], pass[p][i], 20 + 10 * (size_t)p, 10);
+		tl_repeat_add(&r, v, 1.5 + p);
+	}
+	TL_CHECK_INT(r.npasses, 3);
+	TL_CHECK_INT(tl_repeat_flips(&r), 2);
+	tl_repeat_table(&b, &cs, &r);
+	TL_CHECK(strstr(tl_buf_str(&b), "3 passes: how often"));
+	TL_CHECK(strstr(tl_buf_str(&b), "2 of 4 claims flip"));
+	/* Median samples 30 against an oracle of 10: 3.0x. */
+	TL_CHECK(strstr(tl_buf_str(&b), "      30       10   3.0x"));
+	TL_CHECK(strstr(tl_buf_str(&b), "wall per pass median 2.5 s [1.5, "
+					"3.5]"));
+	j = tl_repeat_json(&cs, &r);
+	TL_CHECK_INT(json_integer_value(json_object_get(j, "flips")), 2);
+	TL_CHECK_INT(
+		json_integer_value(json_object_get(
+			json_object_get(
+				json_array_get(json_object_get(j, "claims"), 1),
+				"verdicts"),
+			"INCONCLUSIVE")),
+		1);
+	TL_CHECK(json_is_false(json_object_get(
+		json_array_get(json_object_get(j, "claims"), 1), "flip")));
+	json_decref(j);
+	tl_buf_release(&b);
+	tl_repeat_release(&r);
+}
+
+TL_TEST_MAIN()
