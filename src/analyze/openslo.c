@@ -4,7 +4,7 @@
  * the model of svcslo.h. Unknown keys, a metric source other than
  * Prometheus and a missing query are errors at file:line:column.
  */
-#include "analyze/svcslo_int.h"
+#include "analyze/svcslo.h"
 
 #include <errno.h>
 #include <math.h>
@@ -41,8 +41,8 @@ static const char *const os_obj_keys[] = {"displayName",     "op",
  * {query}}} node, made a rate template: a query with {{.window}} is used
  * as written; a bare counter selector is wrapped in sum(rate(...)).
  */
-static char *os_query(struct loader *l, yaml_node_t *n, const char *what,
-		      int counter)
+static char *os_query(struct tl__svc_loader *l, yaml_node_t *n,
+		      const char *what, int counter)
 {
 	yaml_node_t *ms, *spec;
 	const char *type, *q;
@@ -93,7 +93,7 @@ static char *os_query(struct loader *l, yaml_node_t *n, const char *what,
 	return xasprintf("sum(rate(%s[{{.window}}]))", q);
 }
 
-static void os_ratio(struct loader *l, struct tl_svc_objective *o,
+static void os_ratio(struct tl__svc_loader *l, struct tl_svc_objective *o,
 		     yaml_node_t *r)
 {
 	yaml_node_t *good, *bad, *total, *c;
@@ -137,7 +137,7 @@ static void os_ratio(struct loader *l, struct tl_svc_objective *o,
 	o->unit = "ratio";
 }
 
-static void os_objective(struct loader *l, yaml_node_t *ind_spec,
+static void os_objective(struct tl__svc_loader *l, yaml_node_t *ind_spec,
 			 yaml_node_t *n, int idx)
 {
 	struct tl_buf err = TL_BUF_INIT;
@@ -201,7 +201,7 @@ static void os_objective(struct loader *l, yaml_node_t *ind_spec,
 	tl_buf_release(&err);
 }
 
-static void os_annotations(struct loader *l, yaml_node_t *meta)
+static void os_annotations(struct tl__svc_loader *l, yaml_node_t *meta)
 {
 	yaml_node_t *a = tl__svc_opt_map(l, meta, "annotations");
 	const char *s;
@@ -214,7 +214,7 @@ static void os_annotations(struct loader *l, yaml_node_t *meta)
 		l->slo->action_webhook = xstrdup(s);
 }
 
-void tl__svc_load_openslo(struct loader *l, yaml_node_t *root,
+void tl__svc_load_openslo(struct tl__svc_loader *l, yaml_node_t *root,
 			  yaml_node_t *spec)
 {
 	struct tl_svc_slo *slo = l->slo;

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/svcslo_int.h"
 #include "base/yamlx.h"
 #include "base/banned.h"
 
@@ -149,7 +148,8 @@ int tl_svc_error_ratio(const struct tl_svc_objective *o, double window_s,
 
 /* Loading. */
 
-void tl__svc_lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
+void tl__svc_lerr(struct tl__svc_loader *l, const yaml_node_t *n,
+		  const char *fmt, ...)
 {
 	struct tl_buf b = TL_BUF_INIT;
 	va_list ap;
@@ -162,7 +162,8 @@ void tl__svc_lerr(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 	l->errors++;
 }
 
-const char *tl__svc_opt_str(struct loader *l, yaml_node_t *m, const char *key)
+const char *tl__svc_opt_str(struct tl__svc_loader *l, yaml_node_t *m,
+			    const char *key)
 {
 	yaml_node_t *n = tl_yaml_get(l->y, m, key);
 	const char *s;
@@ -176,8 +177,8 @@ const char *tl__svc_opt_str(struct loader *l, yaml_node_t *m, const char *key)
 	return s;
 }
 
-const char *tl__svc_req_str(struct loader *l, yaml_node_t *m, const char *key,
-			    const char *what)
+const char *tl__svc_req_str(struct tl__svc_loader *l, yaml_node_t *m,
+			    const char *key, const char *what)
 {
 	if (!tl_yaml_get(l->y, m, key)) {
 		tl__svc_lerr(l, m, "%s: missing key '%s'", what, key);
@@ -186,7 +187,8 @@ const char *tl__svc_req_str(struct loader *l, yaml_node_t *m, const char *key,
 	return tl__svc_opt_str(l, m, key);
 }
 
-yaml_node_t *tl__svc_opt_map(struct loader *l, yaml_node_t *m, const char *key)
+yaml_node_t *tl__svc_opt_map(struct tl__svc_loader *l, yaml_node_t *m,
+			     const char *key)
 {
 	yaml_node_t *n = tl_yaml_get(l->y, m, key);
 
@@ -198,7 +200,7 @@ yaml_node_t *tl__svc_opt_map(struct loader *l, yaml_node_t *m, const char *key)
 }
 
 /* "99.95%" or "0.9995" into (0, 1]; `what` names the key. */
-int tl__svc_fraction(struct loader *l, yaml_node_t *m, const char *key,
+int tl__svc_fraction(struct tl__svc_loader *l, yaml_node_t *m, const char *key,
 		     double *out)
 {
 	struct tl_buf err = TL_BUF_INIT;
@@ -219,7 +221,8 @@ int tl__svc_fraction(struct loader *l, yaml_node_t *m, const char *key,
 	return rc;
 }
 
-struct tl_svc_objective *tl__svc_add_obj(struct loader *l, const char *name,
+struct tl_svc_objective *tl__svc_add_obj(struct tl__svc_loader *l,
+					 const char *name,
 					 enum tl_svc_kind kind, yaml_node_t *at)
 {
 	struct tl_svc_slo *slo = l->slo;
@@ -238,7 +241,7 @@ struct tl_svc_objective *tl__svc_add_obj(struct loader *l, const char *name,
 	return o;
 }
 
-void tl__svc_load_window(struct loader *l, yaml_node_t *n)
+void tl__svc_load_window(struct tl__svc_loader *l, yaml_node_t *n)
 {
 	const char *s;
 
@@ -267,7 +270,7 @@ static const char *const art_cons_keys[] = {
 	"type",	 "target", "max_utilization", "limit", "enforcement",
 	"cores", NULL};
 
-static void art_latency(struct loader *l, yaml_node_t *n)
+static void art_latency(struct tl__svc_loader *l, yaml_node_t *n)
 {
 	static const struct {
 		const char *key;
@@ -344,7 +347,7 @@ out:
 	tl_buf_release(&err);
 }
 
-static void art_error_rate(struct loader *l, yaml_node_t *slo_n)
+static void art_error_rate(struct tl__svc_loader *l, yaml_node_t *slo_n)
 {
 	struct tl_svc_objective *o;
 	yaml_node_t *n = tl_yaml_get(l->y, slo_n, "error_rate");
@@ -378,7 +381,7 @@ static void art_error_rate(struct loader *l, yaml_node_t *slo_n)
 	o->value = xasprintf("(%s)\n/\n(%s)", o->bad, o->total);
 }
 
-static void art_constraint(struct loader *l, yaml_node_t *n, int idx)
+static void art_constraint(struct tl__svc_loader *l, yaml_node_t *n, int idx)
 {
 	struct tl_buf err = TL_BUF_INIT;
 	struct tl_svc_objective *o;
@@ -451,7 +454,7 @@ out:
 	tl_buf_release(&err);
 }
 
-static void art_options(struct loader *l, yaml_node_t *root)
+static void art_options(struct tl__svc_loader *l, yaml_node_t *root)
 {
 	struct tl_buf err = TL_BUF_INIT;
 	yaml_node_t *p = tl__svc_opt_map(l, root, "prometheus");
@@ -488,7 +491,7 @@ static void art_options(struct loader *l, yaml_node_t *root)
 	tl_buf_release(&err);
 }
 
-static void load_article(struct loader *l, yaml_node_t *root)
+static void load_article(struct tl__svc_loader *l, yaml_node_t *root)
 {
 	struct tl_svc_slo *slo = l->slo;
 	yaml_node_t *s, *n, *cons;
@@ -571,7 +574,7 @@ int tl_svc_slo_load(struct tl_svc_slo *slo, const char *path, const char *text,
 		    size_t len, struct tl_diag *d)
 {
 	struct tl_yaml y;
-	struct loader l = {.y = &y, .d = d, .slo = slo};
+	struct tl__svc_loader l = {.y = &y, .d = d, .slo = slo};
 	yaml_node_t *root, *spec;
 	const char *api;
 	size_t i;

@@ -33,6 +33,7 @@
 
 #include "analyze/slo.h"
 #include "base/util.h"
+#include "base/yamlx.h"
 
 enum tl_svc_kind {
 	TL_SVC_LATENCY,	  /* a histogram quantile under a threshold */
@@ -107,5 +108,43 @@ int tl_svc_error_ratio(const struct tl_svc_objective *o, double window_s,
 		       double inner_s, struct tl_buf *out);
 
 const char *tl_svc_kind_name(enum tl_svc_kind k);
+
+/*
+ * Internal to the two readers (svcslo.c: the article's shape and these
+ * helpers; openslo.c: OpenSLO v1). Not for callers outside src/analyze/.
+ */
+struct tl__svc_loader {
+	struct tl_yaml *y;
+	struct tl_diag *d;
+	struct tl_svc_slo *slo;
+	int errors;
+	/* Conventions for the article's file (overridable). */
+	const char *histogram, *selector, *failed, *cpu;
+	double cores;
+};
+
+/* A diagnostic at n, counted as an error. */
+void tl__svc_lerr(struct tl__svc_loader *l, const yaml_node_t *n,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Scalars and maps of m by key (NULL when absent or wrong, counted). */
+const char *tl__svc_opt_str(struct tl__svc_loader *l, yaml_node_t *m,
+			    const char *key);
+const char *tl__svc_req_str(struct tl__svc_loader *l, yaml_node_t *m,
+			    const char *key, const char *what);
+yaml_node_t *tl__svc_opt_map(struct tl__svc_loader *l, yaml_node_t *m,
+			     const char *key);
+/* A share in (0, 1] at key: 0, -ENOENT when absent, -EINVAL (counted). */
+int tl__svc_fraction(struct tl__svc_loader *l, yaml_node_t *m, const char *key,
+		     double *out);
+/* A new objective of kind at node at (owned by l->slo). */
+struct tl_svc_objective *tl__svc_add_obj(struct tl__svc_loader *l,
+					 const char *name,
+					 enum tl_svc_kind kind,
+					 yaml_node_t *at);
+/* The window duration scalar n into l->slo->window_s. */
+void tl__svc_load_window(struct tl__svc_loader *l, yaml_node_t *n);
+/* OpenSLO v1 kind: SLO with an inline indicator (openslo.c). */
+void tl__svc_load_openslo(struct tl__svc_loader *l, yaml_node_t *root,
+			  yaml_node_t *spec);
 
 #endif
