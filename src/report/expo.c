@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyze/slo.h"
 #include "measure/results.h"
@@ -44,7 +45,31 @@ void tl_expo_prom_name(const char *name, const char *unit, char **out,
 	char *p;
 
 	*divisor = 1;
-	if (!strncmp(name, "ns_per_", 7)) {
+	if (!strcmp(name, "mb_per_s")) {
+		/* a throughput in MB/s: bytes per second, the base units */
+		tl_buf_puts(&b, "throughput");
+		u = "bytes_per_second";
+		*divisor = 1e-6;
+	} else if (ends_with(name, "_per_s")) {
+		tl_buf_append(&b, name, n - 6);
+		u = "per_second";
+	} else if (strstr(name, "_ns_per_")) {
+		/* task_clock_ns_per_op: op_task_clock_seconds */
+		const char *m = strstr(name, "_ns_per_");
+
+		tl_buf_printf(&b, "%s_%.*s", m + 8, (int)(m - name), name);
+		u = "seconds";
+		*divisor = 1e9;
+	} else if (strstr(name, "_bytes_")) {
+		/* rss_bytes_per_task: rss_per_task_bytes */
+		const char *m = strstr(name, "_bytes_");
+
+		tl_buf_printf(&b, "%.*s%s", (int)(m - name), name, m + 6);
+		u = "bytes";
+	} else if (ends_with(name, "_fraction")) {
+		tl_buf_append(&b, name, n - 9);
+		u = "ratio";
+	} else if (!strncmp(name, "ns_per_", 7)) {
 		tl_buf_printf(&b, "%s_duration", name + 7);
 		u = "seconds";
 		*divisor = 1e9;
@@ -79,6 +104,21 @@ void tl_expo_prom_name(const char *name, const char *unit, char **out,
 			*p = '_';
 	*out = b.s ? b.s : xstrdup("unnamed");
 	*unit_suffix = xstrdup(u);
+}
+
+/* "2026-11-25T22:10:00Z" as seconds since the epoch; 0 if malformed. */
+static int utc_seconds(const char *s, double *out)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s || sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon,
+			 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (double)timegm(&tm);
+	return 1;
 }
 
 /* The exposition writer. */
@@ -400,15 +440,18 @@ static int expose_one(const struct tl_metric_ref *r, void *arg)
 		{
 			if (rc)
 				break;
+			/*
+			 * The reason is free text: as a label it would make
+			 * a new series whenever its wording changes. It is
+			 * in the results JSON and the reports.
+			 */
 			l[5] = (struct tl_label){"metric", k};
-			l[6] = (struct tl_label){
-				"reason",
-				json_is_string(o) ? json_string_value(o) : ""};
 			rc = tl_expo_add(x->e, "traplab_metric_absent",
 					 TL_EXPO_GAUGE,
 					 "A figure that could not be measured "
-					 "on this machine, with the reason",
-					 "", l, 7, 1);
+					 "on this machine (the results JSON "
+					 "says why)",
+					 "", l, 6, 1);
 		}
 		return rc;
 	}
@@ -448,7 +491,8 @@ int tl_expo_run(struct tl_expo *e, json_t *run)
 	json_t *env = json_object_get(run, "env"), *tl;
 	struct expose_ctx x = {e, tl_json_str(env, "fingerprint", "unknown"),
 			       0};
-	struct tl_label info[7];
+	struct tl_label info[6];
+	double t0;
 	json_t *v;
 	int rc;
 
@@ -462,12 +506,20 @@ int tl_expo_run(struct tl_expo *e, json_t *run)
 	info[4] =
 		(struct tl_label){"version", tl_json_str(tl, "version", NULL)};
 	info[5] = (struct tl_label){"commit", tl_json_str(tl, "commit", NULL)};
-	info[6] = (struct tl_label){"started_utc",
-				    tl_json_str(run, "started_utc", NULL)};
+	/* The start time is a value, not a label: a label would churn. */
 	rc = tl_expo_add(e, "traplab_run_info", TL_EXPO_GAUGE,
-			 "The run being exposed; always 1", "", info, 7, 1);
+			 "The run being exposed; always 1", "", info, 6, 1);
 	if (rc)
 		return rc;
+	if (utc_seconds(tl_json_str(run, "started_utc", NULL), &t0)) {
+		rc = tl_expo_add(e, "traplab_run_start_timestamp_seconds",
+				 TL_EXPO_GAUGE,
+				 "When the run started, in seconds since "
+				 "the Unix epoch",
+				 "", info, 1, t0);
+		if (rc)
+			return rc;
+	}
 	v = json_object_get(run, "elapsed_s");
 	if (json_is_number(v)) {
 		rc = tl_expo_add(e, "traplab_run_elapsed_seconds",
