@@ -8,6 +8,7 @@
  */
 #include "report/verdicttable.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "report/table.h"
@@ -39,10 +40,30 @@ void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
 		{"measured [CI]", 0, 1, 0},
 		{"verdict", 0, 0, 0},
 	};
-	size_t counts[TL_VERDICT_COUNT_], i;
+	size_t counts[TL_VERDICT_COUNT_], i, idw = 2, mw = 13;
 	struct tl_table t;
+	int below;
 
+	/*
+	 * When the id, the measure and the verdict leave under 24 columns
+	 * for the claim, its text goes on a line of its own under the row,
+	 * wrapped: it is read, not dropped.
+	 */
+	for (i = 0; i < cs->nclaims; i++) {
+		struct tl_buf m = TL_BUF_INIT;
+		size_t n = tl_term_cols(cs->claims[i].id);
+
+		tl_verdict_fmt_measured(&m, &cs->claims[i], &v[i]);
+		idw = n > idw ? n : idw;
+		mw = tl_term_cols(tl_buf_str(&m)) > mw
+			     ? tl_term_cols(tl_buf_str(&m))
+			     : mw;
+		tl_buf_release(&m);
+	}
+	below = width != SIZE_MAX && idw + mw + 12 + 6 + 24 > width;
 	tl_table_init(&t, cols, TL_ARRAY_SIZE(cols), 0);
+	if (below)
+		t.cols[2].prio = 9; /* dropped first: its text is below */
 	for (i = 0; i < cs->nclaims; i++) {
 		const struct tl_claim *c = &cs->claims[i];
 		struct tl_buf m = TL_BUF_INIT, k = TL_BUF_INIT;
@@ -60,6 +81,8 @@ void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
 		row[4] = tl_buf_str(&m);
 		row[5] = tl_buf_str(&k);
 		tl_table_row(&t, row);
+		if (below && c->text)
+			tl_table_line(&t, 2, c->text);
 		if (v[i].kind == TL_VERDICT_UNTESTABLE && v[i].reason) {
 			char *s = xasprintf("untestable: %s", v[i].reason);
 
