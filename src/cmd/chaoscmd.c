@@ -150,6 +150,42 @@ static int wait_for_data(const struct tl_svc_slo *slo, struct tl_promql *pq,
 	return -ENODATA;
 }
 
+/* bpftrace's histograms, indented under a heading. */
+static void print_trace(const char *path, FILE *f)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len;
+
+	if (tl_read_file(path, &text, &len) || !len) {
+		fprintf(f, "evidence: bpftrace printed nothing\n");
+		free(text);
+		return;
+	}
+	if ((line = strstr(text, "ERROR:"))) {
+		char *next;
+
+		/*
+		 * Say why in one line: the last error is the fatal one (a
+		 * RLIMIT_MEMLOCK warning may come first).
+		 */
+		while ((next = strstr(line + 1, "ERROR:")))
+			line = next;
+		line[strcspn(line, "\n")] = 0;
+		fprintf(f,
+			"evidence: bpftrace could not trace the target: %s "
+			"(traplab doctor)\n",
+			line);
+		free(text);
+		return;
+	}
+	fprintf(f, "evidence (bpftrace, during the fault): syscall latency and "
+		   "wait for a CPU after preemption, in us\n");
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(f, "  %s\n", line);
+	free(text);
+}
+
 static double cpu_bound(const struct tl_svc_slo *slo)
 {
 	size_t i;
@@ -236,7 +272,8 @@ int cmd_chaos(int argc, char **argv)
 	struct tl_svc_slo slo;
 	struct tl_promql pq;
 	pid_t started = 0;
-	char *end, *bt;
+	char *end, *trace_path = NULL;
+	pid_t tracer = 0;
 	double v;
 	int c, rc = 2;
 
@@ -331,17 +368,23 @@ int cmd_chaos(int argc, char **argv)
 		}
 	}
 	describe(&fc, stdout);
+	trace_path = xasprintf("/tmp/traplab-chaos-bpftrace.%d", (int)getpid());
+	if (tl_svcfault_trace_start(fc.spec.target, o.fault_s, trace_path,
+				    &tracer) == 0)
+		printf("evidence: bpftrace on pid %d for the fault's %.0f s\n",
+		       (int)fc.spec.target, o.fault_s);
 	rc = tl_svcchaos_run(&slo, &o, stdout, &res, &err);
+	tl_svcfault_trace_stop(tracer);
 	if (rc) {
 		fprintf(stderr, "traplab: chaos: %s\n", tl_buf_str(&err));
 		rc = 2;
 		goto out;
 	}
-	bt = tl_chaos_which("bpftrace");
-	if (!bt)
+	if (tracer > 0)
+		print_trace(trace_path, stdout);
+	else
 		printf("evidence: no bpftrace here, so no run-queue or "
 		       "syscall latency of the target (traplab doctor)\n");
-	free(bt);
 	tl_svcchaos_print(&slo, &res, stdout);
 	rc = res.recovered ? 0 : 1;
 	if (!tl_svcfault_alive(fc.spec.target)) {
@@ -352,6 +395,9 @@ int cmd_chaos(int argc, char **argv)
 	}
 	tl_svcchaos_release(&res);
 out:
+	if (trace_path)
+		unlink(trace_path);
+	free(trace_path);
 	stop_target(started);
 	tl_promql_release(&pq);
 	tl_svc_slo_release(&slo);

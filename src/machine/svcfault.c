@@ -216,6 +216,79 @@ void tl_svcfault_stop(struct tl_svcfault *f)
 	f->target = 0;
 }
 
+/* Evidence. */
+
+int tl_svcfault_trace_start(pid_t target, double seconds, const char *out_path,
+			    pid_t *tracer)
+{
+	char *bt = tl_chaos_which("bpftrace"), *script;
+	pid_t pid;
+	int fd;
+
+	*tracer = 0;
+	if (!bt)
+		return -ENOENT;
+	script = xasprintf(
+		"tracepoint:raw_syscalls:sys_enter /pid == %d/ "
+		"{ @s[tid] = nsecs; }\n"
+		"tracepoint:raw_syscalls:sys_exit /pid == %d && @s[tid]/ "
+		"{ @syscall_us = hist((nsecs - @s[tid]) / 1000); "
+		"delete(@s[tid]); }\n"
+		"tracepoint:sched:sched_switch /pid == %d && "
+		"args->prev_state == 0/ { @q[args->prev_pid] = nsecs; }\n"
+		"tracepoint:sched:sched_switch /@q[args->next_pid]/ "
+		"{ @runq_wait_us = hist((nsecs - @q[args->next_pid]) / 1000); "
+		"delete(@q[args->next_pid]); }\n"
+		"interval:s:%ld { clear(@s); clear(@q); exit(); }\n",
+		(int)target, (int)target, (int)target, (long)(seconds + 0.999));
+	fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(bt);
+		free(script);
+		return -errno;
+	}
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(bt, "bpftrace", "-q", "-e", script, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	free(bt);
+	free(script);
+	if (pid < 0)
+		return -errno;
+	setpgid(pid, pid);
+	*tracer = pid;
+	return 0;
+}
+
+void tl_svcfault_trace_stop(pid_t tracer)
+{
+	int st, i;
+
+	if (tracer <= 0)
+		return;
+	/* It ends itself after its seconds; 10 s of grace, then SIGINT. */
+	for (i = 0; i < 100; i++) {
+		if (waitpid(tracer, &st, WNOHANG) == tracer)
+			return;
+		usleep(100000);
+	}
+	kill(-tracer, SIGINT);
+	for (i = 0; i < 50; i++) {
+		if (waitpid(tracer, &st, WNOHANG) == tracer)
+			return;
+		usleep(100000);
+	}
+	kill(-tracer, SIGKILL);
+	while (waitpid(tracer, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* doctor. */
 
 /*
@@ -298,6 +371,7 @@ void tl_svcfault_doctor(FILE *f)
 	int pre = access("/usr/lib/fiu/fiu_posix_preload.so", R_OK) == 0;
 	char *config = kernel_config();
 	int netem = config_has(config, "CONFIG_NET_SCH_NETEM");
+	int tracefs;
 	int ovr = config_has(config, "CONFIG_BPF_KPROBE_OVERRIDE");
 
 	fprintf(f, "service chaos (traplab chaos --slo):\n");
@@ -319,10 +393,15 @@ void tl_svcfault_doctor(FILE *f)
 		ovr == 1   ? "present"
 		: ovr == 0 ? "absent (no CONFIG_BPF_KPROBE_OVERRIDE)"
 			   : "unknown");
-	fprintf(f, "  bpftrace             %s\n",
+	tracefs = access("/sys/kernel/tracing/events", R_OK) == 0 ||
+		  access("/sys/kernel/debug/tracing/events", R_OK) == 0;
+	fprintf(f, "  bpftrace             %s%s\n",
 		bt ? bt
 		   : "not installed (run-queue and syscall latency "
-		     "evidence unavailable)");
+		     "evidence unavailable)",
+		!bt || tracefs ? ""
+			       : " (but tracefs is not mounted: no "
+				 "tracepoints, so no evidence)");
 	free(stress);
 	free(fiurun);
 	free(fiuctl);

@@ -80,6 +80,19 @@ int tl_svcfault_alive(pid_t pid);
 int tl_svcfault_has_fiu(pid_t pid);
 
 /*
+ * Evidence with bpftrace (when it is on PATH): for seconds, histograms of
+ * the target's syscall latency and of the time its threads wait for a CPU
+ * after being preempted (sched_switch with the task still runnable, to
+ * its next switch-in), written to the file at out_path. *tracer gets the
+ * bpftrace process (its own group). 0, -ENOENT without bpftrace, -errno.
+ * tl_svcfault_trace_stop() waits for it (SIGINT after a grace period, so
+ * it still prints its maps).
+ */
+int tl_svcfault_trace_start(pid_t target, double seconds, const char *out_path,
+			    pid_t *tracer);
+void tl_svcfault_trace_stop(pid_t tracer);
+
+/*
  * Prints, one line each, which fault and observation mechanisms this
  * machine has: stress-ng, libfiu (fiu-run, fiu-ctrl, preload libraries),
  * tc netem, eBPF (the bpf syscall, BTF, bpf_override_return), bpftrace.
