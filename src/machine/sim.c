@@ -358,13 +358,14 @@ static int parse_callgrind(struct parser *ps, const char *buf, size_t len,
 		return fail(ps, ps->le, "%s",
 			    nev ? "no totals: line (file cut short?)"
 				: "no events: line");
-	for (k = 0; k < nev; k++) {
+	for (k = 0; k < nev; k++)
 		if (seen_summary && summary[k] != totals[k])
 			return fail(ps, ps->le,
 				    "summary %s=%llu but totals %llu",
 				    sim_names[map[k]],
 				    (unsigned long long)summary[k],
 				    (unsigned long long)totals[k]);
+	for (k = 0; k < nev; k++) {
 		out->v[map[k]] = totals[k];
 		out->have |= 1u << map[k];
 	}
