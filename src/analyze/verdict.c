@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/confseq.h"
+#include "analyze/verdict_runs.h"
 #include "base/banned.h"
 
 static const char *const verdict_names[] = {
@@ -71,216 +72,6 @@ int tl_adjust_parse(const char *s, enum tl_adjust *out)
 			return 0;
 		}
 	return -EINVAL;
-}
-
-/* Looking things up in the runs. */
-
-static int case_matches(json_t *cs, const struct tl_side *s)
-{
-	json_t *params = json_object_get(cs, "params");
-	size_t i;
-
-	for (i = 0; i < s->nparams; i++) {
-		json_t *v = json_object_get(params, s->params[i].key);
-		const char *str = json_string_value(v);
-		char num[64];
-
-		if (!str && json_is_number(v)) {
-			snprintf(num, sizeof(num), "%g", json_number_value(v));
-			str = num;
-		}
-		if (!strcmp(s->params[i].val, "*"))
-			continue;
-		if (!str || strcmp(str, s->params[i].val) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-static json_t *find_in_array(json_t *arr, const char *name)
-{
-	size_t i;
-	json_t *it;
-
-	json_array_foreach(arr, i, it)
-	{
-		const char *n = json_string_value(json_object_get(it, "name"));
-
-		if (n && !strcmp(n, name))
-			return it;
-	}
-	return NULL;
-}
-
-/*
- * The variant object of side s, or NULL with *why set (owned). Looks in
- * every run; the first run with the experiment and a matching case wins.
- * With a "*" param several cases match; the last one (the largest value
- * of a sweep, by convention) is taken.
- */
-static json_t *find_variant(json_t *const *runs, size_t nruns, const char *exp,
-			    const struct tl_side *s, json_t **case_out,
-			    char **why)
-{
-	int saw_exp = 0, saw_case = 0;
-	size_t r;
-
-	for (r = 0; r < nruns; r++) {
-		json_t *e = find_in_array(
-			json_object_get(runs[r], "experiments"), exp);
-		json_t *cases, *cs, *v, *last = NULL, *last_case = NULL;
-		size_t i;
-
-		if (!e)
-			continue;
-		saw_exp = 1;
-		cases = json_object_get(e, "cases");
-		json_array_foreach(cases, i, cs)
-		{
-			if (!case_matches(cs, s))
-				continue;
-			saw_case = 1;
-			v = find_in_array(json_object_get(cs, "variants"),
-					  s->variant);
-			if (v) {
-				last = v;
-				last_case = cs;
-			}
-		}
-		if (last) {
-			if (case_out)
-				*case_out = last_case;
-			return last;
-		}
-	}
-	if (!saw_exp) {
-		*why = xasprintf("experiment '%s' is not in this run", exp);
-	} else if (!saw_case) {
-		struct tl_buf b = TL_BUF_INIT;
-		size_t i;
-
-		for (i = 0; i < s->nparams; i++)
-			tl_buf_printf(&b, "%s%s=%s", i ? " " : "",
-				      s->params[i].key, s->params[i].val);
-		*why = xasprintf("case %s of '%s' is not in this run",
-				 tl_buf_str(&b), exp);
-		tl_buf_release(&b);
-	} else {
-		*why = xasprintf("variant '%s' of '%s' is not in this run",
-				 s->variant, exp);
-	}
-	return NULL;
-}
-
-/* A variant that ran; NULL with *why when it did not. */
-static json_t *usable_variant(json_t *const *runs, size_t nruns,
-			      const char *exp, const struct tl_side *s,
-			      char **why, int *partial)
-{
-	json_t *v = find_variant(runs, nruns, exp, s, NULL, why);
-	const char *status, *reason;
-
-	if (!v)
-		return NULL;
-	status = json_string_value(json_object_get(v, "status"));
-	reason = json_string_value(json_object_get(v, "reason"));
-	if (!status || !strcmp(status, "ok"))
-		return v;
-	if (!strcmp(status, "partial")) {
-		*partial = 1;
-		return v;
-	}
-	if (!strcmp(status, "skipped"))
-		*why = xasprintf("%s/%s skipped: %s", exp, s->variant,
-				 reason ? reason
-					: "toolchain or library missing");
-	else
-		*why = xasprintf("%s/%s %s%s%s", exp, s->variant, status,
-				 reason ? ": " : "", reason ? reason : "");
-	return NULL;
-}
-
-struct series {
-	double *x;
-	size_t n;
-	int exact;
-	const char *source;
-	const char *flag;
-	json_t *ci95; /* fallback when there are no samples */
-	double median;
-};
-
-/* The metric's samples; 0, or -ENOENT with *why. */
-static int get_series(json_t *v, const char *exp, const struct tl_side *s,
-		      const char *metric, struct series *out, char **why)
-{
-	json_t *m = json_object_get(json_object_get(v, "metrics"), metric);
-	json_t *samples, *it;
-	const char *absent;
-	size_t i;
-
-	memset(out, 0, sizeof(*out));
-	if (!m) {
-		absent = json_string_value(
-			json_object_get(json_object_get(v, "absent"), metric));
-		const char *builds = json_string_value(
-			json_object_get(json_object_get(v, "facts"), "builds"));
-		const char *err1 = json_string_value(json_object_get(
-			json_object_get(v, "facts"), "first_error"));
-
-		if (absent)
-			*why = xasprintf("%s absent: %s", metric, absent);
-		else if (builds && !strcmp(builds, "false"))
-			/* A build workload whose program does not build. */
-			*why = xasprintf("%s/%s does not build (%s), so it has "
-					 "no %s",
-					 exp, s->variant,
-					 err1 ? err1 : "compile error", metric);
-		else
-			*why = xasprintf("%s/%s did not report %s", exp,
-					 s->variant, metric);
-		return -ENOENT;
-	}
-	out->source = json_string_value(json_object_get(m, "source"));
-	out->flag = json_string_value(json_object_get(m, "flag"));
-	if (!out->flag)
-		out->flag = json_string_value(json_object_get(m, "note"));
-	out->exact = json_is_true(json_object_get(m, "exact"));
-	out->median = json_number_value(json_object_get(m, "median"));
-	out->ci95 = json_object_get(m, "ci95");
-	samples = json_object_get(m, "samples");
-	out->x = xcalloc(json_array_size(samples) + 1, sizeof(double));
-	json_array_foreach(samples, i, it)
-	{
-		if (json_is_number(it) && isfinite(json_number_value(it)))
-			out->x[out->n++] = json_number_value(it);
-	}
-	if (!out->n && !json_is_number(json_object_get(m, "median"))) {
-		FREE_AND_NULL(out->x);
-		*why = xasprintf("%s of %s/%s has no value", metric, exp,
-				 s->variant);
-		return -ENOENT;
-	}
-	return 0;
-}
-
-/* A fact's value as a string; NULL with *why. */
-static char *get_fact(json_t *v, const char *exp, const char *variant,
-		      const char *fact, char **why)
-{
-	json_t *f = json_object_get(json_object_get(v, "facts"), fact);
-	char buf[64];
-
-	if (json_is_string(f))
-		return xstrdup(json_string_value(f));
-	if (json_is_true(f) || json_is_false(f))
-		return xstrdup(json_is_true(f) ? "true" : "false");
-	if (json_is_number(f)) {
-		snprintf(buf, sizeof(buf), "%g", json_number_value(f));
-		return xstrdup(buf);
-	}
-	*why = xasprintf("%s/%s reported no fact %s", exp, variant, fact);
-	return NULL;
 }
 
 /* The machine: reasons a claim's needs are not met, or NULL. */
@@ -357,15 +148,16 @@ static char *unmet_need(const struct tl_claimset *cs, const struct tl_claim *c,
 					 nd->feature);
 		memset(&probe, 0, sizeof(probe));
 		probe.variant = f->variant;
-		v = usable_variant(runs, nruns, f->experiment, &probe, &why,
-				   &partial);
+		v = tl__verdict_usable_variant(runs, nruns, f->experiment,
+					       &probe, &why, &partial);
 		if (!v) {
 			char *r = xasprintf("feature '%s' not probed: %s",
 					    f->name, why);
 			free(why);
 			return r;
 		}
-		val = get_fact(v, f->experiment, f->variant, f->fact, &why);
+		val = tl__verdict_fact(v, f->experiment, f->variant, f->fact,
+				       &why);
 		if (!val) {
 			char *r = xasprintf("feature '%s' not probed: %s",
 					    f->name, why);
@@ -393,7 +185,7 @@ static char *unmet_need(const struct tl_claimset *cs, const struct tl_claim *c,
 struct job {
 	const struct tl_claim *c;
 	struct tl_verdict *v;
-	struct series s[2];
+	struct tl__verdict_series s[2];
 	int fallback_ci; /* no samples: the recorded ci95 is all we have */
 };
 
@@ -449,7 +241,7 @@ static int boot(const struct job *j, double level,
 {
 	struct tl_stats_boot b = {level, o->resamples,
 				  o->seed ? o->seed : TL_STATS_BOOT_SEED};
-	const struct series *a = &j->s[0], *c = &j->s[1];
+	const struct tl__verdict_series *a = &j->s[0], *c = &j->s[1];
 
 	if (level >= 1)
 		b.confidence = 1 - 1e-12;
@@ -657,16 +449,18 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 			 ? 2
 			 : 1;
 	for (k = 0; k < nsides; k++) {
-		json_t *var = usable_variant(runs, nruns, c->m.experiment,
-					     &c->m.side[k], &why, &partial);
+		json_t *var = tl__verdict_usable_variant(
+			runs, nruns, c->m.experiment, &c->m.side[k], &why,
+			&partial);
 
 		if (!var) {
 			untestable(v, why);
 			return 0;
 		}
 		if (c->m.fact) {
-			fv[k] = get_fact(var, c->m.experiment,
-					 c->m.side[k].variant, c->m.fact, &why);
+			fv[k] = tl__verdict_fact(var, c->m.experiment,
+						 c->m.side[k].variant,
+						 c->m.fact, &why);
 			if (!fv[k]) {
 				untestable(v, why);
 				goto out_facts;
@@ -678,8 +472,8 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 			}
 			continue;
 		}
-		if (get_series(var, c->m.experiment, &c->m.side[k], c->m.metric,
-			       &j->s[k], &why)) {
+		if (tl__verdict_series(var, c->m.experiment, &c->m.side[k],
+				       c->m.metric, &j->s[k], &why)) {
 			if (does_not_build(var)) {
 				/*
 				 * A claim about a figure of a program that
@@ -717,7 +511,7 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	/* Exact: counted or simulated figures with no spread at all. */
 	v->exact = 1;
 	for (k = 0; k < nsides; k++) {
-		const struct series *s = &j->s[k];
+		const struct tl__verdict_series *s = &j->s[k];
 		size_t i;
 
 		if (!s->exact) {
@@ -972,7 +766,8 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		    strcmp(c->m.experiment, exp))
 			continue;
 		for (sd = 0; sd < sides_of(c); sd++) {
-			if (!case_matches(case_json, &c->m.side[sd]))
+			if (!tl__verdict_case_matches(case_json,
+						      &c->m.side[sd]))
 				continue;
 			idx[sd] =
 				variant_index(case_json, c->m.side[sd].variant);
@@ -1007,143 +802,8 @@ void tl_verdict_count(const struct tl_verdict *v, size_t n, size_t *counts)
 		counts[v[i].kind]++;
 }
 
-void tl_verdict_fmt_measured(struct tl_buf *b, const struct tl_claim *c,
-			     const struct tl_verdict *v)
-{
-	if (v->fact) {
-		tl_buf_puts(b, v->fact);
-		return;
-	}
-	if (!v->has_ci) {
-		tl_buf_puts(b, "-");
-		return;
-	}
-	tl_claims_fmt_value(b, v->ci.point, c->m.dim);
-	if (v->exact) {
-		tl_buf_puts(b, " (exact)");
-		return;
-	}
-	tl_buf_puts(b, " [");
-	tl_claims_fmt_value(b, v->ci.lo, c->m.dim);
-	tl_buf_puts(b, ", ");
-	tl_claims_fmt_value(b, v->ci.hi, c->m.dim);
-	tl_buf_puts(b, "]");
-}
-
-static json_t *num_or_null(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-json_t *tl_verdict_json(const struct tl_claimset *cs,
-			const struct tl_verdict *v, const struct tl_strv *runs,
-			const struct tl_verdict_opts *o, size_t m, json_t *env)
-{
-	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
-	json_t *rs = json_array();
-	size_t counts[TL_VERDICT_COUNT_], i;
-
-	tl_verdict_count(v, cs->nclaims, counts);
-	for (i = 0; i < TL_VERDICT_COUNT_; i++)
-		json_object_set_new(sum, verdict_names[i],
-				    json_integer((json_int_t)counts[i]));
-	for (i = 0; runs && i < runs->n; i++)
-		json_array_append_new(rs, json_string(runs->v[i]));
-	json_object_set_new(root, "schema", json_string("traplab.verdicts/1"));
-	json_object_set_new(root, "claims_file", json_string(cs->path));
-	json_object_set_new(root, "title", json_string(cs->title));
-	json_object_set_new(root, "runs", rs);
-	json_object_set_new(root, "alpha", json_real(o->alpha));
-	json_object_set_new(root, "adjust",
-			    json_string(tl_adjust_name(o->adjust)));
-	json_object_set_new(root, "interval",
-			    json_string(o->anytime ? "confidence sequence "
-						     "(anytime-valid)"
-						   : "bootstrap"));
-	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
-	json_object_set_new(root, "summary", sum);
-	if (env)
-		json_object_set(root, "env", env);
-	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		json_t *it = json_object();
-		struct tl_buf b = TL_BUF_INIT;
-
-		json_object_set_new(it, "id", json_string(c->id));
-		json_object_set_new(it, "section", json_string(c->section));
-		json_object_set_new(it, "claim", json_string(c->text));
-		json_object_set_new(it, "claimed", json_string(c->claimed));
-		json_object_set_new(it, "quantity",
-				    c->quantity ? json_string(c->quantity)
-						: json_null());
-		json_object_set_new(it, "toolchain",
-				    c->toolchain ? json_string(c->toolchain)
-						 : json_null());
-		tl_claims_fmt_measure(&b, &c->m);
-		json_object_set_new(it, "measure", json_string(tl_buf_str(&b)));
-		b.len = 0;
-		tl_claims_fmt_pred(&b, c);
-		json_object_set_new(it, "predicate",
-				    json_string(tl_buf_str(&b)));
-		json_object_set_new(it, "dimension",
-				    json_string(tl_dim_name(c->m.dim)));
-		json_object_set_new(it, "verdict",
-				    json_string(verdict_names[v[i].kind]));
-		json_object_set_new(it, "reason",
-				    v[i].reason ? json_string(v[i].reason)
-						: json_null());
-		json_object_set_new(it, "notes",
-				    v[i].notes ? json_string(v[i].notes)
-					       : json_null());
-		if (v[i].fact)
-			json_object_set_new(it, "fact", json_string(v[i].fact));
-		if (v[i].has_ci) {
-			json_t *e = json_object();
-
-			json_object_set_new(e, "point",
-					    num_or_null(v[i].ci.point));
-			json_object_set_new(e, "lo", num_or_null(v[i].ci.lo));
-			json_object_set_new(e, "hi", num_or_null(v[i].ci.hi));
-			json_object_set_new(e, "level", json_real(v[i].level));
-			json_object_set_new(e, "exact",
-					    json_boolean(v[i].exact));
-			json_object_set_new(e, "p", json_real(v[i].p));
-			json_object_set_new(e, "p_adjusted",
-					    json_real(v[i].p_adj));
-			json_object_set_new(
-				e, "n", json_integer((json_int_t)v[i].n[0]));
-			if (c->m.kind == TL_MEASURE_RATIO ||
-			    c->m.kind == TL_MEASURE_DIFF)
-				json_object_set_new(
-					e, "n_b",
-					json_integer((json_int_t)v[i].n[1]));
-			if (v[i].oracle_n)
-				json_object_set_new(
-					e, "oracle_n",
-					json_integer(
-						(json_int_t)v[i].oracle_n));
-			if (v[i].more_factor > 0)
-				/* null: on the bound, no sample count decides
-				 */
-				json_object_set_new(
-					e, "samples_to_decide_factor",
-					num_or_null(v[i].more_factor));
-			json_object_set_new(it, "estimate", e);
-		}
-		json_object_set_new(it, "source",
-				    v[i].source ? json_string(v[i].source)
-						: json_null());
-		json_object_set_new(it, "simulated",
-				    json_boolean(v[i].simulated));
-		tl_buf_release(&b);
-		json_array_append_new(arr, it);
-	}
-	json_object_set_new(root, "verdicts", arr);
-	return root;
-}
-
 json_t *tl_verdict_side(json_t *const *runs, size_t nruns, const char *exp,
 			const struct tl_side *s, json_t **case_out, char **why)
 {
-	return find_variant(runs, nruns, exp, s, case_out, why);
+	return tl__verdict_find_variant(runs, nruns, exp, s, case_out, why);
 }

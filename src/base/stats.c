@@ -122,7 +122,7 @@ static double quantile_select(double *a, size_t n, double q)
 	return lo + f * (hi - lo);
 }
 
-static bool all_finite(const double *x, size_t n)
+bool tl__stats_all_finite(const double *x, size_t n)
 {
 	size_t i;
 
@@ -137,7 +137,7 @@ static double *dup_finite(const double *x, size_t n, int *err)
 {
 	double *c;
 
-	if (n == 0 || !all_finite(x, n)) {
+	if (n == 0 || !tl__stats_all_finite(x, n)) {
 		*err = -EINVAL;
 		return NULL;
 	}
@@ -186,7 +186,7 @@ static double mean_of(const double *x, size_t n)
 
 int tl_stats_mean(const double *x, size_t n, double *out)
 {
-	if (n == 0 || !all_finite(x, n))
+	if (n == 0 || !tl__stats_all_finite(x, n))
 		return -EINVAL;
 	*out = mean_of(x, n);
 	return 0;
@@ -206,7 +206,7 @@ static double stddev_of(const double *x, size_t n)
 
 int tl_stats_stddev(const double *x, size_t n, double *out)
 {
-	if (n < 2 || !all_finite(x, n))
+	if (n < 2 || !tl__stats_all_finite(x, n))
 		return -EINVAL;
 	*out = stddev_of(x, n);
 	return 0;
@@ -216,7 +216,7 @@ int tl_stats_cv(const double *x, size_t n, double *out)
 {
 	double m;
 
-	if (n < 2 || !all_finite(x, n))
+	if (n < 2 || !tl__stats_all_finite(x, n))
 		return -EINVAL;
 	m = mean_of(x, n);
 	if (m == 0)
@@ -258,7 +258,7 @@ int tl_stats_minmax(const double *x, size_t n, double *min, double *max)
 	double lo, hi;
 	size_t i;
 
-	if (n == 0 || !all_finite(x, n))
+	if (n == 0 || !tl__stats_all_finite(x, n))
 		return -EINVAL;
 	lo = hi = x[0];
 	for (i = 1; i < n; i++) {
@@ -335,15 +335,10 @@ double tl_stats_rng_double(struct tl_rng *r)
 
 /* Ordering with ties broken by index (used by the bootstrap and ranks). */
 
-struct vi {
-	double v;
-	size_t i;
-};
-
 /* By value, then by original index so qsort's order is deterministic. */
-static int cmp_vi(const void *pa, const void *pb)
+int tl__stats_cmp_vi(const void *pa, const void *pb)
 {
-	const struct vi *a = pa, *b = pb;
+	const struct tl__stats_vi *a = pa, *b = pb;
 
 	if (a->v != b->v)
 		return a->v < b->v ? -1 : 1;
@@ -371,7 +366,7 @@ struct resampler {
 
 static int resampler_init(struct resampler *rs, const double *x, size_t n)
 {
-	struct vi *s;
+	struct tl__stats_vi *s;
 	size_t k;
 
 	rs->x = x;
@@ -391,7 +386,7 @@ static int resampler_init(struct resampler *rs, const double *x, size_t n)
 		s[k].v = x[k];
 		s[k].i = k;
 	}
-	qsort(s, n, sizeof(*s), cmp_vi);
+	qsort(s, n, sizeof(*s), tl__stats_cmp_vi);
 	for (k = 0; k < n; k++) {
 		rs->sorted[k] = s[k].v;
 		rs->pos[s[k].i] = k;
@@ -490,7 +485,7 @@ int tl_stats_boot_quantile(const double *x, size_t n, double q,
 	double conf, *st;
 	int err;
 
-	if (n == 0 || !(q >= 0 && q <= 1) || !all_finite(x, n))
+	if (n == 0 || !(q >= 0 && q <= 1) || !tl__stats_all_finite(x, n))
 		return -EINVAL;
 	err = boot_opts(opt, &conf, &resamples, &seed);
 	if (err)
@@ -538,7 +533,8 @@ static int boot_two(const double *a, size_t na, const double *b, size_t nb,
 	double conf, *st, ma, mb;
 	int err;
 
-	if (na == 0 || nb == 0 || !all_finite(a, na) || !all_finite(b, nb))
+	if (na == 0 || nb == 0 || !tl__stats_all_finite(a, na) ||
+	    !tl__stats_all_finite(b, nb))
 		return -EINVAL;
 	if (kind == RATIO)
 		for (i = 0; i < nb; i++)
@@ -603,159 +599,11 @@ int tl_stats_mde_aa(const double *a, size_t na, const double *b, size_t nb,
 	return 0;
 }
 
-/* Ranks. */
-
-/*
- * Sorts s[0..n) and writes the midrank (1-based, ties share the mean of
- * their ranks) of each s[k].i into rank[s[k].i]. Returns the tie term
- * sum(t^3 - t) over groups of t equal values.
- */
-static double midranks(struct vi *s, size_t n, double *rank)
-{
-	double ties = 0, t, mid;
-	size_t k = 0, e, m;
-
-	qsort(s, n, sizeof(*s), cmp_vi);
-	while (k < n) {
-		for (e = k + 1; e < n && s[e].v == s[k].v; e++)
-			;
-		/* Values k..e-1 are equal: ranks k+1..e, mean (k+1+e)/2. */
-		mid = ((double)k + 1 + (double)e) / 2;
-		for (m = k; m < e; m++)
-			rank[s[m].i] = mid;
-		t = (double)(e - k);
-		ties += t * t * t - t;
-		k = e;
-	}
-	return ties;
-}
-
-/*
- * Exact null distribution of U for sizes m and n without ties: the counts
- * are the coefficients of the Gaussian binomial [m+n choose m]_q, built as
- * prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i). After step i the array holds
- * [n+i choose i]_q, a polynomial of degree i n with non-negative integer
- * coefficients; each intermediate coefficient is bounded by C(m+n, m) in
- * absolute value, which fits int64 for m, n <= 30.
- * Sets *p to the two-sided p of the observed u: 2 min(P(U <= u), P(U >=
- * u)), capped at 1.
- */
-static int mwu_exact_p(size_t m, size_t n, double u, double *p)
-{
-	size_t top = m * n, i, j, k, iu = (size_t)u;
-	int64_t *c, total = 0, below = 0, above = 0;
-	double pp;
-
-	c = calloc(top + 1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c[0] = 1;
-	for (i = 1; i <= m; i++) {
-		k = n + i;
-		for (j = top; j >= k; j--)
-			c[j] -= c[j - k];
-		for (j = i; j <= top; j++)
-			c[j] += c[j - i];
-	}
-	for (j = 0; j <= top; j++) {
-		total += c[j];
-		if (j <= iu)
-			below += c[j];
-		if (j >= iu)
-			above += c[j];
-	}
-	pp = 2 * (double)(below < above ? below : above) / (double)total;
-	*p = pp < 1 ? pp : 1;
-	free(c);
-	return 0;
-}
-
-int tl_stats_mwu(const double *a, size_t na, const double *b, size_t nb,
-		 enum tl_mwu_method method, struct tl_mwu *out)
-{
-	size_t n = na + nb, i;
-	double *rank, ties, r1 = 0, u1, u2, nn, mu, var, zabs;
-	struct vi *s;
-	struct tl_mwu res = {0};
-	bool exact;
-	int err = 0;
-
-	if (na == 0 || nb == 0 || !all_finite(a, na) || !all_finite(b, nb))
-		return -EINVAL;
-	s = malloc(n * sizeof(*s));
-	rank = malloc(n * sizeof(*rank));
-	if (!s || !rank) {
-		err = -ENOMEM;
-		goto out_free;
-	}
-	for (i = 0; i < n; i++) {
-		s[i].v = i < na ? a[i] : b[i - na];
-		s[i].i = i;
-	}
-	ties = midranks(s, n, rank);
-	for (i = 0; i < na; i++)
-		r1 += rank[i];
-	nn = (double)na * (double)nb;
-	u1 = r1 - (double)na * ((double)na + 1) / 2;
-	u2 = nn - u1;
-	res.u = u1;
-	res.cles = u1 / nn;
-	res.rank_biserial = 2 * res.cles - 1;
-
-	switch (method) {
-	case TL_MWU_EXACT:
-		if (ties != 0 || na > 30 || nb > 30) {
-			err = -EINVAL;
-			goto out_free;
-		}
-		exact = true;
-		break;
-	case TL_MWU_ASYMPTOTIC:
-		exact = false;
-		break;
-	case TL_MWU_AUTO:
-		exact = ties == 0 && na <= TL_STATS_MWU_EXACT_MAX &&
-			nb <= TL_STATS_MWU_EXACT_MAX;
-		break;
-	default:
-		err = -EINVAL;
-		goto out_free;
-	}
-
-	if (exact) {
-		err = mwu_exact_p(na < nb ? na : nb, na < nb ? nb : na, u1,
-				  &res.p);
-		if (err)
-			goto out_free;
-		res.exact = true;
-	} else {
-		mu = nn / 2;
-		var = nn / 12 *
-		      (((double)n + 1) - ties / ((double)n * ((double)n - 1)));
-		if (!(var > 0)) {
-			/* Every value equal: no evidence of any difference. */
-			res.p = 1;
-			res.z = 0;
-		} else {
-			zabs = ((u1 > u2 ? u1 : u2) - mu - 0.5) / sqrt(var);
-			res.p = erfc(zabs / sqrt(2.0));
-			if (res.p > 1)
-				res.p = 1;
-			res.z = u1 >= mu ? zabs : -zabs;
-		}
-	}
-	*out = res;
-out_free:
-	free(rank);
-	free(s);
-	return err;
-}
-
 /* Multiple comparisons. */
 
 int tl_stats_holm(const double *p, size_t m, double *adj)
 {
-	struct vi *s;
+	struct tl__stats_vi *s;
 	double run = 0, v;
 	size_t k;
 
@@ -771,7 +619,7 @@ int tl_stats_holm(const double *p, size_t m, double *adj)
 		s[k].v = p[k];
 		s[k].i = k;
 	}
-	qsort(s, m, sizeof(*s), cmp_vi);
+	qsort(s, m, sizeof(*s), tl__stats_cmp_vi);
 	/* Step down: the k-th smallest p times m - k, kept monotone. */
 	for (k = 0; k < m; k++) {
 		v = (double)(m - k) * s[k].v;
@@ -838,7 +686,7 @@ int tl_stats_linfit(const double *x, const double *y, size_t n,
 	size_t i;
 	int err;
 
-	if (n < 2 || !all_finite(x, n) || !all_finite(y, n))
+	if (n < 2 || !tl__stats_all_finite(x, n) || !tl__stats_all_finite(y, n))
 		return -EINVAL;
 	err = fit_skip(x, y, n, n, &a, &b);
 	if (err)
@@ -864,7 +712,7 @@ int tl_stats_linearity(const double *x, const double *y, size_t n,
 	size_t i;
 	int err;
 
-	if (n < 3 || !all_finite(x, n) || !all_finite(y, n))
+	if (n < 3 || !tl__stats_all_finite(x, n) || !tl__stats_all_finite(y, n))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		err = fit_skip(x, y, n, i, &a, &b);
@@ -890,45 +738,4 @@ int tl_stats_is_linear(const double *x, const double *y, size_t n, double tol)
 	if (err)
 		return err;
 	return worst <= tol;
-}
-
-/* Change point. */
-
-int tl_stats_pettitt(const double *x, size_t n, struct tl_changepoint *out)
-{
-	double *rank, cum = 0, u, k = 0, dn = (double)n, p;
-	size_t i, split = 0;
-	struct vi *s;
-	int err = 0;
-
-	if (n < 2 || !all_finite(x, n))
-		return -EINVAL;
-	s = malloc(n * sizeof(*s));
-	rank = malloc(n * sizeof(*rank));
-	if (!s || !rank) {
-		err = -ENOMEM;
-		goto out_free;
-	}
-	for (i = 0; i < n; i++) {
-		s[i].v = x[i];
-		s[i].i = i;
-	}
-	midranks(s, n, rank);
-	for (i = 1; i < n; i++) {
-		cum += rank[i - 1];
-		/* U_t with t = i values before the split. */
-		u = fabs(2 * cum - (double)i * (dn + 1));
-		if (u > k) {
-			k = u;
-			split = i;
-		}
-	}
-	p = 2 * exp(-6 * k * k / (dn * dn * dn + dn * dn));
-	out->split = split;
-	out->k = k;
-	out->p = p < 1 ? p : 1;
-out_free:
-	free(rank);
-	free(s);
-	return err;
 }

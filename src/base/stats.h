@@ -251,4 +251,16 @@ struct tl_changepoint {
 
 int tl_stats_pettitt(const double *x, size_t n, struct tl_changepoint *out);
 
+/*
+ * Internal to stats.c and stats_rank.c: a value with its original index,
+ * ordered by value then index (so qsort() is deterministic), and whether
+ * x[0..n) is all finite.
+ */
+struct tl__stats_vi {
+	double v;
+	size_t i;
+};
+int tl__stats_cmp_vi(const void *pa, const void *pb);
+bool tl__stats_all_finite(const double *x, size_t n);
+
 #endif

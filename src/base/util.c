@@ -324,3 +324,8 @@ int tl_strtod(const char *s, char **end, double *out)
 	*out = v;
 	return 0;
 }
+
+int tl_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

@@ -69,6 +69,9 @@ int tl_strv_has(const struct tl_strv *sv, const char *s);
 const char *const *tl_strv_cstr(struct tl_strv *sv);
 void tl_strv_release(struct tl_strv *sv);
 
+/* qsort() order of an array of char * by strcmp(). */
+int tl_cmp_str(const void *a, const void *b);
+
 /*
  * Diagnostics: "file:line:col: message" lines collected by parsers so that
  * one bad file is reported whole and the rest of the run goes on.

@@ -21,7 +21,7 @@
 #include "base/cli.h"
 #include "base/jsonx.h"
 #include "base/os.h"
-#include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
+#include "cmd/run.h"
 #include "machine/chaos.h"
 #include "machine/counters.h"
 #include "machine/toolchain.h"
@@ -31,13 +31,8 @@
 #include "report/verdicttable.h"
 #include "base/term.h"
 
+#include "cmd/claims_cmd.h"
 #include "base/banned.h"
-
-#define DEFAULT_CLAIMS "claims/zig-go-traps.yaml"
-#define DEFAULT_HTML   "results/report.html"
-#define DEFAULT_MD     "results/verdicts.md"
-#define DEFAULT_JSON   "results/verdicts.json"
-#define CLAIMS_RUN     "results/claims-run.json"
 
 static void usage(FILE *f)
 {
@@ -101,7 +96,7 @@ static void print_diag(const struct tl_diag *d, const char *kind)
 		fprintf(stderr, "%s%s\n", kind, d->msgs.v[i]);
 }
 
-static int write_out(const char *path, const char *data, size_t len)
+int tl__cmd_claims_write(const char *path, const char *data, size_t len)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	int err = 0;
@@ -120,28 +115,14 @@ static int write_out(const char *path, const char *data, size_t len)
 	return err;
 }
 
-static const char *base_name(const char *path)
+const char *tl__cmd_claims_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
 	return s ? s + 1 : path;
 }
 
-struct claims_args;
 static char *output_stem(const struct claims_args *a, const char *root);
-
-struct claims_args {
-	const char *file, *md, *html, *json, *counters;
-	const char *junit, *csv, *outdir; /* NULL: not written */
-	int github;	   /* annotations on stdout, $GITHUB_STEP_SUMMARY */
-	const char *chaos; /* interference kind for --chaos, or NULL */
-	struct tl_strv results;
-	struct tl_strv toolchains;    /* --toolchains LANG=V1,V2 specs */
-	const char *const *run_tools; /* the releases of the pass that runs */
-	struct tl_verdict_opts vo;
-	int quick, check;
-	int repeat; /* --repeat N: N passes tallied (0: one, no tally) */
-};
 
 static int parse_args(int argc, char **argv, struct claims_args *a)
 {
@@ -323,12 +304,12 @@ static int write_exports(const struct claims_args *a,
 	}
 	if (a->junit) {
 		tl_export_junit(&b, cs->path, cases, cs->nclaims);
-		rc |= write_out(a->junit, b.s, b.len) ? 1 : 0;
+		rc |= tl__cmd_claims_write(a->junit, b.s, b.len) ? 1 : 0;
 		b.len = 0;
 	}
 	if (a->csv) {
 		tl_gate_claims_csv(&b, cs, v);
-		rc |= write_out(a->csv, b.s, b.len) ? 1 : 0;
+		rc |= tl__cmd_claims_write(a->csv, b.s, b.len) ? 1 : 0;
 	}
 	err.len = 0;
 	if (a->github && tl_export_github(cs->title ? cs->title : cs->path,
@@ -340,443 +321,6 @@ static int write_exports(const struct claims_args *a,
 	tl_buf_release(&b);
 	tl_buf_release(&err);
 	free(cases);
-	return rc;
-}
-
-/*
- * A metric that only the counting phase produces (so only the variants
- * whose claims name one are counted: counting runs each variant three
- * more times, under valgrind where there is no PMU).
- */
-static int is_counter_metric(const char *m)
-{
-	static const char *const extra[] = {"branches", "branch_misses",
-					    "data_accesses", "l1i_load_misses",
-					    "l1d_load_misses"};
-	size_t n = strlen(m);
-	char stem[64];
-
-	if (!strcmp(m, "ipc"))
-		return 1;
-	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
-		return strstr(m, "miss") != NULL;
-	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
-		return 0;
-	memcpy(stem, m, n - 7);
-	stem[n - 7] = '\0';
-	if (tl_counter_lookup(stem) >= 0)
-		return 1;
-	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
-		if (!strcmp(stem, extra[i]))
-			return 1;
-	return 0;
-}
-
-/*
- * The values of param p of experiment e that the claims need: those they
- * name, plus the run's own sweep (quick or default) when a claim whose
- * variant reads p leaves it open or sets it to "*". A side whose variant
- * does not read p neither opens nor pins it. Returns 0 when no claim of e
- * looks at p (then the sweep is left alone).
- */
-static int param_plan(const struct tl_claimset *cs,
-		      const struct tl_experiment *e, const struct tl_param *p,
-		      int quick, struct tl_strv *vals)
-{
-	int open = 0;
-
-	for (size_t i = 0; i < cs->nclaims; i++) {
-		const struct tl_measure *m = &cs->claims[i].m;
-		int sides = m->kind == TL_MEASURE_RATIO ||
-					    m->kind == TL_MEASURE_DIFF
-				    ? 2
-				    : 1;
-
-		if (!m->experiment || strcmp(m->experiment, e->name))
-			continue;
-		for (int sd = 0; sd < sides; sd++) {
-			const struct tl_side *side = &m->side[sd];
-			const struct tl_variant *v =
-				side->variant ? tl_experiment_variant(
-							e, side->variant)
-					      : NULL;
-			const char *val = NULL;
-
-			if (v && !tl_variant_reads(v, p->name))
-				continue;
-			for (size_t q = 0; q < side->nparams; q++)
-				if (!strcmp(side->params[q].key, p->name))
-					val = side->params[q].val;
-			if (!val || !strcmp(val, "*"))
-				open = 1;
-			else if (!tl_strv_has(vals, val))
-				tl_strv_push(vals, val);
-		}
-	}
-	if (open) {
-		const struct tl_strv *sw =
-			quick && p->quick.n ? &p->quick : &p->defaults;
-
-		/* The sweep first: "*" takes the last case of the sweep. */
-		struct tl_strv all = TL_STRV_INIT;
-
-		for (size_t q = 0; q < sw->n; q++)
-			tl_strv_push(&all, sw->v[q]);
-		for (size_t q = 0; q < vals->n; q++)
-			if (!tl_strv_has(&all, vals->v[q]))
-				tl_strv_push(&all, vals->v[q]);
-		tl_strv_release(vals);
-		*vals = all;
-	}
-	return vals->n > 0;
-}
-
-/*
- * The run plan: the variants the claims name (and the probes that decide
- * their features), which of them to count, and, per experiment, which
- * values of each param the claims look at ("EXP/KEY=V1,V2"): the values
- * they name, run even when the sweep does not hold them, plus the sweep
- * where a claim leaves the param open. Everything else is left out:
- * `traplab run` measures it.
- */
-static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
-		 int quick, struct tl_strv *variants, struct tl_strv *count,
-		 struct tl_strv *params)
-{
-	for (size_t k = 0; k < reg->nexps; k++) {
-		const struct tl_experiment *e = &reg->exps[k];
-
-		for (size_t p = 0; p < e->nparams; p++) {
-			struct tl_strv vals = TL_STRV_INIT;
-
-			if (param_plan(cs, e, &e->params[p], quick, &vals)) {
-				struct tl_buf b = TL_BUF_INIT;
-
-				tl_buf_printf(&b, "%s/%s=", e->name,
-					      e->params[p].name);
-				for (size_t q = 0; q < vals.n; q++)
-					tl_buf_printf(&b, "%s%s", q ? "," : "",
-						      vals.v[q]);
-				tl_strv_push_owned(params, b.s);
-			}
-			tl_strv_release(&vals);
-		}
-	}
-	for (size_t i = 0; i < cs->nclaims; i++) {
-		const struct tl_measure *m = &cs->claims[i].m;
-		int sides = m->kind == TL_MEASURE_RATIO ||
-					    m->kind == TL_MEASURE_DIFF
-				    ? 2
-				    : 1;
-
-		for (int sd = 0; sd < sides; sd++) {
-			char *pat = xasprintf("%s/%s", m->experiment,
-					      m->side[sd].variant);
-
-			if (!tl_strv_has(variants, pat))
-				tl_strv_push(variants, pat);
-			if (m->metric && is_counter_metric(m->metric) &&
-			    !tl_strv_has(count, pat))
-				tl_strv_push(count, pat);
-			free(pat);
-		}
-	}
-	/* The variants whose facts decide a feature ("zig_async"). */
-	for (size_t f = 0; f < cs->nfeatures; f++) {
-		char *pat = xasprintf("%s/%s", cs->features[f].experiment,
-				      cs->features[f].variant);
-
-		if (!tl_strv_has(variants, pat))
-			tl_strv_push(variants, pat);
-		free(pat);
-	}
-}
-
-/* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
-/* The sequential rule's view of the claims (run_needed's ro.more). */
-struct seq_arg {
-	const struct tl_claimset *cs;
-	struct tl_verdict_opts vo;
-	size_t m;
-};
-
-static size_t seq_more(json_t *results, const char *exp, json_t *cs,
-		       unsigned char *need, void *arg)
-{
-	const struct seq_arg *sa = arg;
-
-	return tl_verdict_open(sa->cs, &results, 1, &sa->vo, sa->m, exp, cs,
-			       need);
-}
-
-/* A run sampled until decided needs anytime-valid intervals. */
-static int is_sequential(json_t *run)
-{
-	const char *s = json_string_value(
-		json_object_get(json_object_get(run, "options"), "sampling"));
-
-	return s && !strcmp(s, "sequential");
-}
-
-static int run_needed(const struct claims_args *a, const char *root,
-		      const struct tl_claimset *cs,
-		      const struct tl_registry *reg, const char *out_path,
-		      const char *interfere)
-{
-	struct tl_strv need = TL_STRV_INIT, have = TL_STRV_INIT;
-	struct tl_strv count = TL_STRV_INIT, params = TL_STRV_INIT;
-	struct tl_strv variants = TL_STRV_INIT;
-	char *history_db = xasprintf("%s/results/history.sqlite", root);
-	struct tl_run_opts ro;
-	struct seq_arg sa = {cs, a->vo, tl_verdict_family_size(cs)};
-	size_t i;
-	int rc;
-
-	sa.vo.anytime = 1;
-	tl_claims_experiments(cs, &need);
-	for (i = 0; i < need.n; i++) {
-		size_t k;
-
-		for (k = 0; k < reg->nexps; k++)
-			if (!strcmp(reg->exps[k].name, need.v[i]))
-				tl_strv_push(&have, need.v[i]);
-	}
-	if (!have.n) {
-		fprintf(stderr, "traplab: none of the experiments the claims "
-				"need is in the registry\n");
-		rc = 1;
-		goto out;
-	}
-	tl_run_opts_init(&ro, root);
-	ro.quick = a->quick;
-	/*
-	 * Many claims are about counters: measure them unless told not to,
-	 * for the variants those claims name; and sweep only the param values
-	 * the claims look at.
-	 */
-	ro.counters = TL_COUNTERS_AUTO;
-	plan(cs, reg, a->quick, &variants, &count, &params);
-	ro.variants = tl_strv_cstr(&variants);
-	ro.count_only = tl_strv_cstr(&count);
-	ro.params = tl_strv_cstr(&params);
-	if (params.n) {
-		struct tl_buf pl = TL_BUF_INIT;
-
-		for (i = 0; i < params.n; i++)
-			tl_buf_printf(&pl, " %s", params.v[i]);
-		tl_term_say("only the param values the claims look at:%s",
-			    pl.s);
-		tl_buf_release(&pl);
-	}
-	ro.interfere = interfere;
-	ro.toolchains = a->run_tools;
-	/* Sample each case until its claims are decided (base/confseq.h). */
-	ro.more = seq_more;
-	ro.more_arg = &sa;
-	if (a->counters && tl_counters_mode_parse(a->counters, &ro.counters)) {
-		fprintf(stderr, "traplab: unknown counters mode '%s'\n",
-			a->counters);
-		rc = 2;
-		goto out;
-	}
-	fprintf(stderr,
-		"traplab: running %zu experiment(s) the claims "
-		"need%s\n",
-		have.n, a->quick ? " (quick)" : "");
-	rc = tl_run_and_store(&ro, (const char *const *)have.v, have.n,
-			      out_path, 1, interfere ? NULL : history_db);
-	if (rc < 0) {
-		fprintf(stderr, "traplab: run failed: %s\n", strerror(-rc));
-		rc = 1;
-	}
-out:
-	tl_strv_release(&need);
-	tl_strv_release(&have);
-	tl_strv_release(&count);
-	tl_strv_release(&params);
-	tl_strv_release(&variants);
-	free(history_db);
-	return rc;
-}
-
-/*
- * The passes of --toolchains: the default pair first, then each listed
- * release that is not its language's default, one language changed at
- * a time (the cross product would multiply the passes, and a claim about
- * one language does not move with the other's release). Each pass runs
- * what the claims need into its own results file, pushed onto a->results;
- * the verdict matrix then judges each apart (matrix.h: runs of different
- * toolchains are never pooled). 0, 1 when a pass failed, 2 on a release
- * that is not installed or a malformed spec.
- */
-/* Checks one "LANG=VERSION" and adds it unless it is the default. */
-static int add_pick(const struct tl_toolchains *def, const char *root,
-		    const char *pick, struct tl_strv *picks)
-{
-	struct tl_toolchains p;
-	char *why = NULL;
-	int rc = 0;
-
-	tl_toolchains_find(&p, root);
-	if (tl_toolchains_select(&p, pick, &why)) {
-		fprintf(stderr, "traplab: --toolchains %s\n", why);
-		rc = 2;
-	} else {
-		enum tl_lang l =
-			strncmp(pick, "go=", 3) ? TL_LANG_ZIG : TL_LANG_GO;
-		const char *dv = def->lang[l].version;
-
-		if ((!dv || strcmp(tl_toolchain_bare_version(p.lang[l].version),
-				   tl_toolchain_bare_version(dv))) &&
-		    !tl_strv_has(picks, pick))
-			tl_strv_push(picks, pick);
-	}
-	free(why);
-	tl_toolchains_release(&p);
-	return rc;
-}
-
-static int toolchain_passes(struct claims_args *a, const char *root,
-			    const struct tl_claimset *cs,
-			    const struct tl_registry *reg, const char *stem)
-{
-	struct tl_toolchains t;
-	struct tl_strv picks = TL_STRV_INIT;
-	char *def_path = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
-	int rc = 0;
-
-	tl_toolchains_find(&t, root);
-	for (size_t i = 0; i < a->toolchains.n && !rc; i++) {
-		const char *spec = a->toolchains.v[i], *eq = strchr(spec, '=');
-		char *list, *tok, *save = NULL;
-
-		if (!eq || eq == spec || !eq[1]) {
-			fprintf(stderr,
-				"traplab: --toolchains wants LANG=V1,V2, not "
-				"'%s'\n",
-				spec);
-			rc = 2;
-			break;
-		}
-		list = xstrdup(eq + 1);
-		for (tok = strtok_r(list, ",", &save); tok && !rc;
-		     tok = strtok_r(NULL, ",", &save)) {
-			char *pick = xasprintf("%.*s=%s", (int)(eq - spec),
-					       spec, tok);
-
-			rc = add_pick(&t, root, pick, &picks);
-			free(pick);
-		}
-		free(list);
-	}
-	tl_toolchains_release(&t);
-	if (rc)
-		goto out;
-	fprintf(stderr, "traplab: toolchain pass 1/%zu: the default pair\n",
-		picks.n + 1);
-	a->run_tools = NULL;
-	rc = run_needed(a, root, cs, reg, def_path, NULL);
-	if (rc)
-		goto out;
-	tl_strv_push(&a->results, def_path);
-	for (size_t i = 0; i < picks.n && !rc; i++) {
-		const char *one[] = {picks.v[i], NULL};
-		char *path =
-			xasprintf("%sclaims-run-%s.json", stem, picks.v[i]);
-
-		*strchr(strrchr(path, '/') + 1, '=') = '-';
-		fprintf(stderr, "traplab: toolchain pass %zu/%zu: %s\n", i + 2,
-			picks.n + 1, picks.v[i]);
-		a->run_tools = one;
-		rc = run_needed(a, root, cs, reg, path, NULL);
-		a->run_tools = NULL;
-		if (!rc)
-			tl_strv_push(&a->results, path);
-		free(path);
-	}
-out:
-	tl_strv_release(&picks);
-	free(def_path);
-	return rc;
-}
-
-/*
- * The claims whose verdict differs between two columns of one machine
- * (same fingerprint, different toolchains): they move with the
- * toolchain. Appends their indexes to out (owned by the caller).
- */
-static size_t toolchain_dependent(const struct tl_claimset *cs,
-				  struct tl_verdict *const *vm,
-				  const char *const *fps, size_t n, size_t *out)
-{
-	size_t nout = 0;
-
-	for (size_t i = 0; i < cs->nclaims; i++) {
-		int moves = 0;
-
-		for (size_t k = 0; k < n && !moves; k++)
-			for (size_t j = k + 1; j < n && !moves; j++)
-				moves = !strcmp(fps[k], fps[j]) &&
-					vm[k][i].kind != vm[j][i].kind;
-		if (moves)
-			out[nout++] = i;
-	}
-	return nout;
-}
-
-/*
- * --repeat N: N passes into run_path (the last one stays there for the
- * reports), each judged on its own; the tally goes to stdout and to
- * STEM claims-repeat.json. 0 or an exit status.
- */
-static int repeat_passes(const struct claims_args *a, const char *root,
-			 const struct tl_claimset *cs,
-			 const struct tl_registry *reg, const char *run_path,
-			 const char *stem)
-{
-	struct tl_verdict *v = xcalloc(cs->nclaims + 1, sizeof(*v));
-	struct tl_repeat rep;
-	struct tl_buf b = TL_BUF_INIT;
-	char *path = xasprintf("%sclaims-repeat.json", stem), *s;
-	json_t *run, *j;
-	int rc = 0;
-
-	tl_repeat_init(&rep, cs->nclaims);
-	for (int pass = 0; pass < a->repeat && !rc; pass++) {
-		uint64_t t0 = tl_os_now_ns();
-		struct tl_verdict_opts vo = a->vo;
-
-		fprintf(stderr, "traplab: pass %d of %d\n", pass + 1,
-			a->repeat);
-		rc = run_needed(a, root, cs, reg, run_path, NULL);
-		run = rc ? NULL : json_load_file(run_path, 0, NULL);
-		if (!run) {
-			rc = rc ? rc : 1;
-			break;
-		}
-		vo.anytime = is_sequential(run);
-		tl_verdict_eval(cs, &run, 1, &vo, v);
-		tl_repeat_add(&rep, v, (double)(tl_os_now_ns() - t0) / 1e9);
-		for (size_t i = 0; i < cs->nclaims; i++)
-			tl_verdict_release(&v[i]);
-		json_decref(run);
-	}
-	if (rep.npasses) {
-		tl_repeat_table(&b, cs, &rep);
-		fputs(tl_buf_str(&b), stdout);
-		j = tl_repeat_json(cs, &rep);
-		s = json_dumps(j, JSON_INDENT(2));
-		if (write_out(path, s, strlen(s)))
-			rc = 1;
-		else
-			printf("repeat: %s\n", path);
-		free(s);
-		json_decref(j);
-	}
-	tl_buf_release(&b);
-	tl_repeat_release(&rep);
-	free(path);
-	free(v);
 	return rc;
 }
 
@@ -811,7 +355,7 @@ static void matrix_print(struct tl_buf *b, const struct tl_claimset *cs,
 	}
 	{
 		size_t *dep = xcalloc(cs->nclaims + 1, sizeof(*dep));
-		size_t nd = toolchain_dependent(cs, vm, fps, n, dep);
+		size_t nd = tl__cmd_claims_tc_dependent(cs, vm, fps, n, dep);
 
 		if (nd) {
 			tl_buf_printf(b,
@@ -854,7 +398,7 @@ static json_t *matrix_json(const struct tl_claimset *cs,
 	}
 	{
 		size_t *dep = xcalloc(cs->nclaims + 1, sizeof(*dep));
-		size_t nd = toolchain_dependent(cs, vm, fps, n, dep);
+		size_t nd = tl__cmd_claims_tc_dependent(cs, vm, fps, n, dep);
 		json_t *ids = json_array();
 
 		for (size_t i = 0; i < nd; i++)
@@ -925,7 +469,7 @@ static int chaos_pass(const struct claims_args *a, const char *root,
 		"traplab: running the claims' experiments again under "
 		"--interfere %s\n",
 		a->chaos);
-	rc = run_needed(a, root, cs, reg, path, a->chaos);
+	rc = tl__cmd_claims_run(a, root, cs, reg, path, a->chaos);
 	if (rc)
 		goto out;
 	run = load_run(path);
@@ -1009,13 +553,14 @@ int cmd_claims(int argc, char **argv)
 		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
 	stem = output_stem(&a, root);
 	if (a.md == default_md)
-		a.md = defs[1] = xasprintf("%s%s", stem, base_name(DEFAULT_MD));
+		a.md = defs[1] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_MD));
 	if (a.html == default_html)
-		a.html = defs[2] =
-			xasprintf("%s%s", stem, base_name(DEFAULT_HTML));
+		a.html = defs[2] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_HTML));
 	if (a.json == default_json)
-		a.json = defs[3] =
-			xasprintf("%s%s", stem, base_name(DEFAULT_JSON));
+		a.json = defs[3] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_JSON));
 	if (tl_registry_load(&reg, root, &rd) < 0) {
 		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
 			root);
@@ -1042,14 +587,16 @@ int cmd_claims(int argc, char **argv)
 		goto out_cs;
 	}
 	if (!a.results.n && a.toolchains.n) {
-		rc = toolchain_passes(&a, root, &cs, &reg, stem);
+		rc = tl__cmd_claims_toolchains(&a, root, &cs, &reg, stem);
 		if (rc)
 			goto out_cs;
 	} else if (!a.results.n) {
-		defs[4] = xasprintf("%s%s", stem, base_name(CLAIMS_RUN));
-		rc = a.repeat
-			     ? repeat_passes(&a, root, &cs, &reg, defs[4], stem)
-			     : run_needed(&a, root, &cs, &reg, defs[4], NULL);
+		defs[4] = xasprintf("%s%s", stem,
+				    tl__cmd_claims_base_name(CLAIMS_RUN));
+		rc = a.repeat ? tl__cmd_claims_repeat(&a, root, &cs, &reg,
+						      defs[4], stem)
+			      : tl__cmd_claims_run(&a, root, &cs, &reg, defs[4],
+						   NULL);
 		if (rc)
 			goto out_cs;
 		tl_strv_push(&a.results, defs[4]);
@@ -1088,7 +635,7 @@ int cmd_claims(int argc, char **argv)
 		fps[k] = mm->fingerprint;
 		nrun[k] = mm->nruns;
 		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
-		if (is_sequential(runs[k]))
+		if (tl__cmd_claims_is_sequential(runs[k]))
 			a.vo.anytime = 1;
 		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
 		if (k == 0)
@@ -1109,12 +656,12 @@ int cmd_claims(int argc, char **argv)
 		json_object_set_new(vj, "matrix",
 				    matrix_json(&cs, vm, labels, fps, nruns));
 	s = json_dumps(vj, JSON_INDENT(2));
-	rc = write_out(a.json, s, strlen(s)) ? 1 : 0;
+	rc = tl__cmd_claims_write(a.json, s, strlen(s)) ? 1 : 0;
 	free(s);
 	json_decref(vj);
 
 	tl_mdreport_render(&out, &cs, v, runs, 1, &a.vo, m);
-	if (write_out(a.md, out.s, out.len))
+	if (tl__cmd_claims_write(a.md, out.s, out.len))
 		rc = 1;
 	out.len = 0;
 	{
@@ -1122,7 +669,7 @@ int cmd_claims(int argc, char **argv)
 
 		tl_htmlreport_render(&out, &cs, v, runs, 1, &a.vo, m, &vmx);
 	}
-	if (write_out(a.html, out.s, out.len))
+	if (tl__cmd_claims_write(a.html, out.s, out.len))
 		rc = 1;
 	if (write_exports(&a, &cs, v))
 		rc = 1;

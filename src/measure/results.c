@@ -70,11 +70,6 @@ int tl_results_load(const char *path, json_t **out, struct tl_buf *err)
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* "k=v,k2=v2" with sorted keys. */
 static void canon_params(json_t *params, struct tl_buf *b)
 {
@@ -87,7 +82,7 @@ static void canon_params(json_t *params, struct tl_buf *b)
 		return;
 	keys = xcalloc(json_object_size(params) + 1, sizeof(*keys));
 	json_object_foreach(params, k, v) keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), cmp_str);
+	qsort(keys, n, sizeof(*keys), tl_cmp_str);
 	for (i = 0; i < n; i++) {
 		v = json_object_get(params, keys[i]);
 		tl_buf_printf(b, "%s%s=", i ? "," : "", keys[i]);
