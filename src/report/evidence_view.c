@@ -254,9 +254,10 @@ static void svg_strip(struct tl_buf *b, const struct tl_claim *c,
 		return;
 	tl_buf_printf(b,
 		      "<svg class=\"evidence\" width=\"%.0f\" height=\"%.0f\" "
-		      "role=\"img\" aria-label=\"samples per variant against "
-		      "the claimed band\">",
-		      SVG_W, h);
+		      "viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+		      "aria-label=\"samples per variant against the claimed "
+		      "band\">",
+		      SVG_W, h, SVG_W, h);
 	if (ev->has_band) {
 		double x0 = svg_x(&a, ev->band_lo), x1 = svg_x(&a, ev->band_hi);
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cli.h"
 #include "report/html.h"
 #include "report/mdreport.h"
 #include "report/evidence_view.h"
@@ -25,7 +26,11 @@
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:"
-	"1100px;padding:1em 2em;color:#222;background:#fff}"
+	"1100px;padding:1em 2em;color:#222;background:#fff;"
+	"overflow-wrap:anywhere}"
+	"svg{max-width:100%;height:auto}"
+	".legend{border:1px solid #ddd;border-radius:6px;padding:.4em 1em}"
+	".legend dd{margin-bottom:.3em}"
 	"h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;margin-top:2em}"
 	"table{border-collapse:collapse;width:100%;font-size:13px}"
 	"th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;"
@@ -43,7 +48,11 @@ static const char css[] =
 	"dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;"
 	"margin:.4em 0}dt{color:#666}dd{margin:0}"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}"
-	".summary span{margin-right:1em}";
+	".summary span{margin-right:1em}"
+	"@media (max-width:600px){body{padding:.5em .7em}"
+	".verdicts td:nth-child(2),.verdicts th:nth-child(2),"
+	".verdicts td:nth-child(4),.verdicts th:nth-child(4)"
+	"{display:none}dl{grid-template-columns:auto}dd{margin-left:1em}}";
 
 static const char *str(json_t *o, const char *key)
 {
@@ -91,9 +100,10 @@ static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 	rlo = isfinite(c->p.lo) ? c->p.lo : lo;
 	rhi = isfinite(c->p.hi) ? c->p.hi : hi;
 	tl_buf_printf(b,
-		      "<svg width=\"%.0f\" height=\"%.0f\" role=\"img\" "
-		      "aria-label=\"measured CI against the claimed range\">",
-		      W, H);
+		      "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f "
+		      "%.0f\" role=\"img\" aria-label=\"measured interval "
+		      "against the claimed range\">",
+		      W, H, W, H);
 	tl_buf_printf(b,
 		      "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"16\" "
 		      "fill=\"#cfe3ff\"><title>claimed</title></rect>",
@@ -151,8 +161,7 @@ static void claim_card(struct tl_buf *b, const struct tl_claim *c,
 	tl_verdict_fmt_measured(&t, c, v);
 	tl_html_escape(b, tl_buf_str(&t));
 	if (v->has_ci && !v->exact)
-		tl_buf_printf(b, " <span class=\"note\">(%.4g%% CI, n=%zu",
-			      v->level * 100, v->n[0]);
+		tl_buf_printf(b, " <span class=\"note\">(n=%zu", v->n[0]);
 	if (v->has_ci && !v->exact &&
 	    (c->m.kind == TL_MEASURE_RATIO || c->m.kind == TL_MEASURE_DIFF))
 		tl_buf_printf(b, "/%zu", v->n[1]);
@@ -253,7 +262,7 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 {
 	const char *metric = chart_metric(exp), *name = str(exp, "name");
 	struct row *rows = NULL;
-	size_t nrows = 0, i, k;
+	size_t nrows = 0, nbars = 0, bar, i, k;
 	json_t *cs, *v;
 	double vmin = INFINITY, vmax = -INFINITY, W = 760, L = 300, R = 80;
 	double lmin, lmax;
@@ -297,13 +306,14 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 				r->hi = r->med;
 			vmin = fmin(vmin, r->lo);
 			vmax = fmax(vmax, r->hi);
+			nbars++;
 		}
 	}
 	tl_buf_puts(b, "<figure><figcaption><b>");
 	tl_html_escape(b, name);
 	tl_buf_puts(b, "</b>: ");
 	tl_html_escape(b, metric);
-	tl_buf_puts(b, ", median and 95% CI per variant");
+	tl_buf_puts(b, ", median and its interval per variant");
 	if (!(vmax > 0)) {
 		tl_buf_puts(b, " (no figures in this run)</figcaption>");
 		goto out;
@@ -315,14 +325,18 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 	lmin = logscale ? log10(vmin) - 0.1 : 0;
 	lmax = logscale ? log10(vmax) + 0.1 : vmax * 1.05;
 	tl_buf_printf(b,
-		      "<svg width=\"%.0f\" height=\"%zu\" role=\"img\" "
-		      "aria-label=\"chart of %s\">",
-		      W, nrows * 20 + 24, name);
+		      "<svg width=\"%.0f\" height=\"%zu\" viewBox=\"0 0 %.0f "
+		      "%zu\" role=\"img\" aria-label=\"chart of %s\">",
+		      W, nbars * 20 + 24, W, nbars * 20 + 24, name);
 #define XPOS(x)                                                                \
 	(L + ((logscale ? log10(x) : (x)) - lmin) / (lmax - lmin) * (W - L - R))
-	for (i = 0; i < nrows; i++) {
+	for (i = 0, bar = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
-		double y = (double)i * 20 + 4;
+		double y = (double)bar * 20 + 4;
+
+		if (r->status)
+			continue; /* listed under the chart, not as a bar */
+		bar++;
 
 		tl_buf_printf(b,
 			      "<text x=\"%.0f\" y=\"%.1f\" "
@@ -330,15 +344,6 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 			      L - 6, y + 12);
 		tl_html_escape(b, r->label);
 		tl_buf_puts(b, "</text>");
-		if (r->status) {
-			tl_buf_printf(b,
-				      "<text x=\"%.0f\" y=\"%.1f\" "
-				      "fill=\"#888\">",
-				      L + 4, y + 12);
-			tl_html_escape(b, r->status);
-			tl_buf_puts(b, "</text>");
-			continue;
-		}
 		tl_buf_printf(b,
 			      "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" "
 			      "height=\"12\" fill=\"#8fb8e8\"><title>",
@@ -358,11 +363,71 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 	}
 #undef XPOS
 	tl_buf_puts(b, "</svg>");
+	for (i = 0, k = 0; i < nrows; i++) {
+		if (!rows[i].status)
+			continue;
+		tl_buf_puts(b, k++ ? "; "
+				   : "<p class=\"note\">not in the "
+				     "chart: ");
+		tl_html_escape(b, rows[i].label);
+		tl_buf_puts(b, " (");
+		tl_html_escape(b, rows[i].status);
+		tl_buf_puts(b, ")");
+	}
+	if (k)
+		tl_buf_puts(b, "</p>");
 out:
 	tl_buf_puts(b, "</figure>\n");
 	for (i = 0; i < nrows; i++)
 		free(rows[i].label);
 	free(rows);
+}
+
+/*
+ * A path for the page, which travels: under the project root, relative to
+ * it; elsewhere, the file's name alone.
+ */
+static const char *relative(const char *path)
+{
+	const char *root = tl_cli_root();
+	size_t n = strlen(root);
+
+	const char *slash;
+
+	if (!path)
+		return "";
+	if (!strncmp(path, root, n) && path[n] == '/')
+		return path + n + 1;
+	slash = strrchr(path, '/');
+	return path[0] == '/' && slash ? slash + 1 : path;
+}
+
+/*
+ * The legend, at the top: what each verdict means exactly (the verdict
+ * module's own words) and the one confidence level every interval of the
+ * verdicts is read at.
+ */
+static void legend(struct tl_buf *b, const struct tl_verdict_opts *o, size_t m)
+{
+	int k;
+
+	tl_buf_puts(b, "<dl class=\"legend\">");
+	for (k = 0; k < TL_VERDICT_COUNT_; k++) {
+		tl_buf_printf(b, "<dt><span class=\"v %s\">%s</span></dt><dd>",
+			      tl_verdict_name((enum tl_verdict_kind)k),
+			      tl_verdict_name((enum tl_verdict_kind)k));
+		tl_html_escape(b, tl_verdict_meaning((enum tl_verdict_kind)k));
+		tl_buf_puts(b, "</dd>");
+	}
+	tl_buf_printf(b,
+		      "<dt>intervals</dt><dd>every interval of a verdict is "
+		      "read at family-wise %.3g%% confidence: the %zu "
+		      "numeric claims are widened together (%s), so no more "
+		      "than %.3g%% of all of them miss by chance. Charts of "
+		      "whole experiments show plain 95%% intervals.</dd>",
+		      100 * (1 - o->alpha), m, tl_adjust_name(o->adjust),
+		      100 * o->alpha);
+	tl_buf_puts(b, "</dl>\n");
 }
 
 /* Sections in natural order ("1.3" < "2.1" < "2.10"). */
@@ -378,7 +443,8 @@ static void verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
 {
 	size_t i;
 
-	tl_buf_puts(b, "<table><tr><th>id</th><th>&sect;</th><th>claim</th>"
+	tl_buf_puts(b, "<table class=\"verdicts\"><tr><th>id</th><th>&sect;"
+		       "</th><th>claim</th>"
 		       "<th>claimed</th><th>measured [CI]</th>"
 		       "<th>verdict</th></tr>\n");
 	for (i = 0; i < cs->nclaims; i++) {
@@ -548,8 +614,10 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	tl_buf_printf(out, "</title><style>%s</style></head><body>\n", css);
 	tl_buf_puts(out, "<h1>");
 	tl_html_escape(out, cs->title);
-	tl_buf_puts(out, "</h1>\n<dl><dt>claims</dt><dd class=\"mono\">");
-	tl_html_escape(out, cs->path);
+	tl_buf_puts(out, "</h1>\n");
+	legend(out, o, m);
+	tl_buf_puts(out, "<dl><dt>claims</dt><dd class=\"mono\">");
+	tl_html_escape(out, relative(cs->path));
 	if (cs->source) {
 		tl_buf_puts(out, " (source ");
 		tl_html_escape(out, cs->source);
@@ -610,11 +678,7 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	}
 	tl_buf_puts(out, "<h2>Other experiments in the run</h2>\n");
 	charts_for(out, &secs, cs, runs, nruns, NULL);
-	tl_buf_puts(out, "<p class=\"note\">HOLDS: the whole CI lies inside "
-			 "the claimed range; REFUTED: wholly outside; "
-			 "INCONCLUSIVE: it straddles a bound; UNTESTABLE: "
-			 "this machine or run cannot measure it.</p>\n"
-			 "</body></html>\n");
+	tl_buf_puts(out, "</body></html>\n");
 	tl_buf_release(&t);
 	tl_strv_release(&secs);
 }

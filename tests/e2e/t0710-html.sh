@@ -76,4 +76,38 @@ grep -q 'class="card" id="t1"' "$tmp/dom.html" || fail "no claim card"
 grep -q '<svg' "$tmp/dom.html" || fail "no chart"
 grep -qi "CONSOLE" "$tmp/dom.log" && fail "console errors in --dump-dom"
 cp "$tmp/shot.png" "${TL_BUILD:-$tmp}/t0710-report.png" 2>/dev/null
+grep -q 'class="legend"' "$tmp/r.html" || fail "no legend"
+[ "$(grep -o 'class="legend"' "$tmp/r.html" | head -1)" ] &&
+	awk '/class="legend"/ { l = NR } /<h2>Verdicts/ { v = NR } END { exit !(l && v && l < v) }' "$tmp/r.html" ||
+	fail "the legend is not above the verdicts"
+grep -q "family-wise correction" "$tmp/r.html" || fail "the legend does not explain INCONCLUSIVE after the correction"
+grep -q "$TL_ROOT\|$tmp" "$tmp/r.html" && fail "absolute paths in the report"
+grep -q 'not in the chart: c.stack' "$tmp/r.html" || fail "a failed variant is not listed apart"
+# A phone and a laptop: no horizontal scroll, no console error, a
+# screenshot of each kept under build/ for CI. The page has no script: a
+# wrapper page holds it in an iframe of the size and measures its layout
+# (Chromium's headless window has a minimum width, an iframe has none).
+for size in 390,844 1280,800; do
+	w=${size%,*} h=${size#*,}
+	sflags=("${flags[@]/--window-size=1200,1600/--window-size=$size}")
+	timeout 90 "$CHROME" "${sflags[@]}" --screenshot="$tmp/shot-$w.png" \
+		"file://$tmp/r.html" >"$tmp/shot-$w.log" 2>&1 || fail "screenshot at $size"
+	grep -E "CONSOLE|Uncaught|Refused to" "$tmp/shot-$w.log" && fail "console errors at $size"
+	cp "$tmp/shot-$w.png" "${TL_BUILD:-$tmp}/t0710-report-$w.png" 2>/dev/null
+	cat >"$tmp/m-$w.html" <<HTML
+<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="r.html"
+ style="width:${w}px;height:${h}px;border:0"></iframe><script>
+document.getElementById("f").onload = function () {
+	var d = this.contentDocument.documentElement;
+	document.body.setAttribute("data-sw", d.scrollWidth + "/" + d.clientWidth);
+};</script></body></html>
+HTML
+	timeout 90 "$CHROME" "${flags[@]}" --allow-file-access-from-files \
+		--virtual-time-budget=5000 --dump-dom "file://$tmp/m-$w.html" \
+		>"$tmp/m-$w.dom" 2>/dev/null || fail "--dump-dom at $size"
+	sw=$(grep -o 'data-sw="[0-9]*/[0-9]*"' "$tmp/m-$w.dom" | tr -dc '0-9/')
+	[ -n "$sw" ] || fail "no layout measure at $size"
+	[ "${sw%/*}" -le "${sw#*/}" ] || fail "horizontal scroll at $size: scroll width/client width $sw"
+	echo "at ${size/,/x}: scroll width/client width $sw"
+done
 echo "ok: screenshot $(stat -c %s "$tmp/shot.png") bytes"
