@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/suggest.h"
 #include "base/yamlx.h"
 #include "base/banned.h"
 
@@ -81,6 +82,26 @@ static void unresolved(struct tl_claimset *cs, struct tl_claim *c, int line,
 		free(why);
 }
 
+/*
+ * " (did you mean 'x'?)" when word is a likely typo of one of the n names
+ * at names[0], names[stride], ... (an array of structs whose first member
+ * is the name), else "". Owned by the caller.
+ */
+static char *hint(const char *word, const void *names, size_t n, size_t stride)
+{
+	struct tl_strv sv = TL_STRV_INIT;
+	struct tl_buf b = TL_BUF_INIT;
+	size_t i;
+
+	for (i = 0; word && i < n; i++)
+		tl_strv_push(&sv, *(char *const *)((const char *)names +
+						   i * stride));
+	if (word)
+		tl_suggest_hint(&b, word, &sv);
+	tl_strv_release(&sv);
+	return b.s ? b.s : xstrdup("");
+}
+
 static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 			 const struct tl_experiment *e, const struct tl_side *s,
 			 struct tl_diag *d)
@@ -89,9 +110,14 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 	size_t i;
 
 	if (!v) {
+		char *h = hint(s->variant, e->variants, e->nvariants,
+			       sizeof(*e->variants));
+
 		unresolved(cs, c, s->line, s->col, d,
-			   xasprintf("variant '%s' is not in experiment '%s'",
-				     s->variant ? s->variant : "?", e->name));
+			   xasprintf("variant '%s' is not in experiment '%s'%s",
+				     s->variant ? s->variant : "?", e->name,
+				     h));
+		free(h);
 		return;
 	}
 	for (i = 0; i < s->nparams; i++) {
@@ -102,11 +128,16 @@ static void resolve_side(struct tl_claimset *cs, struct tl_claim *c,
 		 * Any value of a known param will do, in the sweep or not:
 		 * `traplab claims` runs the values its claims name (plan()).
 		 */
-		if (!p)
+		if (!p) {
+			char *h = hint(s->params[i].key, e->params, e->nparams,
+				       sizeof(*e->params));
+
 			unresolved(cs, c, s->line, s->col, d,
 				   xasprintf("experiment '%s' has no param "
-					     "'%s'",
-					     e->name, s->params[i].key));
+					     "'%s'%s",
+					     e->name, s->params[i].key, h));
+			free(h);
+		}
 	}
 	/*
 	 * A param with several values must be pinned, or the case is vague;
@@ -158,19 +189,29 @@ int tl_claims_resolve(struct tl_claimset *cs, const struct tl_registry *r,
 
 		FREE_AND_NULL(c->unresolved);
 		if (!e) {
+			char *h = r ? hint(c->m.experiment, r->exps, r->nexps,
+					   sizeof(*r->exps))
+				    : xstrdup("");
+
 			unresolved(cs, c, c->m.line, c->m.col, d,
-				   xasprintf("experiment '%s' is missing",
-					     c->m.experiment));
+				   xasprintf("experiment '%s' is missing%s",
+					     c->m.experiment, h));
+			free(h);
 			count++;
 			continue;
 		}
 		for (k = 0; k < nsides; k++)
 			resolve_side(cs, c, e, &c->m.side[k], d);
-		if (c->m.metric && !metric_allowed(e, c->m.metric))
+		if (c->m.metric && !metric_allowed(e, c->m.metric)) {
+			char *h = hint(c->m.metric, e->metrics.v, e->metrics.n,
+				       sizeof(*e->metrics.v));
+
 			unresolved(cs, c, c->m.line, c->m.col, d,
 				   xasprintf("experiment '%s' does not report "
-					     "metric '%s'",
-					     e->name, c->m.metric));
+					     "metric '%s'%s",
+					     e->name, c->m.metric, h));
+			free(h);
+		}
 		if (c->unresolved)
 			count++;
 	}

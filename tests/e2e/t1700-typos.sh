@@ -29,4 +29,22 @@ expect size run alloc "${o[@]}" -p alloc/sise=64
 	fail "an unmatched pattern: $(cat "$tmp/err")"
 grep -q "did you mean" "$tmp/err" && fail "a guess far from every name"
 [ ! -e "$tmp/r.json" ] || fail "a refused run wrote results"
+# In a claim file: a misspelt experiment, variant, param or metric is
+# reported at its position with the likely name.
+cat >"$tmp/c.yaml" <<'YAML'
+title: typos
+claims:
+  - {id: m, section: "1", claim: x, predicate: {lt: 1 us},
+     measure: {experiment: alloc, variant: c.glibc, metric: ns_per_opp, params: {size: 64}}}
+  - {id: p, section: "1", claim: x, predicate: {lt: 1 us},
+     measure: {experiment: alloc, variant: c.glibc, metric: ns_per_op, params: {sise: 64}}}
+  - {id: e, section: "1", claim: x, predicate: {lt: 1 us},
+     measure: {experiment: allocc, variant: c.glibc, metric: ns_per_op}}
+YAML
+"$TRAPLAB" claims --check "$tmp/c.yaml" >"$tmp/out" 2>"$tmp/err"
+[ $? = 1 ] || fail "claims --check with typos should exit 1"
+for want in "metric 'ns_per_opp' (did you mean 'ns_per_op'?)" \
+	"no param 'sise' (did you mean 'size'?)" "'allocc' is missing (did you mean 'alloc'?)"; do
+	[ "$(grep -cF "$want" "$tmp/err")" = 1 ] || fail "not once: $want: $(cat "$tmp/err")"
+done
 echo ok
