@@ -362,10 +362,28 @@ static int has_suffix(const char *s, const char *suf)
 
 /*
  * The language's workload helpers. Go: tlw.go with its valgrind client
- * request (tlw_amd64.{go,s}, tlw_noasm.go elsewhere). Zig: the helper of
+ * request (tlw_amd64.{go,s}, tlw_noasm.go elsewhere; tlw_cgo.go in a
+ * package that uses cgo). Zig: the helper of
  * the compiler's release when there is one (workload/tlw-0.10.1.zig: a
  * thin layer over that release's std with tlw.zig's names), else tlw.zig.
  */
+/* Whether any of the (Go) sources so far imports "C". */
+static int uses_cgo(const struct tl_strv *files)
+{
+	int yes = 0;
+
+	for (size_t i = 0; i < files->n && !yes; i++) {
+		char *text;
+		size_t n;
+
+		if (tl_read_file(files->v[i], &text, &n))
+			continue;
+		yes = strstr(text, "import \"C\"") != NULL;
+		free(text);
+	}
+	return yes;
+}
+
 static void push_helpers(const char *root, enum tl_lang lang,
 			 const struct tl_tool *tool, struct tl_strv *files)
 {
@@ -373,6 +391,14 @@ static void push_helpers(const char *root, enum tl_lang lang,
 					 "tlw_amd64.s", "tlw_noasm.go"};
 	char *p;
 
+	if (lang == TL_LANG_GO && uses_cgo(files)) {
+		/* .s files of a cgo package go to the C compiler. */
+		tl_strv_push_owned(files,
+				   xasprintf("%s/workload/tlw.go", root));
+		tl_strv_push_owned(files,
+				   xasprintf("%s/workload/tlw_cgo.go", root));
+		return;
+	}
 	if (lang == TL_LANG_GO) {
 		for (size_t i = 0; i < TL_ARRAY_SIZE(go); i++)
 			tl_strv_push_owned(files, xasprintf("%s/workload/%s",
