@@ -671,6 +671,20 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		if (o->anytime && !v->exact && !jobs[fam[k]].fallback_ci)
 			v->oracle_n =
 				oracle(&jobs[fam[k]], o->alpha / (double)m);
+		if (o->anytime && v->more_factor > 1 &&
+		    isfinite(v->more_factor)) {
+			char *n = xasprintf("undecided at the sample budget: "
+					    "about %.0fx the samples would "
+					    "decide it",
+					    ceil(v->more_factor));
+
+			note(v, n);
+			free(n);
+		} else if (o->anytime && isinf(v->more_factor)) {
+			note(v, "undecided at the sample budget: the estimate "
+				"sits on the bound or the interval is still "
+				"open");
+		}
 		if (jobs[fam[k]].fallback_ci)
 			v->level = 0.95;
 		v->has_ci = 1;
