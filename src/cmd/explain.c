@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analyze/claims.h"
@@ -399,36 +400,126 @@ static const struct tl_claim *find_claim(const struct tl_claimset *cs,
 	return NULL;
 }
 
-/*
- * The verdict `traplab claims` saved for this claim (results/
- * verdicts.json), when it differs from the one recomputed here: another
- * run, claim file or --adjust made it.
- */
-static void saved_verdict(const char *root, const struct tl_claim *c,
-			  const struct tl_verdict *v)
+/* Whether two paths name the same file. */
+static int same_file(const char *x, const char *y)
 {
-	char *path = xasprintf("%s/results/verdicts.json", root);
-	json_t *doc = json_load_file(path, 0, NULL), *it;
+	char *rx = x ? realpath(x, NULL) : NULL,
+	     *ry = y ? realpath(y, NULL) : NULL;
+	int same = rx && ry && !strcmp(rx, ry);
+
+	free(rx);
+	free(ry);
+	return same;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* The verdict saved in it as a struct tl_verdict (strings copied). */
+static void verdict_from_json(json_t *it, struct tl_verdict *v)
+{
+	json_t *e = json_object_get(it, "estimate");
+	size_t k;
+
+	memset(v, 0, sizeof(*v));
+	for (k = 0; k < TL_VERDICT_COUNT_; k++)
+		if (jstr(it, "verdict") &&
+		    !strcmp(jstr(it, "verdict"),
+			    tl_verdict_name((enum tl_verdict_kind)k)))
+			v->kind = (enum tl_verdict_kind)k;
+	v->reason = jstr(it, "reason") ? xstrdup(jstr(it, "reason")) : NULL;
+	v->notes = jstr(it, "notes") ? xstrdup(jstr(it, "notes")) : NULL;
+	v->fact = jstr(it, "fact") ? xstrdup(jstr(it, "fact")) : NULL;
+	v->source = jstr(it, "source") ? xstrdup(jstr(it, "source")) : NULL;
+	v->simulated = json_is_true(json_object_get(it, "simulated"));
+	if (!json_is_object(e))
+		return;
+	v->has_ci = 1;
+	v->ci.point = json_number_value(json_object_get(e, "point"));
+	v->ci.lo = json_number_value(json_object_get(e, "lo"));
+	v->ci.hi = json_number_value(json_object_get(e, "hi"));
+	v->level = json_number_value(json_object_get(e, "level"));
+	v->exact = json_is_true(json_object_get(e, "exact"));
+	v->p = json_number_value(json_object_get(e, "p"));
+	v->p_adj = json_number_value(json_object_get(e, "p_adjusted"));
+	v->n[0] = (size_t)json_integer_value(json_object_get(e, "n"));
+	v->n[1] = (size_t)json_integer_value(json_object_get(e, "n_b"));
+}
+
+/*
+ * The verdict `traplab claims` saved for claim c (results/verdicts.json),
+ * when it was made from these runs with this claim file and this claim's
+ * measure and predicate: then it is the verdict, bit for bit, and judging
+ * the whole table again (the Holm family needs every claim) is skipped.
+ * 0 and *v filled, or -ENOENT.
+ */
+/* Whether file x was modified no earlier than file y. */
+static int not_older(const char *x, const char *y)
+{
+	struct stat sx, sy;
+
+	return y && stat(x, &sx) == 0 && stat(y, &sy) == 0 &&
+	       (sx.st_mtim.tv_sec > sy.st_mtim.tv_sec ||
+		(sx.st_mtim.tv_sec == sy.st_mtim.tv_sec &&
+		 sx.st_mtim.tv_nsec >= sy.st_mtim.tv_nsec));
+}
+
+static int saved_verdict(const char *path, const struct explain_args *a,
+			 const struct tl_claim *c, struct tl_verdict *v)
+{
+	json_t *doc = json_load_file(path, 0, NULL), *it, *rj;
+	struct tl_buf m = TL_BUF_INIT, p = TL_BUF_INIT;
 	size_t i;
+	int err = -ENOENT, ok;
 
-	json_array_foreach(json_object_get(doc, "verdicts"), i, it)
+	rj = json_object_get(doc, "runs");
+	ok = json_array_size(rj) == a->results.n &&
+	     same_file(jstr(doc, "claims_file"), a->claims) &&
+	     not_older(path, a->claims);
+	for (i = 0; ok && i < a->results.n; i++)
+		ok = same_file(json_string_value(json_array_get(rj, i)),
+			       a->results.v[i]) &&
+		     not_older(path, a->results.v[i]);
+	tl_claims_fmt_measure(&m, &c->m);
+	tl_claims_fmt_pred(&p, c);
+	json_array_foreach(ok ? json_object_get(doc, "verdicts") : NULL, i, it)
 	{
-		const char *id = json_string_value(json_object_get(it, "id"));
-		const char *k =
-			json_string_value(json_object_get(it, "verdict"));
-
-		if (id && k && !strcmp(id, c->id) &&
-		    strcmp(k, tl_verdict_name(v->kind))) {
-			char *t = xasprintf("%s in %s (another run, claim "
-					    "file or --adjust)",
-					    k, path);
-
-			field("saved", t);
-			free(t);
-		}
+		if (!jstr(it, "id") || strcmp(jstr(it, "id"), c->id) ||
+		    !jstr(it, "measure") || !jstr(it, "predicate") ||
+		    strcmp(jstr(it, "measure"), tl_buf_str(&m)) ||
+		    strcmp(jstr(it, "predicate"), tl_buf_str(&p)))
+			continue;
+		verdict_from_json(it, v);
+		err = 0;
 	}
+	tl_buf_release(&m);
+	tl_buf_release(&p);
 	json_decref(doc);
-	free(path);
+	return err;
+}
+
+/*
+ * The verdicts of the whole table, judged now, kept beside the run
+ * (results/.explain-verdicts.json) so that explaining the next claim of
+ * the same run reads them instead of judging the table again. Best
+ * effort: a folder that cannot be written only costs time.
+ */
+static void keep_verdicts(const char *path, const struct explain_args *a,
+			  const struct tl_claimset *cs,
+			  const struct tl_verdict *v, size_t m, json_t *env)
+{
+	struct tl_verdict_opts vo = TL_VERDICT_OPTS_INIT;
+	json_t *doc = tl_verdict_json(cs, v, &a->results, &vo, m, env);
+	char *text;
+
+	json_object_set_new(doc, "claims_file", json_string(a->claims));
+	text = json_dumps(doc, JSON_COMPACT);
+	if (text)
+		(void)tl_write_file_atomic(path, text, strlen(text));
+	free(text);
+	json_decref(doc);
 }
 
 static void explain_one(const char *root, const struct explain_args *a,
@@ -442,13 +533,27 @@ static void explain_one(const char *root, const struct explain_args *a,
 	const struct tl_experiment *e = tl_registry_find(reg, c->m.experiment);
 	struct tl_evidence ev;
 	struct tl_buf b = TL_BUF_INIT;
-	size_t i;
+	char *kept = xasprintf("%s/results/.explain-verdicts.json", root);
+	char *saved_path = xasprintf("%s/results/verdicts.json", root);
+	size_t i, nv = 0, m;
+	int saved = nruns && (!saved_verdict(saved_path, a, c, &v[idx]) ||
+			      !saved_verdict(kept, a, c, &v[idx]));
 
-	tl_verdict_eval(cs, runs, nruns, &vo, v);
+	if (!saved) {
+		m = tl_verdict_eval(cs, runs, nruns, &vo, v);
+		nv = cs->nclaims;
+		if (nruns)
+			keep_verdicts(kept, a, cs, v, m,
+				      json_object_get(runs[0], "env"));
+	}
+	free(kept);
+	free(saved_path);
 	tl_evidence_gather(c, runs, nruns, &ev);
 	print_head(c, &v[idx]);
 	printf("run        %s\n", nruns ? a->results.v[0] : "none");
-	saved_verdict(root, c, &v[idx]);
+	printf("judged     %s\n",
+	       saved ? "as saved by `traplab claims` (same run and claim)"
+		     : "now, from the run (the whole table, seeded)");
 	if (!nruns)
 		printf("           no saved run: `traplab claims` makes one "
 		       "(results/claims-run.json)\n");
@@ -474,7 +579,9 @@ static void explain_one(const char *root, const struct explain_args *a,
 	}
 	tl_evidence_release(&ev);
 	tl_buf_release(&b);
-	for (i = 0; i < cs->nclaims; i++)
+	if (saved)
+		tl_verdict_release(&v[idx]);
+	for (i = 0; i < nv; i++)
 		tl_verdict_release(&v[i]);
 	free(v);
 }
