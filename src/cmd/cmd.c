@@ -1,10 +1,18 @@
 /*
- * cmd.c - what the subcommands share.
+ * cmd.c - what the subcommands share: one way to read options.
+ *
+ * Every command parses with getopt_long() through tl_cmd_getopt(), so
+ * --help, an unknown option and a missing value behave the same in all
+ * of them: help on stdout and exit 0; an error said once on stderr with
+ * the closest known option ("did you mean '--slo'?") and exit 2.
  */
 #include "cmd/cmd.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "base/suggest.h"
+#include "base/util.h"
 
 #include "base/banned.h"
 
@@ -16,4 +24,67 @@ int tl_cmd_wants_help(int argc, char **argv, const char *usage)
 			return 1;
 		}
 	return 0;
+}
+
+/* "--name=value" or "--name" as written, without dashes and value. */
+static void bare_name(const char *arg, char *out, size_t len)
+{
+	size_t n;
+
+	while (*arg == '-')
+		arg++;
+	n = strcspn(arg, "=");
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, arg, n);
+	out[n] = '\0';
+}
+
+void tl_cmd_unknown(const char *cmd, const char *arg, const struct option *lo)
+{
+	const char *names[64], *hint;
+	char name[64];
+	size_t n = 0;
+
+	bare_name(arg, name, sizeof(name));
+	for (; lo->name && n < TL_ARRAY_SIZE(names); lo++)
+		names[n++] = lo->name;
+	hint = tl_suggest(name, names, n);
+	if (hint)
+		fprintf(stderr,
+			"traplab %s: unknown option '%s' (did you mean "
+			"'--%s'?)\n",
+			cmd, arg, hint);
+	else
+		fprintf(stderr,
+			"traplab %s: unknown option '%s' (traplab %s --help "
+			"lists them)\n",
+			cmd, arg, cmd);
+}
+
+int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
+		  const char *usage, int *status)
+{
+	int ch, at = optind;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, ":h", lo, NULL);
+	switch (ch) {
+	case 'h':
+		fputs(usage, stdout);
+		*status = 0;
+		return TL_CMD_EXIT;
+	case '?':
+		tl_cmd_unknown(argv[0], optopt ? argv[at] : argv[optind - 1],
+			       lo);
+		*status = 2;
+		return TL_CMD_EXIT;
+	case ':':
+		fprintf(stderr, "traplab %s: option '%s' needs a value\n",
+			argv[0], argv[optind - 1]);
+		*status = 2;
+		return TL_CMD_EXIT;
+	default:
+		return ch;
+	}
 }

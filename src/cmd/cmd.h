@@ -13,6 +13,8 @@
 #ifndef TL_CMD_H
 #define TL_CMD_H
 
+#include <getopt.h>
+
 /*
  * `traplab claims [FILE] [--results RUN.json ...] [--quick] [--check]
  *  [--adjust holm|bonferroni|none] [--md FILE] [--html FILE] [--json FILE]`
@@ -88,5 +90,22 @@ int cmd_doctor(int argc, char **argv);
  * returns 1; else 0.
  */
 int tl_cmd_wants_help(int argc, char **argv, const char *usage);
+
+/* tl_cmd_getopt(): the command must return *status now. */
+#define TL_CMD_EXIT (-2)
+
+/*
+ * getopt_long() over argv (options before and after the operands) with
+ * the rules every command shares. Set optind = 1 before the first call.
+ * --help or -h: prints usage to stdout, *status 0. An unknown option or a
+ * missing value: says so once on stderr, with the closest known option,
+ * *status 2. Both return TL_CMD_EXIT; else what getopt_long() returns
+ * (the option's val, -1 after the last option; operands from optind).
+ */
+int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
+		  const char *usage, int *status);
+
+/* Says once that cmd has no option arg, with the closest one of lo. */
+void tl_cmd_unknown(const char *cmd, const char *arg, const struct option *lo);
 
 #endif

@@ -108,17 +108,35 @@ static int write_reports(const struct tl_compare *c, const char *what,
 	return e ? 2 : 0;
 }
 
+static const char usage_text[] =
+	"usage: traplab compare [--db FILE] [--alpha A] [--md FILE] "
+	"[--json FILE] A B\n"
+	"       traplab compare [--db FILE] --baseline N RUN\n"
+	"\n"
+	"The change of every metric from A to B, or from the N runs stored\n"
+	"before RUN on its machine to RUN. A, B, RUN: a results JSON file or\n"
+	"@ID of a stored run. --md FILE, --json FILE: the comparison for a\n"
+	"pull request or a script. Exit 1 when a metric regressed.\n"
+	"\n"
+	"examples:\n"
+	"  traplab compare old.json results/latest.json\n"
+	"  traplab compare @12 @15\n"
+	"  traplab compare --baseline 5 --md change.md results/latest.json\n";
+
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: traplab compare [--db FILE] [--alpha A] [--md FILE] "
-		"[--json FILE] A B\n"
-		"       traplab compare [--db FILE] --baseline N RUN\n"
-		"  A, B, RUN: a results JSON file or @ID of a stored run\n"
-		"  --md FILE, --json FILE: the comparison for a pull request "
-		"or a script\n");
+	fputs(usage_text, stderr);
 	return 2;
 }
+
+static const struct option longopts[] = {
+	{"db", required_argument, NULL, 'd'},
+	{"alpha", required_argument, NULL, 'a'},
+	{"baseline", required_argument, NULL, 'b'},
+	{"md", required_argument, NULL, 'm'},
+	{"json", required_argument, NULL, 'j'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 int cmd_compare(int argc, char **argv)
 {
@@ -132,21 +150,27 @@ int cmd_compare(int argc, char **argv)
 	int npos = 0, rc = 2, k;
 	char *what = NULL;
 
-	for (k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--db") && k + 1 < argc)
-			db = argv[++k];
-		else if (!strcmp(argv[k], "--alpha") && k + 1 < argc)
-			alpha = strtod(argv[++k], NULL);
-		else if (!strcmp(argv[k], "--baseline") && k + 1 < argc)
-			window = strtoul(argv[++k], NULL, 10);
-		else if (!strcmp(argv[k], "--md") && k + 1 < argc)
-			md = argv[++k];
-		else if (!strcmp(argv[k], "--json") && k + 1 < argc)
-			js = argv[++k];
-		else if (argv[k][0] == '-' || npos == 2)
+	optind = 1;
+	while ((k = tl_cmd_getopt(argc, argv, longopts, usage_text, &rc)) !=
+	       -1) {
+		if (k == TL_CMD_EXIT)
+			return rc;
+		if (k == 'd')
+			db = optarg;
+		else if (k == 'a')
+			alpha = strtod(optarg, NULL);
+		else if (k == 'b')
+			window = strtoul(optarg, NULL, 10);
+		else if (k == 'm')
+			md = optarg;
+		else if (k == 'j')
+			js = optarg;
+	}
+	rc = 2;
+	for (; optind < argc; optind++) {
+		if (npos == 2)
 			return usage();
-		else
-			pos[npos++] = argv[k];
+		pos[npos++] = argv[optind];
 	}
 	if (npos != (window ? 1 : 2) || !(alpha < 1))
 		return usage();

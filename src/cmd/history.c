@@ -23,18 +23,31 @@
 
 #include "base/banned.h"
 
+static const char usage_text[] =
+	"usage: traplab history [--db URL] [--machine FP] [--limit N | --all]\n"
+	"       traplab history [--db URL] add RUN.json...\n"
+	"       traplab history [--db URL] trend EXPERIMENT VARIANT METRIC "
+	"[--params P]\n"
+	"       traplab history [--db URL] matrix [--machine FP] [--last N] "
+	"[--metric M]\n"
+	"                       [--out DIR] [RUN.json...]\n"
+	"\n"
+	"The stored runs (newest first), storing runs, one figure's trend "
+	"with\n"
+	"its change point, and the figures x machines matrix. URL: a SQLite\n"
+	"file or postgres://...; --history is --db; default $TRAPLAB_HISTORY\n"
+	"or results/history.sqlite.\n"
+	"\n"
+	"examples:\n"
+	"  traplab history\n"
+	"  traplab history add results/latest.json\n"
+	"  traplab history trend alloc c.glibc ns_per_op --params size=64\n"
+	"  traplab history --db postgres://traplab@db/traplab matrix --last "
+	"3\n";
+
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: traplab history [--db URL] [--machine FP] "
-		"[--limit N]\n"
-		"       traplab history [--db URL] add RUN.json...\n"
-		"       traplab history [--db URL] trend EXPERIMENT VARIANT "
-		"METRIC [--params P] [--machine FP]\n"
-		"       traplab history [--db URL] matrix [--machine FP] "
-		"[--last N] [--metric M] [--out DIR] [RUN.json...]\n"
-		"URL: a SQLite file or postgres://...; --history is --db; "
-		"default $TRAPLAB_HISTORY or results/history.sqlite\n");
+	fputs(usage_text, stderr);
 	return 2;
 }
 
@@ -220,6 +233,15 @@ out:
 	return rc;
 }
 
+static const struct option longopts[] = {
+	{"db", required_argument, NULL, 'd'},
+	{"history", required_argument, NULL, 'd'},
+	{"machine", required_argument, NULL, 'm'},
+	{"limit", required_argument, NULL, 'l'},
+	{"all", no_argument, NULL, 'a'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
 int cmd_history(int argc, char **argv)
 {
 	struct tl_buf err = TL_BUF_INIT;
@@ -228,20 +250,32 @@ int cmd_history(int argc, char **argv)
 	size_t limit = 50;
 	int i, rc;
 
-	for (i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--db") ||
-		     !strcmp(argv[i], "--history")) &&
-		    i + 1 < argc)
-			db = argv[++i];
-		else if (!strcmp(argv[i], "--machine") && i + 1 < argc)
-			machine = argv[++i];
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-			limit = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--all"))
+	/* "+": options stop at the subcommand, which reads its own. */
+	opterr = 0;
+	optind = 1;
+	while ((rc = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (rc == 'h') {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (rc == '?') {
+			tl_cmd_unknown("history", argv[optind - 1], longopts);
+			return 2;
+		} else if (rc == ':') {
+			fprintf(stderr,
+				"traplab history: option '%s' needs a value\n",
+				argv[optind - 1]);
+			return 2;
+		} else if (rc == 'd') {
+			db = optarg;
+		} else if (rc == 'm') {
+			machine = optarg;
+		} else if (rc == 'l') {
+			limit = strtoul(optarg, NULL, 10);
+		} else if (rc == 'a') {
 			limit = 0;
-		else
-			break;
+		}
 	}
+	i = optind;
 	if (i < argc && !strcmp(argv[i], "matrix"))
 		return history_matrix(db, machine, argc - i - 1, argv + i + 1);
 	if (i < argc && strcmp(argv[i], "add") && strcmp(argv[i], "trend"))

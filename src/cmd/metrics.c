@@ -16,6 +16,26 @@
 
 #include "base/banned.h"
 
+static const char usage[] =
+	"usage: traplab metrics [--slo FILE] [--db FILE] [--textfile DIR] "
+	"[RUN.json]\n"
+	"\n"
+	"Prints the figures of RUN.json (default results/latest.json) in the\n"
+	"Prometheus text format, with the SLO status of FILE when --slo is\n"
+	"given; --textfile writes DIR/traplab.prom for node_exporter instead.\n"
+	"\n"
+	"examples:\n"
+	"  traplab metrics | grep op_duration_seconds\n"
+	"  traplab metrics --slo slo/default.yaml results/latest.json\n"
+	"  traplab metrics --textfile /var/lib/node_exporter/textfile\n";
+
+static const struct option longopts[] = {
+	{"textfile", required_argument, NULL, 't'},
+	{"slo", required_argument, NULL, 's'},
+	{"db", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
 int cmd_metrics(int argc, char **argv)
 {
 	const char *path = "results/latest.json", *textfile = NULL;
@@ -25,21 +45,25 @@ int cmd_metrics(int argc, char **argv)
 	json_t *run = NULL;
 	int i, rc = 2;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--textfile") && i + 1 < argc)
-			textfile = argv[++i];
-		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
-			slo_path = argv[++i];
-		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db = argv[++i];
-		else if (argv[i][0] == '-' || i + 1 != argc) {
-			fprintf(stderr, "usage: traplab metrics [--slo FILE] "
-					"[--db FILE] [--textfile DIR] "
-					"[RUN.json]\n");
-			return 2;
-		} else
-			path = argv[i];
+	optind = 1;
+	while ((i = tl_cmd_getopt(argc, argv, longopts, usage, &rc)) != -1) {
+		if (i == TL_CMD_EXIT)
+			return rc;
+		if (i == 't')
+			textfile = optarg;
+		else if (i == 's')
+			slo_path = optarg;
+		else if (i == 'd')
+			db = optarg;
 	}
+	rc = 2;
+	if (argc - optind > 1) {
+		fprintf(stderr, "traplab metrics: one run file, not %d\n",
+			argc - optind);
+		return 2;
+	}
+	if (optind < argc)
+		path = argv[optind];
 	if (tl_results_load(path, &run, &err))
 		goto out;
 	e = tl_expo_new();

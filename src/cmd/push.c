@@ -17,6 +17,28 @@
 
 #include "base/banned.h"
 
+static const char usage[] =
+	"usage: traplab push [--job NAME] [--slo FILE] [--db FILE] "
+	"[--timeout SECONDS] URL [RUN.json]\n"
+	"\n"
+	"Sends RUN.json (default results/latest.json) and its SLO status to a\n"
+	"Prometheus Pushgateway at URL, as the group "
+	"job/NAME/machine/FINGERPRINT\n"
+	"(default job traplab), replacing what that group held.\n"
+	"\n"
+	"examples:\n"
+	"  traplab push http://127.0.0.1:9091\n"
+	"  traplab push --job nightly --slo slo/default.yaml "
+	"https://pgw.example:9091 results/latest.json\n";
+
+static const struct option longopts[] = {
+	{"job", required_argument, NULL, 'j'},
+	{"slo", required_argument, NULL, 's'},
+	{"db", required_argument, NULL, 'd'},
+	{"timeout", required_argument, NULL, 't'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
 int cmd_push(int argc, char **argv)
 {
 	const char *url = NULL, *path = "results/latest.json", *job = "traplab";
@@ -30,27 +52,30 @@ int cmd_push(int argc, char **argv)
 	size_t lines = 0;
 	char *shown;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--job") && i + 1 < argc)
-			job = argv[++i];
-		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
-			slo_path = argv[++i];
-		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db = argv[++i];
-		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
-			timeout_ms = (long)(strtod(argv[++i], NULL) * 1000);
-		else if (argv[i][0] != '-' && npos == 0 && ++npos)
-			url = argv[i];
-		else if (argv[i][0] != '-' && npos == 1 && ++npos)
-			path = argv[i];
-		else
-			url = NULL, i = argc;
+	optind = 1;
+	while ((i = tl_cmd_getopt(argc, argv, longopts, usage, &rc)) != -1) {
+		if (i == TL_CMD_EXIT)
+			return rc;
+		if (i == 'j')
+			job = optarg;
+		else if (i == 's')
+			slo_path = optarg;
+		else if (i == 'd')
+			db = optarg;
+		else if (i == 't')
+			timeout_ms = (long)(strtod(optarg, NULL) * 1000);
 	}
-	if (!url) {
-		fprintf(stderr, "usage: traplab push [--job NAME] [--slo FILE] "
-				"[--timeout SECONDS] URL [RUN.json]\n");
+	rc = 2;
+	npos = argc - optind;
+	if (npos < 1 || npos > 2) {
+		fprintf(stderr,
+			"traplab push: expected URL [RUN.json] (traplab push "
+			"--help)\n");
 		return 2;
 	}
+	url = argv[optind];
+	if (npos == 2)
+		path = argv[optind + 1];
 	if (tl_results_load(path, &run, &err))
 		goto out;
 	e = tl_expo_new();

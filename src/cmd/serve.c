@@ -16,12 +16,25 @@
 
 #include "base/banned.h"
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: traplab serve [--listen HOST:PORT] [--slo "
-			"FILE] [--db FILE] [RUN.json]\n");
-	return 2;
-}
+static const char usage[] =
+	"usage: traplab serve [--listen HOST:PORT] [--slo FILE] [--db FILE] "
+	"[RUN.json]\n"
+	"\n"
+	"Serves RUN.json (default results/latest.json) and its SLO status on\n"
+	"http://HOST:PORT/metrics (default " TL_SERVE_DEFAULT_LISTEN ") until\n"
+	"SIGINT or SIGTERM; a new run file is picked up at the next scrape.\n"
+	"\n"
+	"examples:\n"
+	"  traplab serve &\n"
+	"  curl -s 127.0.0.1:9464/metrics | head\n"
+	"  traplab serve --listen 0.0.0.0:9464 --slo slo/default.yaml\n";
+
+static const struct option longopts[] = {
+	{"listen", required_argument, NULL, 'l'},
+	{"slo", required_argument, NULL, 's'},
+	{"db", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 int cmd_serve(int argc, char **argv)
 {
@@ -32,18 +45,24 @@ int cmd_serve(int argc, char **argv)
 	sigset_t set;
 	int i, sig;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
-			listen = argv[++i];
-		else if (!strcmp(argv[i], "--slo") && i + 1 < argc)
-			slo_path = argv[++i];
-		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db_path = argv[++i];
-		else if (argv[i][0] != '-' && i + 1 == argc)
-			run_path = argv[i];
-		else
-			return usage();
+	optind = 1;
+	while ((i = tl_cmd_getopt(argc, argv, longopts, usage, &sig)) != -1) {
+		if (i == TL_CMD_EXIT)
+			return sig;
+		if (i == 'l')
+			listen = optarg;
+		else if (i == 's')
+			slo_path = optarg;
+		else if (i == 'd')
+			db_path = optarg;
 	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "traplab serve: one run file, not %d\n",
+			argc - optind);
+		return 2;
+	}
+	if (optind < argc)
+		run_path = argv[optind];
 	/*
 	 * Signals are taken synchronously by this thread only; blocked before
 	 * the server starts its thread, which inherits the mask.

@@ -85,20 +85,40 @@ static int write_exports(const struct exports *ex, const struct tl_slo *slo,
 	return rc ? -1 : 0;
 }
 
+static const char usage_text[] =
+	"usage: traplab slo check [--slo FILE] [--db FILE | --no-history]\n"
+	"         [--junit FILE] [--csv FILE] [--github] [RUN.json]\n"
+	"\n"
+	"Checks RUN.json (default results/latest.json) and the runs stored\n"
+	"before it on this machine against the objectives of FILE "
+	"(default\n" TL_SLO_DEFAULT_FILE
+	"). Exit 0 met, 1 violated or no data, 2 error.\n"
+	"  --junit FILE  one JUnit test case per objective and case (fails:\n"
+	"                failed now, budget exhausted, or no data)\n"
+	"  --csv FILE    one row per objective and case\n"
+	"  --github      annotations on stdout, a summary appended to\n"
+	"                $GITHUB_STEP_SUMMARY when it is set\n"
+	"\n"
+	"examples:\n"
+	"  traplab slo check\n"
+	"  traplab slo check --no-history --junit slo.xml "
+	"results/latest.json\n";
+
 static int slo_usage(void)
 {
-	fprintf(stderr,
-		"usage: traplab slo check [--slo FILE] [--db FILE | "
-		"--no-history]\n"
-		"         [--junit FILE] [--csv FILE] [--github] [RUN.json]\n"
-		"  --junit FILE  one JUnit test case per objective and case "
-		"(fails:\n"
-		"                failed now, budget exhausted, or no data)\n"
-		"  --csv FILE    one row per objective and case\n"
-		"  --github      annotations on stdout, a summary appended to\n"
-		"                $GITHUB_STEP_SUMMARY when it is set\n");
+	fputs(usage_text, stderr);
 	return 2;
 }
+
+static const struct option longopts[] = {
+	{"slo", required_argument, NULL, 's'},
+	{"db", required_argument, NULL, 'd'},
+	{"no-history", no_argument, NULL, 'n'},
+	{"junit", required_argument, NULL, 'j'},
+	{"csv", required_argument, NULL, 'c'},
+	{"github", no_argument, NULL, 'g'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 int cmd_slo(int argc, char **argv)
 {
@@ -116,24 +136,34 @@ int cmd_slo(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return slo_usage();
-	for (a = 2; a < argc; a++) {
-		if (!strcmp(argv[a], "--slo") && a + 1 < argc)
-			slo_path = argv[++a];
-		else if (!strcmp(argv[a], "--db") && a + 1 < argc)
-			db = argv[++a];
-		else if (!strcmp(argv[a], "--no-history"))
+	/* Options after "check"; messages name the command "slo check". */
+	argv[1] = (char *)"slo check";
+	optind = 1;
+	while ((a = tl_cmd_getopt(argc - 1, argv + 1, longopts, usage_text,
+				  &rc)) != -1) {
+		if (a == TL_CMD_EXIT)
+			return rc;
+		if (a == 's')
+			slo_path = optarg;
+		else if (a == 'd')
+			db = optarg;
+		else if (a == 'n')
 			db = NULL;
-		else if (!strcmp(argv[a], "--junit") && a + 1 < argc)
-			ex.junit = argv[++a];
-		else if (!strcmp(argv[a], "--csv") && a + 1 < argc)
-			ex.csv = argv[++a];
-		else if (!strcmp(argv[a], "--github"))
+		else if (a == 'j')
+			ex.junit = optarg;
+		else if (a == 'c')
+			ex.csv = optarg;
+		else if (a == 'g')
 			ex.github = 1;
-		else if (argv[a][0] != '-' && a + 1 == argc)
-			path = argv[a];
-		else
-			return slo_usage();
 	}
+	rc = 2;
+	if (argc - 1 - optind > 1) {
+		fprintf(stderr, "traplab slo check: one run file, not %d\n",
+			argc - 1 - optind);
+		return 2;
+	}
+	if (optind < argc - 1)
+		path = argv[1 + optind];
 	if (tl_slo_load(&slo, slo_path, NULL, 0, &d)) {
 		for (i = 0; i < d.msgs.n; i++)
 			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
