@@ -451,9 +451,78 @@ static int is_c_like(enum tl_lang lang)
 }
 
 /*
- * The files compiled in: the variant's sources, then its lib/ models (C)
- * or the language's workload helper (Go, Zig). A missing lib model fails
- * the build (res says which).
+ * The path of generated file g (generate: OUT: "SCRIPT ARGS"), made when
+ * it is not there yet; NULL when the script failed (res says why). Its
+ * folder is keyed by the script's bytes, the command and the Go
+ * toolchain (its gofmt), so an edit makes a new file; the script writes
+ * into a temporary file of that folder, renamed when complete, so
+ * concurrent builds of the same file are harmless.
+ */
+static char *generated(struct job *j, const struct tl_kv *g,
+		       struct tl_build_result *res)
+{
+	const struct tl_tool *go = &j->o->tools->lang[TL_LANG_GO];
+	size_t sl = strcspn(g->val, " \t");
+	char *script = xasprintf("%s/%.*s", j->e->dir, (int)sl, g->val);
+	char key[TL_HASH_HEX_LEN + 1], *dir, *out = NULL, *tmp;
+	struct tl_strv argv = TL_STRV_INIT, env = TL_STRV_INIT;
+	struct tl_hash h;
+	int fd;
+
+	tl_hash_init(&h);
+	tl_hash_str(&h, g->key);
+	tl_hash_str(&h, g->val);
+	hash_str(&h, go->version);
+	if (hash_file(&h, script)) {
+		res->status = TL_BUILD_FAILED;
+		res->reason = xasprintf("cannot read generator '%s'", script);
+		tl_hash_final_hex(&h, key);
+		goto out;
+	}
+	tl_hash_final_hex(&h, key);
+	dir = xasprintf("%s/.cache/gen/%s", j->o->root, key);
+	out = xasprintf("%s/%s", dir, g->key);
+	tmp = xasprintf("%s/.%s.XXXXXX", dir, g->key);
+	if (access(out, R_OK) == 0)
+		goto out_tmp;
+	if (tl_mkdirs(dir) || (fd = mkstemp(tmp)) < 0) {
+		res->status = TL_BUILD_FAILED;
+		res->reason = xasprintf("cannot create '%s'", tmp);
+		FREE_AND_NULL(out);
+		goto out_tmp;
+	}
+	close(fd);
+	tl_strv_push(&argv, "sh");
+	tl_strv_push(&argv, script);
+	tl_strv_push(&argv, tmp);
+	push_words(&argv, g->val + sl);
+	if (go->path)
+		tl_strv_push_owned(&env, xasprintf("TL_GO=%s", go->path));
+	if (compile(j->o, &argv, &env, j->e->dir, res) ||
+	    res->status == TL_BUILD_FAILED || rename(tmp, out) < 0) {
+		if (res->status != TL_BUILD_FAILED) {
+			res->status = TL_BUILD_FAILED;
+			res->reason =
+				xasprintf("generator '%s' failed", script);
+		}
+		unlink(tmp);
+		FREE_AND_NULL(out);
+	}
+out_tmp:
+	free(tmp);
+	free(dir);
+out:
+	tl_strv_release(&argv);
+	tl_strv_release(&env);
+	free(script);
+	return out;
+}
+
+/*
+ * The files compiled in: the variant's sources and generated files, then
+ * its lib/ models (C) or the language's workload helper (Go, Zig). A
+ * missing lib model or a failed generator fails the build (res says
+ * which).
  */
 static void collect_files(struct job *j, struct tl_build_result *res)
 {
@@ -463,6 +532,13 @@ static void collect_files(struct job *j, struct tl_build_result *res)
 	for (size_t i = 0; i < v->sources.n; i++)
 		tl_strv_push_owned(&j->files, xasprintf("%s/%s", j->e->dir,
 							v->sources.v[i]));
+	for (size_t i = 0; i < v->ngen; i++) {
+		char *path = generated(j, &v->gen[i], res);
+
+		if (!path)
+			return;
+		tl_strv_push_owned(&j->files, path);
+	}
 	if (!is_c_like(v->lang)) {
 		push_helpers(root, v->lang, j->tool, &j->files);
 		return;

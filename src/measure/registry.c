@@ -49,9 +49,10 @@ static const char *const exp_keys[] = {
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
 
 static const char *const variant_keys[] = {
-	"name",	     "lang",	  "sources", "comment", "cflags",     "libs",
-	"pkgconfig", "lib",	  "mode",    "goflags", "env",	      "params",
-	"args",	     "timeout_s", "sim",     "reads",	"toolchains", NULL,
+	"name",	 "lang",       "sources",  "comment",	"cflags",
+	"libs",	 "pkgconfig",  "lib",	   "mode",	"goflags",
+	"env",	 "params",     "args",	   "timeout_s", "sim",
+	"reads", "toolchains", "generate", NULL,
 };
 
 static const char *const zig_modes[] = {"Debug", "ReleaseSafe", "ReleaseFast",
@@ -213,27 +214,14 @@ static int get_timeout(struct tl_yaml *y, yaml_node_t *n, double *out,
 	return 0;
 }
 
-static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
-			 struct tl_experiment *e, struct tl_variant *v,
-			 struct tl_diag *d)
+/* The variant's lang, and that its name starts with it. */
+static int parse_lang(struct tl_yaml *y, yaml_node_t *vn, struct tl_variant *v,
+		      struct tl_diag *d)
 {
-	const char *name = NULL, *lang = NULL, *s;
-	yaml_node_t *n;
-	int err = 0, i;
+	const char *name = v->name, *lang = NULL;
+	yaml_node_t *n = tl_yaml_get(y, vn, "lang");
+	int err = 0;
 
-	v->line = tl_yaml_line(vn);
-	v->sim = 1;
-	if (tl_yaml_check_keys(y, vn, variant_keys, "variant", d))
-		err = -EINVAL;
-	n = tl_yaml_get(y, vn, "name");
-	if (!n) {
-		tl_yaml_error(y, vn, d, "variant: missing 'name' (LANG.WHAT)");
-		return -EINVAL;
-	}
-	if (tl_yaml_get_str(y, n, "variant name", &name, d))
-		return -EINVAL;
-	v->name = xstrdup(name);
-	n = tl_yaml_get(y, vn, "lang");
 	if (!n) {
 		tl_yaml_error(y, vn, d,
 			      "variant '%s': missing 'lang' (c, cpp, go or "
@@ -260,6 +248,116 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 			err = -EINVAL;
 		}
 	}
+	return err;
+}
+
+/* A path a variant names must stay inside the experiment folder. */
+static int inside(const char *path)
+{
+	return path[0] != '/' && !strstr(path, "..");
+}
+
+/*
+ * generate: {OUT: "SCRIPT ARGS..."}: files made at build time by a script
+ * of the experiment folder (see build.h), compiled in like sources.
+ */
+static int parse_generate(struct tl_yaml *y, yaml_node_t *vn,
+			  struct tl_variant *v, struct tl_diag *d)
+{
+	yaml_node_t *n = tl_yaml_get(y, vn, "generate");
+	int err = 0;
+
+	if (!n)
+		return 0;
+	if (parse_kvs(y, n, "generate", &v->gen, &v->ngen, d))
+		return -EINVAL;
+	for (size_t i = 0; i < v->ngen; i++) {
+		const char *out = v->gen[i].key, *cmd = v->gen[i].val;
+		size_t sl = strcspn(cmd, " \t");
+
+		if (!*out || strchr(out, '/') || !sl || cmd[0] == '/' ||
+		    memmem(cmd, sl, "..", 2)) {
+			tl_yaml_error(y, n, d,
+				      "variant '%s': generate '%s: %s' wants "
+				      "a file name and a script of the "
+				      "experiment folder with its arguments",
+				      v->name, out, cmd);
+			err = -EINVAL;
+		}
+	}
+	return err;
+}
+
+/* mode: Zig's optimisation mode. */
+static int parse_mode(struct tl_yaml *y, yaml_node_t *vn, struct tl_variant *v,
+		      struct tl_diag *d)
+{
+	yaml_node_t *n = tl_yaml_get(y, vn, "mode");
+	const char *s;
+	int ok = 0;
+
+	if (!n || tl_yaml_get_str(y, n, "mode", &s, d))
+		return 0;
+	v->mode = xstrdup(s);
+	for (int i = 0; zig_modes[i]; i++)
+		ok |= strcmp(s, zig_modes[i]) == 0;
+	if (ok)
+		return 0;
+	tl_yaml_error(y, n, d,
+		      "variant '%s': mode '%s'; expected Debug, ReleaseSafe, "
+		      "ReleaseFast or ReleaseSmall",
+		      v->name, s);
+	return -EINVAL;
+}
+
+/* reads: the experiment params the workload reads; each must be one. */
+static int parse_reads(struct tl_yaml *y, yaml_node_t *vn,
+		       const struct tl_experiment *e, struct tl_variant *v,
+		       struct tl_diag *d)
+{
+	yaml_node_t *n = tl_yaml_get(y, vn, "reads");
+	int err = 0;
+
+	v->reads_declared = n != NULL;
+	if (n && tl_yaml_get_strv(y, n, "reads", &v->reads, d))
+		return -EINVAL;
+	for (size_t i = 0; i < v->reads.n; i++)
+		if (!tl_experiment_param(e, v->reads.v[i])) {
+			tl_yaml_error(y,
+				      tl_yaml_is_seq(n)
+					      ? tl_yaml_seq_at(y, n, (int)i)
+					      : n,
+				      d,
+				      "variant '%s' reads '%s', which is not "
+				      "a param of the experiment",
+				      v->name, v->reads.v[i]);
+			err = -EINVAL;
+		}
+	return err;
+}
+
+static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
+			 struct tl_experiment *e, struct tl_variant *v,
+			 struct tl_diag *d)
+{
+	const char *name = NULL, *s;
+	yaml_node_t *n;
+	int err = 0, i;
+
+	v->line = tl_yaml_line(vn);
+	v->sim = 1;
+	if (tl_yaml_check_keys(y, vn, variant_keys, "variant", d))
+		err = -EINVAL;
+	n = tl_yaml_get(y, vn, "name");
+	if (!n) {
+		tl_yaml_error(y, vn, d, "variant: missing 'name' (LANG.WHAT)");
+		return -EINVAL;
+	}
+	if (tl_yaml_get_str(y, n, "variant name", &name, d))
+		return -EINVAL;
+	v->name = xstrdup(name);
+	if (parse_lang(y, vn, v, d) || parse_generate(y, vn, v, d))
+		err = -EINVAL;
 	if (get_strv_field(y, vn, "sources", &v->sources, d) ||
 	    get_strv_field(y, vn, "cflags", &v->cflags, d) ||
 	    get_strv_field(y, vn, "libs", &v->libs, d) ||
@@ -275,8 +373,7 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 		err = -EINVAL;
 	}
 	for (i = 0; i < (int)v->sources.n; i++)
-		if (v->sources.v[i][0] == '/' ||
-		    strstr(v->sources.v[i], "..")) {
+		if (!inside(v->sources.v[i])) {
 			tl_yaml_error(y, tl_yaml_get(y, vn, "sources"), d,
 				      "variant '%s': source '%s' must be "
 				      "inside the experiment folder",
@@ -286,43 +383,16 @@ static int parse_variant(struct tl_yaml *y, yaml_node_t *vn,
 	n = tl_yaml_get(y, vn, "comment");
 	if (n && !tl_yaml_get_str(y, n, "comment", &s, d))
 		v->comment = xstrdup(s);
-	n = tl_yaml_get(y, vn, "mode");
-	if (n && !tl_yaml_get_str(y, n, "mode", &s, d)) {
-		int ok = 0;
-
-		for (i = 0; zig_modes[i]; i++)
-			ok |= strcmp(s, zig_modes[i]) == 0;
-		if (!ok) {
-			tl_yaml_error(y, n, d,
-				      "variant '%s': mode '%s'; expected "
-				      "Debug, ReleaseSafe, ReleaseFast or "
-				      "ReleaseSmall",
-				      name, s);
-			err = -EINVAL;
-		}
-		v->mode = xstrdup(s);
-	}
+	if (parse_mode(y, vn, v, d))
+		err = -EINVAL;
 	n = tl_yaml_get(y, vn, "env");
 	if (n && parse_kvs(y, n, "env", &v->env, &v->nenv, d))
 		err = -EINVAL;
 	n = tl_yaml_get(y, vn, "params");
 	if (n && parse_kvs(y, n, "params", &v->params, &v->nparams, d))
 		err = -EINVAL;
-	n = tl_yaml_get(y, vn, "reads");
-	if (n && tl_yaml_get_strv(y, n, "reads", &v->reads, d))
+	if (parse_reads(y, vn, e, v, d))
 		err = -EINVAL;
-	v->reads_declared = n != NULL;
-	for (i = 0; i < (int)v->reads.n; i++)
-		if (!tl_experiment_param(e, v->reads.v[i])) {
-			tl_yaml_error(
-				y,
-				tl_yaml_is_seq(n) ? tl_yaml_seq_at(y, n, i) : n,
-				d,
-				"variant '%s' reads '%s', which is not "
-				"a param of the experiment",
-				name, v->reads.v[i]);
-			err = -EINVAL;
-		}
 	n = tl_yaml_get(y, vn, "timeout_s");
 	if (n && get_timeout(y, n, &v->timeout_s, d))
 		err = -EINVAL;
@@ -346,6 +416,7 @@ static void variant_release(struct tl_variant *v)
 	tl_strv_release(&v->reads);
 	tl_kv_free(v->env, v->nenv);
 	tl_kv_free(v->params, v->nparams);
+	tl_kv_free(v->gen, v->ngen);
 	free(v->mode);
 	free(v->comment);
 }

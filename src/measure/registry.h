@@ -61,6 +61,12 @@ struct tl_variant {
 	struct tl_kv *params;
 	size_t nparams;
 	/*
+	 * Files made at build time: key = the file's name, val = "SCRIPT
+	 * ARGS..." (a script of the experiment folder); see build.h.
+	 */
+	struct tl_kv *gen;
+	size_t ngen;
+	/*
 	 * The experiment params the variant's workload reads (`reads:`);
 	 * only meaningful when reads_declared, else it reads them all. A
 	 * claim need not pin a param its variant does not read.

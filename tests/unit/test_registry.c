@@ -140,6 +140,28 @@ TL_TEST(timeout_out_of_range_is_refused)
 	    ":3:56: timeout_s: expected seconds");
 }
 
+TL_TEST(generate_stays_inside_the_experiment)
+{
+	struct tl_experiment e;
+	struct tl_diag d = TL_DIAG_INIT;
+
+	TL_CHECK_INT(parse(HEAD "variants: [{name: go.r, lang: go, sources: "
+				"a.go, generate: {b.go: gen.sh 2 8}}]\n",
+			   &e, &d),
+		     0);
+	TL_CHECK_INT(e.variants[0].ngen, 1);
+	TL_CHECK_STR(e.variants[0].gen[0].key, "b.go");
+	TL_CHECK_STR(e.variants[0].gen[0].val, "gen.sh 2 8");
+	tl_experiment_release(&e);
+	tl_diag_release(&d);
+	bad(HEAD "variants: [{name: go.r, lang: go, sources: a.go, "
+		 "generate: {b.go: ../gen.sh}}]\n",
+	    "a script of the experiment folder");
+	bad(HEAD "variants: [{name: go.r, lang: go, sources: a.go, "
+		 "generate: {d/b.go: gen.sh}}]\n",
+	    "wants a file name");
+}
+
 TL_TEST(registry_loads_the_project)
 {
 	struct tl_registry r;
