@@ -130,24 +130,10 @@ size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
 	return open;
 }
 
-static void run_experiment(struct ctx *c, const struct tl_experiment *e,
-			   size_t ei)
+/* The experiment's object in the results, appended to c->exps. */
+static json_t *experiment_json(struct ctx *c, const struct tl_experiment *e)
 {
-	struct tl_build_opts bo = {.root = c->o->root,
-				   .tools = &c->env.tools,
-				   .target = c->o->target};
-	struct tl_build_result *builds = xcalloc(e->nvariants, sizeof(*builds));
-	struct tl_strv *vals = xcalloc(e->nparams + 1, sizeof(*vals));
-	const struct tl_strv **pv = xcalloc(e->nparams + 1, sizeof(*pv));
-	size_t *idx = xcalloc(e->nparams + 1, sizeof(*idx));
-	json_t *ej = json_object(), *cases = json_array();
-	struct tl_chaos chaos;
-	int chaos_on = 0;
-	size_t i, ncases = 1;
-	uint64_t t0 = tl_os_now_ns();
-
-	c->cur_exp = e->name;
-	c->cur_e = e;
+	json_t *ej = json_object();
 
 	json_object_set_new(ej, "name", json_string(e->name));
 	json_object_set_new(ej, "section",
@@ -157,10 +143,38 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 		ej, "kind",
 		json_string(e->kind == TL_KIND_PROCESS ? "process" : "loop"));
 	json_object_set_new(ej, "unit", json_string(e->unit));
-	json_object_set_new(ej, "cases", cases);
+	json_object_set_new(ej, "cases", json_array());
 	json_array_append_new(c->exps, ej);
+	return ej;
+}
 
-	for (i = 0; i < e->nvariants; i++) {
+/* A failed build's reason and first lines; the whole log is in the JSON. */
+static void say_build_failed(struct ctx *c, const struct tl_experiment *e,
+			     const struct tl_variant *v,
+			     const struct tl_build_result *b)
+{
+	const char *log = b->log ? b->log : "";
+	const char *end = log;
+
+	for (int nl = 0; *end && nl < 6; end++)
+		nl += *end == '\n';
+	tl__run_progress_done(c);
+	fprintf(stderr, "traplab: %s/%s: build failed: %s\n%.*s%s\n", e->name,
+		v->name, b->reason, (int)(end - log), log,
+		*end ? "    ... (the whole log is in the results JSON: "
+		       "build.log)"
+		     : "");
+}
+
+/*
+ * The builds of experiment ei: taken from the prebuild when there was
+ * one, else built here, one after the other.
+ */
+static void take_builds(struct ctx *c, const struct tl_experiment *e, size_t ei,
+			const struct tl_build_opts *bo,
+			struct tl_build_result *builds)
+{
+	for (size_t i = 0; i < e->nvariants; i++) {
 		const struct tl_variant *v = &e->variants[i];
 		const char *why = tl__run_skip_reason(c, e, v);
 
@@ -173,121 +187,162 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 			continue;
 		} else {
 			tl__run_progress(c, "%s building %s", e->name, v->name);
-			if (tl_build_variant(&bo, e, v, &builds[i]) != 0 &&
+			if (tl_build_variant(bo, e, v, &builds[i]) != 0 &&
 			    builds[i].status == TL_BUILD_OK) {
 				builds[i].status = TL_BUILD_FAILED;
 				builds[i].reason = xstrdup(
 					"traplab could not stage the build");
 			}
 		}
-		if (builds[i].status == TL_BUILD_FAILED) {
-			const char *log = builds[i].log ? builds[i].log : "";
-			const char *end = log;
-
-			/* The first lines; the whole log is in the results. */
-			for (int nl = 0; *end && nl < 6; end++)
-				nl += *end == '\n';
-			tl__run_progress_done(c);
-			fprintf(stderr,
-				"traplab: %s/%s: build failed: %s\n%.*s%s\n",
-				e->name, v->name, builds[i].reason,
-				(int)(end - log), log,
-				*end ? "    ... (the whole log is in the "
-				       "results "
-				       "JSON: build.log)"
-				     : "");
-		}
+		if (builds[i].status == TL_BUILD_FAILED)
+			say_build_failed(c, e, v, &builds[i]);
 	}
+}
 
-	if (c->o->interfere && strcmp(c->o->interfere, "malloc-fail") != 0) {
-		int cerr = tl_chaos_start(c->o->interfere, CHAOS_MAX_S, &chaos);
+/* --interfere (except malloc-fail, which is per process): 1 when on. */
+static int chaos_start(struct ctx *c, struct tl_chaos *chaos)
+{
+	int err;
 
-		if (cerr)
-			fprintf(stderr,
-				"traplab: cannot start interference '%s': %s\n",
-				c->o->interfere, strerror(-cerr));
-		else
-			chaos_on = 1;
+	if (!c->o->interfere || !strcmp(c->o->interfere, "malloc-fail"))
+		return 0;
+	err = tl_chaos_start(c->o->interfere, CHAOS_MAX_S, chaos);
+	if (!err)
+		return 1;
+	fprintf(stderr, "traplab: cannot start interference '%s': %s\n",
+		c->o->interfere, strerror(-err));
+	return 0;
+}
+
+/* One case: its param values, given as pv[i]->v[...] by index ci. */
+struct one_case {
+	const struct tl_experiment *e;
+	const struct tl_strv *const *pv; /* values of each param */
+	struct tl_build_result *builds;
+	const struct tl_build_opts *bo;
+	json_t *ej;
+};
+
+/* Case ci's "KEY=VALUE" params, its label and its params object. */
+static void case_params(const struct one_case *oc, size_t ci,
+			struct tl_strv *cparams, struct tl_buf *label,
+			json_t *pj)
+{
+	const struct tl_experiment *e = oc->e;
+
+	for (size_t i = 0; i < e->nparams; i++) {
+		size_t n = oc->pv[i]->n ? oc->pv[i]->n : 1;
+		const char *val = oc->pv[i]->v[ci % n];
+
+		ci /= n;
+		tl_strv_push_owned(cparams,
+				   xasprintf("%s=%s", e->params[i].name, val));
+		json_object_set_new(pj, e->params[i].name, json_string(val));
+		tl_buf_printf(label, "%s%s", i ? " " : "",
+			      cparams->v[cparams->n - 1]);
 	}
+}
+
+/*
+ * Times (and counts) every variant of the case, and fills the case's
+ * JSON up to its variants (pj, its params object, is taken).
+ */
+static void measure_case(struct ctx *c, const struct one_case *oc,
+			 struct vrun *vrs, const struct tl_strv *cparams,
+			 const char *label, json_t *pj, json_t *cj)
+{
+	const struct tl_experiment *e = oc->e;
+	uint64_t ops = 0;
+	int rounds = 0, spr = 0;
+
+	if (e->kind == TL_KIND_PROCESS) {
+		int cold = tl_strv_has(cparams, "page_cache=cold");
+
+		tl__run_process_case(c, e, vrs, e->nvariants, cparams, label,
+				     cold, &rounds, &spr);
+		json_object_set_new(
+			cj, "page_cache",
+			json_string(cold ? "cold: the binary was evicted from "
+					   "the page cache before each start "
+					   "(shared libraries stay cached)"
+					 : "warm: the binary was run before "
+					   "timing"));
+	} else {
+		tl__run_loop_case(c, e, vrs, e->nvariants, cparams, label, &ops,
+				  &rounds, &spr);
+		json_object_set_new(cj, "ops_per_sample",
+				    json_integer((json_int_t)ops));
+	}
+	if (c->o->counters != TL_COUNTERS_OFF)
+		tl__run_count_case(c, e, vrs, oc->builds, cparams, label, ops,
+				   oc->bo);
+	json_object_set_new(cj, "params", pj);
+	json_object_set_new(cj, "rounds", json_integer(rounds));
+	json_object_set_new(cj, "samples_per_round", json_integer(spr));
+	if (c->o->more)
+		json_object_set_new(cj, "budget_rounds",
+				    json_integer(c->case_budget));
+}
+
+/* Runs case ci, appends it to the experiment's cases, hands it on. */
+static void run_case(struct ctx *c, const struct one_case *oc, size_t ci)
+{
+	const struct tl_experiment *e = oc->e;
+	struct vrun *vrs = xcalloc(e->nvariants, sizeof(*vrs));
+	struct tl_strv cparams = TL_STRV_INIT;
+	struct tl_buf label = TL_BUF_INIT;
+	json_t *cj = json_object(), *pj = json_object(), *vj = json_array();
+	size_t i;
+
+	case_params(oc, ci, &cparams, &label, pj);
+	for (i = 0; i < e->nvariants; i++) {
+		vrs[i].v = &e->variants[i];
+		vrs[i].build = &oc->builds[i];
+		vrs[i].absent = json_object();
+	}
+	measure_case(c, oc, vrs, &cparams, tl_buf_str(&label), pj, cj);
+	for (i = 0; i < e->nvariants; i++)
+		json_array_append_new(vj, tl__run_variant_json(c, e, &vrs[i]));
+	json_object_set_new(cj, "variants", vj);
+	json_array_append_new(json_object_get(oc->ej, "cases"), cj);
+	tl__run_progress_done(c);
+	if (c->o->on_case)
+		c->o->on_case(c->root, oc->ej, cj, c->o->on_case_arg);
+	for (i = 0; i < e->nvariants; i++)
+		tl__run_vrun_release(&vrs[i]);
+	free(vrs);
+	tl_strv_release(&cparams);
+	tl_buf_release(&label);
+}
+
+static void run_experiment(struct ctx *c, const struct tl_experiment *e,
+			   size_t ei)
+{
+	struct tl_build_opts bo = {.root = c->o->root,
+				   .tools = &c->env.tools,
+				   .target = c->o->target};
+	struct tl_build_result *builds = xcalloc(e->nvariants, sizeof(*builds));
+	struct tl_strv *vals = xcalloc(e->nparams + 1, sizeof(*vals));
+	const struct tl_strv **pv = xcalloc(e->nparams + 1, sizeof(*pv));
+	struct one_case oc = {.e = e, .pv = pv, .builds = builds, .bo = &bo};
+	struct tl_chaos chaos;
+	int chaos_on;
+	size_t i, ncases = 1;
+	uint64_t t0 = tl_os_now_ns();
+
+	c->cur_exp = e->name;
+	c->cur_e = e;
+	oc.ej = experiment_json(c, e);
+	take_builds(c, e, ei, &bo, builds);
+	chaos_on = chaos_start(c, &chaos);
 	for (i = 0; i < e->nparams; i++) {
 		pv[i] = param_values(c, &e->params[i], &vals[i]);
 		ncases *= pv[i]->n ? pv[i]->n : 1;
 	}
-	for (size_t ci = 0; ci < ncases && !tl_proc_interrupted(); ci++) {
-		struct vrun *vrs = xcalloc(e->nvariants, sizeof(*vrs));
-		struct tl_strv cparams = TL_STRV_INIT;
-		struct tl_buf label = TL_BUF_INIT;
-		json_t *cj = json_object(), *pj = json_object(),
-		       *vj = json_array();
-		uint64_t ops = 0;
-		int rounds = 0, spr = 0;
-		size_t rest = ci;
+	for (size_t ci = 0; ci < ncases && !tl_proc_interrupted(); ci++)
+		run_case(c, &oc, ci);
 
-		for (i = 0; i < e->nparams; i++) {
-			size_t n = pv[i]->n ? pv[i]->n : 1;
-			const char *val = pv[i]->v[rest % n];
-
-			rest /= n;
-			tl_strv_push_owned(
-				&cparams,
-				xasprintf("%s=%s", e->params[i].name, val));
-			json_object_set_new(pj, e->params[i].name,
-					    json_string(val));
-			tl_buf_printf(&label, "%s%s", i ? " " : "",
-				      cparams.v[cparams.n - 1]);
-		}
-		for (i = 0; i < e->nvariants; i++) {
-			vrs[i].v = &e->variants[i];
-			vrs[i].build = &builds[i];
-			vrs[i].absent = json_object();
-		}
-		if (e->kind == TL_KIND_PROCESS) {
-			int cold = tl_strv_has(&cparams, "page_cache=cold");
-
-			tl__run_process_case(c, e, vrs, e->nvariants, &cparams,
-					     tl_buf_str(&label), cold, &rounds,
-					     &spr);
-			json_object_set_new(
-				cj, "page_cache",
-				json_string(cold ? "cold: the binary was "
-						   "evicted from the page "
-						   "cache before each start "
-						   "(shared libraries stay "
-						   "cached)"
-						 : "warm: the binary was run "
-						   "before timing"));
-		} else {
-			tl__run_loop_case(c, e, vrs, e->nvariants, &cparams,
-					  tl_buf_str(&label), &ops, &rounds,
-					  &spr);
-			json_object_set_new(cj, "ops_per_sample",
-					    json_integer((json_int_t)ops));
-		}
-		if (c->o->counters != TL_COUNTERS_OFF)
-			tl__run_count_case(c, e, vrs, builds, &cparams,
-					   tl_buf_str(&label), ops, &bo);
-		json_object_set_new(cj, "params", pj);
-		json_object_set_new(cj, "rounds", json_integer(rounds));
-		json_object_set_new(cj, "samples_per_round", json_integer(spr));
-		if (c->o->more)
-			json_object_set_new(cj, "budget_rounds",
-					    json_integer(c->case_budget));
-		for (i = 0; i < e->nvariants; i++)
-			json_array_append_new(
-				vj, tl__run_variant_json(c, e, &vrs[i]));
-		json_object_set_new(cj, "variants", vj);
-		json_array_append_new(cases, cj);
-		tl__run_progress_done(c);
-		if (c->o->on_case)
-			c->o->on_case(c->root, ej, cj, c->o->on_case_arg);
-		for (i = 0; i < e->nvariants; i++)
-			tl__run_vrun_release(&vrs[i]);
-		free(vrs);
-		tl_strv_release(&cparams);
-		tl_buf_release(&label);
-	}
-
-	json_object_set_new(ej, "elapsed_s",
+	json_object_set_new(oc.ej, "elapsed_s",
 			    json_real((double)(tl_os_now_ns() - t0) / 1e9));
 	if (c->o->verbose)
 		fprintf(stderr, "traplab: %s took %.1f s\n", e->name,
@@ -301,7 +356,6 @@ static void run_experiment(struct ctx *c, const struct tl_experiment *e,
 	free(builds);
 	free(vals);
 	free(pv);
-	free(idx);
 }
 
 /* Each line of s as its own "traplab: " message on stderr. */
@@ -343,24 +397,21 @@ static void remove_dead_runs(const char *root)
 		closedir(d);
 	free(dir);
 }
-int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
-		       size_t n, json_t **results)
+/*
+ * The experiments to run, in *todo (n == 0: all), after the registry
+ * loaded and the names, --variant and --param patterns were checked.
+ * Returns 0, or the exit status after saying why (c->reg released).
+ */
+static int choose(struct ctx *c, const char *const *names, size_t n,
+		  const struct tl_experiment ***todo, size_t *ntodo)
 {
+	const struct tl_run_opts *opts = c->o;
 	struct tl_diag d = TL_DIAG_INIT;
-	struct ctx c;
-	const struct tl_experiment **todo;
-	size_t ntodo = 0, i;
-	uint64_t t0 = tl_os_now_ns();
-	char when[32];
-	json_t *oj;
-	int ret = 0;
+	struct tl_buf err = TL_BUF_INIT;
+	enum tl_chaos_kind k;
+	size_t i;
 
-	*results = NULL;
-	memset(&c, 0, sizeof(c));
-	c.o = opts;
-	c.seed = opts->seed ? opts->seed : TL_STATS_BOOT_SEED;
-	c.is_tty = isatty(2);
-	if (tl_registry_load(&c.reg, opts->root, &d) < 0) {
+	if (tl_registry_load(&c->reg, opts->root, &d) < 0) {
 		for (i = 0; i < d.msgs.n; i++)
 			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
 		tl_diag_release(&d);
@@ -370,122 +421,170 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		fprintf(stderr, "traplab: %s (experiment left out)\n",
 			d.msgs.v[i]);
 	tl_diag_release(&d);
-
-	{
-		struct tl_buf err = TL_BUF_INIT;
-
-		if (tl_select_check(&c.reg, names, n, opts->variants,
-				    opts->params, &err)) {
-			print_lines(tl_buf_str(&err));
-			tl_buf_release(&err);
-			tl_registry_release(&c.reg);
-			return 2;
-		}
+	if (tl_select_check(&c->reg, names, n, opts->variants, opts->params,
+			    &err)) {
+		print_lines(tl_buf_str(&err));
+		tl_buf_release(&err);
+		tl_registry_release(&c->reg);
+		return 2;
 	}
-	todo = xcalloc(c.reg.nexps + n + 1, sizeof(*todo));
-	if (n == 0) {
-		for (i = 0; i < c.reg.nexps; i++)
-			todo[ntodo++] = &c.reg.exps[i];
-	}
+	*todo = xcalloc(c->reg.nexps + n + 1, sizeof(**todo));
+	*ntodo = 0;
+	for (i = 0; n == 0 && i < c->reg.nexps; i++)
+		(*todo)[(*ntodo)++] = &c->reg.exps[i];
 	for (i = 0; i < n; i++)
-		todo[ntodo++] = tl_registry_find(&c.reg, names[i]);
-	if (ntodo == 0) {
-		if (!ret)
-			fprintf(stderr, "traplab: no experiments to run\n");
-		free(todo);
-		tl_registry_release(&c.reg);
-		return 1;
+		(*todo)[(*ntodo)++] = tl_registry_find(&c->reg, names[i]);
+	if (*ntodo == 0) {
+		fprintf(stderr, "traplab: no experiments to run\n");
+		goto fail;
 	}
-
-	if (opts->interfere) {
-		enum tl_chaos_kind k;
-
-		if (tl_chaos_parse(opts->interfere, &k)) {
-			fprintf(stderr,
-				"traplab: --interfere is cpu, cache, membw or "
-				"malloc-fail, not '%s'\n",
-				opts->interfere);
-			free(todo);
-			tl_registry_release(&c.reg);
-			return 1;
-		}
+	if (opts->interfere && tl_chaos_parse(opts->interfere, &k)) {
+		fprintf(stderr,
+			"traplab: --interfere is cpu, cache, membw or "
+			"malloc-fail, not '%s'\n",
+			opts->interfere);
+		goto fail;
 	}
-	tl_progress_start(c.is_tty);
+	return 0;
+fail:
+	free(*todo);
+	tl_registry_release(&c->reg);
+	return 1;
+}
+
+/* What the run can use: toolchains, clock, counters; 0 or 1 (said why). */
+static int probe_machine(struct ctx *c)
+{
+	const struct tl_run_opts *opts = c->o;
+	const struct tl_env *env = &c->env;
+
 	tl_progress_set(0, 0, "probing the machine and its toolchains");
-	tl_env_probe(&c.env, opts->root);
+	tl_env_probe(&c->env, opts->root);
 	tl_progress_clear();
-	for (i = 0; opts->toolchains && opts->toolchains[i]; i++) {
+	for (size_t i = 0; opts->toolchains && opts->toolchains[i]; i++) {
 		char *why = NULL;
 
-		if (tl_toolchains_select(&c.env.tools, opts->toolchains[i],
+		if (tl_toolchains_select(&c->env.tools, opts->toolchains[i],
 					 &why)) {
 			fprintf(stderr, "traplab: --toolchain %s\n", why);
 			free(why);
-			free(todo);
-			tl_env_release(&c.env);
-			tl_registry_release(&c.reg);
 			return 1;
 		}
 	}
-	c.target_ns = 1000 * c.env.clock_resolution_ns;
-	if (c.target_ns < 1e6)
-		c.target_ns = 1e6;
-	remove_dead_runs(opts->root);
-	tl_proc_kill_orphans();
-	/* Per run: two runs at once must not clear each other's folders. */
-	c.workroot =
-		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());
-	tl_mkdirs(c.workroot);
-	for (i = 0; i < TL_LANG_COUNT; i++)
-		if (!c.env.tools.lang[i].path)
+	c->target_ns = 1000 * env->clock_resolution_ns;
+	if (c->target_ns < 1e6)
+		c->target_ns = 1e6;
+	for (int i = 0; i < TL_LANG_COUNT; i++)
+		if (!env->tools.lang[i].path)
 			tl_term_say("%s variants skipped: %s",
 				    tl_lang_name((enum tl_lang)i),
-				    c.env.tools.lang[i].missing);
+				    env->tools.lang[i].missing);
 	if (opts->counters == TL_COUNTERS_AUTO)
 		tl_term_say("counters auto: %s",
-			    c.env.pmu.has_pmu
+			    env->pmu.has_pmu
 				    ? "hardware counters (PMU present)"
 				    : "software events + cachegrind simulation "
 				      "(no PMU)");
 	if ((opts->counters == TL_COUNTERS_PMU ||
 	     opts->counters == TL_COUNTERS_AUTO) &&
-	    !c.env.pmu.has_pmu)
+	    !env->pmu.has_pmu)
 		tl_term_say("hardware counters absent: %s (software events "
 			    "still counted)",
-			    c.env.pmu.hw_reason);
+			    env->pmu.hw_reason);
+	return 0;
+}
 
-	c.root = json_object();
-	json_object_set_new(c.root, "schema", json_string("traplab.results/1"));
-	json_object_set_new(c.root, "traplab",
+/* The results document before the first experiment: who, when, how. */
+static json_t *results_head(struct ctx *c)
+{
+	const struct tl_run_opts *opts = c->o;
+	json_t *root = json_object(), *oj;
+	char when[32];
+
+	json_object_set_new(root, "schema", json_string("traplab.results/1"));
+	json_object_set_new(root, "traplab",
 			    json_pack("{s:s,s:o}", "version", TL_VERSION,
 				      "commit",
-				      c.env.commit ? json_string(c.env.commit)
-						   : json_null()));
+				      c->env.commit ? json_string(c->env.commit)
+						    : json_null()));
 	tl_os_utc_iso(when, sizeof(when));
-	json_object_set_new(c.root, "started_utc", json_string(when));
+	json_object_set_new(root, "started_utc", json_string(when));
 	oj = json_pack(
 		"{s:b,s:s,s:s,s:i,s:I,s:i,s:i,s:i}", "quick", opts->quick,
 		"counters", tl_counters_mode_name(opts->counters), "target",
 		tl_target_name(opts->target), "pin", opts->pin_cpu, "seed",
-		(json_int_t)c.seed, "rounds", opts->rounds, "samples",
+		(json_int_t)c->seed, "rounds", opts->rounds, "samples",
 		opts->samples, "warmup", opts->warmup >= 0 ? opts->warmup : 1);
-	json_object_set_new(oj, "sample_target_ns", json_real(c.target_ns));
+	json_object_set_new(oj, "sample_target_ns", json_real(c->target_ns));
 	/* Sequential runs need anytime-valid intervals (analyze/verdict.h). */
 	json_object_set_new(oj, "sampling",
 			    json_string(opts->more ? "sequential" : "fixed"));
 	json_object_set_new(oj, "interfere",
 			    opts->interfere ? json_string(opts->interfere)
 					    : json_null());
-	json_object_set_new(c.root, "options", oj);
-	json_object_set_new(c.root, "env", tl_env_json(&c.env));
-	c.exps = json_array();
-	json_object_set_new(c.root, "experiments", c.exps);
-
+	json_object_set_new(root, "options", oj);
+	json_object_set_new(root, "env", tl_env_json(&c->env));
+	c->exps = json_array();
+	json_object_set_new(root, "experiments", c->exps);
 	/* Until the last case is in, a reader must not take it as a run. */
-	json_object_set_new(c.root, "incomplete",
+	json_object_set_new(root, "incomplete",
 			    json_pack("{s:s}", "reason",
 				      "the run was still going (or traplab "
 				      "was killed)"));
+	return root;
+}
+
+/* The run's noise floor: the median A/A MDE over its variants. */
+static json_t *noise_json(const struct ctx *c)
+{
+	json_t *nz = json_object();
+	double mde;
+
+	if (tl_stats_median(c->mdes.x, c->mdes.n, &mde) == 0) {
+		json_object_set_new(nz, "aa_mde_pct", json_real(mde));
+		json_object_set_new(
+			nz, "how",
+			json_string("median over variants of the 95% "
+				    "half-width of the ratio of medians of "
+				    "each variant's even rounds to its odd "
+				    "rounds (A/A)"));
+	} else {
+		json_object_set_new(nz, "absent",
+				    json_string("too few rounds for an A/A "
+						"split"));
+	}
+	return nz;
+}
+
+int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
+		       size_t n, json_t **results)
+{
+	struct ctx c;
+	const struct tl_experiment **todo;
+	size_t ntodo = 0, i;
+	uint64_t t0 = tl_os_now_ns();
+	int ret;
+
+	*results = NULL;
+	memset(&c, 0, sizeof(c));
+	c.o = opts;
+	c.seed = opts->seed ? opts->seed : TL_STATS_BOOT_SEED;
+	c.is_tty = isatty(2);
+	ret = choose(&c, names, n, &todo, &ntodo);
+	if (ret)
+		return ret;
+	tl_progress_start(c.is_tty);
+	if (probe_machine(&c)) {
+		ret = 1;
+		goto out;
+	}
+	remove_dead_runs(opts->root);
+	tl_proc_kill_orphans();
+	/* Per run: two runs at once must not clear each other's folders. */
+	c.workroot =
+		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());
+	tl_mkdirs(c.workroot);
+	c.root = results_head(&c);
 	c.nsteps = (int)ntodo;
 	tl__run_prebuild(&c, todo, ntodo);
 	for (i = 0; i < ntodo && !tl_proc_interrupted(); i++) {
@@ -501,26 +600,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 				  sigabbrev_np(tl_proc_interrupted())));
 	else
 		json_object_del(c.root, "incomplete");
-	{
-		double mde;
-		json_t *nz = json_object();
-
-		if (tl_stats_median(c.mdes.x, c.mdes.n, &mde) == 0) {
-			json_object_set_new(nz, "aa_mde_pct", json_real(mde));
-			json_object_set_new(
-				nz, "how",
-				json_string(
-					"median over variants of the 95% "
-					"half-width of the ratio of medians "
-					"of each variant's even rounds to "
-					"its odd rounds (A/A)"));
-		} else {
-			json_object_set_new(nz, "absent",
-					    json_string("too few rounds for an "
-							"A/A split"));
-		}
-		json_object_set_new(c.root, "noise", nz);
-	}
+	json_object_set_new(c.root, "noise", noise_json(&c));
 	json_object_set_new(c.root, "elapsed_s",
 			    json_real((double)(tl_os_now_ns() - t0) / 1e9));
 	*results = c.root;
@@ -530,6 +610,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	tl_dvec_release(&c.mdes);
 	tl_rmtree(c.workroot);
 	free(c.workroot);
+out:
 	free(todo);
 	tl_env_release(&c.env);
 	tl_registry_release(&c.reg);
