@@ -68,14 +68,59 @@ static void esc_value(struct tl_buf *b, double x, enum tl_dim dim)
 	tl_buf_release(&t);
 }
 
+/* A tick step of 1, 2 or 5 times a power of ten, about span / 4. */
+static double nice_step(double span)
+{
+	double p = pow(10, floor(log10(span / 4))), f = span / 4 / p;
+
+	return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+}
+
+struct strip_axis {
+	double lo, hi; /* in axis space (log10 of the value when log) */
+	int log;
+};
+
+static double strip_x(const struct strip_axis *a, double v, double W, double L,
+		      double R)
+{
+	double x = a->log ? log10(v) : v;
+
+	return L + (x - a->lo) / (a->hi - a->lo) * (W - L - R);
+}
+
+/* Ticks under the strip: decades on a log axis, 1-2-5 steps otherwise. */
+static void strip_ticks(struct tl_buf *b, const struct strip_axis *a,
+			enum tl_dim dim, double W, double L, double R)
+{
+	double step = a->log ? 1 : nice_step(a->hi - a->lo), t, x;
+	int n = 0;
+
+	for (t = ceil(a->lo / step) * step; t <= a->hi && n < 12;
+	     t += step, n++) {
+		double v = a->log ? pow(10, t) : t;
+
+		x = L + (t - a->lo) / (a->hi - a->lo) * (W - L - R);
+		tl_buf_printf(b,
+			      "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"24\" "
+			      "y2=\"28\" stroke=\"#888\"/><text x=\"%.1f\" "
+			      "y=\"40\" text-anchor=\"middle\">",
+			      x, x, x);
+		esc_value(b, fabs(v) < step * 1e-9 ? 0 : v, dim);
+		tl_buf_puts(b, "</text>");
+	}
+}
+
 /*
- * A strip chart: the claimed region shaded, the measured CI as a bar with
- * the point as a dot, on a shared linear axis.
+ * A strip chart: on one labelled axis (log when the values span more
+ * than 30x), the claimed region shaded, the measured interval as a bar
+ * and the median as a dot. The legend at the top of the page says so.
  */
 static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 			const struct tl_verdict *v)
 {
-	const double W = 520, H = 34, L = 10, R = 10;
+	const double W = 520, H = 58, L = 16, R = 16;
+	struct strip_axis a;
 	double lo, hi, span, rlo, rhi;
 
 	if (!v->has_ci || !isfinite(v->ci.lo) || !isfinite(v->ci.hi))
@@ -90,15 +135,20 @@ static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 		lo = fmin(lo, c->p.hi);
 		hi = fmax(hi, c->p.hi);
 	}
-	span = hi - lo;
-	if (!(span > 0))
-		span = fabs(hi) > 0 ? fabs(hi) : 1;
-	lo -= span * 0.08;
-	hi += span * 0.08;
-	span = hi - lo;
-#define XPOS(x) (L + ((x)-lo) / span * (W - L - R))
-	rlo = isfinite(c->p.lo) ? c->p.lo : lo;
-	rhi = isfinite(c->p.hi) ? c->p.hi : hi;
+	a.log = lo > 0 && hi / lo > 30;
+	if (a.log) {
+		a.lo = log10(lo) - 0.15;
+		a.hi = log10(hi) + 0.15;
+	} else {
+		span = hi - lo;
+		if (!(span > 0))
+			span = fabs(hi) > 0 ? fabs(hi) : 1;
+		a.lo = lo - span * 0.08;
+		a.hi = hi + span * 0.08;
+	}
+#define XPOS(x) strip_x(&a, (x), W, L, R)
+	rlo = isfinite(c->p.lo) ? c->p.lo : (a.log ? pow(10, a.lo) : a.lo);
+	rhi = isfinite(c->p.hi) ? c->p.hi : (a.log ? pow(10, a.hi) : a.hi);
 	tl_buf_printf(b,
 		      "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f "
 		      "%.0f\" role=\"img\" aria-label=\"measured interval "
@@ -114,13 +164,19 @@ static void claim_strip(struct tl_buf *b, const struct tl_claim *c,
 		      "<circle cx=\"%.1f\" cy=\"12\" r=\"4\" fill=\"#d33\"/>",
 		      XPOS(v->ci.lo), fmax(XPOS(v->ci.hi), XPOS(v->ci.lo) + 1),
 		      XPOS(v->ci.point));
-	tl_buf_printf(b, "<text x=\"%.1f\" y=\"32\">", L);
-	esc_value(b, lo, c->m.dim);
 	tl_buf_printf(b,
-		      "</text><text x=\"%.1f\" y=\"32\" "
-		      "text-anchor=\"end\">",
-		      W - R);
-	esc_value(b, hi, c->m.dim);
+		      "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"24\" y2=\"24\" "
+		      "stroke=\"#888\"/>",
+		      L, W - R);
+	strip_ticks(b, &a, c->m.dim, W, L, R);
+	tl_buf_printf(b, "<text x=\"%.0f\" y=\"54\">", L);
+	tl_html_escape(b, c->m.metric ? c->m.metric : "value");
+	if (c->m.kind == TL_MEASURE_RATIO)
+		tl_buf_puts(b, " (ratio of medians)");
+	else if (c->m.kind == TL_MEASURE_DIFF)
+		tl_buf_puts(b, " (difference of medians)");
+	if (a.log)
+		tl_buf_puts(b, ", log scale");
 	tl_buf_puts(b, "</text></svg>");
 #undef XPOS
 }
@@ -424,7 +480,10 @@ static void legend(struct tl_buf *b, const struct tl_verdict_opts *o, size_t m)
 		      "read at family-wise %.3g%% confidence: the %zu "
 		      "numeric claims are widened together (%s), so no more "
 		      "than %.3g%% of all of them miss by chance. Charts of "
-		      "whole experiments show plain 95%% intervals.</dd>",
+		      "whole experiments show plain 95%% intervals. In each "
+		      "claim's strip the shaded band is the claimed region, "
+		      "the black bar the measured interval and the red dot "
+		      "the median.</dd>",
 		      100 * (1 - o->alpha), m, tl_adjust_name(o->adjust),
 		      100 * o->alpha);
 	tl_buf_puts(b, "</dl>\n");
