@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,6 +164,120 @@ static int kill_escaped(const char *token)
 }
 
 /*
+ * cgroup v2 containment, where the unified hierarchy is mounted and our
+ * cgroup is writable: each workload gets a leaf, .../traplab-PID/wN, which
+ * the launcher (or the forked child) joins before exec, so every
+ * descendant is in it whatever it does with its session, group or
+ * environment. Elsewhere the TL_CONTAIN token alone finds them.
+ */
+static char cg_base[4096]; /* "" when cgroup v2 cannot be used */
+static pthread_once_t cg_once = PTHREAD_ONCE_INIT;
+
+static void cg_remove_base(void)
+{
+	rmdir(cg_base);
+}
+
+static void cg_probe(void)
+{
+	char line[4096], mnt[4096] = "", rel[4096] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - cgroup2 ");
+		char m[4096];
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
+			snprintf(mnt, sizeof(mnt), "%s", m);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(rel, sizeof(rel), "%s",
+				 strcmp(line + 3, "/") ? line + 3 : "");
+		}
+	if (f)
+		fclose(f);
+	if (!*mnt)
+		return;
+	if (snprintf(cg_base, sizeof(cg_base), "%s%s/traplab-%ld", mnt, rel,
+		     (long)getpid()) >= (int)sizeof(cg_base) ||
+	    (mkdir(cg_base, 0755) < 0 && errno != EEXIST)) {
+		cg_base[0] = '\0';
+		return;
+	}
+	atexit(cg_remove_base);
+}
+
+/* The leaf for one workload ("" when none); 0 or -errno. */
+static int cg_leaf(char *leaf, size_t n, unsigned seq)
+{
+	pthread_once(&cg_once, cg_probe);
+	leaf[0] = '\0';
+	if (!cg_base[0])
+		return -ENOTSUP;
+	snprintf(leaf, n, "%s/w%u", cg_base, seq);
+	if (mkdir(leaf, 0755) < 0) {
+		leaf[0] = '\0';
+		return -errno;
+	}
+	return 0;
+}
+
+/* Pids listed in a cgroup.procs file, up to max; the count. */
+static int cg_pids(const char *dir, pid_t *pids, int max)
+{
+	char path[4200], buf[8192];
+	ssize_t len;
+	int fd, n = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	for (char *p = buf; *p && n < max;) {
+		long v = strtol(p, &p, 10);
+
+		if (v > 0)
+			pids[n++] = (pid_t)v;
+		while (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+/*
+ * Kills what is left in leaf, waits (up to ~2 s) for it to empty, reaps
+ * what was ours, removes it. Returns how many processes were left.
+ */
+static int cg_drain(const char *leaf)
+{
+	pid_t pids[256];
+	int n = cg_pids(leaf, pids, 256), left = n;
+
+	for (int t = 0; left > 0 && t < 200; t++) {
+		for (int i = 0; i < left; i++) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, WNOHANG);
+		}
+		usleep(10000);
+		left = cg_pids(leaf, pids, 256);
+	}
+	rmdir(leaf);
+	return n;
+}
+
+/*
  * The token of process p, when it carries one of a traplab that is gone
  * (killed with SIGKILL: its workloads' escaped descendants live on).
  */
@@ -191,11 +307,56 @@ static int orphan_of_dead_run(const char *pid)
 	return 0;
 }
 
+/* The cgroup folders (traplab-PID/wN) of traplabs that are gone. */
+static int cg_remove_dead(void)
+{
+	char *slash, parent[4096];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	pthread_once(&cg_once, cg_probe);
+	if (!cg_base[0])
+		return 0;
+	snprintf(parent, sizeof(parent), "%s", cg_base);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	d = opendir(parent);
+	while (d && (de = readdir(d)) != NULL) {
+		char dir[4400], leaf[4700];
+		struct dirent *le;
+		long owner;
+		DIR *ld;
+
+		if (strncmp(de->d_name, "traplab-", 8))
+			continue;
+		owner = strtol(de->d_name + 8, NULL, 10);
+		if (owner <= 0 || kill((pid_t)owner, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", parent, de->d_name);
+		ld = opendir(dir);
+		while (ld && (le = readdir(ld)) != NULL) {
+			if (le->d_name[0] != 'w')
+				continue;
+			snprintf(leaf, sizeof(leaf), "%s/%s", dir, le->d_name);
+			n += cg_drain(leaf);
+		}
+		if (ld)
+			closedir(ld);
+		rmdir(dir);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 int tl_proc_kill_orphans(void)
 {
 	struct dirent *de;
 	DIR *d = opendir("/proc");
-	int n = 0;
+	int n = cg_remove_dead();
 
 	while (d && (de = readdir(d)) != NULL) {
 		pid_t p = (pid_t)strtol(de->d_name, NULL, 10);
@@ -242,7 +403,7 @@ static char *resolve(const char *argv0)
 }
 
 /* environ with spec->env entries replacing same-named ones. */
-static char **build_env(const char *const *extra, char *token)
+static char **build_env(const char *const *extra, char *token, char *cgroup)
 {
 	size_t n = 0, m = 0, i, j, k = 0;
 	char **env;
@@ -251,7 +412,7 @@ static char **build_env(const char *const *extra, char *token)
 		n++;
 	while (extra && extra[m])
 		m++;
-	env = xcalloc(n + m + 2, sizeof(*env));
+	env = xcalloc(n + m + 3, sizeof(*env));
 	for (i = 0; i < n; i++) {
 		const char *eq = strchr(environ[i], '=');
 		size_t klen =
@@ -262,7 +423,8 @@ static char **build_env(const char *const *extra, char *token)
 			if (strncmp(extra[j], environ[i], klen) == 0 &&
 			    extra[j][klen] == '=')
 				replaced = 1;
-		if (!strncmp(environ[i], "TL_CONTAIN=", 11))
+		if (!strncmp(environ[i], "TL_CONTAIN=", 11) ||
+		    !strncmp(environ[i], "TL_CGROUP=", 10))
 			replaced = 1; /* traplab run from a workload */
 		if (!replaced)
 			env[k++] = environ[i];
@@ -270,8 +432,38 @@ static char **build_env(const char *const *extra, char *token)
 	for (j = 0; j < m; j++)
 		env[k++] = (char *)extra[j];
 	env[k++] = token;
+	if (cgroup)
+		env[k++] = cgroup;
 	env[k] = NULL;
 	return env;
+}
+
+/*
+ * In the forked child: joins the leaf named by TL_CGROUP in envp, with
+ * async-signal-safe calls only.
+ */
+static void join_cgroup(char **envp)
+{
+	char p[4400];
+	size_t n;
+	int fd;
+
+	for (; *envp; envp++) {
+		if (strncmp(*envp, "TL_CGROUP=", 10))
+			continue;
+		n = strlen(*envp + 10);
+		if (n + 14 > sizeof(p))
+			return;
+		memcpy(p, *envp + 10, n);
+		memcpy(p + n, "/cgroup.procs", 14);
+		fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "0", 1) < 0)
+				(void)0; /* the token still finds them */
+			close(fd);
+		}
+		return;
+	}
 }
 
 static void child(const struct tl_proc_spec *spec, const char *path,
@@ -284,6 +476,7 @@ static void child(const struct tl_proc_spec *spec, const char *path,
 	/* Our copy of the write end would keep the "go" pipe from EOF. */
 	close(go_w);
 	setpgid(0, 0);
+	join_cgroup(envp);
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -696,8 +889,9 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 					       : DEFAULT_MAX_OUT,
 		.out = TL_BUF_INIT,
 	};
-	char *path, **envp, token[64];
-	int err = 0, started;
+	char *path, **envp, token[64], leaf[4200], cgenv[4300];
+	int err = 0, started, ncg;
+	unsigned seq;
 
 	memset(res, 0, sizeof(*res));
 	r.slot = -1;
@@ -707,15 +901,18 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 		return 0;
 	}
 	become_subreaper();
+	seq = __atomic_add_fetch(&contain_seq, 1, __ATOMIC_SEQ_CST);
 	snprintf(token, sizeof(token), "TL_CONTAIN=%ld.%u", (long)getpid(),
-		 __atomic_add_fetch(&contain_seq, 1, __ATOMIC_SEQ_CST));
+		 seq);
+	if (cg_leaf(leaf, sizeof(leaf), seq) == 0)
+		snprintf(cgenv, sizeof(cgenv), "TL_CGROUP=%s", leaf);
 	if (pipe2(r.outp, O_CLOEXEC) < 0 || pipe2(r.errp, O_CLOEXEC) < 0 ||
 	    pipe2(r.gop, O_CLOEXEC) < 0 || pipe2(r.execp, O_CLOEXEC) < 0) {
 		err = -errno;
 		goto out_close;
 	}
 	path = resolve(spec->argv[0]);
-	envp = build_env(spec->env, token);
+	envp = build_env(spec->env, token, leaf[0] ? cgenv : NULL);
 	/*
 	 * Nothing to do between fork and exec: posix_spawn (vfork semantics)
 	 * copies no page tables, so the wall time is the workload's own
@@ -746,7 +943,12 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	 */
 	tl__os.kill(-r.pid, SIGKILL);
 	untrack(r.slot);
+	/* The leaf holds them all; the token finds those outside it. */
+	ncg = leaf[0] ? cg_drain(leaf) : 0;
+	leaf[0] = '\0';
 	res->leaked = kill_escaped(token);
+	if (ncg > res->leaked)
+		res->leaked = ncg;
 	if (!spec->discard_stdout) {
 		char chunk[65536];
 		ssize_t n;
@@ -763,6 +965,8 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	r.out.s = NULL;
 
 out_close:
+	if (leaf[0]) /* never started */
+		rmdir(leaf);
 	tl_buf_release(&r.out);
 	if (r.pidfd >= 0)
 		close(r.pidfd);

@@ -65,13 +65,15 @@ struct tl_proc_result {
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
 
 /*
- * Containment: every process tl_proc_run() starts carries a token in its
- * environment (TL_CONTAIN=PID.N), inherited by its descendants. When it
- * has ended and its process group was killed, descendants that escaped
- * the group (setsid(), double fork) are found by that token, killed and
- * counted in res->leaked. traplab is made a child subreaper
- * (PR_SET_CHILD_SUBREAPER) so that their zombies are reaped here rather
- * than left to an init that may not reap.
+ * Containment: where cgroup v2 is mounted and writable, every process
+ * tl_proc_run() starts joins its own leaf (.../traplab-PID/wN) before
+ * exec, so all its descendants are in it. Everywhere, it also carries a
+ * token in its environment (TL_CONTAIN=PID.N), inherited by descendants.
+ * When it has ended and its process group was killed, descendants that
+ * escaped the group (setsid(), double fork) are found in the leaf or by
+ * the token, killed, and counted in res->leaked. traplab is made a child
+ * subreaper (PR_SET_CHILD_SUBREAPER) so that their zombies are reaped here
+ * rather than left to an init that may not reap.
  */
 
 /*
