@@ -84,7 +84,7 @@ try_signal() { # try_signal SIG -> "lost procs folders errors"
 	local sig=$1 out=$T/sig.json log=$T/sig.log delay tp rc printed have
 	local lost=0 err=0 procs folders want
 	rm -f "$out"
-	delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.1 + (r % 300) / 100 }')
+	delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.1 + (r % 190) / 100 }')
 	setsid "$TL" "${RUN[@]}" -o "$out" >"$log" 2>&1 &
 	tp=$!
 	sleep "$delay"

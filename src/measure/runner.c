@@ -604,8 +604,12 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 	json_object_set_new(c.root, "elapsed_s",
 			    json_real((double)(tl_os_now_ns() - t0) / 1e9));
 	*results = c.root;
-	for (i = 0; i < ntodo; i++)
+	for (i = 0; i < ntodo; i++) {
+		/* Builds of experiments an interruption left unrun. */
+		for (size_t vi = 0; vi < todo[i]->nvariants; vi++)
+			tl_build_result_release(&c.pre[i][vi]);
 		free(c.pre[i]);
+	}
 	free(c.pre);
 	tl_dvec_release(&c.mdes);
 	tl_rmtree(c.workroot);
