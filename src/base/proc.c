@@ -115,12 +115,13 @@ static int has_token(const char *pid, const char *token)
 
 /*
  * Kills every process carrying token, and waits (up to ~2 s) until each
- * is gone or reaped. Returns how many there were.
+ * is gone or reaped. Returns how many were outside group (escaped).
  */
-static int kill_escaped(const char *token)
+static int kill_escaped(const char *token, pid_t group)
 {
 	pid_t found[256];
-	int n = 0, pass;
+	int n = 0, pass, escaped = 0;
+	pid_t pg;
 	DIR *d;
 	struct dirent *de;
 
@@ -137,6 +138,7 @@ static int kill_escaped(const char *token)
 			if (p <= 0 || p == getpid() ||
 			    !has_token(de->d_name, token))
 				continue;
+			pg = getpgid(p); /* before it dies */
 			kill(p, SIGKILL);
 			for (int i = 0; i < n; i++)
 				seen |= found[i] == p;
@@ -144,6 +146,8 @@ static int kill_escaped(const char *token)
 			    n < (int)(sizeof(found) / sizeof(*found))) {
 				found[n++] = p;
 				fresh = 1;
+				/* The group's own die with it: not escaped. */
+				escaped += pg > 0 && pg != group;
 			}
 		}
 		closedir(d);
@@ -160,7 +164,7 @@ static int kill_escaped(const char *token)
 			usleep(10000);
 		}
 	}
-	return n;
+	return escaped;
 }
 
 /*
@@ -260,10 +264,14 @@ static int cg_pids(const char *dir, pid_t *pids, int max)
  * Kills what is left in leaf, waits (up to ~2 s) for it to empty, reaps
  * what was ours, removes it. Returns how many processes were left.
  */
-static int cg_drain(const char *leaf)
+static int cg_drain(const char *leaf, pid_t group)
 {
 	pid_t pids[256];
-	int n = cg_pids(leaf, pids, 256), left = n;
+	int n = cg_pids(leaf, pids, 256), left = n, escaped = 0;
+
+	/* Members of the group were killed with it; they may still be dying. */
+	for (int i = 0; i < n; i++)
+		escaped += getpgid(pids[i]) != group && getpgid(pids[i]) > 0;
 
 	for (int t = 0; left > 0 && t < 200; t++) {
 		for (int i = 0; i < left; i++) {
@@ -274,7 +282,7 @@ static int cg_drain(const char *leaf)
 		left = cg_pids(leaf, pids, 256);
 	}
 	rmdir(leaf);
-	return n;
+	return escaped;
 }
 
 /*
@@ -341,7 +349,7 @@ static int cg_remove_dead(void)
 			if (le->d_name[0] != 'w')
 				continue;
 			snprintf(leaf, sizeof(leaf), "%s/%s", dir, le->d_name);
-			n += cg_drain(leaf);
+			n += cg_drain(leaf, 0);
 		}
 		if (ld)
 			closedir(ld);
@@ -944,9 +952,9 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 	tl__os.kill(-r.pid, SIGKILL);
 	untrack(r.slot);
 	/* The leaf holds them all; the token finds those outside it. */
-	ncg = leaf[0] ? cg_drain(leaf) : 0;
+	ncg = leaf[0] ? cg_drain(leaf, r.pid) : 0;
 	leaf[0] = '\0';
-	res->leaked = kill_escaped(token);
+	res->leaked = kill_escaped(token, r.pid);
 	if (ncg > res->leaked)
 		res->leaked = ncg;
 	if (!spec->discard_stdout) {
