@@ -7,14 +7,24 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 fixture_root faults
 r=$TRAPLAB_ROOT
+# Live processes carrying traplab PID's containment token (zombies have no
+# environment, and other tests' workloads carry other tokens).
+ours() {
+	local p
+	for p in /proc/[0-9]*; do
+		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null |
+			grep -q "^TL_CONTAIN=$1\." && echo "${p#/proc/}"
+	done
+	return 0
+}
 for sig in TERM INT; do
 	rm -rf "$r/results"
 	setsid "$TRAPLAB" run faults --rounds 2 --samples 1 -V c.ok -V c.hang \
 		-V c.late --no-history >"$tmp/out" 2>&1 &
 	tp=$!
-	# Wait for the hanging workload to be running.
+	# Wait for the hanging workload to be running (ours: its token).
 	for i in $(seq 100); do
-		kids=$(pgrep -f ' c\.hang ' || true)
+		kids=$(ours $tp)
 		[ -n "$kids" ] && break
 		sleep 0.1
 	done
@@ -22,7 +32,7 @@ for sig in TERM INT; do
 	kill -$sig $tp
 	rc=0; wait $tp || rc=$?
 	want=$((128 + $(kill -l $sig)))
-	left=""; for k in $kids; do [ -d /proc/$k ] && left="$left $k"; done
+	left=$(ours $tp)
 	[ -z "$left" ] || { kill -KILL $left; fail "SIG$sig: workloads left:$left"; }
 	[ $rc = $want ] || fail "SIG$sig: exit $rc, want $want: $(tail -3 "$tmp/out")"
 	[ ! -e "$r/.cache/work/run-$tp" ] || fail "SIG$sig: work folder left"
