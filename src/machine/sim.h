@@ -150,7 +150,11 @@ struct tl_sim_policy {
 	enum tl_sim_trust trust;
 	const char *env[5]; /* extra KEY=VALUE for the workload, NULL-ended */
 	int region_only;    /* count only the measured region (callgrind) */
-	int runs_per_point; /* runs at each OPS value (>= 1) */
+	/* A miss count (cache, predictor) that moves by fewer events than
+	 * this between two points is 0 per op: state shared with the
+	 * runtime's other threads, not the code (0: none). */
+	double miss_floor;
+	int runs_per_point;    /* runs at each OPS value (>= 1) */
 	double max_rel_spread; /* refuse when repeated runs differ more */
 	const char *reason;    /* why flagged or refused; "" when exact */
 };

@@ -323,6 +323,24 @@ static void sim_ratio(json_t *metrics, json_t *absent, const char *name,
 	put(metrics, name, &v, 1, "sim", NULL, flag == NULL, flag);
 }
 
+/* A cache or predictor miss count (shared state), not a work count. */
+static int is_miss(int ev)
+{
+	switch (ev) {
+	case TL_SIM_I1MR:
+	case TL_SIM_ILMR:
+	case TL_SIM_D1MR:
+	case TL_SIM_DLMR:
+	case TL_SIM_D1MW:
+	case TL_SIM_DLMW:
+	case TL_SIM_BCM:
+	case TL_SIM_BIM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* One pass of the three points under cachegrind: per-op of each event. */
 static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		    const struct tl_sim_policy *pol, double per[TL_SIM__N],
@@ -369,6 +387,8 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		struct tl_diff d;
 
 		per[i] = per_op(x, y[i], &tol, &d) == 0 ? d.per_unit : 0;
+		if (is_miss(i) && fabs(y[i][1] - y[i][0]) < pol->miss_floor)
+			per[i] = 0;
 		if (i == TL_SIM_IR)
 			*dir = d;
 	}
