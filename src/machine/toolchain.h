@@ -20,7 +20,26 @@
 #ifndef TL_TOOLCHAIN_H
 #define TL_TOOLCHAIN_H
 
-#include "measure/registry.h"
+#include "base/util.h"
+
+/* The languages of variants; each has one toolchain (a default release). */
+#define TL_LANGS(X)                                                            \
+	X(C, "c", "cc")                                                        \
+	X(CPP, "cpp", "c++")                                                   \
+	X(GO, "go", "go")                                                      \
+	X(ZIG, "zig", "zig")
+
+enum tl_lang {
+#define X(id, name, tool) TL_LANG_##id,
+	TL_LANGS(X)
+#undef X
+		TL_LANG_COUNT
+};
+
+/* "c", "go", ... */
+const char *tl_lang_name(enum tl_lang l);
+/* 0 and *out set, or -EINVAL for an unknown name. */
+int tl_lang_parse(const char *s, enum tl_lang *out);
 
 struct tl_tool {
 	char *path;    /* NULL when missing */

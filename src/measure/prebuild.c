@@ -3,6 +3,7 @@
  * on every CPU before the first measurement.
  */
 #include "measure/run_int.h"
+#include "measure/runner.h"
 
 #include <fnmatch.h>
 #include <pthread.h>
@@ -36,7 +37,7 @@ const char *tl__run_skip_reason(struct ctx *c, const struct tl_experiment *e,
 				const struct tl_variant *v)
 {
 	if (!variant_selected(c, e, v))
-		return NOT_SELECTED;
+		return TL_RUN_NOT_SELECTED;
 	if (c->o->interfere && !strcmp(c->o->interfere, "malloc-fail") &&
 	    v->lang != TL_LANG_C && v->lang != TL_LANG_CPP)
 		return "not applicable under --interfere malloc-fail: libfiu "

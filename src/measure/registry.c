@@ -17,29 +17,6 @@
 
 #include "base/banned.h"
 
-static const char *const lang_names[] = {
-#define X(id, name, tool) name,
-	TL_LANGS(X)
-#undef X
-};
-
-const char *tl_lang_name(enum tl_lang l)
-{
-	return (unsigned)l < TL_LANG_COUNT ? lang_names[l] : "?";
-}
-
-int tl_lang_parse(const char *s, enum tl_lang *out)
-{
-	int i;
-
-	for (i = 0; i < TL_LANG_COUNT; i++)
-		if (strcmp(s, lang_names[i]) == 0) {
-			*out = (enum tl_lang)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 static const char *const exp_keys[] = {
 	"name",	     "description", "section", "kind",	  "unit",
 	"timeout_s", "max_ops",	    "params",  "metrics", "variants",

@@ -11,24 +11,7 @@
 #define TL_REGISTRY_H
 
 #include "base/util.h"
-
-#define TL_LANGS(X)                                                            \
-	X(C, "c", "cc")                                                        \
-	X(CPP, "cpp", "c++")                                                   \
-	X(GO, "go", "go")                                                      \
-	X(ZIG, "zig", "zig")
-
-enum tl_lang {
-#define X(id, name, tool) TL_LANG_##id,
-	TL_LANGS(X)
-#undef X
-		TL_LANG_COUNT
-};
-
-/* "c", "go", ... */
-const char *tl_lang_name(enum tl_lang l);
-/* 0 and *out set, or -EINVAL for an unknown name. */
-int tl_lang_parse(const char *s, enum tl_lang *out);
+#include "machine/toolchain.h"
 
 enum tl_kind {
 	TL_KIND_LOOP,	/* in-process timed batches (the protocol) */

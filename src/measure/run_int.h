@@ -20,11 +20,12 @@
 #include "base/proc.h"
 #include "measure/proto.h"
 #include "measure/registry.h"
-#include "measure/runner.h"
+#include "measure/build.h"
 #include "base/util.h"
 #include "base/vec.h"
 
-#define NOT_SELECTED TL_RUN_NOT_SELECTED
+/* runner.h's; declared here so that runner.c and this header form no cycle. */
+struct tl_run_opts;
 
 struct named {
 	char *name;

@@ -3,6 +3,7 @@
  * and on how many CPUs (see counts.h for how a count is taken).
  */
 #include "measure/run_int.h"
+#include "measure/runner.h"
 
 #include <fnmatch.h>
 #include <pthread.h>

@@ -4,6 +4,7 @@
  * noise floor, its facts and errors.
  */
 #include "measure/run_int.h"
+#include "measure/runner.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -72,7 +73,8 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(o, "comment", json_string(vr->v->comment));
 	if (!vr->build) {
 		status = "skipped";
-		json_object_set_new(o, "reason", json_string(NOT_SELECTED));
+		json_object_set_new(o, "reason",
+				    json_string(TL_RUN_NOT_SELECTED));
 	} else if (vr->build->status == TL_BUILD_SKIPPED) {
 		status = "skipped";
 		json_object_set_new(o, "reason",

@@ -4,6 +4,7 @@
  * with its reason). See run_int.h.
  */
 #include "measure/run_int.h"
+#include "measure/runner.h"
 
 #include <string.h>
 #include <unistd.h>

@@ -13,6 +13,7 @@
  * linear drift and first-run effects hit every variant alike.
  */
 #include "measure/run_int.h"
+#include "measure/runner.h"
 
 #include <fcntl.h>
 #include <math.h>
