@@ -26,21 +26,18 @@
 
 #include "base/banned.h"
 
-static const char *const target_names[] = {"default", "native", "baseline"};
-
-int tl_target_parse(const char *s, enum tl_target *out)
+/* Runs a compiler (or generator); a failure lands in res, with its log. */
+static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
+		   struct tl_strv *env, const char *cwd,
+		   struct tl_build_result *res)
 {
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, target_names[i]) == 0) {
-			*out = (enum tl_target)i;
-			return 0;
-		}
-	return -EINVAL;
-}
+	int err = tl_compiler_run(
+		tl_strv_cstr(argv), env->n ? tl_strv_cstr(env) : NULL, cwd,
+		o->timeout_s > 0 ? o->timeout_s : 300, &res->log, &res->reason);
 
-const char *tl_target_name(enum tl_target t)
-{
-	return (unsigned)t < 3 ? target_names[t] : "?";
+	if (err > 0)
+		res->status = TL_BUILD_FAILED;
+	return err < 0 ? err : 0;
 }
 
 void tl_build_result_release(struct tl_build_result *res)
@@ -180,186 +177,6 @@ static int stage_files(const struct tl_strv *files, const char *stage)
 	return err;
 }
 
-/* Splits s on blanks and appends the words to argv. */
-static void push_words(struct tl_strv *argv, const char *s)
-{
-	const char *p = s;
-
-	while (*p) {
-		size_t n;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		n = strcspn(p, " \t\n");
-		if (n)
-			tl_strv_push_owned(argv, xstrndup(p, n));
-		p += n;
-	}
-}
-
-static int pkgconfig(const struct tl_strv *mods, struct tl_strv *flags,
-		     char **reason)
-{
-	for (size_t i = 0; i < mods->n; i++) {
-		const char *argv[] = {"pkg-config", "--cflags", "--libs",
-				      mods->v[i], NULL};
-		char *line = NULL;
-
-		if (tl_run_capture(argv, 20, &line) != 0) {
-			*reason = xasprintf(
-				"library '%s' not found by pkg-config (install "
-				"its -dev package; scripts/deps.sh lists them)",
-				mods->v[i]);
-			free(line);
-			return -ENOENT;
-		}
-		push_words(flags, line);
-		free(line);
-	}
-	return 0;
-}
-
-/*
- * The compiler's first "error" line, for the one-line reason; the whole
- * output stays in the log.
- */
-static char *first_error(const char *log, const char *tool, const char *what)
-{
-	const char *p = strstr(log, "error");
-	const char *bol, *eol;
-
-	if (!p)
-		return xasprintf("%s %s", tool, what);
-	for (bol = p; bol > log && bol[-1] != '\n'; bol--)
-		;
-	eol = strchr(p, '\n');
-	if (!eol)
-		eol = p + strlen(p);
-	if (eol - bol > 300)
-		eol = bol + 300;
-	return xasprintf("%s: %.*s", tool, (int)(eol - bol), bol);
-}
-
-/* Runs the compiler; on failure keeps its output in res->log. */
-static int compile(const struct tl_build_opts *o, struct tl_strv *argv,
-		   struct tl_strv *env, const char *cwd,
-		   struct tl_build_result *res)
-{
-	struct tl_proc_spec spec = {0};
-	struct tl_proc_result pr;
-	char what[256];
-	int err;
-
-	spec.argv = tl_strv_cstr(argv);
-	spec.env = env->n ? tl_strv_cstr(env) : NULL;
-	spec.cwd = cwd;
-	spec.timeout_s = o->timeout_s > 0 ? o->timeout_s : 300;
-	spec.pin_cpu = -1;
-	spec.merge_stderr = 1;
-	spec.max_out_bytes = 4 << 20;
-	err = tl_proc_run(&spec, &pr);
-	if (err)
-		return err;
-	if (pr.end != TL_PROC_EXITED || pr.exit_code != 0) {
-		size_t n = pr.out_len;
-
-		tl_proc_describe(&pr, what, sizeof(what));
-		while (n && (pr.out[n - 1] == '\n' || pr.out[n - 1] == ' '))
-			n--;
-		/* The first lines carry the first error; keep 4 KiB. */
-		res->log = xstrndup(pr.out, n > 4096 ? 4096 : n);
-		res->status = TL_BUILD_FAILED;
-		res->reason =
-			first_error(res->log, basename_of(argv->v[0]), what);
-	}
-	tl_proc_result_release(&pr);
-	return 0;
-}
-
-static int cpu_has(const char *flag)
-{
-	char *info, *p;
-	size_t n, fl = strlen(flag);
-	int has = 0;
-
-	if (tl_read_file("/proc/cpuinfo", &info, &n))
-		return 0;
-	for (p = info; (p = strstr(p, flag)); p += fl)
-		if (p[-1] == ' ' && (p[fl] == ' ' || p[fl] == '\n')) {
-			has = 1;
-			break;
-		}
-	free(info);
-	return has;
-}
-
-/*
- * Fills the target flags for lang and a description of the target. The
- * sim rule: Zig's default is the host CPU, which may have AVX-512; for
- * valgrind it is built for x86_64_v3 when the CPU has AVX2, else baseline.
- */
-static void target_flags(const struct tl_build_opts *o, enum tl_lang lang,
-			 struct tl_strv *flags, struct tl_strv *env,
-			 char **desc)
-{
-	enum tl_target t = o->target;
-
-	switch (lang) {
-	case TL_LANG_C:
-	case TL_LANG_CPP:
-		if (t == TL_TARGET_NATIVE && !o->for_sim) {
-			tl_strv_push(flags, "-march=native");
-			*desc = xstrdup("native (-march=native)");
-		} else if (t == TL_TARGET_BASELINE) {
-			tl_strv_push(flags, "-march=x86-64");
-			*desc = xstrdup("baseline (-march=x86-64)");
-		} else {
-			*desc = xstrdup("x86-64 (compiler default)");
-		}
-		break;
-	case TL_LANG_GO:
-		if (t == TL_TARGET_NATIVE && cpu_has("avx2")) {
-			tl_strv_push(env, "GOAMD64=v3");
-			*desc = xstrdup(
-				"GOAMD64=v3 (native: the host has AVX2)");
-		} else {
-			tl_strv_push(env, "GOAMD64=v1");
-			*desc = xstrdup(t == TL_TARGET_DEFAULT
-						? "GOAMD64=v1 (Go default)"
-						: "GOAMD64=v1 (baseline)");
-		}
-		break;
-	case TL_LANG_ZIG:
-		if (t == TL_TARGET_BASELINE) {
-			tl_strv_push(flags, "-mcpu=baseline");
-			*desc = xstrdup("baseline (-mcpu=baseline)");
-		} else if (o->for_sim) {
-			const char *cpu =
-				cpu_has("avx2") ? "x86_64_v3" : "baseline";
-
-			tl_strv_push_owned(flags, xasprintf("-mcpu=%s", cpu));
-			*desc = xasprintf("-mcpu=%s (for valgrind: no AVX-512)",
-					  cpu);
-		} else {
-			tl_strv_push(flags, "-mcpu=native");
-			*desc = xstrdup(t == TL_TARGET_NATIVE
-						? "native (-mcpu=native)"
-						: "native (Zig default: host "
-						  "CPU)");
-		}
-		break;
-	default:
-		*desc = xstrdup("?");
-	}
-}
-
-static int has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
 /*
  * The language's workload helpers. Go: tlw.go with its valgrind client
  * request (tlw_amd64.{go,s}, tlw_noasm.go elsewhere; tlw_cgo.go in a
@@ -495,7 +312,7 @@ static char *generated(struct job *j, const struct tl_kv *g,
 	tl_strv_push(&argv, "sh");
 	tl_strv_push(&argv, script);
 	tl_strv_push(&argv, tmp);
-	push_words(&argv, g->val + sl);
+	tl_compiler_push_words(&argv, g->val + sl);
 	if (go->path)
 		tl_strv_push_owned(&env, xasprintf("TL_GO=%s", go->path));
 	if (compile(j->o, &argv, &env, j->e->dir, res) ||
@@ -625,7 +442,7 @@ static void c_argv(struct job *j)
 	for (i = 0; i < v->cflags.n; i++)
 		tl_strv_push(argv, v->cflags.v[i]);
 	for (i = 0; i < j->files.n; i++)
-		if (!has_suffix(j->files.v[i], ".h"))
+		if (!tl_compiler_has_suffix(j->files.v[i], ".h"))
 			tl_strv_push(argv, j->files.v[i]);
 	tl_strv_push(argv, "-o");
 	tl_strv_push(argv, j->tmpbin);
@@ -693,7 +510,7 @@ static int zig_argv(struct job *j, const char *stage)
 	tl_strv_push(argv, basename_of(v->sources.v[0]));
 	/* Further .c sources are compiled in; .zig ones are imported. */
 	for (i = 1; i < v->sources.n; i++)
-		if (has_suffix(v->sources.v[i], ".c"))
+		if (tl_compiler_has_suffix(v->sources.v[i], ".c"))
 			tl_strv_push(argv, basename_of(v->sources.v[i]));
 	for (i = 0; i < v->cflags.n; i++)
 		tl_strv_push(argv, v->cflags.v[i]);
@@ -831,11 +648,12 @@ static int prepare(struct job *j, char key[TL_BUILD_KEY_LEN + 1],
 		return 1;
 	}
 	if (v->pkgconfig.n &&
-	    pkgconfig(&v->pkgconfig, &j->pkflags, &res->reason)) {
+	    tl_compiler_pkgconfig(&v->pkgconfig, &j->pkflags, &res->reason)) {
 		res->status = TL_BUILD_SKIPPED;
 		return 1;
 	}
-	target_flags(j->o, v->lang, &j->tflags, &j->env, &res->target);
+	tl_compiler_target_flags(j->o->target, j->o->for_sim, v->lang,
+				 &j->tflags, &j->env, &res->target);
 	collect_files(j, res);
 	if (res->status == TL_BUILD_FAILED)
 		return 1;

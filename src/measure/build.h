@@ -18,18 +18,9 @@
 #define TL_BUILD_H
 
 #include "base/hash.h"
+#include "measure/compiler.h"
 #include "measure/registry.h"
 #include "machine/toolchain.h"
-
-enum tl_target {
-	TL_TARGET_DEFAULT, /* each toolchain's own default */
-	TL_TARGET_NATIVE,  /* the host CPU for all */
-	TL_TARGET_BASELINE /* plain x86-64 for all */
-};
-
-/* 0 and *out, or -EINVAL for an unknown name. */
-int tl_target_parse(const char *s, enum tl_target *out);
-const char *tl_target_name(enum tl_target t);
 
 struct tl_build_opts {
 	const char *root;		   /* project root; borrowed */
