@@ -391,10 +391,17 @@ out:
 	return rc;
 }
 
+static int decided(enum tl_verdict_kind k)
+{
+	return k == TL_VERDICT_HOLDS || k == TL_VERDICT_REFUTED;
+}
+
 /*
- * The claims whose verdict differs between two columns of one machine
- * (same fingerprint, different toolchains): they move with the
- * toolchain. Appends their indexes to out (owned by the caller).
+ * The claims whose decided verdict differs between two columns of one
+ * machine (same fingerprint, different toolchains): HOLDS under one
+ * release, REFUTED under another. INCONCLUSIVE (too few samples) and
+ * UNTESTABLE (no form of the variant for that release) are not a change
+ * of verdict. Appends their indexes to out (owned by the caller).
  */
 size_t tl__cmd_claims_tc_dependent(const struct tl_claimset *cs,
 				   struct tl_verdict *const *vm,
@@ -409,6 +416,8 @@ size_t tl__cmd_claims_tc_dependent(const struct tl_claimset *cs,
 		for (size_t k = 0; k < n && !moves; k++)
 			for (size_t j = k + 1; j < n && !moves; j++)
 				moves = !strcmp(fps[k], fps[j]) &&
+					decided(vm[k][i].kind) &&
+					decided(vm[j][i].kind) &&
 					vm[k][i].kind != vm[j][i].kind;
 		if (moves)
 			out[nout++] = i;
