@@ -7,7 +7,9 @@
 # chosen release they are skipped with the reason, never silently absent.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-"$TRAPLAB" list --toolchains | grep -Eq '^zig +0\.10\.1 +(default|extra) ' ||
+# Captured first: grep -q closing the pipe early would fail it (pipefail).
+"$TRAPLAB" list --toolchains >"$tmp/tools"
+grep -Eq '^zig +0\.10\.1 +(default|extra) ' "$tmp/tools" ||
 	skip "Zig 0.10.1 is not installed (scripts/deps.sh --toolchains)"
 
 "$TRAPLAB" run tasks -V zig.async -V zig.switch.async -p tasks=200 -p lines=50 \
