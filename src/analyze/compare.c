@@ -22,6 +22,8 @@
 
 #include "measure/results.h"
 #include "base/stats.h"
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 const char *tl_compare_verdict_name(enum tl_compare_verdict v)
@@ -78,10 +80,7 @@ static int gather(const struct tl_metric_ref *r, void *arg)
 		return 0;
 	}
 	f = fig_get(s, r);
-	if (f->n + n > f->cap) {
-		f->cap = (f->n + n) * 2;
-		f->x = xrealloc(f->x, f->cap * sizeof(*f->x));
-	}
+	TL_VEC_RESERVE(f->x, f->cap, f->n + n);
 	memcpy(f->x + f->n, x, n * sizeof(*x));
 	f->n += n;
 	if (!tl_stats_median(x, n, &med)) {

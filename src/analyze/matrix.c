@@ -30,6 +30,8 @@
 #include "base/stats.h"
 #include "measure/summary.h"
 #include "base/jsonx.h"
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 void tl_matrix_init(struct tl_matrix *mx)
@@ -664,10 +666,7 @@ static int collect(const struct tl_metric_ref *r, void *arg)
 		if (!strcmp(p->rows[i].key, tl_buf_str(&key)))
 			break;
 	if (i == p->n) {
-		if (p->n == p->cap) {
-			p->cap = p->cap ? 2 * p->cap : 64;
-			p->rows = xrealloc(p->rows, p->cap * sizeof(*p->rows));
-		}
+		TL_VEC_RESERVE(p->rows, p->cap, p->n + 1);
 		p->rows[i].key = xstrdup(tl_buf_str(&key));
 		p->rows[i].cells = xcalloc(p->ncols, sizeof(char *));
 		p->n++;

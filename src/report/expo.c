@@ -27,6 +27,8 @@
 #include "analyze/slo.h"
 #include "measure/results.h"
 #include "base/jsonx.h"
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 static int ends_with(const char *s, const char *suf)
@@ -252,10 +254,7 @@ static struct family *family_get(struct tl_expo *e, const char *name,
 	for (i = 0; i < e->n; i++)
 		if (!strcmp(e->f[i].name, name))
 			return e->f[i].type == type ? &e->f[i] : NULL;
-	if (e->n == e->cap) {
-		e->cap = e->cap ? 2 * e->cap : 16;
-		e->f = xrealloc(e->f, e->cap * sizeof(*e->f));
-	}
+	TL_VEC_RESERVE(e->f, e->cap, e->n + 1);
 	e->f[e->n] = (struct family){xstrdup(name), xstrdup(help ? help : ""),
 				     type, TL_BUF_INIT};
 	return &e->f[e->n++];

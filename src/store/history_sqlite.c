@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "base/vec.h"
+
 #include "base/banned.h"
 
 /* Defined at the end; the migration drives the backend through it. */
@@ -351,10 +353,7 @@ static int sq_list(void *db, const char *fingerprint, long long before_id,
 	sqlite3_bind_int64(st, 2, before_id);
 	sqlite3_bind_int64(st, 3, limit ? (long long)limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? 2 * cap : 16;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		TL_VEC_RESERVE(v, cap, k + 1);
 		v[k++] = (struct tl_history_run){sqlite3_column_int64(st, 0),
 						 col_str(st, 1),
 						 col_str(st, 2),
@@ -441,10 +440,7 @@ static int sq_series(void *db, const char *fingerprint, const char *experiment,
 	bind_text(st, 4, fingerprint);
 	bind_text(st, 5, params);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? 2 * cap : 32;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		TL_VEC_RESERVE(v, cap, k + 1);
 		v[k++] = (struct tl_history_point){
 			sqlite3_column_int64(st, 0), col_double(st, 1),
 			col_double(st, 2), col_double(st, 3)};
