@@ -66,7 +66,7 @@ CORE_O := $(filter-out $(B)/src/cmd/main.o,$(SRC_O))
 UNIT_BIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all run test bench asan tsan fuzz format format-check clean deps \
-	units torture
+	units torture fuzz-build
 
 all: $(B)/traplab $(B)/tl-launch $(B)/slo-demo traplab
 
@@ -153,15 +153,37 @@ torture:
 # libFuzzer targets: each parser gets FUZZ_SECONDS of fuzzing.
 FUZZ_SECONDS ?= 60
 FB := build/fuzz
+comma := ,
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ilib $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -DTL_FUZZ=1
-fuzz:
-	@mkdir -p $(FB)
+# The sources are compiled once (fuzzer-no-link) and linked into each
+# target, not compiled again per target.
+FUZZ_OBJFLAGS := $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_CFLAGS))
+FUZZ_OBJ := $(patsubst %.c,$(FB)/obj/%.o,$(filter-out src/cmd/main.c,$(SRC)) \
+	$(LIBC)) $(LIBS_ASM:%.S=$(FB)/obj/%.o)
+FUZZ_BIN := $(FUZZ:tests/fuzz/%.c=$(FB)/%)
+
+$(FB)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)clang $(FUZZ_OBJFLAGS) -MMD -MP -c -o $@ $<
+
+$(FB)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_OBJFLAGS) -c -o $@ $<
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "  LD      $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Kept between runs (make would delete them as intermediate files).
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz: fuzz-build
 	@for f in $(FUZZ); do \
 		n=$$(basename $$f .c); \
-		clang $(FUZZ_CFLAGS) -o $(FB)/$$n $$f \
-			$(filter-out src/cmd/main.c,$(SRC)) $(LIBC) $(LIBS_ASM) \
-			$(LIBS) || exit 1; \
 		mkdir -p $(FB)/corpus-$$n; \
 		cp -n tests/fuzz/corpus/$$n/* $(FB)/corpus-$$n/ 2>/dev/null; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
