@@ -224,6 +224,8 @@ int tl_yaml_load(struct tl_yaml *y, const char *path, const char *text,
 	} else {
 		y->loaded = 1;
 		err = check_duplicates(y, d);
+		if (err) /* callers release only what loaded */
+			tl_yaml_release(y);
 	}
 	yaml_parser_delete(&p);
 	free(buf);
