@@ -83,12 +83,6 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
  * TL_PROC_INTERRUPTED.
  */
 void tl_proc_interrupt(int signo);
-/*
- * Kills the processes left by traplab runs that are gone (SIGKILL leaves
- * no chance to clean up): those whose TL_CONTAIN token names a dead
- * traplab. Returns how many. Not for a signal handler.
- */
-int tl_proc_kill_orphans(void);
 
 /* The signal passed to tl_proc_interrupt(), or 0. */
 int tl_proc_interrupted(void);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/term.h"
 #include "base/banned.h"
 
 static struct {
@@ -45,22 +46,35 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Prints the line; P.mu held. */
+/*
+ * Prints the line, its text cut with "..." so the line fits the terminal
+ * (a wrapped line breaks the TTY's \r redraw and a CI log's 80 columns);
+ * P.mu held.
+ */
 static void show(uint64_t now)
 {
-	char count[48] = "";
+	char count[48] = "", tail[48];
 	unsigned s = (unsigned)((now - P.step_ns) / 1000000000u);
+	size_t width = tl_term_width(2), fixed, len;
+	int cut;
 
 	if (!P.text[0])
 		return;
 	if (P.n)
 		snprintf(count, sizeof(count), "[%zu/%zu] ", P.i, P.n);
 	if (P.tty)
-		fprintf(stderr, "\r\033[K%s%s  %us", count, P.text, s);
+		snprintf(tail, sizeof(tail), "  %us", s);
 	else
-		fprintf(stderr, "traplab: %s%s (%us, %us in all)\n", count,
-			P.text, s,
-			(unsigned)((now - P.start_ns) / 1000000000u));
+		snprintf(tail, sizeof(tail), " (%us, %us in all)", s,
+			 (unsigned)((now - P.start_ns) / 1000000000u));
+	fixed = strlen(count) + strlen(tail) + (P.tty ? 1 : 9);
+	len = strlen(P.text);
+	cut = width != SIZE_MAX && width > fixed + 10 && fixed + len > width;
+	if (cut)
+		len = width - fixed - 3;
+	fprintf(stderr, "%s%s%.*s%s%s%s",
+		P.tty ? "\r\033[K" : "traplab: ", count, (int)len, P.text,
+		cut ? "..." : "", tail, P.tty ? "" : "\n");
 	P.printed_ns = now;
 	P.shown = 1;
 }

@@ -27,6 +27,7 @@
 #include "machine/chaos.h"
 #include "measure/counts.h"
 #include "machine/env.h"
+#include "base/contain.h"
 #include "base/os.h"
 #include "base/progress.h"
 #include "base/term.h"
@@ -579,7 +580,7 @@ int tl_run_experiments(const struct tl_run_opts *opts, const char *const *names,
 		goto out;
 	}
 	remove_dead_runs(opts->root);
-	tl_proc_kill_orphans();
+	tl_contain_kill_orphans();
 	/* Per run: two runs at once must not clear each other's folders. */
 	c.workroot =
 		xasprintf("%s/.cache/work/run-%ld", opts->root, (long)getpid());

@@ -69,4 +69,38 @@ TL_TEST(non_tty_quiet_for_quick_steps)
 	TL_CHECK(n == 0); /* 100 quick steps: the log stays quiet */
 }
 
+TL_TEST(long_text_is_cut_to_the_width)
+{
+	char path[] = "/tmp/tl-progress-XXXXXX", buf[4096], *nl;
+	int fd = mkstemp(path), saved = dup(2);
+	ssize_t n;
+
+	TL_CHECK(fd >= 0 && saved >= 0);
+	setenv("TRAPLAB_PROGRESS_EVERY_MS", "100", 1);
+	setenv("COLUMNS", "60", 1);
+	fflush(stderr);
+	dup2(fd, 2);
+	tl_progress_start(0);
+	tl_progress_set(1, 12,
+			"hashmap keys=100000 simulating 2 variant(s) "
+			"on 2 CPUs and then some more words");
+	usleep(350 * 1000);
+	tl_progress_stop();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	unsetenv("COLUMNS");
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	TL_CHECK(n > 0);
+	buf[n] = '\0';
+	nl = strchr(buf, '\n');
+	TL_CHECK(nl != NULL);
+	if (nl - buf != 60)
+		TL_FAIL("line of %d columns, want 60: %s", (int)(nl - buf),
+			buf);
+	TL_CHECK(strstr(buf, "... (0s, 0s in all)") != NULL);
+}
+
 TL_TEST_MAIN()
