@@ -478,7 +478,7 @@ void tl_sim_policy(const char *lang, struct tl_sim_policy *p)
 			    "runtime's sysmon thread still wakes on wall time, "
 			    "sharing the simulated caches and preempting a "
 			    "region longer than 10 ms, so miss counts may move "
-			    "by a few; refused when two runs differ by more "
-			    "than 2%";
+			    "by a few; when two runs differ by more than 2%, "
+			    "a third is run and the runs are samples";
 	}
 }
