@@ -24,6 +24,54 @@ double tl_confseq_boundary(double v, double alpha, double v_opt)
 	return sqrt((v + rho) * (log(1 + v / rho) + 2 * l));
 }
 
+/*
+ * Howard et al. (2021), Theorem 1 with the polynomial stitching of its
+ * eq. (10): s = 1.4, eta = 2, and zeta(1.4) = 3.105547277977581. The same
+ * closed form as the confseq package's poly_stitching_bound, whose unit
+ * test gives u(100; alpha 0.05, m 10, c 3) = 64.48755 (ours agrees).
+ */
+double tl_confseq_stitched(double v, double alpha, double m, double c)
+{
+	const double s = 1.4, eta = 2, zeta_s = 3.105547277977581;
+	double k1 = (pow(eta, 0.25) + pow(eta, -0.25)) / sqrt(2);
+	double k2 = (sqrt(eta) + 1) / 2;
+	double l;
+
+	if (v < m)
+		v = m;
+	l = s * log(log(eta * v / m)) +
+	    log(zeta_s / (alpha * pow(log(eta), s)));
+	return sqrt(k1 * k1 * v * l + k2 * k2 * c * c * l * l) + c * k2 * l;
+}
+
+/*
+ * The two ends of the boundary on S_n = #{X_i <= Q} - n q at n, each side
+ * at alpha / 2: the normal mixture (sub-Gaussian, variance n / 4) near the
+ * median; far from it the stitched sub-gamma boundary with the Bernoulli
+ * variance n q (1 - q) and scale (1 - q) / 3 above, q / 3 below (the
+ * increments are bounded by 1 - q and q), which keeps a p99 from needing
+ * n (1 - q) > sqrt(n) values in its upper tail. The family is chosen by q
+ * alone (the one narrower at TL_CONFSEQ_N_OPT), never by the data, so
+ * one boundary holds for the whole sequence.
+ */
+static void quantile_boundary(size_t n, double q, double alpha, double *up,
+			      double *down)
+{
+	double vq = q * (1 - q), nopt = TL_CONFSEQ_N_OPT;
+	double mix = tl_confseq_boundary(nopt / 4, alpha, nopt / 4);
+	double st =
+		fmax(tl_confseq_stitched(nopt * vq, alpha / 2, 1, (1 - q) / 3),
+		     tl_confseq_stitched(nopt * vq, alpha / 2, 1, q / 3));
+
+	if (mix <= st) {
+		*up = *down =
+			tl_confseq_boundary((double)n / 4, alpha, nopt / 4);
+		return;
+	}
+	*up = tl_confseq_stitched((double)n * vq, alpha / 2, 1, (1 - q) / 3);
+	*down = tl_confseq_stitched((double)n * vq, alpha / 2, 1, q / 3);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -89,7 +137,7 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 			struct tl_ci *ci)
 {
 	struct tl_ci mix;
-	double *s, u, nq, point, l, h;
+	double *s, up, down, nq, point, l, h;
 	size_t i;
 	int err;
 
@@ -104,12 +152,11 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	ci->point = point;
 	ci->lo = -INFINITY;
 	ci->hi = INFINITY;
-	/* Every look: the normal mixture at alpha / 2. */
+	/* Every look: the boundary at alpha / 2. */
 	s = sorted_copy(x, n);
-	u = tl_confseq_boundary((double)n / 4, alpha / 2,
-				(double)TL_CONFSEQ_N_OPT / 4);
+	quantile_boundary(n, q, alpha / 2, &up, &down);
 	nq = (double)n * q;
-	narrow(ci, s, n, ceil(nq - u), floor(nq + u) + 1);
+	narrow(ci, s, n, ceil(nq - down), floor(nq + up) + 1);
 	free(s);
 	mix = *ci;
 	/* The early looks, on the values they saw, at alpha / 4 each. */

@@ -20,9 +20,11 @@
  * normal-mixture boundary u(V) = sqrt((V + rho) (log(1 + V / rho) + 2
  * log(1 / alpha))) bounds |S_n| for all n at once (the same formula as
  * the confseq package's TwoSidedNormalMixture::bound, with rho tuned for a
- * sample count fixed in advance, TL_CONFSEQ_N_OPT). Inverting it gives the
- * order statistics X_(ceil(n q - u)) <= Q <= X_(floor(n q + u) + 1); an
- * index outside 1..n is an infinite end.
+ * sample count fixed in advance, TL_CONFSEQ_N_OPT). Far from the median
+ * (a p99) the stitched sub-gamma boundary with the Bernoulli variance
+ * n q (1 - q) is narrower and replaces it, chosen by q alone (see
+ * tl_confseq_stitched). Inverting it gives the order statistics X_(ceil(n q -
+ * u)) <= Q <= X_(floor(n q + u) + 1); an index outside 1..n is an infinite end.
  *
  * That boundary needs some 22 values before either end is finite at the
  * levels a table of 40 claims asks for, while the exact binomial interval
@@ -56,6 +58,15 @@
  * error alpha in (0, 1), tuned for variance v_opt > 0.
  */
 double tl_confseq_boundary(double v, double alpha, double v_opt);
+
+/*
+ * The one-sided stitched boundary on S at variance process v (v >= m, a
+ * smaller v is taken as m), error alpha, for increments sub-gamma with
+ * scale c (Howard et al. 2021, eq. (10), s = 1.4, eta = 2). Far from the
+ * median it beats the normal mixture: a p99 needs the variance
+ * n q (1 - q), not n / 4.
+ */
+double tl_confseq_stitched(double v, double alpha, double m, double c);
 
 /*
  * CS at error alpha of the q-quantile (q in (0, 1)) of x[0..n): point is

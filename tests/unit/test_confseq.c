@@ -264,6 +264,62 @@ TL_TEST(aa_false_decisions_within_alpha)
 }
 
 /*
+ * The stitched boundary against the confseq package's unit test
+ * (poly_stitching_bound(100, 0.05, 10, 3) = 64.48755), and a p99 of
+ * 18,000 values bounded on both sides (the normal mixture left its upper
+ * end open: n (1 - q) = 180 < its u of about 300 at alpha 0.0006).
+ */
+TL_TEST(stitched_bounds_a_p99)
+{
+	struct tl_rng r;
+	struct tl_ci ci;
+	size_t n = 18000;
+	double *x = malloc(n * sizeof(*x));
+
+	TL_CHECK_NEAR(tl_confseq_stitched(100, 0.05, 10, 3), 64.48755, 1e-5);
+	tl_stats_rng_init(&r, 99);
+	for (size_t i = 0; i < n; i++)
+		x[i] = draw(&r, 100, 0.5);
+	TL_CHECK(tl_confseq_quantile(x, n, 0.99, 0.0006, &ci) == 0);
+	TL_CHECK(isfinite(ci.lo) && isfinite(ci.hi));
+	/* The true p99 of 100 exp(0.5 Z): 100 exp(0.5 * 2.3263) = 320. */
+	TL_CHECK(ci.lo < 320.0 && ci.hi > 320.0);
+	TL_CHECK(ci.hi / ci.lo < 1.2);
+	free(x);
+}
+
+/*
+ * Over 1,000 streams of 2,000 values looked at after every 100, the p99's
+ * sequence misses the true p99 in at most alpha of them.
+ */
+TL_TEST(p99_coverage_within_alpha)
+{
+	const double q = 0.99, alpha = 0.05, truth = exp(2.3263478740408408);
+	size_t miss = 0, streams = 1000, n = 2000;
+	double *x = malloc(n * sizeof(*x));
+	struct tl_rng r;
+
+	tl_stats_rng_init(&r, 7);
+	for (size_t k = 0; k < streams; k++) {
+		int missed = 0;
+
+		for (size_t i = 0; i < n; i++)
+			x[i] = exp(normal(&r));
+		for (size_t look = 100; look <= n && !missed; look += 100) {
+			struct tl_ci ci;
+
+			if (tl_confseq_quantile(x, look, q, alpha, &ci))
+				TL_FAIL("quantile at %zu", look);
+			missed = ci.lo > truth || ci.hi < truth;
+		}
+		miss += (size_t)missed;
+	}
+	fprintf(stderr, "    p99: %zu of %zu streams missed\n", miss, streams);
+	TL_CHECK((double)miss / (double)streams <= alpha);
+	free(x);
+}
+
+/*
  * The oracle bound: far from the bound a fixed-n design needs the fewest
  * values any exact interval can decide with (2 * 0.5^n <= alpha: 11 at
  * 0.05 / 40); nearer the bound it needs more; on the bound none suffices.
