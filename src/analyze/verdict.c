@@ -755,6 +755,10 @@ static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 		open = v.exact ? 0
 			       : decide(&j, a, o, &ci) ==
 					 TL_VERDICT_INCONCLUSIVE;
+	/* Open on a figure taken once per process: short of values. */
+	if (open && (j.s[0].n < TL_CONFSEQ_EARLY_1 ||
+		     (sides_of(c) > 1 && j.s[1].n < TL_CONFSEQ_EARLY_1)))
+		open = 2;
 	free(j.s[0].x);
 	free(j.s[1].x);
 	tl_verdict_release(&v);
@@ -767,7 +771,7 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 {
 	size_t i, nopen = 0, nvar;
 	double a = o->alpha / (double)(m ? m : 1);
-	int sd;
+	int sd, open;
 
 	nvar = json_array_size(json_object_get(case_json, "variants"));
 	memset(need, 0, nvar);
@@ -787,12 +791,12 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 				variant_index(case_json, c->m.side[sd].variant);
 			touches |= idx[sd] >= 0;
 		}
-		if (!touches || !claim_open(cs, c, runs, nruns, o, a))
+		if (!touches || !(open = claim_open(cs, c, runs, nruns, o, a)))
 			continue;
 		nopen++;
 		for (sd = 0; sd < 2; sd++)
-			if (idx[sd] >= 0)
-				need[idx[sd]] = 1;
+			if (idx[sd] >= 0 && need[idx[sd]] < open)
+				need[idx[sd]] = (unsigned char)open;
 	}
 	return nopen;
 }

@@ -132,8 +132,10 @@ void tl_verdict_release(struct tl_verdict *v);
  * alpha / m (Bonferroni over the m numeric claims of the table, fixed in
  * advance, so the final Holm pass decides at least what this rule saw
  * decided). Sets need[i] = 1 for each variant i of the case's "variants"
- * array that a still-open claim reads (need has that many entries, set to
- * 0 here). Returns the number of open claims on the case. Borrows all.
+ * array that a still-open claim reads, 2 when that claim has fewer than
+ * TL_CONFSEQ_EARLY_1 values on a side (a figure taken once per process:
+ * the rounds may go past their budget to reach the first exact look);
+ * need has that many entries, set to 0 here. Returns the number of open claims on the case. Borrows all.
  */
 size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o, size_t m,

@@ -465,11 +465,14 @@ static void sim_put(json_t *metrics, json_t *absent,
 }
 
 /*
- * Exact simulations are counted once: the per-op counts and the
- * differencing of a binary (content-addressed by the build cache, with
- * its size and time), run with the same arguments under the same
- * valgrind, are kept in .cache/sim/ and read back instead of running
- * cachegrind again. Go's (flagged) counts are never cached.
+ * Simulations are counted once per binary: the per-op counts of its runs
+ * and the differencing (content-addressed by the build cache, with its
+ * size and time), run with the same arguments under the same valgrind,
+ * are kept in .cache/sim/ and read back instead of running cachegrind
+ * again. An exact count is one run. Go's (flagged) runs move a little
+ * with its runtime's timing; what is kept is what was published: the
+ * median of runs that agreed, or each run of runs that did not, so a
+ * later pass reads the same samples and the same spread.
  */
 static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin)
 {
@@ -487,19 +490,22 @@ static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin)
 	h = tl_fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
 	h = tl_fnv1a(h, vg ? vg : "-", strlen(vg ? vg : "-") + 1);
 	tl_strv_release(&argv);
-	return xasprintf("%s/.cache/sim/%016llx.counts", rq->root,
+	return xasprintf("%s/.cache/sim/%016llx.runs", rq->root,
 			 (unsigned long long)h);
 }
 
-/* One value a line: per[0..TL_SIM__N), then the tl_diff fields. */
-static void sim_cache_store(const char *path, const double per[TL_SIM__N],
-			    const struct tl_diff *d)
+/* "runs N", N lines of TL_SIM__N values, then the tl_diff fields. */
+static void sim_cache_store(const char *path, const double (*runs)[TL_SIM__N],
+			    int n, const struct tl_diff *d)
 {
 	struct tl_buf b = TL_BUF_INIT;
 	char *dir = xstrdup(path);
 
-	for (int i = 0; i < TL_SIM__N; i++)
-		tl_buf_printf(&b, "%.17g\n", per[i]);
+	tl_buf_printf(&b, "runs %d\n", n);
+	for (int r = 0; r < n; r++)
+		for (int i = 0; i < TL_SIM__N; i++)
+			tl_buf_printf(&b, "%.17g%c", runs[r][i],
+				      i + 1 < TL_SIM__N ? ' ' : '\n');
 	tl_buf_printf(&b, "%.17g\n%.17g\n%d\n%.17g\n%.17g\n%d\n%s\n",
 		      d->per_unit, d->fixed, d->nchecked, d->max_residual,
 		      d->max_rel_dev, d->linear, d->reason);
@@ -510,22 +516,29 @@ static void sim_cache_store(const char *path, const double per[TL_SIM__N],
 	tl_buf_release(&b);
 }
 
-/* 1 when path held a complete entry (read into per and d). */
-static int sim_cache_load(const char *path, double per[TL_SIM__N],
+/* The runs path held (read into runs and d), or 0 when it held none. */
+static int sim_cache_load(const char *path, double (*runs)[TL_SIM__N],
 			  struct tl_diff *d)
 {
 	char *text, *p, *end;
-	size_t n;
+	size_t len;
+	long n;
 	int i, ok = 0;
 
-	if (tl_read_file(path, &text, &n))
+	if (tl_read_file(path, &text, &len))
 		return 0;
-	p = text;
-	for (i = 0; i < TL_SIM__N; i++, p = end) {
-		per[i] = strtod(p, &end);
-		if (end == p)
-			goto out;
-	}
+	if (strncmp(text, "runs ", 5))
+		goto out;
+	n = strtol(text + 5, &end, 10);
+	if (end == text + 5 || n < 1 || n > SIM_RUNS_MAX)
+		goto out;
+	p = end;
+	for (long r = 0; r < n; r++)
+		for (i = 0; i < TL_SIM__N; i++, p = end) {
+			runs[r][i] = strtod(p, &end);
+			if (end == p || !isfinite(runs[r][i]))
+				goto out;
+		}
 	memset(d, 0, sizeof(*d));
 	d->per_unit = strtod(p, &end);
 	d->fixed = strtod(p = end, &end);
@@ -540,10 +553,51 @@ static int sim_cache_load(const char *path, double per[TL_SIM__N],
 	if (!end)
 		goto out;
 	snprintf(d->reason, sizeof(d->reason), "%.*s", (int)(end - p), p);
-	ok = 1;
+	ok = (int)n;
 out:
 	free(text);
 	return ok;
+}
+
+/*
+ * The runs of one binary under the simulator, into runs: one for an exact
+ * count; for Go, pol's runs, collapsed to their median when they agree
+ * within pol's spread, else one more and each kept (a sample). The number
+ * kept, or -1 with why.
+ */
+static int sim_runs(const struct tl_counts_req *rq, const char *bin,
+		    const struct tl_sim_policy *pol, double (*runs)[TL_SIM__N],
+		    struct tl_diff *dir, char *why, size_t whylen)
+{
+	double irs[SIM_RUNS_MAX], spread, med[TL_SIM__N];
+	int n = pol->runs_per_point < 1 ? 1 : pol->runs_per_point;
+
+	if (n > SIM_RUNS_MAX)
+		n = SIM_RUNS_MAX;
+	for (int r = 0; r < n; r++) {
+		if (sim_pass(rq, bin, pol, runs[r], dir, why, whylen))
+			return -1;
+		irs[r] = runs[r][TL_SIM_IR];
+	}
+	if (n == 1)
+		return 1;
+	if (tl_diff_spread(irs, (size_t)n, &spread) == 0 &&
+	    spread > pol->max_rel_spread) {
+		if (n < 3 && n < SIM_RUNS_MAX &&
+		    sim_pass(rq, bin, pol, runs[n], dir, why, whylen) == 0)
+			n++;
+		return n;
+	}
+	for (int i = 0; i < TL_SIM__N; i++) {
+		double col[SIM_RUNS_MAX];
+
+		for (int r = 0; r < n; r++)
+			col[r] = runs[r][i];
+		if (tl_stats_median(col, (size_t)n, &med[i]))
+			med[i] = 0;
+	}
+	memcpy(runs[0], med, sizeof(med));
+	return 1;
 }
 
 static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
@@ -552,11 +606,10 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	struct tl_build_opts bo = *rq->build_opts;
 	struct tl_build_result br;
 	struct tl_sim_policy pol;
-	double runs[SIM_RUNS_MAX][TL_SIM__N], per[TL_SIM__N], irs[SIM_RUNS_MAX];
+	double runs[SIM_RUNS_MAX][TL_SIM__N], irs[SIM_RUNS_MAX], spread;
 	struct tl_diff dir;
 	const char *flag = NULL;
 	char why[320], *cache, *msg;
-	double spread;
 	int nruns, i;
 
 	if (!rq->env->tools.valgrind.path) {
@@ -582,41 +635,27 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		tl_build_result_release(&br);
 		return;
 	}
-	cache = pol.trust == TL_SIM_EXACT ? sim_cache_path(rq, br.bin) : NULL;
-	if (cache && sim_cache_load(cache, per, &dir)) {
-		/* Exact by construction: an earlier count is the count. */
-		sim_put(metrics, absent, (const double(*)[TL_SIM__N]) & per, 1,
-			&dir, flag, br.target);
-		tl_build_result_release(&br);
-		free(cache);
-		return;
-	}
-	nruns = pol.runs_per_point < 1 ? 1 : pol.runs_per_point;
-	if (nruns > SIM_RUNS_MAX)
-		nruns = SIM_RUNS_MAX;
-	for (int r = 0; r < nruns; r++) {
-		if (sim_pass(rq, br.bin, &pol, runs[r], &dir, why,
-			     sizeof(why))) {
+	cache = sim_cache_path(rq, br.bin);
+	nruns = cache ? sim_cache_load(cache, runs, &dir) : 0;
+	if (nruns == 0) {
+		nruns = sim_runs(rq, br.bin, &pol, runs, &dir, why,
+				 sizeof(why));
+		if (nruns < 0) {
 			sim_absent(absent, why);
-			tl_build_result_release(&br);
-			free(cache);
-			return;
+			goto out;
 		}
-		irs[r] = runs[r][TL_SIM_IR];
+		if (cache)
+			sim_cache_store(cache, (const double(*)[TL_SIM__N])runs,
+					nruns, &dir);
 	}
-	if (nruns > 1 && tl_diff_spread(irs, (size_t)nruns, &spread) == 0 &&
-	    spread > pol.max_rel_spread) {
-		/*
-		 * The runs disagree (Go's runtime): one more, and each run is
-		 * a sample, so the verdict's interval is their spread instead
-		 * of a refusal.
-		 */
-		if (nruns < 3 && sim_pass(rq, br.bin, &pol, runs[nruns], &dir,
-					  why, sizeof(why)) == 0) {
-			irs[nruns] = runs[nruns][TL_SIM_IR];
-			nruns++;
-			tl_diff_spread(irs, (size_t)nruns, &spread);
-		}
+	if (nruns == 1) {
+		sim_put(metrics, absent, (const double(*)[TL_SIM__N])runs, 1,
+			&dir, flag, br.target);
+	} else {
+		/* Go's runs that disagree: each is a sample (sim_runs). */
+		for (i = 0; i < nruns; i++)
+			irs[i] = runs[i][TL_SIM_IR];
+		tl_diff_spread(irs, (size_t)nruns, &spread);
 		msg = xasprintf("%s; %d simulated runs differ by %.1f%% (more "
 				"than %.1f%%): each run is a sample and their "
 				"spread the interval",
@@ -625,22 +664,8 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		sim_put(metrics, absent, (const double(*)[TL_SIM__N])runs,
 			nruns, &dir, msg, br.target);
 		free(msg);
-		tl_build_result_release(&br);
-		free(cache);
-		return;
 	}
-	for (i = 0; i < TL_SIM__N; i++) {
-		double col[SIM_RUNS_MAX];
-
-		for (int r = 0; r < nruns; r++)
-			col[r] = runs[r][i];
-		if (tl_stats_median(col, (size_t)nruns, &per[i]))
-			per[i] = 0;
-	}
-	if (cache)
-		sim_cache_store(cache, per, &dir);
-	sim_put(metrics, absent, (const double(*)[TL_SIM__N]) & per, 1, &dir,
-		flag, br.target);
+out:
 	free(cache);
 	tl_build_result_release(&br);
 }

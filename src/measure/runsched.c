@@ -239,6 +239,20 @@ static void seq_rounds(const struct ctx *c, int fixed, int spr, int *min,
 }
 
 /*
+ * The rounds a case may reach: its budget, or for a variant that an open
+ * claim reads through a figure taken once per process (peak RSS, a Go
+ * allocation count: one value a round), as many rounds as the first exact
+ * look of the sequence needs (TL_RUN_SEQ_MIN_SAMPLES values), since no
+ * interval exists before it. Only such variants run past the budget.
+ */
+static int past_budget(const struct ctx *c, int budget)
+{
+	if (!c->o->more || c->o->rounds || budget >= TL_RUN_SEQ_MIN_SAMPLES)
+		return budget;
+	return TL_RUN_SEQ_MIN_SAMPLES;
+}
+
+/*
  * Before round r: whether variant i runs in it. From the minimum on, asks
  * the sequential rule once per round (at variant 0 of the round) which
  * variants an open claim still reads; *done when none.
@@ -278,7 +292,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	double fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
 	unsigned char *need = xmalloc(nv + 1);
-	int r, min, budget, done = 0;
+	int r, min, budget, hard, nsamp, done = 0;
 	size_t i;
 
 	for (i = 0; i < nv; i++) {
@@ -311,13 +325,15 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
 	seq_rounds(c, rounds, samples, &min, &budget);
+	hard = past_budget(c, budget);
 	*ops_out = ops;
 	*spr_out = samples;
 	c->case_budget = budget;
 	memset(need, 1, nv);
 
-	for (r = 0; r < budget; r++) {
-		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done))
+	for (r = 0; r < hard; r++) {
+		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done) ||
+		    (r >= budget && !memchr(need, 2, nv)))
 			break;
 		for (size_t k = 0; k < nv; k++) {
 			struct vrun *vr = &vrs[latin(r, nv, k)];
@@ -325,27 +341,36 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			struct tl_proto p = TL_PROTO_INIT;
 			struct tl_proc_result pr = {0};
 
-			if (vr->est_nsop <= 0 || !need[vr - vrs])
+			if (vr->est_nsop <= 0 || !need[vr - vrs] ||
+			    (r >= budget && need[vr - vrs] < 2))
 				continue;
-			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
-					 label, r + 1, budget, vr->v->name);
-			tl__run_loop_argv(&argv, vr, vr->ops, warmup + samples,
-					  cparams);
+			tl__run_progress(
+				c, "%s %s round %d/%d %s", e->name, label,
+				r + 1, r < budget ? budget : hard, vr->v->name);
+			/*
+			 * Past the budget a round serves only the figure
+			 * taken once per process: one batch, and its timing
+			 * is not a sample (a shorter process is another
+			 * condition).
+			 */
+			nsamp = r < budget ? warmup + samples : 1;
+			tl__run_loop_argv(&argv, vr, vr->ops, nsamp, cparams);
 			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
 					    tl__run_timeout(e, vr->v)) == 0) {
-				if (p.nsamples < (size_t)(warmup + samples)) {
+				if (p.nsamples < (size_t)nsamp) {
 					char why[160];
 
 					snprintf(why, sizeof(why),
 						 "printed %zu sample lines, "
 						 "expected %d",
-						 p.nsamples, warmup + samples);
+						 p.nsamples, nsamp);
 					tl__run_record_failure(vr, "bad_output",
 							       why,
 							       pr.err_tail);
 				} else {
 					for (size_t s = (size_t)warmup;
-					     s < p.nsamples; s++) {
+					     r < budget && s < p.nsamples;
+					     s++) {
 						tl_dvec_push(
 							&vr->nsop,
 							(double)p.samples[s]
@@ -363,7 +388,14 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 									.name),
 							p.metrics[m].value);
 					tl__run_add_facts(vr, &p);
-					tl__run_keep_rusage(vr, &pr.ru);
+					if (r < budget)
+						tl__run_keep_rusage(vr, &pr.ru);
+					else /* a process's totals scale with it
+					      */
+						tl_dvec_push(
+							&vr->ru[RU_peak_rss_bytes],
+							(double)pr.ru.ru_maxrss *
+								1024.0);
 					vr->nok++;
 				}
 			}

@@ -477,7 +477,8 @@ TL_TEST(deterministic_and_reported)
  * The sequential rule: with anytime-valid intervals, a claim far from its
  * bound is decided (no variant needed), one that straddles it stays open
  * and names the variants its sides read; a ratio needs both sides; too few
- * samples leave the interval open whatever the point.
+ * samples leave the interval open whatever the point (and the variant is
+ * marked short of values, so its rounds may go past the budget).
  */
 TL_TEST(sequential_open_claims)
 {
@@ -515,7 +516,8 @@ TL_TEST(sequential_open_claims)
 	TL_CHECK_INT(need[0], 0); /* c.a: its claim is decided */
 	TL_CHECK_INT(need[1], 1);
 	TL_CHECK_INT(need[2], 1);
-	TL_CHECK_INT(need[3], 1);
+	/* c.few has 10 values, short of the first exact look at 14. */
+	TL_CHECK_INT(need[3], 2);
 	/* Another experiment's case reads nothing here. */
 	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 4, "json", cj, need), 0);
 	/* The final verdicts use the same intervals, and say how far. */
