@@ -150,21 +150,32 @@ static void gather_side(const struct tl_claim *c, const struct tl_side *sd,
 		metric_of(s, var, c->m.metric);
 }
 
-static char *toolchains_line(json_t *env)
+void tl_evidence_toolchains(struct tl_buf *b, json_t *env)
 {
-	struct tl_buf b = TL_BUF_INIT;
-	const char *k;
+	size_t at = b->len;
+	const char *k, *s;
 	json_t *v;
 
 	json_object_foreach(json_object_get(env, "toolchains"), k, v)
 	{
-		tl_buf_printf(&b, "%s%s %s", b.len ? ", " : "", k,
-			      json_is_string(v) ? json_string_value(v)
-						: "absent");
+		size_t kn = strlen(k);
+
+		s = json_is_string(v) ? json_string_value(v) : "absent";
+		/* Runs before the compiler's family was named say "cc 12". */
+		if (!strncmp(s, k, kn) && s[kn] == ' ')
+			s += kn + 1;
+		tl_buf_printf(b, "%s%s %s", b->len > at ? ", " : "", k, s);
 	}
 	if (jstr(env, "valgrind"))
-		tl_buf_printf(&b, "%svalgrind %s", b.len ? ", " : "",
+		tl_buf_printf(b, "%svalgrind %s", b->len > at ? ", " : "",
 			      jstr(env, "valgrind"));
+}
+
+static char *toolchains_line(json_t *env)
+{
+	struct tl_buf b = TL_BUF_INIT;
+
+	tl_evidence_toolchains(&b, env);
 	return take(&b);
 }
 

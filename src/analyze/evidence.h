@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "analyze/claims.h"
+#include "base/util.h"
 #include "analyze/verdict.h"
 
 /* One side of a measure as the run holds it. */
@@ -56,6 +57,14 @@ void tl_evidence_gather(const struct tl_claim *c, json_t *const *runs,
 			size_t nruns, struct tl_evidence *ev);
 
 void tl_evidence_release(struct tl_evidence *ev);
+
+/*
+ * Appends the toolchains of a run's env to b: "cc gcc 12.2.0, go absent,
+ * valgrind 3.19.0" (a value that repeats its key, as runs before the
+ * compiler's family was recorded have it, "cc cc 12.2.0", is said once).
+ * Appends nothing when env names none.
+ */
+void tl_evidence_toolchains(struct tl_buf *b, json_t *env);
 
 /*
  * INCONCLUSIVE: about how many samples per side would likely decide the

@@ -116,6 +116,31 @@ static void probe(struct tl_tool *t, const char *const *cands, const char *arg,
 	t->missing = xstrdup(missing);
 }
 
+/*
+ * Which compiler answers to PATH: "cc" and "c++" are alternatives'
+ * names (/usr/bin/cc -> x86_64-linux-gnu-gcc-12), and a report saying
+ * "cc cc 12.2.0" hides whether gcc or clang built the workloads. The
+ * version line names clang; the resolved binary's name names gcc.
+ */
+static const char *compiler_family(const char *path, const char *line)
+{
+	char *real = realpath(path, NULL);
+	const char *base = strrchr(real ? real : path, '/');
+	const char *fam;
+
+	base = base ? base + 1 : (real ? real : path);
+	if (strstr(line, "clang") || strstr(base, "clang"))
+		fam = strstr(base, "++") ? "clang++" : "clang";
+	else if (strstr(base, "g++"))
+		fam = "g++";
+	else if (strstr(base, "gcc"))
+		fam = "gcc";
+	else
+		fam = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	free(real);
+	return fam;
+}
+
 /* "go version go1.x linux/amd64" -> "go1.x"; "valgrind-3.19.0" ->
  * "3.19.0"; compilers as below. */
 static void tidy_version(struct tl_tool *t)
@@ -135,10 +160,9 @@ static void tidy_version(struct tl_tool *t)
 	}
 	last = strrchr(v, ' ');
 	if (last && strchr(v, '(')) {
-		/* "cc (Debian 12.2.0-14) 12.2.0" -> "cc 12.2.0" */
-		const char *name = strrchr(t->path, '/');
-		char *nv =
-			xasprintf("%s %s", name ? name + 1 : t->path, last + 1);
+		/* "cc (Debian 12.2.0-14) 12.2.0" -> "gcc 12.2.0" */
+		char *nv = xasprintf("%s %s", compiler_family(t->path, v),
+				     last + 1);
 
 		free(v);
 		t->version = nv;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/evidence.h"
+
 #include "base/banned.h"
 
 static void md_cell(struct tl_buf *b, const char *s)
@@ -60,18 +62,10 @@ void tl_mdreport_machine(struct tl_buf *b, json_t *env)
 
 void tl_mdreport_toolchains(struct tl_buf *b, json_t *env)
 {
-	json_t *tc = json_object_get(env, "toolchains"), *val;
-	const char *key;
-	int first = 1;
+	size_t at = b->len;
 
-	json_object_foreach(tc, key, val)
-	{
-		tl_buf_printf(b, "%s%s %s", first ? "" : ", ", key,
-			      json_is_string(val) ? json_string_value(val)
-						  : "missing");
-		first = 0;
-	}
-	if (first)
+	tl_evidence_toolchains(b, env);
+	if (b->len == at)
 		tl_buf_puts(b, "unknown");
 }
 

@@ -182,4 +182,19 @@ TL_TEST(what_would_decide_or_test_it)
 	tl_claimset_release(&cs);
 }
 
+/* A run recorded before the compiler's family was named says "cc 12". */
+TL_TEST(toolchains_say_the_compiler_once)
+{
+	json_t *env = json_pack("{s:{s:s, s:s, s:n}, s:s}", "toolchains", "cc",
+				"cc 12.2.0", "cxx", "g++ 12.2.0", "go",
+				"valgrind", "3.19.0");
+	struct tl_buf b = TL_BUF_INIT;
+
+	tl_evidence_toolchains(&b, env);
+	TL_CHECK_STR(tl_buf_str(&b),
+		     "cc 12.2.0, cxx g++ 12.2.0, go absent, valgrind 3.19.0");
+	tl_buf_release(&b);
+	json_decref(env);
+}
+
 TL_TEST_MAIN()
