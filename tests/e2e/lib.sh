@@ -14,6 +14,7 @@ skip() {
 	exit 77
 }
 command -v jq >/dev/null || skip "jq missing (apt-get install jq)"
+. "$TL_ROOT/tests/e2e/net.sh"
 
 # fixture_root NAME...: a project root in $tmp/root holding the named
 # fixtures from tests/e2e/fixtures as its experiments; TRAPLAB_ROOT points

@@ -15,79 +15,9 @@ rc=$?
 n=$(sed -n 's/.*: \([0-9]*\) claims, .*/\1/p' "$tmp/check")
 [ "${n:-0}" -ge 25 ] || fail "only '${n:-?}' claims in the shipped file"
 
-# A run: alloc/c.tcmalloc ~25 ns tight, c.glibc ~25 ns wide, c.stack
-# skipped; the env has no PMU, one NUMA node, no go.
-samples() { # mid half n
-	awk -v m="$1" -v h="$2" -v n="$3" 'BEGIN { printf "["; for (i = 0;
-		i < n; i++) printf "%s%.4f", i ? "," : "", m - h + 2*h*i/(n-1);
-		printf "]" }'
-}
-cat >"$tmp/run.json" <<JSON
-{"schema": "traplab.results/1", "started_utc": "2026-11-25T00:00:00Z",
- "options": {"quick": true, "counters": "off"},
- "env": {"cpu_model": "test CPU", "cpus": 2, "kernel": "6.1", "pmu": false,
-         "pmu_reason": "no PMU here", "numa_nodes": 1,
-         "toolchains": {"cc": "gcc 12", "cxx": "g++ 12", "go": null,
-                        "zig": "0.17.1"}},
- "experiments": [{"name": "alloc", "section": "2.1", "cases": [{
-   "params": {"size": "64"}, "variants": [
-   {"name": "c.tcmalloc", "status": "ok", "metrics": {"ns_per_op":
-     {"unit": "ns", "source": "time", "n": 25, "median": 25,
-      "ci95": [24.8, 25.2], "samples": $(samples 25 0.5 25)}}},
-   {"name": "c.glibc", "status": "ok", "metrics": {"ns_per_op":
-     {"unit": "ns", "source": "time", "n": 25, "median": 25,
-      "ci95": [15, 35], "samples": $(samples 25 15 25)}}},
-   {"name": "c.jemalloc", "status": "ok", "metrics": {"ns_per_op":
-     {"unit": "ns", "source": "time", "n": 25, "median": 25,
-      "ci95": [24.8, 25.2], "samples": $(samples 25.1 0.5 25)}}},
-   {"name": "c.stack", "status": "skipped", "reason": "no cc here"}]}]}]}
-JSON
-cat >"$tmp/c.yaml" <<'YAML'
-title: synthetic
-claims:
-  - id: holds
-    section: "2.1"
-    claim: tcmalloc malloc(64) takes about 25 ns
-    measure: {experiment: alloc, variant: c.tcmalloc, metric: ns_per_op, params: {size: 64}}
-    predicate: {approx: 25 ns, tol: 20%}
-  - id: refuted
-    section: "2.1"
-    claim: tcmalloc malloc(64) takes about 80 ns
-    measure: {experiment: alloc, variant: c.tcmalloc, metric: ns_per_op, params: {size: 64}}
-    predicate: {approx: 80 ns, tol: 50%}
-  - id: straddles
-    section: "2.1"
-    claim: glibc malloc(64) takes 20 to 30 ns
-    measure: {experiment: alloc, variant: c.glibc, metric: ns_per_op, params: {size: 64}}
-    predicate: {between: [20 ns, 30 ns]}
-  - id: same
-    section: "2.1"
-    claim: jemalloc costs the same as tcmalloc
-    measure: {experiment: alloc, metric: ns_per_op, params: {size: 64}, ratio: [c.jemalloc, c.tcmalloc]}
-    predicate: {equivalent: 1, margin: 5%}
-  - id: same-noisy
-    section: "2.1"
-    claim: glibc costs the same as tcmalloc
-    measure: {experiment: alloc, metric: ns_per_op, params: {size: 64}, ratio: [c.glibc, c.tcmalloc]}
-    predicate: {equivalent: 1, margin: 5%}
-  - id: skipped
-    section: "2.1"
-    claim: the stack is free
-    measure: {experiment: alloc, variant: c.stack, metric: ns_per_op, params: {size: 64}}
-    predicate: {lt: 1 ns}
-  - id: nopmu
-    section: "2.1"
-    claim: one cycle
-    measure: {experiment: alloc, variant: c.stack, metric: cycles_per_op, params: {size: 64}}
-    predicate: {le: 2}
-    needs: [pmu]
-  - id: nogo
-    section: "3.3"
-    claim: go starts slowly
-    measure: {experiment: startup, variant: go, metric: wall_ns, params: {page_cache: warm}}
-    predicate: {gt: 1 ms}
-    needs: [go]
-YAML
+# A run (alloc/c.tcmalloc ~25 ns tight, c.glibc ~25 ns wide, c.stack
+# skipped; no PMU, one NUMA node, no go) and eight claims on it.
+. "$(dirname "$0")/fixtures/synthetic-claims.sh"
 "$TRAPLAB" claims "$tmp/c.yaml" --results "$tmp/run.json" --md "$tmp/v.md" \
 	--html "$tmp/r.html" --json "$tmp/v.json" >"$tmp/out" 2>"$tmp/err"
 rc=$?

@@ -14,14 +14,7 @@ fail() { echo "FAIL: $*"; [ -f "$T/serve.err" ] && cat "$T/serve.err"; exit 1; }
 [ -x "$TL" ] || { echo "skip: no traplab binary"; exit 77; }
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
 
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
+. "$ROOT/tests/e2e/net.sh"
 PORT=$(free_port) || fail "no free port"
 "$TL" serve --slo "$D/slo-test.yaml" --db "$T/none.sqlite" \
 	--listen 127.0.0.1:$PORT "$D/run-1.json" 2>"$T/serve.err" &

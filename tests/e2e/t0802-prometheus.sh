@@ -15,14 +15,7 @@ fail() { echo "FAIL: $*"; tail -n 5 "$T"/*.err 2>/dev/null; exit 1; }
 command -v prometheus >/dev/null || { echo "skip: prometheus not installed (Debian package prometheus)"; exit 77; }
 command -v curl >/dev/null || { echo "skip: no curl"; exit 77; }
 
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
+. "$ROOT/tests/e2e/net.sh"
 SPORT=$(free_port) || fail "no port"
 PPORT=$(free_port) || fail "no port"
 [ "$SPORT" != "$PPORT" ] || PPORT=$((SPORT + 1))
@@ -30,11 +23,7 @@ PPORT=$(free_port) || fail "no port"
 "$TL" serve --listen 127.0.0.1:$SPORT --slo "$D/slo-test.yaml" \
 	--db "$T/none.sqlite" "$D/run-1.json" 2>"$T/serve.err" &
 PIDS="$PIDS $!"
-for _ in $(seq 150); do
-	curl -sf --max-time 2 "http://127.0.0.1:$SPORT/metrics" >/dev/null && break
-	sleep 0.2
-done
-curl -sf --max-time 2 "http://127.0.0.1:$SPORT/metrics" >/dev/null || fail "serve did not start"
+wait_http "http://127.0.0.1:$SPORT/metrics" || fail "serve did not start"
 cat >"$T/prometheus.yml" <<CFG
 global:
   scrape_interval: 1s

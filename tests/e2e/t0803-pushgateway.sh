@@ -13,22 +13,12 @@ fail() { echo "FAIL: $*"; tail -n 5 "$T"/*.err 2>/dev/null; exit 1; }
 [ -x "$TL" ] || { echo "skip: no traplab binary"; exit 77; }
 PG=$(command -v prometheus-pushgateway || command -v pushgateway) ||
 	{ echo "skip: no Pushgateway (Debian package prometheus-pushgateway)"; exit 77; }
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
+. "$ROOT/tests/e2e/net.sh"
 PORT=$(free_port) || fail "no port"
 "$PG" --web.listen-address=127.0.0.1:$PORT 2>"$T/pg.err" &
 PIDS="$PIDS $!"
-for _ in $(seq 150); do
-	curl -sf "http://127.0.0.1:$PORT/metrics" >/dev/null && break
-	sleep 0.2
-done
-curl -sf "http://127.0.0.1:$PORT/metrics" >/dev/null || fail "the Pushgateway did not start within 30 s"
+wait_http "http://127.0.0.1:$PORT/metrics" ||
+	fail "the Pushgateway did not start within 30 s"
 "$TL" push "http://127.0.0.1:$PORT" "$D/run-1.json" 2>"$T/push.err" ||
 	fail "push: $(cat "$T/push.err")"
 cat "$T/push.err"

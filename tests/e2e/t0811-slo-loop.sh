@@ -33,14 +33,7 @@ command -v prometheus >/dev/null || skip "prometheus not installed (scripts/deps
 command -v curl >/dev/null || skip "no curl"
 command -v jq >/dev/null || skip "no jq"
 
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
+. "$ROOT/tests/e2e/net.sh"
 SP=$(free_port) || fail "no port"
 PP=$(free_port) || fail "no port"
 [ "$SP" != "$PP" ] || PP=$((SP + 1))

@@ -15,15 +15,6 @@ README=$TL_ROOT/scripts/fleet/README.md
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
-
 "$TRAPLAB" run calib --quick -V c.add_chain --no-history -o "$tmp/m1.json" \
 	>"$tmp/run.log" 2>&1 || { cat "$tmp/run.log"; fail "traplab run calib"; }
 jq -e '.experiments[0].cases[0].variants[0].status == "ok"' "$tmp/m1.json" >/dev/null ||
@@ -44,11 +35,7 @@ for m in 1 2; do
 		"$tmp/m$m.json" 2>"$tmp/serve$m.err" &
 	pids+=($!)
 	# Up before Prometheus looks (a loaded machine starts slowly).
-	for _ in $(seq 150); do
-		curl -sf --max-time 2 "http://127.0.0.1:$port/metrics" >/dev/null && break
-		sleep 0.2
-	done
-	curl -sf --max-time 2 "http://127.0.0.1:$port/metrics" >/dev/null ||
+	wait_http "http://127.0.0.1:$port/metrics" ||
 		fail "serve $m did not answer on port $port: $(cat "$tmp/serve$m.err")"
 	targets="$targets'127.0.0.1:$port', "
 done

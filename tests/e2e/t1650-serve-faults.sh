@@ -9,14 +9,6 @@ command -v curl >/dev/null || skip "no curl"
 D=$TL_ROOT/tests/data
 spid=
 trap '[ -n "$spid" ] && kill $spid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
-	done
-	return 1
-}
 start() {
 	"$TRAPLAB" serve --listen 127.0.0.1:$port "$tmp/run.json" 2>>"$tmp/serve.err" &
 	spid=$!
