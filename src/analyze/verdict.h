@@ -135,7 +135,8 @@ void tl_verdict_release(struct tl_verdict *v);
  * array that a still-open claim reads, 2 when that claim has fewer than
  * TL_CONFSEQ_EARLY_1 values on a side (a figure taken once per process:
  * the rounds may go past their budget to reach the first exact look);
- * need has that many entries, set to 0 here. Returns the number of open claims on the case. Borrows all.
+ * need has that many entries, set to 0 here. Returns the number of open claims
+ * on the case. Borrows all.
  */
 size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
