@@ -240,7 +240,7 @@ static void parse_measure(struct ctx *cx, yaml_node_t *n, struct tl_measure *m)
 	if (m->kind == TL_MEASURE_RATIO)
 		m->dim = TL_DIM_FACTOR;
 	else if (m->metric || m->fact)
-		m->dim = tl_claims_metric_dim(m->metric ? m->metric : m->fact);
+		m->dim = tl_metric_dim(m->metric ? m->metric : m->fact, NULL);
 }
 
 static int quantity(struct ctx *cx, yaml_node_t *n, enum tl_dim dim,

@@ -20,23 +20,9 @@
 
 #include <stddef.h>
 
+#include "measure/metric.h"
 #include "measure/registry.h"
 #include "base/util.h"
-
-/* The dimension of a metric, from its name (claims/README.md). */
-#define TL_DIMS(X)                                                             \
-	X(COUNT, "count")                                                      \
-	X(TIME, "time")                                                        \
-	X(BYTES, "bytes")                                                      \
-	X(FRACTION, "fraction")                                                \
-	X(FACTOR, "factor")
-
-enum tl_dim {
-#define X(id, name) TL_DIM_##id,
-	TL_DIMS(X)
-#undef X
-		TL_DIM_COUNT_
-};
 
 /* Predicate operators: id, YAML key, symbol shown in tables. */
 #define TL_PREDS(X)                                                            \
@@ -190,9 +176,6 @@ void tl_claims_experiments(const struct tl_claimset *cs, struct tl_strv *out);
 const struct tl_feature *tl_claims_feature(const struct tl_claimset *cs,
 					   const char *name);
 
-/* The dimension of a metric name ("ns_per_op" is TIME). */
-enum tl_dim tl_claims_metric_dim(const char *metric);
-const char *tl_dim_name(enum tl_dim d);
 const char *tl_pred_key(enum tl_pred_op op);
 const char *tl_pred_symbol(enum tl_pred_op op);
 const char *tl_need_name(enum tl_need_kind k);
@@ -204,15 +187,6 @@ const char *tl_need_name(enum tl_need_kind k);
  */
 int tl_claims_quantity(const char *s, enum tl_dim dim, double *out,
 		       const char **why);
-
-/*
- * The i-th unit quantities may carry (i from 0), its dimension and its
- * factor to the base unit; NULL past the last. For `traplab help claims`.
- */
-const char *tl_claims_unit(size_t i, enum tl_dim *dim, double *factor);
-
-/* Formats a base-unit value of dimension dim for people ("25.3 ns"). */
-void tl_claims_fmt_value(struct tl_buf *b, double v, enum tl_dim dim);
 
 /* The measure as one line: "alloc/c.tcmalloc ns_per_op size=64". */
 void tl_claims_fmt_measure(struct tl_buf *b, const struct tl_measure *m);

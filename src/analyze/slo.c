@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "measure/metric.h"
 #include "measure/registry.h"
 #include "store/history.h"
 #include "measure/results.h"
@@ -45,62 +46,26 @@ const char *tl_slo_op_name(enum tl_slo_op op)
 	return names[op];
 }
 
-/* Units. */
+/* Units: the table of metrics (measure/metric.h) says which. */
 
-enum dim { DIM_NONE, DIM_NS, DIM_S, DIM_BYTES };
-
-static int ends_with(const char *s, const char *suf)
+/* The unit a threshold on metric is in: "ns", "s", "bytes" or "" (none). */
+static const char *threshold_unit(const char *metric)
 {
-	size_t n = strlen(s), m = strlen(suf);
+	struct tl_metric m;
 
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
-static enum dim metric_dim(const char *metric)
-{
 	if (!metric)
-		return DIM_NONE;
-	if (!strncmp(metric, "ns_per_", 7) || ends_with(metric, "_ns"))
-		return DIM_NS;
-	if (ends_with(metric, "_s"))
-		return DIM_S;
-	if (ends_with(metric, "_bytes"))
-		return DIM_BYTES;
-	return DIM_NONE;
-}
-
-static const char *dim_unit(enum dim d)
-{
-	static const char *const u[] = {"", "ns", "s", "bytes"};
-
-	return u[d];
+		return "";
+	tl_metric_describe(metric, NULL, &m);
+	return m.dim == TL_DIM_TIME || m.dim == TL_DIM_BYTES ? m.unit : "";
 }
 
 int tl_slo_parse_value(const char *s, const char *metric, double *out,
 		       struct tl_buf *err)
 {
-	static const struct {
-		const char *suffix;
-		enum dim dim;
-		double factor; /* to ns, or to bytes */
-	} units[] = {
-		{"ns", DIM_NS, 1},
-		{"us", DIM_NS, 1e3},
-		{"\xc2\xb5s", DIM_NS, 1e3},
-		{"ms", DIM_NS, 1e6},
-		{"s", DIM_NS, 1e9},
-		{"B", DIM_BYTES, 1},
-		{"KiB", DIM_BYTES, 1024},
-		{"MiB", DIM_BYTES, 1048576},
-		{"GiB", DIM_BYTES, 1073741824.0},
-		{"KB", DIM_BYTES, 1e3},
-		{"MB", DIM_BYTES, 1e6},
-		{"GB", DIM_BYTES, 1e9},
-	};
-	enum dim want = metric_dim(metric);
+	struct tl_metric m;
+	enum tl_dim udim;
 	char *end;
-	double v;
-	size_t i;
+	double v, factor;
 
 	if (tl_strtod(s, &end, &v)) {
 		tl_buf_printf(err,
@@ -119,33 +84,28 @@ int tl_slo_parse_value(const char *s, const char *metric, double *out,
 		*out = v / 100;
 		return 0;
 	}
-	for (i = 0; i < TL_ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].suffix))
-			continue;
-		if (units[i].dim == DIM_NS && want == DIM_NS) {
-			*out = v * units[i].factor;
-			return 0;
-		}
-		if (units[i].dim == DIM_NS && want == DIM_S) {
-			*out = v * units[i].factor / 1e9;
-			return 0;
-		}
-		if (units[i].dim == DIM_BYTES && want == DIM_BYTES) {
-			*out = v * units[i].factor;
-			return 0;
-		}
+	/* Thresholds carry a time or a size; other units are not written. */
+	if (tl_metric_unit_find(end, &udim, &factor) ||
+	    (udim != TL_DIM_TIME && udim != TL_DIM_BYTES) ||
+	    !strcmp(end, "bytes")) {
+		tl_buf_printf(err,
+			      "unknown unit '%s' in '%s' (known: ns us ms s B "
+			      "KiB MiB GiB KB MB GB %%)",
+			      end, s);
+		return -EINVAL;
+	}
+	tl_metric_describe(metric ? metric : "", NULL, &m);
+	if (!metric || udim != m.dim) {
 		tl_buf_printf(err,
 			      "unit '%s' does not fit metric '%s' (its unit "
 			      "is %s)",
 			      end, metric ? metric : "(ratio)",
-			      want == DIM_NONE ? "none" : dim_unit(want));
+			      *threshold_unit(metric) ? threshold_unit(metric)
+						      : "none");
 		return -EINVAL;
 	}
-	tl_buf_printf(err,
-		      "unknown unit '%s' in '%s' (known: ns us ms s B KiB MiB "
-		      "GiB KB MB GB %%)",
-		      end, s);
-	return -EINVAL;
+	*out = v * factor / tl_metric_base_factor(&m);
+	return 0;
 }
 
 /* Budgets. */
@@ -250,6 +210,35 @@ static json_t *find_variant(json_t *c, const char *name)
 	return NULL;
 }
 
+/*
+ * Values of metric object m into the unit its threshold is in: the unit
+ * the results stored is read, never assumed from the name (a run that
+ * stored build times in ms is compared in s). NULL, or a reason.
+ */
+static const char *to_threshold_unit(const struct tl_slo_objective *o,
+				     json_t *m, double *val, double *lo,
+				     double *hi, double *samp, size_t ns)
+{
+	struct tl_metric want, got;
+	double f;
+	size_t i;
+
+	tl_metric_describe(o->metric, NULL, &want);
+	tl_metric_describe(o->metric, tl_json_str(m, "unit", NULL), &got);
+	if (got.dim != want.dim)
+		return "the run stores this metric in a unit of another "
+		       "dimension";
+	f = tl_metric_base_factor(&got) / tl_metric_base_factor(&want);
+	if (f == 1)
+		return NULL;
+	*val *= f;
+	*lo *= f;
+	*hi *= f;
+	for (i = 0; i < ns; i++)
+		samp[i] *= f;
+	return NULL;
+}
+
 /* Value and CI of o's statistic for variant v; 0 or a reason. */
 static const char *figure(const struct tl_slo_objective *o, json_t *v,
 			  double *val, double *lo, double *hi, double **samp,
@@ -285,14 +274,14 @@ static const char *figure(const struct tl_slo_objective *o, json_t *v,
 	if (!strcmp(o->stat, "median") &&
 	    !tl_results_stat(m, "ci95_lower", lo) &&
 	    !tl_results_stat(m, "ci95_upper", hi))
-		return NULL;
+		return to_threshold_unit(o, m, val, lo, hi, *samp, *ns);
 	*lo = *hi = NAN;
 	if (q >= 0 && *ns >= 2 &&
 	    !tl_stats_boot_quantile(*samp, *ns, q, NULL, &ci)) {
 		*lo = ci.lo;
 		*hi = ci.hi;
 	}
-	return NULL;
+	return to_threshold_unit(o, m, val, lo, hi, *samp, *ns);
 }
 
 static void eval_case(const struct tl_slo_objective *o, json_t *c,
@@ -302,7 +291,7 @@ static void eval_case(const struct tl_slo_objective *o, json_t *c,
 	double val, lo, hi, val2, lo2, hi2, *s1, *s2;
 	size_t n1, n2;
 	const char *why,
-		*unit = o->ratio_to ? "ratio" : dim_unit(metric_dim(o->metric));
+		*unit = o->ratio_to ? "ratio" : threshold_unit(o->metric);
 	const char *st;
 	struct tl_ci ci;
 	char *reason;

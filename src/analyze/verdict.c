@@ -526,10 +526,7 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	for (k = 0; k < nsides; k++) {
 		if (!j->s[k].n) {
 			/* No raw samples: fall back to the recorded CI. */
-			json_t *ci = j->s[k].ci95;
-
-			if (nsides > 1 || json_array_size(ci) != 2 ||
-			    c->m.q != 0.5) {
+			if (nsides > 1 || !j->s[k].has_ci95 || c->m.q != 0.5) {
 				untestable(v, xasprintf("%s has no samples to "
 							"compute a CI from",
 							c->m.metric));
@@ -539,8 +536,8 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 			v->exact = 0;
 			v->has_ci = 1;
 			v->ci.point = j->s[k].median;
-			v->ci.lo = json_number_value(json_array_get(ci, 0));
-			v->ci.hi = json_number_value(json_array_get(ci, 1));
+			v->ci.lo = j->s[k].ci95_lo;
+			v->ci.hi = j->s[k].ci95_hi;
 			v->level = 0.95;
 			note(v, "no raw samples: the run's 95% CI is used, "
 				"not widened for the table");

@@ -25,15 +25,15 @@ void tl_verdict_fmt_measured(struct tl_buf *b, const struct tl_claim *c,
 		tl_buf_puts(b, "-");
 		return;
 	}
-	tl_claims_fmt_value(b, v->ci.point, c->m.dim);
+	tl_metric_fmt_value(b, v->ci.point, c->m.dim);
 	if (v->exact) {
 		tl_buf_puts(b, " (exact)");
 		return;
 	}
 	tl_buf_puts(b, " [");
-	tl_claims_fmt_value(b, v->ci.lo, c->m.dim);
+	tl_metric_fmt_value(b, v->ci.lo, c->m.dim);
 	tl_buf_puts(b, ", ");
-	tl_claims_fmt_value(b, v->ci.hi, c->m.dim);
+	tl_metric_fmt_value(b, v->ci.hi, c->m.dim);
 	tl_buf_puts(b, "]");
 }
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonx.h"
+#include "measure/metric.h"
 #include "base/banned.h"
 
 int tl__verdict_case_matches(json_t *cs, const struct tl_side *s)
@@ -142,7 +144,9 @@ int tl__verdict_series(json_t *v, const char *exp, const struct tl_side *s,
 		       char **why)
 {
 	json_t *m = json_object_get(json_object_get(v, "metrics"), metric);
-	json_t *samples, *it;
+	json_t *samples, *it, *ci;
+	struct tl_metric want, got;
+	double f;
 	const char *absent;
 	size_t i;
 
@@ -168,19 +172,32 @@ int tl__verdict_series(json_t *v, const char *exp, const struct tl_side *s,
 					 s->variant, metric);
 		return -ENOENT;
 	}
+	tl_metric_describe(metric, NULL, &want);
+	tl_metric_describe(metric, tl_json_str(m, "unit", NULL), &got);
+	if (got.dim != want.dim) {
+		*why = xasprintf("%s of %s/%s is stored in '%s', a %s; its "
+				 "claims read a %s",
+				 metric, exp, s->variant, got.unit,
+				 tl_dim_name(got.dim), tl_dim_name(want.dim));
+		return -ENOENT;
+	}
+	f = tl_metric_base_factor(&got);
 	out->source = json_string_value(json_object_get(m, "source"));
 	out->flag = json_string_value(json_object_get(m, "flag"));
 	if (!out->flag)
 		out->flag = json_string_value(json_object_get(m, "note"));
 	out->exact = json_is_true(json_object_get(m, "exact"));
-	out->median = json_number_value(json_object_get(m, "median"));
-	out->ci95 = json_object_get(m, "ci95");
+	out->median = f * json_number_value(json_object_get(m, "median"));
+	ci = json_object_get(m, "ci95");
+	out->has_ci95 = json_array_size(ci) == 2;
+	out->ci95_lo = f * json_number_value(json_array_get(ci, 0));
+	out->ci95_hi = f * json_number_value(json_array_get(ci, 1));
 	samples = json_object_get(m, "samples");
 	out->x = xcalloc(json_array_size(samples) + 1, sizeof(double));
 	json_array_foreach(samples, i, it)
 	{
 		if (json_is_number(it) && isfinite(json_number_value(it)))
-			out->x[out->n++] = json_number_value(it);
+			out->x[out->n++] = f * json_number_value(it);
 	}
 	if (!out->n && !json_is_number(json_object_get(m, "median"))) {
 		FREE_AND_NULL(out->x);

@@ -12,14 +12,18 @@
 
 #include "analyze/claims.h"
 
-/* A metric's samples as the verdict engine judges them. */
+/*
+ * A metric's samples as the verdict engine judges them: in the base unit
+ * of its dimension (ns, bytes), converted from the unit the run stored.
+ */
 struct tl__verdict_series {
 	double *x;
 	size_t n;
 	int exact;
 	const char *source;
 	const char *flag;
-	json_t *ci95; /* fallback when there are no samples */
+	int has_ci95; /* the run's CI, when there are no samples */
+	double ci95_lo, ci95_hi;
 	double median;
 };
 
@@ -39,7 +43,11 @@ json_t *tl__verdict_usable_variant(json_t *const *runs, size_t nruns,
 				   const char *exp, const struct tl_side *s,
 				   char **why, int *partial);
 
-/* The samples of metric for variant v; 0, or -ENOENT with *why. */
+/*
+ * The samples of metric for variant v, in base units: the unit the run
+ * stored is read (measure/metric.h). 0, or -ENOENT with *why, also when
+ * the stored unit is of another dimension than the metric's name says.
+ */
 int tl__verdict_series(json_t *v, const char *exp, const struct tl_side *s,
 		       const char *metric, struct tl__verdict_series *out,
 		       char **why);

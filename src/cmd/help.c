@@ -22,7 +22,7 @@ static void units(FILE *f)
 		int any = 0;
 
 		fprintf(f, "  %-9s", tl_dim_name(d));
-		for (i = 0; (u = tl_claims_unit(i, &dim, &factor)); i++)
+		for (i = 0; (u = tl_metric_unit_at(i, &dim, &factor)); i++)
 			if (dim == d)
 				fprintf(f, "%s%s", any++ ? ", " : "", u);
 		fprintf(f, "%s\n", any ? "" : "(a plain number)");

@@ -3,32 +3,10 @@
  */
 #include "measure/summary.h"
 
-#include <string.h>
-
 #include "base/stats.h"
+#include "measure/metric.h"
 
 #include "base/banned.h"
-
-const char *tl_summary_unit(const char *name)
-{
-	size_t n = strlen(name);
-
-#define ENDS(s) (n >= sizeof(s) - 1 && !strcmp(name + n - (sizeof(s) - 1), s))
-	if (!strncmp(name, "ns_per_", 7) || ENDS("_ns"))
-		return "ns";
-	if (!strncmp(name, "bytes_per_", 10) || ENDS("_bytes"))
-		return "bytes";
-	if (ENDS("_ratio"))
-		return "ratio";
-	if (!strcmp(name, "mb_per_s"))
-		return "MB/s";
-	if (ENDS("_per_s"))
-		return "1/s";
-	if (ENDS("_pct"))
-		return "%";
-	return "count";
-#undef ENDS
-}
 
 /*
  * The metric object of docs/results-json.md: n, median, bootstrap CI of
@@ -44,7 +22,7 @@ json_t *tl_summary_metric(const char *name, const double *x, size_t n,
 	struct tl_ci ci;
 	double v, lo, hi;
 
-	json_object_set_new(m, "unit", json_string(tl_summary_unit(name)));
+	json_object_set_new(m, "unit", json_string(tl_metric_unit(name)));
 	json_object_set_new(m, "source", json_string(source));
 	json_object_set_new(m, "n", json_integer((json_int_t)n));
 	if (tl_stats_boot_median(x, n, &bo, &ci) == 0) {

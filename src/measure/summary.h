@@ -1,6 +1,7 @@
 /*
  * summary.h - one metric's samples into the metric object of the results
- * JSON (docs/results-json.md): unit (from the name's suffix), source, n,
+ * JSON (docs/results-json.md): unit (from the table of metrics,
+ * measure/metric.h), source, n,
  * median with its bootstrap 95% CI (fixed seed), MAD, mean, min, max, the
  * percentiles the sample count supports, and the samples themselves.
  */
@@ -10,9 +11,6 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* The unit a metric's name implies: ns_per_op -> "ns", *_bytes -> "bytes". */
-const char *tl_summary_unit(const char *metric);
 
 /* A new metric object; x is borrowed. */
 json_t *tl_summary_metric(const char *name, const double *x, size_t n,

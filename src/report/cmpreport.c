@@ -17,14 +17,19 @@
 
 #include "analyze/claims.h"
 #include "base/term.h"
+#include "measure/metric.h"
 #include "base/banned.h"
 
-static void value(struct tl_buf *b, double v, const char *metric)
+/* v in the unit the results stored (r->unit), for people. */
+static void value(struct tl_buf *b, double v, const struct tl_compare_row *r)
 {
+	struct tl_metric m;
+
+	tl_metric_describe(r->metric, r->unit, &m);
 	if (isnan(v))
 		tl_buf_puts(b, "-");
 	else
-		tl_claims_fmt_value(b, v, tl_claims_metric_dim(metric));
+		tl_metric_fmt(b, v, &m);
 }
 
 /* "+63% [+57, +66]", "+63%" when untested, "-" when absent. */
@@ -78,8 +83,8 @@ static void table_row(struct tl_buf *b, const struct tl_compare_row *r,
 		      ch = TL_BUF_INIT;
 
 	tl_buf_printf(&name, "  %s %s", r->variant, r->metric);
-	value(&a, r->median_a, r->metric);
-	value(&bb, r->median_b, r->metric);
+	value(&a, r->median_a, r);
+	value(&bb, r->median_b, r);
 	change(&ch, r);
 	if (tl_term_cols(name.s) > figw) {
 		tl_buf_printf(b, "%s\n", name.s);
@@ -181,10 +186,10 @@ void tl_cmpreport_md(struct tl_buf *b, const struct tl_compare *c,
 			md_cell(b, r->params);
 		}
 		tl_buf_printf(b, " | `%s` | `%s` | ", r->variant, r->metric);
-		value(&t, r->median_a, r->metric);
+		value(&t, r->median_a, r);
 		tl_buf_printf(b, "%s | ", tl_buf_str(&t));
 		t.len = 0;
-		value(&t, r->median_b, r->metric);
+		value(&t, r->median_b, r);
 		tl_buf_printf(b, "%s | ", tl_buf_str(&t));
 		t.len = 0;
 		change(&t, r);

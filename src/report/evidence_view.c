@@ -122,7 +122,7 @@ static void text_side(struct tl_buf *b, const struct axis *a,
 	tl_buf_printf(b, "| n=%zu", s->n);
 	if (isfinite(s->median)) {
 		tl_buf_puts(b, " median ");
-		tl_claims_fmt_value(b, s->median, dim);
+		tl_metric_fmt_value(b, s->median, dim);
 	}
 	tl_buf_puts(b, "\n");
 	free(cnt);
@@ -153,7 +153,7 @@ void tl_evidence_text(struct tl_buf *b, const struct tl_claim *c,
 		      const struct tl_evidence *ev, int width)
 {
 	enum tl_dim dim = c->m.kind == TL_MEASURE_RATIO
-				  ? tl_claims_metric_dim(c->m.metric)
+				  ? tl_metric_dim(c->m.metric, NULL)
 				  : c->m.dim;
 	struct tl_buf l = TL_BUF_INIT, r = TL_BUF_INIT;
 	struct axis a;
@@ -171,8 +171,8 @@ void tl_evidence_text(struct tl_buf *b, const struct tl_claim *c,
 			text_side(b, &a, &ev->side[k], w, dim);
 	if (ev->has_band)
 		text_band(b, &a, ev, w);
-	tl_claims_fmt_value(&l, a.lo, dim);
-	tl_claims_fmt_value(&r, a.hi, dim);
+	tl_metric_fmt_value(&l, a.lo, dim);
+	tl_metric_fmt_value(&r, a.hi, dim);
 	label(b, a.log ? "axis (log)" : "axis (linear)", 18);
 	tl_buf_printf(b, "%-*s%*s\n", w / 2 + 1, tl_buf_str(&l), w - w / 2 + 1,
 		      tl_buf_str(&r));
@@ -196,7 +196,7 @@ static void esc_value(struct tl_buf *b, double x, enum tl_dim dim)
 {
 	struct tl_buf t = TL_BUF_INIT;
 
-	tl_claims_fmt_value(&t, x, dim);
+	tl_metric_fmt_value(&t, x, dim);
 	tl_html_escape(b, tl_buf_str(&t));
 	tl_buf_release(&t);
 }
@@ -308,7 +308,7 @@ void tl_evidence_html(struct tl_buf *b, const struct tl_claim *c,
 		      const struct tl_verdict *v, const struct tl_evidence *ev)
 {
 	enum tl_dim dim = c->m.kind == TL_MEASURE_RATIO && c->m.metric
-				  ? tl_claims_metric_dim(c->m.metric)
+				  ? tl_metric_dim(c->m.metric, NULL)
 				  : c->m.dim;
 	const char *hint = tl_evidence_testable_on(v->reason);
 	double more = tl_evidence_samples_to_decide(c, v);

@@ -25,87 +25,22 @@
 #include <time.h>
 
 #include "analyze/slo.h"
+#include "measure/metric.h"
 #include "measure/results.h"
 #include "base/jsonx.h"
 #include "base/vec.h"
 
 #include "base/banned.h"
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 void tl_expo_prom_name(const char *name, const char *unit, char **out,
 		       char **unit_suffix, double *divisor)
 {
-	struct tl_buf b = TL_BUF_INIT;
-	const char *u = "";
-	size_t n = strlen(name);
-	char *p;
+	struct tl_metric m;
 
-	*divisor = 1;
-	if (!strcmp(name, "mb_per_s")) {
-		/* a throughput in MB/s: bytes per second, the base units */
-		tl_buf_puts(&b, "throughput");
-		u = "bytes_per_second";
-		*divisor = 1e-6;
-	} else if (ends_with(name, "_per_s")) {
-		tl_buf_append(&b, name, n - 6);
-		u = "per_second";
-	} else if (strstr(name, "_ns_per_")) {
-		/* task_clock_ns_per_op: op_task_clock_seconds */
-		const char *m = strstr(name, "_ns_per_");
-
-		tl_buf_printf(&b, "%s_%.*s", m + 8, (int)(m - name), name);
-		u = "seconds";
-		*divisor = 1e9;
-	} else if (strstr(name, "_bytes_")) {
-		/* rss_bytes_per_task: rss_per_task_bytes */
-		const char *m = strstr(name, "_bytes_");
-
-		tl_buf_printf(&b, "%.*s%s", (int)(m - name), name, m + 6);
-		u = "bytes";
-	} else if (ends_with(name, "_fraction")) {
-		tl_buf_append(&b, name, n - 9);
-		u = "ratio";
-	} else if (!strncmp(name, "ns_per_", 7)) {
-		tl_buf_printf(&b, "%s_duration", name + 7);
-		u = "seconds";
-		*divisor = 1e9;
-	} else if (ends_with(name, "_ns")) {
-		tl_buf_append(&b, name, n - 3);
-		u = "seconds";
-		*divisor = 1e9;
-	} else if (ends_with(name, "_s")) {
-		tl_buf_append(&b, name, n - 2);
-		tl_buf_puts(&b, "_duration");
-		u = "seconds";
-	} else if (ends_with(name, "_bytes")) {
-		tl_buf_append(&b, name, n - 6);
-		u = "bytes";
-	} else if (ends_with(name, "_ratio")) {
-		tl_buf_append(&b, name, n - 6);
-		u = "ratio";
-	} else if (unit && !strcmp(unit, "ns")) {
-		tl_buf_puts(&b, name);
-		u = "seconds";
-		*divisor = 1e9;
-	} else if (unit && !strcmp(unit, "bytes")) {
-		tl_buf_puts(&b, name);
-		u = "bytes";
-	} else {
-		tl_buf_puts(&b, name);
-	}
-	/* Anything outside the name alphabet becomes '_'. */
-	for (p = b.s; p && *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			*p = '_';
-	*out = b.s ? b.s : xstrdup("unnamed");
-	*unit_suffix = xstrdup(u);
+	tl_metric_describe(name, unit, &m);
+	*out = xstrdup(m.om_name);
+	*unit_suffix = xstrdup(m.om_unit);
+	*divisor = m.om_divisor;
 }
 
 /* "2026-11-25T22:10:00Z" as seconds since the epoch; 0 if malformed. */

@@ -27,7 +27,8 @@
 #include "base/util.h"
 
 /*
- * The Prometheus name and scale for a traplab metric name and unit:
+ * The Prometheus name and scale for a traplab metric name and its stored
+ * unit, from the table of metrics (measure/metric.h):
  * ("ns_per_op", "ns") -> "op_duration_seconds", divisor 1e9
  * (dividing, not multiplying by 1e-9, keeps 12.3 ns as 1.23e-08). *out is owned
  * by the caller. The base name always ends in its unit suffix when there is

@@ -15,14 +15,8 @@
 #include <string.h>
 
 #include "base/suggest.h"
+#include "measure/metric.h"
 #include "base/banned.h"
-
-static const char *const base_units[] = {"count", "ns", "bytes", "fraction",
-					 "factor"};
-
-/* The base unit of each dimension, in enum tl_dim order. */
-_Static_assert(TL_ARRAY_SIZE(base_units) == TL_DIM_COUNT_,
-	       "one base unit per dimension");
 
 static const char *gate_outcome_name(enum tl_case_outcome o)
 {
@@ -158,7 +152,7 @@ void tl_gate_claims_csv(struct tl_buf *out, const struct tl_claimset *cs,
 		cell[7] = num(ci && !w->exact ? w->ci.lo : NAN);
 		cell[8] = num(ci && !w->exact ? w->ci.hi : NAN);
 		cell[9] = num(ci && !w->exact ? w->level : NAN);
-		cell[10] = xstrdup(w->fact ? "" : base_units[c->m.dim]);
+		cell[10] = xstrdup(w->fact ? "" : tl_dim_base_unit(c->m.dim));
 		cell[11] = xstrdup(c->claimed ? c->claimed : "");
 		cell[12] = xstrdup(c->quantity ? c->quantity : "");
 		cell[13] = w->n[0] ? xasprintf("%zu", w->n[0] + w->n[1])

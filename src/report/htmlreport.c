@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/cli.h"
+#include "measure/metric.h"
 #include "report/html.h"
 #include "report/mdreport.h"
 #include "report/evidence_view.h"
@@ -63,7 +64,7 @@ static void esc_value(struct tl_buf *b, double x, enum tl_dim dim)
 {
 	struct tl_buf t = TL_BUF_INIT;
 
-	tl_claims_fmt_value(&t, x, dim);
+	tl_metric_fmt_value(&t, x, dim);
 	tl_html_escape(b, tl_buf_str(&t));
 	tl_buf_release(&t);
 }
@@ -322,12 +323,14 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 	json_t *cs, *v;
 	double vmin = INFINITY, vmax = -INFINITY, W = 760, L = 300, R = 80;
 	double lmin, lmax;
+	struct tl_metric info;
 	enum tl_dim dim;
+	double f;
 	int logscale;
 
 	if (!metric || !name)
 		return;
-	dim = tl_claims_metric_dim(metric);
+	dim = tl_metric_dim(metric, NULL);
 	json_array_foreach(json_object_get(exp, "cases"), i, cs)
 	{
 		json_array_foreach(json_object_get(cs, "variants"), k, v)
@@ -346,10 +349,14 @@ static void experiment_chart(struct tl_buf *b, json_t *exp)
 			r->label = xstrdup(tl_buf_str(&lab));
 			tl_buf_release(&lab);
 			r->status = NULL;
-			r->med =
-				json_number_value(json_object_get(m, "median"));
-			r->lo = json_number_value(json_array_get(ci, 0));
-			r->hi = json_number_value(json_array_get(ci, 1));
+			/* In base units: the unit the results stored wins. */
+			tl_metric_describe(metric, str(m, "unit"), &info);
+			f = tl_metric_base_factor(&info);
+			dim = info.dim;
+			r->med = f * json_number_value(
+					     json_object_get(m, "median"));
+			r->lo = f * json_number_value(json_array_get(ci, 0));
+			r->hi = f * json_number_value(json_array_get(ci, 1));
 			if (!m || !(r->med > 0)) {
 				r->status = str(v, "status");
 				if (!r->status || !strcmp(r->status, "ok"))

@@ -33,7 +33,7 @@ static void value(struct tl_buf *b, double v, const char *unit)
 	if (isnan(v))
 		tl_buf_puts(b, "-");
 	else
-		tl_claims_fmt_value(b, v, unit_dim(unit));
+		tl_metric_fmt_value(b, v, unit_dim(unit));
 }
 
 static int gate_fails(const struct tl_slo_result *r)

@@ -328,11 +328,11 @@ TL_TEST(quantities)
 		     -EINVAL);
 	TL_CHECK_INT(tl_claims_quantity("ms", TL_DIM_TIME, &v, &why), -EINVAL);
 	TL_CHECK_INT(tl_claims_quantity("nan", TL_DIM_TIME, &v, &why), -EINVAL);
-	TL_CHECK_INT(tl_claims_metric_dim("ns_per_op"), TL_DIM_TIME);
-	TL_CHECK_INT(tl_claims_metric_dim("wall_ns"), TL_DIM_TIME);
-	TL_CHECK_INT(tl_claims_metric_dim("rss_bytes_per_task"), TL_DIM_BYTES);
-	TL_CHECK_INT(tl_claims_metric_dim("l1d_miss_ratio"), TL_DIM_FRACTION);
-	TL_CHECK_INT(tl_claims_metric_dim("allocs_per_op"), TL_DIM_COUNT);
+	TL_CHECK_INT(tl_metric_dim("ns_per_op", NULL), TL_DIM_TIME);
+	TL_CHECK_INT(tl_metric_dim("wall_ns", NULL), TL_DIM_TIME);
+	TL_CHECK_INT(tl_metric_dim("rss_bytes_per_task", NULL), TL_DIM_BYTES);
+	TL_CHECK_INT(tl_metric_dim("l1d_miss_ratio", NULL), TL_DIM_FRACTION);
+	TL_CHECK_INT(tl_metric_dim("allocs_per_op", NULL), TL_DIM_COUNT);
 }
 
 /* A registry built by hand: experiment alloc, variants a and b. */
