@@ -12,6 +12,8 @@
  */
 #include "cmd/chaoscmd.h"
 
+#include "cmd/cmd.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -38,21 +40,27 @@ static const char usage_text[] =
 	"                     [--watch S] [--interval S] [--probability P]\n"
 	"                     [--fiu-name NAME] [--memory BYTES]\n"
 	"\n"
-	"Injects a fault into a service held to a service SLO, within the\n"
-	"SLO's bounds, watches the SLIs in Prometheus during and after it,\n"
-	"and says whether the service stayed within its objectives, how long\n"
-	"it took to recover and how much error budget the experiment burned.\n"
+	"Injects a fault into a service within its service SLO's bounds: did "
+	"it\n"
+	"keep its objectives, how long did it take to recover, what budget "
+	"burned?\n"
 	"\n"
-	"  --target PID|CMD   a running service, or a command traplab starts\n"
-	"                     under `fiu-run -x` (so libfiu faults work; its\n"
-	"                     output is discarded) and stops at the end\n"
+	"options:\n"
+	"  --slo FILE         the service SLO (slo/service-slo.yaml, OpenSLO "
+	"v1)\n"
+	"  --target PID|CMD   a running service, or a command traplab starts "
+	"under\n"
+	"                     `fiu-run -x` (so libfiu faults work; its output "
+	"is\n"
+	"                     discarded) and stops at the end\n"
+	"  --prometheus URL   the Prometheus that scrapes the service\n"
 	"  --fault KIND       cpu (stress-ng to the resource-bound cpu\n"
 	"                     utilisation, default), memory (stress-ng --vm),\n"
 	"                     net-loss (libfiu on the service's socket "
 	"calls),\n"
-	"                     syscall (libfiu failure point --fiu-name, "
-	"default\n"
-	"                     posix/io/rw/*)\n"
+	"                     syscall (libfiu failure point --fiu-name)\n"
+	"  --fiu-name NAME    the libfiu failure point (default "
+	"posix/io/rw/*)\n"
 	"  --duration S       how long the fault lasts (default 20)\n"
 	"  --recover S        how long to wait for recovery after (default "
 	"60)\n"
@@ -61,8 +69,17 @@ static const char usage_text[] =
 	"  --probability P    of a libfiu failure (default 0.05)\n"
 	"  --memory BYTES     for the memory fault (default 256M)\n"
 	"\n"
-	"exit: 0 recovered, 1 not recovered, 2 error. `traplab doctor` lists\n"
-	"the fault mechanisms this machine has.\n";
+	"exit: 0 recovered, 1 not recovered, 2 error (`traplab doctor` lists "
+	"the\n"
+	"fault mechanisms this machine has).\n"
+	"\n"
+	"examples:\n"
+	"  traplab chaos --slo slo/service-slo.yaml --target 4242 \\\n"
+	"      --prometheus http://127.0.0.1:9090\n"
+	"  traplab chaos --slo slo/service-slo.yaml --fault net-loss "
+	"--duration 10 \\\n"
+	"      --target 'slo/demo/slo-demo --listen 127.0.0.1:8080' \\\n"
+	"      --prometheus http://127.0.0.1:9090\n";
 
 struct fault_ctx {
 	struct tl_svcfault_spec spec;
@@ -323,18 +340,15 @@ int cmd_chaos(int argc, char **argv)
 				fc.spec.bytes <<= 30;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			tl_cmd_help(usage_text);
 			return 0;
 		default:
-			fputs(usage_text, stderr);
-			return 2;
+			return tl_cmd_usage("chaos", usage_text);
 		}
 	}
 	if (!path || !target || !url || optind != argc ||
-	    fc.spec.probability > 1) {
-		fputs(usage_text, stderr);
-		return 2;
-	}
+	    fc.spec.probability > 1)
+		return tl_cmd_usage("chaos", usage_text);
 	rc = tl_svc_slo_load(&slo, path, NULL, 0, &d);
 	if (rc) {
 		size_t i;

@@ -16,13 +16,32 @@
 
 #include "base/banned.h"
 
+void tl_cmd_help(const char *help)
+{
+	fputs(help, stdout);
+}
+
+int tl_cmd_usage(const char *cmd, const char *help)
+{
+	const char *end = strstr(help, "\n\n");
+
+	fprintf(stderr,
+		"%.*s\n(`traplab %s --help` has the options and "
+		"examples)\n",
+		end ? (int)(end - help) : (int)strcspn(help, "\n"), help, cmd);
+	return 2;
+}
+
 int tl_cmd_wants_help(int argc, char **argv, const char *usage)
 {
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
+			tl_cmd_help(usage);
 			return 1;
 		}
+	}
 	return 0;
 }
 
@@ -71,7 +90,7 @@ int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
 	ch = getopt_long(argc, argv, ":h", lo, NULL);
 	switch (ch) {
 	case 'h':
-		fputs(usage, stdout);
+		tl_cmd_help(usage);
 		*status = 0;
 		return TL_CMD_EXIT;
 	case '?':

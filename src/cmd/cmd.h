@@ -86,8 +86,37 @@ int cmd_explain(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
 /*
- * When argv asks for help (-h or --help), prints usage to stdout and
- * returns 1; else 0.
+ * A command's help is one string in one layout, the same for every
+ * command and subcommand (tests/e2e/t1730-help.sh holds them to it):
+ *
+ *   usage: traplab CMD ...         one synopsis line or more
+ *   <blank>
+ *   What it does, in one or two lines.
+ *   <blank>
+ *   options:                       the command's own, aligned; --wide
+ *     --name ARG   meaning         and --color are in `traplab --help`
+ *   <blank>
+ *   exit: 0 ..., 1 ..., 2 ...
+ *   <blank>
+ *   examples:                      two to four
+ *     traplab CMD ...              # why, when it is not obvious
+ *
+ * every line within 80 columns. Commands pass it to tl_cmd_getopt() or
+ * tl_cmd_wants_help() and never print it themselves.
+ */
+
+/* Prints help to stdout, whole: what --help, -h and `traplab help CMD` do. */
+void tl_cmd_help(const char *help);
+
+/*
+ * A usage error: prints help's synopsis (its lines up to the first blank
+ * one) to stderr, and where the rest is. Returns 2, the exit status.
+ */
+int tl_cmd_usage(const char *cmd, const char *help);
+
+/*
+ * When argv asks for help (-h or --help), prints it with tl_cmd_help()
+ * and returns 1; else 0.
  */
 int tl_cmd_wants_help(int argc, char **argv, const char *usage);
 
@@ -97,8 +126,8 @@ int tl_cmd_wants_help(int argc, char **argv, const char *usage);
 /*
  * getopt_long() over argv (options before and after the operands) with
  * the rules every command shares. Set optind = 1 before the first call.
- * --help or -h: prints usage to stdout, *status 0. An unknown option or a
- * missing value: says so once on stderr, with the closest known option,
+ * --help or -h: prints usage with tl_cmd_help(), *status 0. An unknown option
+ * or a missing value: says so once on stderr, with the closest known option,
  * *status 2. Both return TL_CMD_EXIT; else what getopt_long() returns
  * (the option's val, -1 after the last option; operands from optind).
  */

@@ -109,14 +109,27 @@ static int write_reports(const struct tl_compare *c, const char *what,
 }
 
 static const char usage_text[] =
-	"usage: traplab compare [--db FILE] [--alpha A] [--md FILE] "
-	"[--json FILE] A B\n"
+	"usage: traplab compare [--db FILE] [--alpha A] [--md FILE] [--json "
+	"FILE] A B\n"
 	"       traplab compare [--db FILE] --baseline N RUN\n"
 	"\n"
-	"The change of every metric from A to B, or from the N runs stored\n"
-	"before RUN on its machine to RUN. A, B, RUN: a results JSON file or\n"
-	"@ID of a stored run. --md FILE, --json FILE: the comparison for a\n"
-	"pull request or a script. Exit 1 when a metric regressed.\n"
+	"The change of every metric from run A to run B, or from the N runs "
+	"stored\n"
+	"before RUN to RUN; A, B, RUN: a results JSON file or @ID of a stored "
+	"run.\n"
+	"\n"
+	"options:\n"
+	"  --db FILE|URL  the history of the @ID runs (default "
+	"$TRAPLAB_HISTORY,\n"
+	"                 else results/history.sqlite)\n"
+	"  --alpha A      the significance level (default 0.05; 0.01 with\n"
+	"                 --baseline)\n"
+	"  --baseline N   RUN against the N runs stored before it on its "
+	"machine\n"
+	"  --md FILE      the comparison as Markdown (a pull request comment)\n"
+	"  --json FILE    the comparison as JSON (for a script)\n"
+	"\n"
+	"exit: 0 nothing regressed, 1 a metric regressed, 2 error.\n"
 	"\n"
 	"examples:\n"
 	"  traplab compare old.json results/latest.json\n"
@@ -125,8 +138,7 @@ static const char usage_text[] =
 
 static int usage(void)
 {
-	fputs(usage_text, stderr);
-	return 2;
+	return tl_cmd_usage("compare", usage_text);
 }
 
 static const struct option longopts[] = {

@@ -33,19 +33,39 @@ static void row(const char *k, const char *fmt, ...)
 	printf("\n");
 }
 
+static const char doctor_help[] =
+	"usage: traplab doctor\n"
+	"\n"
+	"What this machine can measure (PMU, simulation, toolchains, fault\n"
+	"mechanisms) and what will make its figures noisy.\n"
+	"\n"
+	"options:\n"
+	"  none of its own (--wide and --color: traplab --help)\n"
+	"\n"
+	"exit: 0.\n"
+	"\n"
+	"examples:\n"
+	"  traplab doctor\n"
+	"  traplab doctor | grep -i pmu\n";
+
+static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+					 {NULL, 0, NULL, 0}};
+
 int cmd_doctor(int argc, char **argv)
 {
+	int rc;
 	struct tl_env e;
 	char *load = NULL;
 	size_t n;
 	int i, hints = 0;
 
-	if (tl_cmd_wants_help(
-		    argc, argv,
-		    "usage: traplab doctor\n\nWhat this machine can "
-		    "measure (PMU, simulation, toolchains) and what will "
-		    "make figures noisy.\n"))
-		return 0;
+	optind = 1;
+	while ((i = tl_cmd_getopt(argc, argv, longopts, doctor_help, &rc)) !=
+	       -1)
+		if (i == TL_CMD_EXIT)
+			return rc;
+	if (optind < argc)
+		return tl_cmd_usage("doctor", doctor_help);
 	tl_env_probe(&e, tl_cli_root());
 	row("cpu", "%s (%d online CPUs)", e.cpu_model, e.cpus);
 	row("kernel", "%s", e.kernel);

@@ -33,6 +33,7 @@
 #include "analyze/evidence.h"
 #include "analyze/verdict.h"
 #include "cmd/cmd.h"
+#include "cmd/claims_cmd.h"
 #include "base/cli.h"
 #include "machine/toolchain.h"
 #include "measure/build.h"
@@ -47,21 +48,31 @@ struct explain_args {
 	int no_disasm, width;
 };
 
-static void usage(FILE *f)
-{
-	fputs("usage: traplab explain ID [--claims FILE] [--results RUN.json "
-	      "...]\n"
-	      "                       [--no-disasm] [--width N]\n"
-	      "Shows why claim ID's verdict came out as it did, from a saved\n"
-	      "run (default results/claims-run.json, else "
-	      "results/latest.json):\n"
-	      "its quantity, measure, samples against the claimed band,\n"
-	      "toolchains and flags, and the machine code it is about.\n\n"
-	      "examples:\n"
-	      "  traplab explain alloc-stack-sub-ns\n"
-	      "  traplab explain errors-instr-ratio --results run.json\n",
-	      f);
-}
+static const char explain_help[] =
+	"usage: traplab explain ID [--claims FILE] [--results RUN.json ...]\n"
+	"                       [--no-disasm] [--width N]\n"
+	"\n"
+	"Why claim ID's verdict came out as it did: its quantity, measure, "
+	"samples\n"
+	"against the claimed band, toolchains, flags and the machine code.\n"
+	"\n"
+	"options:\n"
+	"  -c, --claims FILE       the claim file (default\n"
+	"                          " DEFAULT_CLAIMS ")\n"
+	"  -r, --results RUN.json  the saved run (default "
+	"results/claims-run.json,\n"
+	"                          else results/latest.json); repeatable\n"
+	"      --no-disasm         leave the machine code out\n"
+	"      --width N           wrap at N columns (40 to 400)\n"
+	"\n"
+	"exit: 0 shown, 1 no saved run to read, 2 an unknown claim, a "
+	"malformed\n"
+	"claim file or usage.\n"
+	"\n"
+	"examples:\n"
+	"  traplab explain alloc-stack-sub-ns\n"
+	"  traplab explain errors-instr-ratio --results run.json\n"
+	"  traplab explain defer-go-costs --no-disasm --width 100\n";
 
 static int parse_args(int argc, char **argv, struct explain_args *a)
 {
@@ -93,11 +104,10 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 			break;
 		}
 		case 'h':
-			usage(stdout);
+			tl_cmd_help(explain_help);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return tl_cmd_usage("explain", explain_help);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -113,10 +123,8 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 			return 2;
 		}
 	}
-	if (!a->id) {
-		usage(stderr);
-		return 2;
-	}
+	if (!a->id)
+		return tl_cmd_usage("explain", explain_help);
 	return -1;
 }
 
@@ -603,8 +611,7 @@ int cmd_explain(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	if (!a.claims)
-		a.claims = cpath =
-			xasprintf("%s/claims/zig-go-traps.yaml", root);
+		a.claims = cpath = xasprintf("%s/" DEFAULT_CLAIMS, root);
 	tl_registry_load(&reg, root, &rd);
 	rc = tl_claims_parse(&cs, a.claims, NULL, 0, &d);
 	if (rc) {

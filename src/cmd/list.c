@@ -110,22 +110,48 @@ static void list_experiment(const struct tl_experiment *e,
 	tl_buf_release(&p);
 }
 
+static const char list_help[] =
+	"usage: traplab list [--toolchains]\n"
+	"\n"
+	"Experiments, their params and variants, and whether each variant's\n"
+	"toolchain is here.\n"
+	"\n"
+	"options:\n"
+	"  --toolchains  every release of each language found or pinned, with "
+	"its\n"
+	"                version, role and path\n"
+	"\n"
+	"exit: 0, 1 when an experiment file is malformed (it is left out), 2 "
+	"on\n"
+	"error.\n"
+	"\n"
+	"examples:\n"
+	"  traplab list\n"
+	"  traplab list --toolchains\n"
+	"  traplab list --wide | less -S            # every column\n";
+
+static const struct option longopts[] = {{"toolchains", no_argument, NULL, 't'},
+					 {"help", no_argument, NULL, 'h'},
+					 {NULL, 0, NULL, 0}};
+
 int cmd_list(int argc, char **argv)
 {
+	int k, rc, toolchains = 0;
 	struct tl_diag d = TL_DIAG_INIT;
 	struct tl_registry r;
 	struct tl_toolchains t;
 	size_t i, j;
 
-	if (tl_cmd_wants_help(
-		    argc, argv,
-		    "usage: traplab list [--toolchains]\n\nExperiments, "
-		    "their params and variants, and whether each variant's "
-		    "toolchain is here.\n\n  --toolchains  every release "
-		    "of each language found or pinned,\n"
-		    "                with its version and path\n"))
-		return 0;
-	if (argc > 1 && !strcmp(argv[1], "--toolchains")) {
+	optind = 1;
+	while ((k = tl_cmd_getopt(argc, argv, longopts, list_help, &rc)) !=
+	       -1) {
+		if (k == TL_CMD_EXIT)
+			return rc;
+		toolchains = 1;
+	}
+	if (optind < argc)
+		return tl_cmd_usage("list", list_help);
+	if (toolchains) {
 		tl_toolchains_find(&t, tl_cli_root());
 		print_toolchains(&t);
 		tl_toolchains_release(&t);

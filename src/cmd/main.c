@@ -25,6 +25,8 @@
 
 typedef int tl_cmd_fn(int argc, char **argv);
 
+static int cmd_help(int argc, char **argv);
+
 struct cmd {
 	const char *name;
 	tl_cmd_fn *fn;
@@ -48,6 +50,7 @@ static const struct cmd cmds[] = {
 	{"metrics", cmd_metrics, "a run in the Prometheus text format"},
 	{"serve", cmd_serve, "serve /metrics over HTTP (loopback by default)"},
 	{"push", cmd_push, "push a run to a Prometheus Pushgateway"},
+	{"help", cmd_help, "a command's help, or the claim language"},
 };
 
 static void usage(FILE *f)
@@ -76,6 +79,60 @@ static void usage(FILE *f)
 	      "explains\nthe claim language. The project root is found from "
 	      "the executable's\nlocation; TRAPLAB_ROOT overrides it.\n",
 	      f);
+}
+
+static const char help_help[] =
+	"usage: traplab help [COMMAND [SUBCOMMAND] | claims]\n"
+	"\n"
+	"A command's help (as `traplab COMMAND --help`), the claim language\n"
+	"(`traplab help claims`), or the list of commands.\n"
+	"\n"
+	"options:\n"
+	"  none\n"
+	"\n"
+	"exit: 0, or 2 for an unknown command.\n"
+	"\n"
+	"examples:\n"
+	"  traplab help\n"
+	"  traplab help slo rules\n"
+	"  traplab help claims\n";
+
+/*
+ * `traplab help [COMMAND [SUB...] | claims]`: the list of commands, the
+ * claim language, or COMMAND's own --help (so there is one text).
+ */
+static int cmd_help(int argc, char **argv)
+{
+	const char *names[TL_ARRAY_SIZE(cmds)], *hint;
+	char *av[8];
+	size_t i;
+	int n;
+
+	if (tl_cmd_wants_help(argc, argv, help_help))
+		return 0;
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "claims") && argc == 2) {
+		tl_help_claims(stdout);
+		return 0;
+	}
+	for (i = 0; i < TL_ARRAY_SIZE(cmds); i++) {
+		names[i] = cmds[i].name;
+		if (strcmp(argv[1], cmds[i].name) || (size_t)argc > 6)
+			continue;
+		for (n = 1; n < argc; n++)
+			av[n - 1] = argv[n];
+		av[n - 1] = (char *)"--help";
+		av[n] = NULL;
+		return cmds[i].fn(n, av);
+	}
+	hint = tl_suggest(argv[1], names, TL_ARRAY_SIZE(cmds));
+	fprintf(stderr, "traplab help: unknown command '%s'%s%s%s\n", argv[1],
+		hint ? " (did you mean '" : " (traplab --help lists them)",
+		hint ? hint : "", hint ? "'?)" : "");
+	return 2;
 }
 
 /*
@@ -134,20 +191,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "help") && argc > 2) {
-		if (!strcmp(argv[2], "claims")) {
-			tl_help_claims(stdout);
-			return 0;
-		}
-		for (i = 0; i < TL_ARRAY_SIZE(cmds); i++)
-			if (!strcmp(argv[2], cmds[i].name)) {
-				char *av[] = {argv[2], (char *)"--help", NULL};
-
-				return cmds[i].fn(2, av);
-			}
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}

@@ -18,18 +18,28 @@
 #include "base/banned.h"
 
 static const char usage[] =
-	"usage: traplab push [--job NAME] [--slo FILE] [--db FILE] "
-	"[--timeout SECONDS] URL [RUN.json]\n"
+	"usage: traplab push [--job NAME] [--slo FILE] [--db FILE] [--timeout "
+	"SECONDS]\n"
+	"                    URL [RUN.json]\n"
 	"\n"
-	"Sends RUN.json (default results/latest.json) and its SLO status to a\n"
-	"Prometheus Pushgateway at URL, as the group "
-	"job/NAME/machine/FINGERPRINT\n"
-	"(default job traplab), replacing what that group held.\n"
+	"Sends RUN.json (default results/latest.json) and its SLO status to "
+	"the\n"
+	"Pushgateway at URL, replacing its group "
+	"job/NAME/machine/FINGERPRINT.\n"
+	"\n"
+	"options:\n"
+	"  --job NAME         the job label (default traplab)\n"
+	"  --slo FILE         add the status of FILE's objectives\n"
+	"  --db FILE|URL      the history the SLO status reads earlier runs "
+	"from\n"
+	"  --timeout SECONDS  give up after that long (default 10)\n"
+	"\n"
+	"exit: 0 the gateway accepted the run, 2 otherwise.\n"
 	"\n"
 	"examples:\n"
 	"  traplab push http://127.0.0.1:9091\n"
-	"  traplab push --job nightly --slo slo/default.yaml "
-	"https://pgw.example:9091 results/latest.json\n";
+	"  traplab push --job nightly --slo slo/default.yaml \\\n"
+	"      https://pgw.example:9091 results/latest.json\n";
 
 static const struct option longopts[] = {
 	{"job", required_argument, NULL, 'j'},

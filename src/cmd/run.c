@@ -11,6 +11,8 @@
  */
 #include "cmd/run.h"
 
+#include "cmd/cmd.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -149,50 +151,51 @@ int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
 	return ret;
 }
 
-static void run_usage(FILE *f)
-{
-	fputs("usage: traplab run [EXPERIMENT...] [options]\n"
-	      "\n"
-	      "Builds, runs and measures experiments (all when none is "
-	      "named),\n"
-	      "prints a table per case and writes a results JSON.\n"
-	      "\n"
-	      "  -q, --quick            the params' quick values, 3 rounds\n"
-	      "  -p, --param K=V1,V2    override a param's values "
-	      "(repeatable;\n"
-	      "                         EXP/K=V1,V2 for one experiment only)\n"
-	      "  -V, --variant PATTERN  only variants matching (fnmatch; NAME "
-	      "or\n"
-	      "                         EXP/NAME; repeatable)\n"
-	      "  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"
-	      "  -t, --target T         default, native or baseline CPU "
-	      "target\n"
-	      "      --pin CPU          pin every workload to one CPU\n"
-	      "  -r, --rounds N         interleaved rounds (default 5, quick "
-	      "3)\n"
-	      "  -s, --samples N        samples per process after warm-up\n"
-	      "      --warmup N         samples discarded per process (default "
-	      "1)\n"
-	      "      --seed N           bootstrap seed (default fixed)\n"
-	      "  -o, --out FILE         results file (default\n"
-	      "                         results/run-YYYYmmdd-HHMMSS.json)\n"
-	      "      --history FILE|URL store the run: a SQLite file or\n"
-	      "                         postgres://... (default\n"
-	      "                         $TRAPLAB_HISTORY, else\n"
-	      "                         results/history.sqlite)\n"
-	      "      --no-history       do not store the run\n"
-	      "      --interfere KIND   run under interference (cpu, cache,\n"
-	      "                         membw, malloc-fail)\n"
-	      "      --toolchain L=V    build and run LANG's variants with\n"
-	      "                         that release (go=1.27.3, zig=0.13.0;\n"
-	      "                         repeatable; list --toolchains)\n"
-	      "  -v, --verbose          one progress line per step\n"
-	      "\n"
-	      "Exit status: 0 when the run completed (failed variants are\n"
-	      "recorded in the results), 1 when an experiment is unknown or\n"
-	      "the run could not be stored, 2 on a usage error.\n",
-	      f);
-}
+static const char run_help[] =
+	"usage: traplab run [EXPERIMENT...] [options]\n"
+	"\n"
+	"Builds, runs and measures experiments (all when none is named), "
+	"prints a\n"
+	"table per case and writes a results JSON.\n"
+	"\n"
+	"options:\n"
+	"  -q, --quick            the params' quick values, 3 rounds\n"
+	"  -p, --param K=V1,V2    override a param's values (repeatable;\n"
+	"                         EXP/K=V1,V2 for one experiment only)\n"
+	"  -V, --variant PATTERN  only variants matching (fnmatch; NAME or\n"
+	"                         EXP/NAME; repeatable)\n"
+	"  -c, --counters MODE    off (default), auto, pmu, sim, sw\n"
+	"  -t, --target T         default, native or baseline CPU target\n"
+	"      --pin CPU          pin every workload to one CPU\n"
+	"  -r, --rounds N         interleaved rounds (default 5, quick 3)\n"
+	"  -s, --samples N        samples per process after warm-up\n"
+	"      --warmup N         samples discarded per process (default 1)\n"
+	"      --seed N           bootstrap seed (default fixed)\n"
+	"  -o, --out FILE         results file (default\n"
+	"                         results/run-YYYYmmdd-HHMMSS.json)\n"
+	"      --history FILE|URL store the run: a SQLite file or "
+	"postgres://...\n"
+	"                         (default $TRAPLAB_HISTORY, else\n"
+	"                         results/history.sqlite)\n"
+	"      --no-history       do not store the run\n"
+	"      --interfere KIND   run under interference (cpu, cache, membw,\n"
+	"                         malloc-fail)\n"
+	"      --toolchain L=V    build and run LANG's variants with that "
+	"release\n"
+	"                         (go=1.27.3, zig=0.13.0; repeatable; list\n"
+	"                         --toolchains)\n"
+	"  -v, --verbose          one progress line per step\n"
+	"\n"
+	"exit: 0 the run completed (failed variants are recorded in the "
+	"results),\n"
+	"1 an experiment is unknown or the run could not be stored, 2 usage.\n"
+	"\n"
+	"examples:\n"
+	"  traplab run alloc --quick                # one experiment, small "
+	"params\n"
+	"  traplab run alloc -V 'c.*' --param size=64,4096\n"
+	"  traplab run --counters sim -o run.json   # all, counts from a "
+	"simulator\n";
 
 /* Parses a non-negative integer option; -1 on error (after a message). */
 static long long opt_int(const char *name, const char *s)
@@ -325,7 +328,7 @@ int cmd_run(int argc, char **argv)
 			o.verbose = 1;
 			break;
 		case 'h':
-			run_usage(stdout);
+			tl_cmd_help(run_help);
 			ret = 0;
 			goto out;
 		default:
@@ -355,8 +358,7 @@ int cmd_run(int argc, char **argv)
 			       no_hist ? NULL : hist);
 	goto out;
 usage:
-	run_usage(stderr);
-	ret = 2;
+	ret = tl_cmd_usage("run", run_help);
 out:
 	free(out);
 	free(hist);

@@ -2,6 +2,7 @@
  * slo.c - `traplab slo check`: a run (and its history) against SLO budgets.
  */
 #include "cmd/cmd.h"
+#include "cmd/slosvc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,29 +86,52 @@ static int write_exports(const struct exports *ex, const struct tl_slo *slo,
 	return rc ? -1 : 0;
 }
 
-static const char usage_text[] =
+const char tl__cmd_slo_check_help[] =
 	"usage: traplab slo check [--slo FILE] [--db FILE | --no-history]\n"
-	"         [--junit FILE] [--csv FILE] [--github] [RUN.json]\n"
+	"                         [--junit FILE] [--csv FILE] [--github] "
+	"[RUN.json]\n"
+	"       traplab slo check --prometheus URL [--window DURATION] "
+	"[--json]\n"
+	"                         [--no-act] [--at UNIXTIME] [--slo] FILE\n"
 	"\n"
-	"Checks RUN.json (default results/latest.json) and the runs stored\n"
-	"before it on this machine against the objectives of FILE "
+	"Holds a run (default results/latest.json) to FILE's budgets "
 	"(default\n" TL_SLO_DEFAULT_FILE
-	"). Exit 0 met, 1 violated or no data, 2 error.\n"
-	"  --junit FILE  one JUnit test case per objective and case (fails:\n"
-	"                failed now, budget exhausted, or no data)\n"
-	"  --csv FILE    one row per objective and case\n"
-	"  --github      annotations on stdout, a summary appended to\n"
-	"                $GITHUB_STEP_SUMMARY when it is set\n"
+	"), or with --prometheus a service to a service SLO.\n"
+	"\n"
+	"options:\n"
+	"  --slo FILE          the SLO file\n"
+	"  --db FILE|URL       the history of the runs stored before RUN.json\n"
+	"  --no-history        judge RUN.json alone\n"
+	"  --junit FILE        one JUnit test case per objective and case "
+	"(fails:\n"
+	"                      failed now, budget exhausted, or no data)\n"
+	"  --csv FILE          one row per objective and case\n"
+	"  --github            annotations on stdout, a summary appended to\n"
+	"                      $GITHUB_STEP_SUMMARY when it is set\n"
+	"  --prometheus URL    the Prometheus that scrapes the service: "
+	"latency\n"
+	"                      quantile and share within the threshold, error\n"
+	"                      share, request rate and CPU, by PromQL\n"
+	"  --window DURATION   the window instead of the SLO period (30d)\n"
+	"  --json              the service report as JSON (the action's "
+	"evidence)\n"
+	"  --no-act            report only; run none of the file's actions\n"
+	"  --at UNIXTIME       evaluate as of then (default now)\n"
+	"\n"
+	"exit: 0 every objective met, 1 one violated or without data (NODATA), "
+	"2\n"
+	"error (a file, an unknown experiment or variant, Prometheus "
+	"unreachable).\n"
 	"\n"
 	"examples:\n"
 	"  traplab slo check\n"
-	"  traplab slo check --no-history --junit slo.xml "
-	"results/latest.json\n";
+	"  traplab slo check --no-history --junit slo.xml results/latest.json\n"
+	"  traplab slo check --prometheus http://127.0.0.1:9090 "
+	"slo/service-slo.yaml\n";
 
 static int slo_usage(void)
 {
-	fputs(usage_text, stderr);
-	return 2;
+	return tl_cmd_usage("slo check", tl__cmd_slo_check_help);
 }
 
 static const struct option longopts[] = {
@@ -139,8 +163,8 @@ int cmd_slo(int argc, char **argv)
 	/* Options after "check"; messages name the command "slo check". */
 	argv[1] = (char *)"slo check";
 	optind = 1;
-	while ((a = tl_cmd_getopt(argc - 1, argv + 1, longopts, usage_text,
-				  &rc)) != -1) {
+	while ((a = tl_cmd_getopt(argc - 1, argv + 1, longopts,
+				  tl__cmd_slo_check_help, &rc)) != -1) {
 		if (a == TL_CMD_EXIT)
 			return rc;
 		if (a == 's')

@@ -87,19 +87,26 @@ static int parse_at(const char *s, struct tl_promql *pq)
 static const char rules_usage[] =
 	"usage: traplab slo rules [--window DURATION] FILE\n"
 	"\n"
-	"Prometheus recording rules for the SLIs of a service SLO and its\n"
-	"multi-window multi-burn-rate alerts (page: 1h/5m at 14.4x, 6h/30m\n"
-	"at 6x; ticket: 1d/2h at 3x, 3d/6h at 1x, for a 30d period; the\n"
-	"windows scale with the period). FILE is the article's\n"
-	"service-slo.yaml shape or OpenSLO v1 (slo/README.md).\n"
+	"Prometheus recording rules for the SLIs of a service SLO (FILE: "
+	"OpenSLO\n"
+	"v1 or the article's shape) and its multi-window multi-burn-rate "
+	"alerts.\n"
 	"\n"
-	"  --window DURATION   the SLO period instead of the file's (default\n"
-	"                      30d); a short one (12h: 1m/5s windows) is for\n"
-	"                      tests\n"
+	"options:\n"
+	"  --window DURATION   the SLO period instead of the file's (default "
+	"30d);\n"
+	"                      the alert windows scale with it (page: 1h/5m "
+	"at\n"
+	"                      14.4x, 6h/30m at 6x; ticket: 1d/2h at 3x, 3d/6h "
+	"at\n"
+	"                      1x, for 30d); a short one (12h) is for tests\n"
 	"\n"
-	"example:\n"
-	"  traplab slo rules slo/service-slo.yaml > rules.yml && "
-	"promtool check rules rules.yml\n";
+	"exit: 0, or 2 on error (a malformed FILE).\n"
+	"\n"
+	"examples:\n"
+	"  traplab slo rules slo/service-slo.yaml > rules.yml\n"
+	"  promtool check rules rules.yml\n"
+	"  traplab slo rules --window 12h slo/service-slo.yaml\n";
 
 static int cmd_rules(int argc, char **argv)
 {
@@ -120,17 +127,14 @@ static int cmd_rules(int argc, char **argv)
 				return 2;
 			break;
 		case 'h':
-			fputs(rules_usage, stdout);
+			tl_cmd_help(rules_usage);
 			return 0;
 		default:
-			fputs(rules_usage, stderr);
-			return 2;
+			return tl_cmd_usage("slo rules", rules_usage);
 		}
 	}
-	if (optind + 1 != argc) {
-		fputs(rules_usage, stderr);
-		return 2;
-	}
+	if (optind + 1 != argc)
+		return tl_cmd_usage("slo rules", rules_usage);
 	rc = load(argv[optind], &slo);
 	if (rc)
 		return rc;
@@ -140,31 +144,6 @@ static int cmd_rules(int argc, char **argv)
 	tl_svc_slo_release(&slo);
 	return 0;
 }
-
-static const char check_usage[] =
-	"usage: traplab slo check --prometheus URL [--window DURATION]\n"
-	"                         [--json] [--no-act] [--slo] FILE\n"
-	"\n"
-	"Holds a service to a service SLO (the article's service-slo.yaml or\n"
-	"OpenSLO v1) with PromQL over the window: the latency quantile from\n"
-	"the *_bucket histogram and the share of requests within the\n"
-	"threshold, the share of failed requests, the request rate and the\n"
-	"CPU utilisation. An objective without data (no requests in the\n"
-	"window) is NODATA, which fails the gate. On a violation the action\n"
-	"the file names (a command or a webhook) runs with the evidence.\n"
-	"\n"
-	"  --prometheus URL    the Prometheus that scrapes the service\n"
-	"  --window DURATION   the window instead of the SLO period (30d)\n"
-	"  --json              the report as JSON (the action's evidence)\n"
-	"  --no-act            report only; run no action\n"
-	"  --at UNIXTIME       evaluate as of then (default: now)\n"
-	"\n"
-	"exit: 0 every objective met, 1 one failed or had no data, 2 error\n"
-	"(file, Prometheus unreachable, a query refused).\n"
-	"\n"
-	"example:\n"
-	"  traplab slo check --prometheus http://127.0.0.1:9090 "
-	"slo/service-slo.yaml\n";
 
 static int cmd_check(int argc, char **argv)
 {
@@ -209,19 +188,17 @@ static int cmd_check(int argc, char **argv)
 			at = optarg;
 			break;
 		case 'h':
-			fputs(check_usage, stdout);
+			tl_cmd_help(tl__cmd_slo_check_help);
 			return 0;
 		default:
-			fputs(check_usage, stderr);
-			return 2;
+			return tl_cmd_usage("slo check",
+					    tl__cmd_slo_check_help);
 		}
 	}
 	if (!path && optind + 1 == argc)
 		path = argv[optind++];
-	if (!path || !url || optind != argc) {
-		fputs(check_usage, stderr);
-		return 2;
-	}
+	if (!path || !url || optind != argc)
+		return tl_cmd_usage("slo check", tl__cmd_slo_check_help);
 	rc = load(path, &slo);
 	if (rc)
 		return rc;
@@ -255,25 +232,28 @@ out:
 
 static const char tune_usage[] =
 	"usage: traplab slo tune --prometheus URL [--window DURATION] "
-	"[--write] FILE\n"
+	"[--write]\n"
+	"                        [--at UNIXTIME] FILE\n"
 	"\n"
-	"Proposes thresholds from what the service achieved over the window,\n"
-	"with the margin its error budget allows (the figure it met for all\n"
-	"but half the budget; latency rounded up to a histogram bucket\n"
-	"bound), and prints the change as a unified diff of FILE. Targets and\n"
-	"bounds are kept.\n"
+	"Proposes thresholds from what the service achieved over the window, "
+	"with\n"
+	"the margin its error budget allows, as a unified diff of FILE.\n"
 	"\n"
+	"options:\n"
 	"  --prometheus URL    the Prometheus that scrapes the service\n"
-	"  --window DURATION   the history to learn from (default: the SLO\n"
-	"                      period)\n"
-	"  --write             apply the change to FILE\n"
+	"  --window DURATION   the history to learn from (default: the SLO "
+	"period)\n"
+	"  --write             apply the change to FILE (targets and bounds "
+	"kept)\n"
 	"  --at UNIXTIME       learn from the window ending then\n"
 	"\n"
 	"exit: 0 (a proposal or nothing to change), 2 error.\n"
 	"\n"
-	"example:\n"
-	"  traplab slo tune --prometheus http://127.0.0.1:9090 --window 7d "
-	"slo/service-slo.yaml\n";
+	"examples:\n"
+	"  traplab slo tune --prometheus http://127.0.0.1:9090 "
+	"slo/service-slo.yaml\n"
+	"  traplab slo tune --prometheus http://127.0.0.1:9090 --window 7d \\\n"
+	"      --write slo/service-slo.yaml\n";
 
 static int cmd_tune(int argc, char **argv)
 {
@@ -311,17 +291,14 @@ static int cmd_tune(int argc, char **argv)
 			at = optarg;
 			break;
 		case 'h':
-			fputs(tune_usage, stdout);
+			tl_cmd_help(tune_usage);
 			return 0;
 		default:
-			fputs(tune_usage, stderr);
-			return 2;
+			return tl_cmd_usage("slo tune", tune_usage);
 		}
 	}
-	if (!url || optind + 1 != argc) {
-		fputs(tune_usage, stderr);
-		return 2;
-	}
+	if (!url || optind + 1 != argc)
+		return tl_cmd_usage("slo tune", tune_usage);
 	path = argv[optind];
 	rc = load(path, &slo);
 	if (rc)
@@ -396,19 +373,23 @@ int tl_cmd_slo_service(int argc, char **argv)
 static const char slo_usage_text[] =
 	"usage: traplab slo check [--slo FILE] [--db FILE | --no-history] "
 	"[RUN.json]\n"
-	"       traplab slo check --prometheus URL [--window D] [--json] "
-	"[--no-act] FILE\n"
+	"       traplab slo check --prometheus URL [--window D] [--json] FILE\n"
 	"       traplab slo rules [--window D] FILE\n"
 	"       traplab slo tune --prometheus URL [--window D] [--write] FILE\n"
 	"\n"
-	"Service-level objectives. A run-based SLO file (slo/default.yaml)\n"
-	"holds traplab's own runs to budgets; a service SLO (the article's\n"
-	"service-slo.yaml or OpenSLO v1) holds a running service to\n"
-	"objectives measured by the Prometheus that scrapes it: `rules`\n"
-	"generates its recording rules and burn-rate alerts, `check\n"
-	"--prometheus` evaluates it (and runs its action on a violation),\n"
-	"`tune` proposes thresholds from what the service achieved.\n"
-	"`traplab slo SUBCOMMAND --help` tells more; slo/README.md has the\n"
+	"Service-level objectives: traplab's own runs held to budgets\n"
+	"(slo/default.yaml), or a running service held to a service SLO.\n"
+	"\n"
+	"subcommands:\n"
+	"  check  a run against its budgets; with --prometheus, a service "
+	"against\n"
+	"         a service SLO (the article's service-slo.yaml or OpenSLO "
+	"v1)\n"
+	"  rules  the Prometheus recording rules and burn-rate alerts of a "
+	"service\n"
+	"  tune   thresholds proposed from what the service achieved\n"
+	"`traplab slo SUBCOMMAND --help` has their options; slo/README.md has "
+	"the\n"
 	"file formats.\n"
 	"\n"
 	"exit: 0 met, 1 violated (or no data), 2 error.\n"
@@ -426,13 +407,11 @@ int cmd_slo_entry(int argc, char **argv)
 
 	if (argc >= 2 &&
 	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(slo_usage_text, stdout);
+		tl_cmd_help(slo_usage_text);
 		return 0;
 	}
-	if (argc < 2) {
-		fputs(slo_usage_text, stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return tl_cmd_usage("slo", slo_usage_text);
 	if (strcmp(argv[1], "check") && strcmp(argv[1], "rules") &&
 	    strcmp(argv[1], "tune")) {
 		near = tl_suggest(argv[1], subs, TL_ARRAY_SIZE(subs));

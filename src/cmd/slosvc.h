@@ -21,4 +21,7 @@ int tl_cmd_slo_is_service(int argc, char **argv);
  */
 int cmd_slo_entry(int argc, char **argv);
 
+/* `traplab slo check --help`: both forms of check (in slo.c). */
+extern const char tl__cmd_slo_check_help[];
+
 #endif
