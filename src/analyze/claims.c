@@ -16,6 +16,7 @@
 #include "analyze/claims.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/suggest.h"
 #include "base/yamlx.h"
 #include "base/banned.h"
 
@@ -674,4 +676,48 @@ void tl_claimset_release(struct tl_claimset *cs)
 	free(cs->title);
 	free(cs->source);
 	memset(cs, 0, sizeof(*cs));
+}
+
+static int matches(const char *id, const char *const *pats, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!fnmatch(pats[k], id, 0))
+			return 1;
+	return 0;
+}
+
+int tl_claims_only(struct tl_claimset *cs, const char *const *patterns,
+		   size_t n, struct tl_diag *d)
+{
+	struct tl_strv ids = TL_STRV_INIT;
+	size_t i, k, kept = 0;
+	int bad = 0;
+
+	for (i = 0; i < cs->nclaims; i++)
+		tl_strv_push(&ids, cs->claims[i].id);
+	for (k = 0; k < n; k++) {
+		struct tl_buf hint = TL_BUF_INIT;
+
+		for (i = 0; i < cs->nclaims; i++)
+			if (!fnmatch(patterns[k], cs->claims[i].id, 0))
+				break;
+		if (i < cs->nclaims)
+			continue;
+		tl_suggest_hint(&hint, patterns[k], &ids);
+		tl_diag_add(d, cs->path, 0, 0, "--only: no claim '%s'%s",
+			    patterns[k], hint.len ? tl_buf_str(&hint) : "");
+		tl_buf_release(&hint);
+		bad = 1;
+	}
+	tl_strv_release(&ids);
+	if (bad)
+		return -EINVAL;
+	for (i = 0; i < cs->nclaims; i++) {
+		if (!matches(cs->claims[i].id, patterns, n))
+			claim_release(&cs->claims[i]);
+		else if (kept++ != i)
+			cs->claims[kept - 1] = cs->claims[i];
+	}
+	cs->nclaims = kept;
+	return (int)kept;
 }

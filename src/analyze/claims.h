@@ -158,6 +158,17 @@ int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
 		    size_t len, struct tl_diag *d);
 
 /*
+ * Keeps the claims whose id matches one of patterns[0..n) (fnmatch(3):
+ * an id, or a glob such as "defer-*"), in file order, and releases the
+ * others: what is dropped is neither run nor judged, and the family-wise
+ * correction counts only what is kept. A pattern matching no claim is an
+ * error added to d (with the closest id: "did you mean"), and the set is
+ * left whole. Returns the number of claims kept, or -EINVAL.
+ */
+int tl_claims_only(struct tl_claimset *cs, const char *const *patterns,
+		   size_t n, struct tl_diag *d);
+
+/*
  * Resolves the set against the registry (r may be NULL: nothing can be
  * resolved, every claim is unresolved "no registry"). Each claim naming an
  * experiment, variant, metric, param or fact the registry lacks gets

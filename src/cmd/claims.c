@@ -34,59 +34,73 @@
 #include "cmd/claims_cmd.h"
 #include "base/banned.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: traplab claims [FILE] [--results RUN.json ...] "
-		"[--quick]\n"
-		"         [--check] [--adjust holm|bonferroni|none] "
-		"[--alpha A]\n"
-		"         [--counters MODE] [-o DIR] [--md FILE] [--html "
-		"FILE]\n"
-		"         [--json FILE] [--junit FILE] [--csv FILE] "
-		"[--github]\n"
-		"         [--chaos cpu|cache|membw|malloc-fail] [--repeat N]\n"
-		"         [--toolchains LANG=V1,V2 ...]\n"
-		"Judges every claim of FILE (default %s) on a saved run, or\n"
-		"runs the experiments the claims need first. Writes %s,\n"
-		"%s and %s unless told otherwise;\n"
-		"another FILE's outputs go beside it (x.yaml: x.report.html),\n"
-		"-o DIR puts them in DIR.\n"
-		"--junit FILE  one JUnit test case per claim; it fails when "
-		"the\n"
-		"              verdict differs from the claim's expect:, else\n"
-		"              when REFUTED (UNTESTABLE is skipped)\n"
-		"--csv FILE    one row per claim, numbers in base units\n"
-		"--github      GitHub annotations on stdout, and a summary\n"
-		"              appended to $GITHUB_STEP_SUMMARY when it is "
-		"set\n"
-		"--chaos KIND also runs them under interference and shows\n"
-		"which verdicts and which SLOs (slo/default.yaml) survive "
-		"it.\n"
-		"--toolchains LANG=V1,V2  runs the claims under each listed "
-		"release\n"
-		"              (one language changed from the default pair at "
-		"a\n"
-		"              time; list --toolchains) and prints a claims x\n"
-		"              toolchains matrix naming the claims whose "
-		"verdict\n"
-		"              changes with the toolchain\n"
-		"--repeat N   N passes; per claim how often each verdict came\n"
-		"             out, flips, and samples spent beside the fewest\n"
-		"             that would have decided it (oracle bound)\n"
-		"A pass samples each case until every claim on it is decided\n"
-		"(anytime-valid intervals) or its budget is spent.\n\n"
-		"examples:\n"
-		"  traplab claims --quick               # run, judge, report\n"
-		"  traplab claims --results results/latest.json\n"
-		"  traplab claims --junit build/claims.xml --github  # CI "
-		"gate\n"
-		"  traplab claims claims/traplab-self.yaml -o build/self\n"
-		"  traplab claims --quick --toolchains zig=0.13.0,0.17.1 "
-		"--toolchains go=1.26.8,1.27.3\n"
-		"  traplab help claims                  # the claim language\n",
-		DEFAULT_CLAIMS, DEFAULT_HTML, DEFAULT_MD, DEFAULT_JSON);
-}
+static const char claims_help[] =
+	"usage: traplab claims [FILE] [--results RUN.json ...] [--quick] "
+	"[--check]\n"
+	"         [--only ID,...] [--adjust holm|bonferroni|none] [--alpha A]\n"
+	"         [--counters MODE] [-o DIR] [--md FILE] [--html FILE]\n"
+	"         [--json FILE] [--junit FILE] [--csv FILE] [--github]\n"
+	"         [--chaos KIND] [--repeat N] [--toolchains LANG=V1,V2 ...]\n"
+	"\n"
+	"Judges the claims of FILE (default " DEFAULT_CLAIMS ") on saved\n"
+	"runs, or runs what the claims need first, and writes the reports.\n"
+	"\n"
+	"options:\n"
+	"  -r, --results RUN.json  judge on this saved run (repeatable; a "
+	".json\n"
+	"                          operand is one too) instead of running\n"
+	"  -q, --quick             a quick pass: small params, few rounds\n"
+	"      --check             parse and resolve the claims, run nothing\n"
+	"      --only ID,...       only these claims (ids or globs: "
+	"'defer-*',\n"
+	"                          repeatable): only their experiments run "
+	"and\n"
+	"                          the family-wise correction counts only "
+	"them\n"
+	"      --adjust METHOD     family-wise correction: holm (default),\n"
+	"                          bonferroni, none\n"
+	"      --alpha A           family-wise error rate (default 0.05)\n"
+	"      --counters MODE     as in `traplab run`\n"
+	"  -o, --out DIR           write the reports into DIR\n"
+	"      --md, --html, --json FILE\n"
+	"                          one report to FILE (defaults\n"
+	"                          " DEFAULT_MD ", " DEFAULT_HTML ",\n"
+	"                          " DEFAULT_JSON "; another FILE's\n"
+	"                          reports go beside it: x.yaml, "
+	"x.report.html)\n"
+	"      --junit FILE        one JUnit test case per claim; it fails "
+	"when\n"
+	"                          the verdict differs from the claim's "
+	"expect:,\n"
+	"                          else when REFUTED (UNTESTABLE is skipped)\n"
+	"      --csv FILE          one row per claim, numbers in base units\n"
+	"      --github            GitHub annotations on stdout, and a "
+	"summary\n"
+	"                          appended to $GITHUB_STEP_SUMMARY when it is "
+	"set\n"
+	"      --chaos KIND        also under interference (cpu, cache, "
+	"membw,\n"
+	"                          malloc-fail): which verdicts and SLOs "
+	"survive\n"
+	"      --repeat N          N passes: per claim how often each verdict "
+	"came\n"
+	"                          out, flips, samples spent against the "
+	"fewest\n"
+	"                          that would have decided it (oracle bound)\n"
+	"      --toolchains L=V1,V2\n"
+	"                          each listed release in turn (list "
+	"--toolchains):\n"
+	"                          a claims x toolchains matrix\n"
+	"\n"
+	"exit: 0 all written, 1 an unresolved claim or a run problem, 2 usage "
+	"or\n"
+	"a malformed claim file.\n"
+	"\n"
+	"examples:\n"
+	"  traplab claims --quick                       # run, judge, report\n"
+	"  traplab claims --results results/latest.json --only 'defer-*'\n"
+	"  traplab claims --junit build/claims.xml --github   # a CI gate\n"
+	"  traplab help claims                          # the claim language\n";
 
 static void print_diag(const struct tl_diag *d, const char *kind)
 {
@@ -124,6 +138,20 @@ const char *tl__cmd_claims_base_name(const char *path)
 
 static char *output_stem(const struct claims_args *a, const char *root);
 
+/* --only ID[,ID...]: each id or glob of the list, empty ones skipped. */
+static void only_add(struct tl_strv *only, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			tl_strv_push_owned(only, xstrndup(p, n));
+		p += n + (p[n] == ',');
+	}
+}
+
 static int parse_args(int argc, char **argv, struct claims_args *a)
 {
 	static const struct option longopts[] = {
@@ -143,6 +171,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"github", no_argument, NULL, 'G'},
 		{"out", required_argument, NULL, 'o'},
 		{"repeat", required_argument, NULL, 'R'},
+		{"only", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -206,6 +235,9 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 'T':
 			tl_strv_push(&a->toolchains, optarg);
 			break;
+		case 'O':
+			only_add(&a->only, optarg);
+			break;
 		case 'R':
 			a->repeat = (int)strtol(optarg, &end, 10);
 			if (*end || a->repeat < 1 || a->repeat > 100) {
@@ -228,11 +260,10 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		}
 		case 'H':
-			usage(stdout);
+			tl_cmd_help(claims_help);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return tl_cmd_usage("claims", claims_help);
 		}
 	}
 	/*
@@ -521,6 +552,7 @@ int cmd_claims(int argc, char **argv)
 		.json = default_json,
 		.results = TL_STRV_INIT,
 		.toolchains = TL_STRV_INIT,
+		.only = TL_STRV_INIT,
 		.vo = TL_VERDICT_OPTS_INIT,
 	};
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
@@ -536,7 +568,7 @@ int cmd_claims(int argc, char **argv)
 
 	const char *root = tl_cli_root();
 	char *defs[5] = {NULL, NULL, NULL, NULL, NULL}, *stem = NULL;
-	size_t i, nruns = 0, m = 0;
+	size_t i, nruns = 0, m = 0, nfile;
 	int rc, nunres;
 	char *s;
 
@@ -577,6 +609,13 @@ int cmd_claims(int argc, char **argv)
 				a.file, strerror(-rc));
 		rc = 2;
 		goto out_reg;
+	}
+	nfile = cs.nclaims;
+	if (a.only.n && tl_claims_only(&cs, (const char *const *)a.only.v,
+				       a.only.n, &d) < 0) {
+		print_diag(&d, "traplab: ");
+		rc = 2;
+		goto out_cs;
 	}
 	nunres = tl_claims_resolve(&cs, &reg, &d);
 	print_diag(&d, a.check ? "" : "warning: ");
@@ -649,9 +688,16 @@ int cmd_claims(int argc, char **argv)
 				       tl_term_color(1));
 	fputs(tl_buf_str(&out), stdout);
 	out.len = 0;
+	if (a.only.n)
+		printf("%zu of the %zu claims of %s judged (--only); alpha "
+		       "%.2g is shared by the %zu numeric ones among them\n",
+		       cs.nclaims, nfile, tl__cmd_claims_base_name(a.file),
+		       a.vo.alpha, m);
 
 	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
 			     json_object_get(runs[0], "env"));
+	json_object_set_new(vj, "claims_in_file",
+			    json_integer((json_int_t)nfile));
 	if (nruns > 1)
 		json_object_set_new(vj, "matrix",
 				    matrix_json(&cs, vm, labels, fps, nruns));
@@ -705,6 +751,7 @@ out_args:
 	tl_diag_release(&rd);
 	tl_strv_release(&a.results);
 	tl_strv_release(&a.toolchains);
+	tl_strv_release(&a.only);
 	for (i = 0; i < TL_ARRAY_SIZE(defs); i++)
 		free(defs[i]);
 	free(stem);

@@ -25,6 +25,7 @@ struct claims_args {
 	const char *chaos; /* interference kind for --chaos, or NULL */
 	struct tl_strv results;
 	struct tl_strv toolchains;    /* --toolchains LANG=V1,V2 specs */
+	struct tl_strv only;	      /* --only ID or glob, one per entry */
 	const char *const *run_tools; /* the releases of the pass that runs */
 	struct tl_verdict_opts vo;
 	int quick, check;
