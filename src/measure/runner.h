@@ -76,8 +76,10 @@ struct tl_run_opts {
 	 * the rounds that give each variant TL_RUN_SEQ_MIN_SAMPLES samples
 	 * (and three rounds, so that a figure taken once per process has an
 	 * interval), then rounds of only the variants more() still needs, up
-	 * to a budget of 2x (quick) or 3x the fixed rounds; "rounds" in the
-	 * case JSON says what was spent, "budget_rounds" the limit.
+	 * to a budget of 4x (quick) or 6x the fixed rounds of a loop case, 2x
+	 * or 3x of a process case, and for a variant short of values (need 2)
+	 * up to TL_RUN_SEQ_MIN_SAMPLES rounds; "rounds" in the case JSON says
+	 * what was spent, "budget_rounds" the limit.
 	 */
 	tl_run_more_fn *more;
 	void *more_arg;

@@ -221,11 +221,16 @@ static size_t latin(int r, size_t k, size_t i)
  * The sequential schedule: the fewest rounds that give every variant
  * TL_RUN_SEQ_MIN_SAMPLES samples (at least three: a figure taken once per
  * process, peak RSS or a workload's metric, needs three for an
- * interval, and the A/A split two), and a budget of 2x (quick) or 3x the fixed
- * rounds. Without o->more both are the fixed rounds.
+ * interval, and the A/A split two), and a budget of a multiple of the
+ * fixed rounds. A loop round costs a few milliseconds a variant, so its
+ * budget is 4x (quick) or 6x: an equivalence claim a hair inside its
+ * margin needs that many to be decided; a process round (a start-up, a
+ * compile) costs up to seconds, so 2x or 3x. Only the variants an open
+ * claim reads run past the minimum, so a decided case spends none of it.
+ * Without o->more both are the fixed rounds.
  */
-static void seq_rounds(const struct ctx *c, int fixed, int spr, int *min,
-		       int *budget)
+static void seq_rounds(const struct ctx *c, int fixed, int spr, int cheap,
+		       int *min, int *budget)
 {
 	int need = (TL_RUN_SEQ_MIN_SAMPLES + spr - 1) / spr;
 
@@ -233,7 +238,7 @@ static void seq_rounds(const struct ctx *c, int fixed, int spr, int *min,
 	if (!c->o->more || c->o->rounds)
 		return;
 	*min = need > 3 ? need : 3;
-	*budget = fixed * (c->o->quick ? 2 : 3);
+	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 2 : 1);
 	if (*budget < *min)
 		*budget = *min;
 }
@@ -324,7 +329,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		if (vrs[i].est_nsop > 0 && (double)ops > limit)
 			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
-	seq_rounds(c, rounds, samples, &min, &budget);
+	seq_rounds(c, rounds, samples, 1, &min, &budget);
 	hard = past_budget(c, budget);
 	*ops_out = ops;
 	*spr_out = samples;
@@ -443,7 +448,7 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 	unsigned char *need = xmalloc(nv + 1);
 	int r, min, budget, done = 0;
 
-	seq_rounds(c, rounds, starts, &min, &budget);
+	seq_rounds(c, rounds, starts, 0, &min, &budget);
 	*spr_out = starts;
 	c->case_budget = budget;
 	memset(need, 1, nv);

@@ -209,8 +209,13 @@ func main() {
 	var match func(string) bool
 	var method string
 	if w.Is("go.encoding_json") {
-		match = func(s string) bool { return strings.HasPrefix(s, "encoding/json.") }
-		method = "ELF .symtab of own executable: all encoding/json functions linked in (the reflect package it drives is reported as reflect_code_bytes)"
+		// From Go 1.27 encoding/json is a thin layer over encoding/json/v2
+		// and encoding/json/jsontext (and their internal packages): all of
+		// it is the serialiser, so its subpackages count too.
+		match = func(s string) bool {
+			return strings.HasPrefix(s, "encoding/json.") || strings.HasPrefix(s, "encoding/json/")
+		}
+		method = "ELF .symtab of own executable: all functions of encoding/json and its subpackages (v2, jsontext, internal/...) linked in (the reflect package it drives is reported as reflect_code_bytes)"
 		if b, err := codeBytes(func(s string) bool { return strings.HasPrefix(s, "reflect.") }); err == nil {
 			tlwFact("reflect_code_bytes", strconv.FormatInt(b, 10))
 		}
