@@ -609,6 +609,7 @@ int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
 			    &cs->claims[cs->nclaims]);
 		cs->nclaims++;
 	}
+	cs->nfile = cs->nclaims;
 	check_set(&cx, list, cs);
 	if (cx.bad)
 		err = -EINVAL;

@@ -147,6 +147,7 @@ struct tl_claimset {
 	size_t nfeatures;
 	struct tl_claim *claims;
 	size_t nclaims;
+	size_t nfile; /* claims in the file: more than nclaims after --only */
 };
 
 /*

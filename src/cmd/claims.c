@@ -568,7 +568,7 @@ int cmd_claims(int argc, char **argv)
 
 	const char *root = tl_cli_root();
 	char *defs[5] = {NULL, NULL, NULL, NULL, NULL}, *stem = NULL;
-	size_t i, nruns = 0, m = 0, nfile;
+	size_t i, nruns = 0, m = 0;
 	int rc, nunres;
 	char *s;
 
@@ -610,7 +610,6 @@ int cmd_claims(int argc, char **argv)
 		rc = 2;
 		goto out_reg;
 	}
-	nfile = cs.nclaims;
 	if (a.only.n && tl_claims_only(&cs, (const char *const *)a.only.v,
 				       a.only.n, &d) < 0) {
 		print_diag(&d, "traplab: ");
@@ -691,13 +690,13 @@ int cmd_claims(int argc, char **argv)
 	if (a.only.n)
 		printf("%zu of the %zu claims of %s judged (--only); alpha "
 		       "%.2g is shared by the %zu numeric ones among them\n",
-		       cs.nclaims, nfile, tl__cmd_claims_base_name(a.file),
+		       cs.nclaims, cs.nfile, tl__cmd_claims_base_name(a.file),
 		       a.vo.alpha, m);
 
 	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
 			     json_object_get(runs[0], "env"));
 	json_object_set_new(vj, "claims_in_file",
-			    json_integer((json_int_t)nfile));
+			    json_integer((json_int_t)cs.nfile));
 	if (nruns > 1)
 		json_object_set_new(vj, "matrix",
 				    matrix_json(&cs, vm, labels, fps, nruns));

@@ -725,6 +725,12 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			      counts[k],
 			      tl_verdict_name((enum tl_verdict_kind)k));
 	tl_buf_puts(out, "</p>\n");
+	if (cs->nfile > cs->nclaims)
+		tl_buf_printf(out,
+			      "<p class=\"note\">Only %zu of the file's %zu "
+			      "claims were judged (--only); the family-wise "
+			      "correction counts these only.</p>\n",
+			      cs->nclaims, cs->nfile);
 	if (mx && mx->n > 1)
 		matrix_table(out, cs, mx);
 	tl_buf_puts(out, mx && mx->n > 1 ? "<h2>Verdicts on M1</h2>\n"

@@ -117,6 +117,12 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 		      counts[TL_VERDICT_REFUTED],
 		      counts[TL_VERDICT_INCONCLUSIVE],
 		      counts[TL_VERDICT_UNTESTABLE]);
+	if (cs->nfile > cs->nclaims)
+		tl_buf_printf(out,
+			      "Only %zu of the file's %zu claims were judged "
+			      "(--only); the family-wise correction counts "
+			      "these only.\n\n",
+			      cs->nclaims, cs->nfile);
 	tl_buf_puts(out, "| id | § | claim | claimed | measured [CI] | "
 			 "verdict |\n|---|---|---|---|---|---|\n");
 	for (i = 0; i < cs->nclaims; i++) {

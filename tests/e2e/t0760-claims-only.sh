@@ -21,6 +21,10 @@ total=$(jq .claims_in_file "$tmp/a/verdicts.json")
 [ "$total" -ge 25 ] || fail "claims_in_file: $total"
 grep -q "^4 of the $total claims of zig-go-traps.yaml judged (--only)" \
 	"$tmp/out" || { cat "$tmp/out"; fail "no 'N of M claims judged' line"; }
+grep -q "Only 4 of the file's $total claims were judged (--only)" \
+	"$tmp/a/verdicts.md" "$tmp/a/report.html" || fail "the reports do not say so"
+[ "$(grep -c "Only 4 of the file's" "$tmp/a/verdicts.md" "$tmp/a/report.html" |
+	grep -c ':1$')" = 2 ] || fail "one of the reports does not say so"
 grep -q "alloc-tcmalloc-64" "$tmp/out" "$tmp/a/verdicts.md" &&
 	fail "a claim left out by --only is reported"
 
