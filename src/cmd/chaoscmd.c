@@ -74,11 +74,13 @@ static const char usage_text[] =
 	"fault mechanisms this machine has).\n"
 	"\n"
 	"examples:\n"
-	"  traplab chaos --slo slo/service-slo.yaml --target 4242 \\\n"
-	"      --prometheus http://127.0.0.1:9090\n"
+	"  traplab chaos --slo slo/service-slo.yaml --target \"$(pgrep -n "
+	"slo-demo)\" \\\n"
+	"      --prometheus http://127.0.0.1:9090 --fault cpu --duration 20\n"
 	"  traplab chaos --slo slo/service-slo.yaml --fault net-loss "
 	"--duration 10 \\\n"
-	"      --target 'slo/demo/slo-demo --listen 127.0.0.1:8080' \\\n"
+	"      --target 'build/default/slo-demo --listen 127.0.0.1:8080' "
+	"\\\n"
 	"      --prometheus http://127.0.0.1:9090\n";
 
 struct fault_ctx {
