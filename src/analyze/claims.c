@@ -653,6 +653,16 @@ static void claim_release(struct tl_claim *c)
 	free(c->unresolved);
 }
 
+static void feature_release(struct tl_feature *f)
+{
+	free(f->name);
+	free(f->about);
+	free(f->experiment);
+	free(f->variant);
+	free(f->fact);
+	free(f->eq);
+}
+
 void tl_claimset_release(struct tl_claimset *cs)
 {
 	size_t i;
@@ -661,22 +671,25 @@ void tl_claimset_release(struct tl_claimset *cs)
 		return;
 	for (i = 0; i < cs->nclaims; i++)
 		claim_release(&cs->claims[i]);
-	for (i = 0; i < cs->nfeatures; i++) {
-		struct tl_feature *f = &cs->features[i];
-
-		free(f->name);
-		free(f->about);
-		free(f->experiment);
-		free(f->variant);
-		free(f->fact);
-		free(f->eq);
-	}
+	for (i = 0; i < cs->nfeatures; i++)
+		feature_release(&cs->features[i]);
 	free(cs->features);
 	free(cs->claims);
 	free(cs->path);
 	free(cs->title);
 	free(cs->source);
 	memset(cs, 0, sizeof(*cs));
+}
+
+/* Whether a claim of cs needs feature f (what decides it must run). */
+static int needed(const struct tl_claimset *cs, const struct tl_feature *f)
+{
+	for (size_t i = 0; i < cs->nclaims; i++)
+		for (size_t k = 0; k < cs->claims[i].nneeds; k++)
+			if (cs->claims[i].needs[k].feature &&
+			    !strcmp(cs->claims[i].needs[k].feature, f->name))
+				return 1;
+	return 0;
 }
 
 static int matches(const char *id, const char *const *pats, size_t n)
@@ -720,5 +733,12 @@ int tl_claims_only(struct tl_claimset *cs, const char *const *patterns,
 			cs->claims[kept - 1] = cs->claims[i];
 	}
 	cs->nclaims = kept;
+	for (i = 0, k = 0; i < cs->nfeatures; i++) {
+		if (!needed(cs, &cs->features[i]))
+			feature_release(&cs->features[i]);
+		else if (k++ != i)
+			cs->features[k - 1] = cs->features[i];
+	}
+	cs->nfeatures = k;
 	return (int)kept;
 }

@@ -161,10 +161,11 @@ int tl_claims_parse(struct tl_claimset *cs, const char *path, const char *text,
 /*
  * Keeps the claims whose id matches one of patterns[0..n) (fnmatch(3):
  * an id, or a glob such as "defer-*"), in file order, and releases the
- * others: what is dropped is neither run nor judged, and the family-wise
- * correction counts only what is kept. A pattern matching no claim is an
- * error added to d (with the closest id: "did you mean"), and the set is
- * left whole. Returns the number of claims kept, or -EINVAL.
+ * others, and the features no kept claim needs: what is dropped is neither
+ * run nor judged, and the family-wise correction counts only what is kept. A
+ * pattern matching no claim is an error added to d (with the closest id: "did
+ * you mean"), and the set is left whole. Returns the number of claims kept, or
+ * -EINVAL.
  */
 int tl_claims_only(struct tl_claimset *cs, const char *const *patterns,
 		   size_t n, struct tl_diag *d);

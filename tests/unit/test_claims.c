@@ -448,4 +448,44 @@ TL_TEST(resolve_against_registry)
 	tl_diag_release(&d2);
 }
 
+/* --only: ids and globs keep claims in file order, and their features. */
+TL_TEST(only_keeps_the_named_claims_and_their_features)
+{
+	static const char text[] =
+		"title: t\nfeatures:\n  warp:\n    about: w\n"
+		"    probe: {experiment: e, variant: v, fact: f, eq: x}\n"
+		"claims:\n"
+		"  - {id: a-1, section: '1', claim: c, measure: {experiment: "
+		"e, "
+		"variant: v, metric: ns_per_op}, predicate: {lt: 1 ns}}\n"
+		"  - {id: b-1, section: '1', claim: c, measure: {experiment: "
+		"e, "
+		"variant: v, metric: ns_per_op}, predicate: {lt: 1 ns}, "
+		"needs: [\"feature:warp\"]}\n"
+		"  - {id: a-2, section: '1', claim: c, measure: {experiment: "
+		"e, "
+		"variant: v, metric: ns_per_op}, predicate: {lt: 1 ns}}\n";
+	const char *glob[] = {"a-*"}, *typo[] = {"a-1", "b-2"};
+	const char *both[] = {"b-1", "a-2"};
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_claimset cs;
+
+	TL_CHECK_INT(tl_claims_parse(&cs, "t.yaml", text, strlen(text), &d), 0);
+	dump(&d);
+	TL_CHECK_INT(cs.nfile, 3);
+	TL_CHECK_INT(tl_claims_only(&cs, typo, 2, &d), -EINVAL);
+	TL_CHECK(diag_has(&d, "no claim 'b-2' (did you mean 'b-1'?)"));
+	TL_CHECK_INT(cs.nclaims, 3);
+	TL_CHECK_INT(tl_claims_only(&cs, both, 2, &d), 2);
+	TL_CHECK_STR(cs.claims[0].id, "b-1");
+	TL_CHECK_STR(cs.claims[1].id, "a-2");
+	TL_CHECK_INT(cs.nfeatures, 1);
+	TL_CHECK_INT(tl_claims_only(&cs, glob, 1, &d), 1);
+	TL_CHECK_STR(cs.claims[0].id, "a-2");
+	TL_CHECK_INT(cs.nfeatures, 0);
+	TL_CHECK_INT(cs.nfile, 3);
+	tl_claimset_release(&cs);
+	tl_diag_release(&d);
+}
+
 TL_TEST_MAIN()
