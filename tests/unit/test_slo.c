@@ -326,6 +326,62 @@ TL_TEST(check_synthetic_runs)
 		json_decref(past[i]);
 }
 
+/* Every ns_per_op of run restated in us, as a writer that chose us would. */
+static void restate_in_us(json_t *run)
+{
+	json_t *e, *c, *v, *m, *x;
+	size_t ie, ic, iv, k;
+	const char *key;
+
+	json_array_foreach(json_object_get(run, "experiments"), ie, e)
+		json_array_foreach(json_object_get(e, "cases"), ic, c)
+			json_array_foreach(json_object_get(c, "variants"), iv,
+					   v)
+	{
+		m = json_object_get(json_object_get(v, "metrics"), "ns_per_op");
+		if (!m)
+			continue;
+		json_object_set_new(m, "unit", json_string("us"));
+		json_object_foreach(m, key, x) if (json_is_number(x) &&
+						   strcmp(key, "n"))
+			json_real_set(x, json_number_value(x) / 1e3);
+		json_array_foreach(json_object_get(m, "samples"), k, x)
+			json_real_set(x, json_number_value(x) / 1e3);
+		json_array_foreach(json_object_get(m, "ci95"), k, x)
+			json_real_set(x, json_number_value(x) / 1e3);
+	}
+}
+
+/* The unit a run stored is read: a run in us is judged as the same run. */
+TL_TEST(stored_unit_is_read)
+{
+	struct tl_diag d = TL_DIAG_INIT;
+	struct tl_slo_report a, b;
+	struct tl_slo slo;
+	json_t *r = run("run-6.json"), *us = json_deep_copy(r);
+	size_t i;
+
+	TL_CHECK_INT(tl_slo_load(&slo, data("slo-test.yaml"), NULL, 0, &d), 0);
+	restate_in_us(us);
+	tl_slo_check(&slo, r, NULL, 0, &a);
+	tl_slo_check(&slo, us, NULL, 0, &b);
+	TL_CHECK_INT(a.n, b.n);
+	for (i = 0; i < a.n && i < b.n; i++) {
+		TL_CHECK_INT(a.r[i].now, b.r[i].now);
+		if (!isnan(a.r[i].value))
+			TL_CHECK_NEAR(b.r[i].value, a.r[i].value,
+				      1e-9 * fabs(a.r[i].value));
+	}
+	TL_CHECK_STR(b.r[0].unit, "ns");
+	TL_CHECK(!isnan(b.r[0].value) && b.r[0].value > 1);
+	tl_slo_report_release(&a);
+	tl_slo_report_release(&b);
+	tl_slo_release(&slo);
+	tl_diag_release(&d);
+	json_decref(r);
+	json_decref(us);
+}
+
 TL_TEST(inconclusive_when_the_ci_straddles)
 {
 	struct tl_slo_report rep;

@@ -167,6 +167,41 @@ TL_TEST(inside_outside_straddling)
 	json_decref(run);
 }
 
+/*
+ * The unit the run stored is read, not the name's: 25 samples stored in
+ * us (0.0245..0.0255) are judged as 24.5..25.5 ns; a unit of another
+ * dimension makes the claim untestable with the reason.
+ */
+TL_TEST(stored_unit_is_read)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[2];
+	json_t *run = new_run(0, 1, 1), *m;
+
+	metric(run, "alloc", "c.us", "ns_per_op", "time", 0.025, 0.0005, 25);
+	m = json_object_get(
+		json_object_get(variant(run, "alloc", "64", "c.us"), "metrics"),
+		"ns_per_op");
+	json_object_set_new(m, "unit", json_string("us"));
+	metric(run, "alloc", "c.b", "ns_per_op", "time", 25, 0.5, 25);
+	m = json_object_get(
+		json_object_get(variant(run, "alloc", "64", "c.b"), "metrics"),
+		"ns_per_op");
+	json_object_set_new(m, "unit", json_string("bytes"));
+	parse_claims(&cs, CLAIM("us", VAL("c.us", "ns_per_op"),
+				"{approx: 25 ns, tol: 20%}")
+				  CLAIM("bytes", VAL("c.b", "ns_per_op"),
+					"{approx: 25 ns, tol: 20%}"));
+	TL_CHECK_INT(cs.nclaims, 2);
+	eval(&cs, run, TL_ADJUST_HOLM, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK(v[0].ci.lo >= 24.5 && v[0].ci.hi <= 25.5);
+	TL_CHECK_INT(v[1].kind, TL_VERDICT_UNTESTABLE);
+	TL_CHECK(v[1].reason && strstr(v[1].reason, "stored in 'bytes'"));
+	release_all(&cs, v);
+	json_decref(run);
+}
+
 TL_TEST(ratio_and_equivalence_by_tost)
 {
 	struct tl_claimset cs;
