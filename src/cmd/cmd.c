@@ -84,7 +84,7 @@ void tl_cmd_unknown(const char *cmd, const char *arg, const struct option *lo)
 int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
 		  const char *usage, int *status)
 {
-	int ch, at = optind;
+	int ch, at = optind ? optind : 1; /* optind 0: glibc reinitializes */
 
 	opterr = 0;
 	ch = getopt_long(argc, argv, ":h", lo, NULL);

@@ -125,7 +125,9 @@ int tl_cmd_wants_help(int argc, char **argv, const char *usage);
 
 /*
  * getopt_long() over argv (options before and after the operands) with
- * the rules every command shares. Set optind = 1 before the first call.
+ * the rules every command shares. Set optind = 1 before the first call,
+ * or 0 when getopt_long() already ran with another optstring in this
+ * process (glibc keeps a "+" ordering until optind is 0).
  * --help or -h: prints usage with tl_cmd_help(), *status 0. An unknown option
  * or a missing value: says so once on stderr, with the closest known option,
  * *status 2. Both return TL_CMD_EXIT; else what getopt_long() returns

@@ -58,9 +58,50 @@ static const char usage_text[] =
 	"  traplab history --db postgres://traplab@db/traplab matrix --last "
 	"3\n";
 
+static const char trend_usage[] =
+	"usage: traplab history [--db URL] trend EXPERIMENT VARIANT METRIC\n"
+	"                       [--params P] [--machine FP]\n"
+	"\n"
+	"One figure's medians over the stored runs, oldest first, with its\n"
+	"change point (Pettitt) and whether the shift lasts. --params picks\n"
+	"the case (size=64); --machine keeps one machine's runs.\n"
+	"\n"
+	"examples:\n"
+	"  traplab history trend alloc c.glibc ns_per_op --params size=64\n"
+	"  traplab history --db postgres://traplab@db/traplab trend json "
+	"go.std \\\n"
+	"      ns_per_op --machine 9c1e5d0b7a3f4e21\n";
+
+static const char matrix_usage[] =
+	"usage: traplab history [--db URL] matrix [--machine FP] [--last N] "
+	"[--metric M]\n"
+	"                       [--out DIR] [RUN.json...]\n"
+	"\n"
+	"The figures x machines matrix: from the RUN.json files when any are\n"
+	"given (the history is not opened), else from the last N runs of\n"
+	"each machine (default 5). --metric keeps one metric; --out writes\n"
+	"each machine's pooled run to DIR/FINGERPRINT.json.\n"
+	"\n"
+	"examples:\n"
+	"  traplab history matrix --last 3\n"
+	"  traplab history matrix --metric ns_per_op --out pooled/ a.json "
+	"b.json\n";
+
 static int usage(void)
 {
 	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* Opens the history at db, or says why on stderr: 0 or 2. */
+static int open_db(const char *db, int flags, struct tl_history **h)
+{
+	struct tl_buf err = TL_BUF_INIT;
+
+	if (!tl_history_open(db, flags, h, &err))
+		return 0;
+	fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+	tl_buf_release(&err);
 	return 2;
 }
 
@@ -90,15 +131,29 @@ static int history_list(struct tl_history *h, const char *machine, size_t limit)
 	return 0;
 }
 
-static int history_add(struct tl_history *h, int argc, char **argv)
+static const struct option add_opts[] = {{"help", no_argument, NULL, 'h'},
+					 {NULL, 0, NULL, 0}};
+
+/* argv[0] is "add"; the operands are results files. */
+static int history_add(const char *db, int argc, char **argv)
 {
 	struct tl_buf err = TL_BUF_INIT;
+	struct tl_history *h;
 	int i, rc = 0, was_new;
 	long long id;
 	char *text;
 	size_t len;
 
-	for (i = 0; i < argc; i++) {
+	argv[0] = (char *)"history add";
+	optind = 0; /* cmd_history's "+" ordering must not stick */
+	while ((i = tl_cmd_getopt(argc, argv, add_opts, usage_text, &rc)) != -1)
+		if (i == TL_CMD_EXIT)
+			return rc;
+	if (optind == argc)
+		return usage();
+	if (open_db(db, TL_HISTORY_CREATE, &h))
+		return 2;
+	for (i = optind; i < argc; i++) {
 		int r = tl_read_file(argv[i], &text, &len);
 
 		if (r) {
@@ -119,29 +174,57 @@ static int history_add(struct tl_history *h, int argc, char **argv)
 		printf("%s run %lld: %s\n",
 		       was_new ? "stored" : "already stored", id, argv[i]);
 	}
+	tl_history_close(h);
 	tl_buf_release(&err);
 	return rc;
 }
 
-static int history_trend(struct tl_history *h, const char *machine, int argc,
+static const struct option trend_opts[] = {
+	{"params", required_argument, NULL, 'p'},
+	{"machine", required_argument, NULL, 'm'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
+/* argv[0] is "trend"; options may come before or after the operands. */
+static int history_trend(const char *db, const char *machine, int argc,
 			 char **argv)
 {
 	struct tl_buf err = TL_BUF_INIT;
 	struct tl_history_point *p;
 	struct tl_changepoint cp;
+	struct tl_history *h;
 	const char *params = NULL;
 	double *x;
 	size_t n, i;
-	int rc = 0;
+	int rc = 0, o;
 
-	if (argc == 5 && !strcmp(argv[3], "--params"))
-		params = argv[4];
-	else if (argc != 3)
-		return usage();
+	argv[0] = (char *)"history trend";
+	optind = 0; /* cmd_history's "+" ordering must not stick */
+	while ((o = tl_cmd_getopt(argc, argv, trend_opts, trend_usage, &rc)) !=
+	       -1) {
+		if (o == TL_CMD_EXIT)
+			return rc;
+		if (o == 'p')
+			params = optarg;
+		else if (o == 'm')
+			machine = optarg;
+	}
+	if (argc - optind != 3) {
+		fprintf(stderr,
+			"traplab history trend: expected EXPERIMENT VARIANT "
+			"METRIC, got %d operand%s\n%s",
+			argc - optind, argc - optind == 1 ? "" : "s",
+			trend_usage);
+		return 2;
+	}
+	argv += optind;
+	if (open_db(db, TL_HISTORY_READ_ONLY, &h))
+		return 2;
 	if (tl_history_series(h, machine, argv[0], params, argv[1], argv[2], &p,
 			      &n, &err)) {
 		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
 		tl_buf_release(&err);
+		tl_history_close(h);
 		return 2;
 	}
 	printf("%s/%s %s%s%s over %zu runs%s%s\n", argv[0], argv[1], argv[2],
@@ -168,6 +251,7 @@ static int history_trend(struct tl_history *h, const char *machine, int argc,
 	}
 	free(x);
 	free(p);
+	tl_history_close(h);
 	tl_buf_release(&err);
 	return rc;
 }
@@ -176,6 +260,15 @@ static int history_trend(struct tl_history *h, const char *machine, int argc,
  * traplab history matrix: from files when any are given (the history is
  * not opened), else from the last N runs of each machine in the history.
  */
+static const struct option matrix_opts[] = {
+	{"last", required_argument, NULL, 'n'},
+	{"metric", required_argument, NULL, 'M'},
+	{"out", required_argument, NULL, 'o'},
+	{"machine", required_argument, NULL, 'm'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
+
+/* argv[0] is "matrix". */
 static int history_matrix(const char *db, const char *machine, int argc,
 			  char **argv)
 {
@@ -185,19 +278,33 @@ static int history_matrix(const char *db, const char *machine, int argc,
 	const char *metric = NULL, *dir = NULL;
 	size_t last = 5, i;
 	int a, rc = 0;
+	char *end;
 
-	for (a = 0; a < argc && argv[a][0] == '-'; a++) {
-		if (!strcmp(argv[a], "--last") && a + 1 < argc)
-			last = strtoul(argv[++a], NULL, 10);
-		else if (!strcmp(argv[a], "--metric") && a + 1 < argc)
-			metric = argv[++a];
-		else if (!strcmp(argv[a], "--out") && a + 1 < argc)
-			dir = argv[++a];
-		else if (!strcmp(argv[a], "--machine") && a + 1 < argc)
-			machine = argv[++a];
-		else
-			return usage();
+	argv[0] = (char *)"history matrix";
+	optind = 0; /* cmd_history's "+" ordering must not stick */
+	while ((a = tl_cmd_getopt(argc, argv, matrix_opts, matrix_usage,
+				  &rc)) != -1) {
+		if (a == TL_CMD_EXIT)
+			return rc;
+		if (a == 'n') {
+			last = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || *optarg == '-' || !last) {
+				fprintf(stderr,
+					"traplab history matrix: --last: "
+					"expected a count of runs, found "
+					"'%s'\n",
+					optarg);
+				return 2;
+			}
+		} else if (a == 'M') {
+			metric = optarg;
+		} else if (a == 'o') {
+			dir = optarg;
+		} else if (a == 'm') {
+			machine = optarg;
+		}
 	}
+	a = optind;
 	for (; a < argc && !rc; a++)
 		rc = tl_matrix_add_file(&mx, argv[a], &err);
 	if (!rc && !mx.n) {
@@ -257,7 +364,6 @@ static const struct option longopts[] = {
 
 int cmd_history(int argc, char **argv)
 {
-	struct tl_buf err = TL_BUF_INIT;
 	const char *db = TL_HISTORY_DEFAULT_DB, *machine = NULL;
 	struct tl_history *h;
 	size_t limit = 50;
@@ -290,27 +396,16 @@ int cmd_history(int argc, char **argv)
 	}
 	i = optind;
 	if (i < argc && !strcmp(argv[i], "matrix"))
-		return history_matrix(db, machine, argc - i - 1, argv + i + 1);
-	if (i < argc && strcmp(argv[i], "add") && strcmp(argv[i], "trend"))
+		return history_matrix(db, machine, argc - i, argv + i);
+	if (i < argc && !strcmp(argv[i], "trend"))
+		return history_trend(db, machine, argc - i, argv + i);
+	if (i < argc && !strcmp(argv[i], "add"))
+		return history_add(db, argc - i, argv + i);
+	if (i < argc)
 		return usage();
-	rc = tl_history_open(db,
-			     i < argc && !strcmp(argv[i], "add")
-				     ? TL_HISTORY_CREATE
-				     : TL_HISTORY_READ_ONLY,
-			     &h, &err);
-	if (rc) {
-		fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-		tl_buf_release(&err);
+	if (open_db(db, TL_HISTORY_READ_ONLY, &h))
 		return 2;
-	}
-	if (i == argc)
-		rc = history_list(h, machine, limit);
-	else if (!strcmp(argv[i], "add"))
-		rc = i + 1 < argc ? history_add(h, argc - i - 1, argv + i + 1)
-				  : usage();
-	else
-		rc = history_trend(h, machine, argc - i - 1, argv + i + 1);
+	rc = history_list(h, machine, limit);
 	tl_history_close(h);
-	tl_buf_release(&err);
 	return rc;
 }
