@@ -59,38 +59,67 @@ static const char usage_text[] =
 	"3\n";
 
 static const char trend_usage[] =
-	"usage: traplab history [--db URL] trend EXPERIMENT VARIANT METRIC\n"
-	"                       [--params P] [--machine FP]\n"
+	"usage: traplab history trend [--db URL] [--machine FP] [--params P]\n"
+	"                             EXPERIMENT VARIANT METRIC\n"
 	"\n"
 	"One figure's medians over the stored runs, oldest first, with its\n"
-	"change point (Pettitt) and whether the shift lasts. --params picks\n"
-	"the case (size=64); --machine keeps one machine's runs.\n"
+	"change point (Pettitt's test) and whether the shift lasts.\n"
+	"\n"
+	"options:\n"
+	"  --db URL      a SQLite file or postgres://... (--history is the "
+	"same)\n"
+	"  --machine FP  only the runs of this machine fingerprint\n"
+	"  --params P    the case, as size=64\n"
+	"\n"
+	"exit: 0, or 2 on error.\n"
 	"\n"
 	"examples:\n"
 	"  traplab history trend alloc c.glibc ns_per_op --params size=64\n"
-	"  traplab history --db postgres://traplab@db/traplab trend json "
-	"go.std \\\n"
-	"      ns_per_op --machine 9c1e5d0b7a3f4e21\n";
+	"  traplab history trend --db postgres://traplab@db/traplab json "
+	"go.std ns_per_op\n";
 
 static const char matrix_usage[] =
-	"usage: traplab history [--db URL] matrix [--machine FP] [--last N] "
-	"[--metric M]\n"
-	"                       [--out DIR] [RUN.json...]\n"
+	"usage: traplab history matrix [--db URL] [--machine FP] [--last N]\n"
+	"                              [--metric M] [--out DIR] "
+	"[RUN.json...]\n"
 	"\n"
-	"The figures x machines matrix: from the RUN.json files when any are\n"
-	"given (the history is not opened), else from the last N runs of\n"
-	"each machine (default 5). --metric keeps one metric; --out writes\n"
-	"each machine's pooled run to DIR/FINGERPRINT.json.\n"
+	"The figures x machines matrix of the RUN.json files given (the "
+	"history\n"
+	"is not opened), else of the last N plain runs of each machine.\n"
+	"\n"
+	"options:\n"
+	"  --db URL      a SQLite file or postgres://... (--history is the "
+	"same)\n"
+	"  --machine FP  only this machine fingerprint\n"
+	"  --last N      the last N plain runs of each machine (default 5)\n"
+	"  --metric M    this metric only\n"
+	"  --out DIR     each machine's pooled run to DIR/FINGERPRINT.json\n"
+	"\n"
+	"exit: 0, or 2 on error.\n"
 	"\n"
 	"examples:\n"
 	"  traplab history matrix --last 3\n"
 	"  traplab history matrix --metric ns_per_op --out pooled/ a.json "
 	"b.json\n";
 
+static const char add_usage[] =
+	"usage: traplab history add [--db URL] RUN.json...\n"
+	"\n"
+	"Stores runs in the history (what `traplab run` does after a run).\n"
+	"\n"
+	"options:\n"
+	"  --db URL      a SQLite file or postgres://... (--history is the "
+	"same)\n"
+	"\n"
+	"exit: 0, or 2 when a file cannot be read or stored.\n"
+	"\n"
+	"examples:\n"
+	"  traplab history add results/latest.json\n"
+	"  traplab history add --db postgres://traplab@db/traplab run-*.json\n";
+
 static int usage(void)
 {
-	fputs(usage_text, stderr);
-	return 2;
+	return tl_cmd_usage("history", usage_text);
 }
 
 /* Opens the history at db, or says why on stderr: 0 or 2. */
@@ -131,8 +160,11 @@ static int history_list(struct tl_history *h, const char *machine, size_t limit)
 	return 0;
 }
 
-static const struct option add_opts[] = {{"help", no_argument, NULL, 'h'},
-					 {NULL, 0, NULL, 0}};
+static const struct option add_opts[] = {
+	{"db", required_argument, NULL, 'd'},
+	{"history", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 /* argv[0] is "add"; the operands are results files. */
 static int history_add(const char *db, int argc, char **argv)
@@ -146,11 +178,15 @@ static int history_add(const char *db, int argc, char **argv)
 
 	argv[0] = (char *)"history add";
 	optind = 0; /* cmd_history's "+" ordering must not stick */
-	while ((i = tl_cmd_getopt(argc, argv, add_opts, usage_text, &rc)) != -1)
+	while ((i = tl_cmd_getopt(argc, argv, add_opts, add_usage, &rc)) !=
+	       -1) {
 		if (i == TL_CMD_EXIT)
 			return rc;
+		if (i == 'd')
+			db = optarg;
+	}
 	if (optind == argc)
-		return usage();
+		return tl_cmd_usage("history add", add_usage);
 	if (open_db(db, TL_HISTORY_CREATE, &h))
 		return 2;
 	for (i = optind; i < argc; i++) {
@@ -180,6 +216,8 @@ static int history_add(const char *db, int argc, char **argv)
 }
 
 static const struct option trend_opts[] = {
+	{"db", required_argument, NULL, 'd'},
+	{"history", required_argument, NULL, 'd'},
 	{"params", required_argument, NULL, 'p'},
 	{"machine", required_argument, NULL, 'm'},
 	{"help", no_argument, NULL, 'h'},
@@ -204,7 +242,9 @@ static int history_trend(const char *db, const char *machine, int argc,
 	       -1) {
 		if (o == TL_CMD_EXIT)
 			return rc;
-		if (o == 'p')
+		if (o == 'd')
+			db = optarg;
+		else if (o == 'p')
 			params = optarg;
 		else if (o == 'm')
 			machine = optarg;
@@ -212,10 +252,9 @@ static int history_trend(const char *db, const char *machine, int argc,
 	if (argc - optind != 3) {
 		fprintf(stderr,
 			"traplab history trend: expected EXPERIMENT VARIANT "
-			"METRIC, got %d operand%s\n%s",
-			argc - optind, argc - optind == 1 ? "" : "s",
-			trend_usage);
-		return 2;
+			"METRIC, got %d operand%s\n",
+			argc - optind, argc - optind == 1 ? "" : "s");
+		return tl_cmd_usage("history trend", trend_usage);
 	}
 	argv += optind;
 	if (open_db(db, TL_HISTORY_READ_ONLY, &h))
@@ -261,6 +300,8 @@ static int history_trend(const char *db, const char *machine, int argc,
  * not opened), else from the last N runs of each machine in the history.
  */
 static const struct option matrix_opts[] = {
+	{"db", required_argument, NULL, 'd'},
+	{"history", required_argument, NULL, 'd'},
 	{"last", required_argument, NULL, 'n'},
 	{"metric", required_argument, NULL, 'M'},
 	{"out", required_argument, NULL, 'o'},
@@ -296,6 +337,8 @@ static int history_matrix(const char *db, const char *machine, int argc,
 					optarg);
 				return 2;
 			}
+		} else if (a == 'd') {
+			db = optarg;
 		} else if (a == 'M') {
 			metric = optarg;
 		} else if (a == 'o') {
@@ -374,7 +417,7 @@ int cmd_history(int argc, char **argv)
 	optind = 1;
 	while ((rc = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (rc == 'h') {
-			fputs(usage_text, stdout);
+			tl_cmd_help(usage_text);
 			return 0;
 		} else if (rc == '?') {
 			tl_cmd_unknown("history", argv[optind - 1], longopts);

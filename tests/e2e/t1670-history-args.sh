@@ -6,11 +6,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 db="$tmp/h.sqlite"
-for sub in trend matrix add; do
+for sub in trend matrix add; do # the layout: t1730
 	"$TRAPLAB" history $sub --help >"$tmp/out" 2>"$tmp/err" ||
 		fail "history $sub --help exited $?"
 	grep -q '^usage: traplab history' "$tmp/out" || fail "$sub: no usage on stdout"
-	[ $sub = add ] || grep -q '^examples:' "$tmp/out" || fail "$sub: no examples"
+	grep -q "^examples:" "$tmp/out" || fail "$sub: no examples"
 	[ -s "$tmp/err" ] && fail "$sub --help wrote to stderr: $(cat "$tmp/err")"
 done
 rc=0
@@ -36,6 +36,8 @@ rc=0
 "$TRAPLAB" history --db "$db" trend --params size=64 alloc c.glibc ns_per_op >"$tmp/b" ||
 	fail "trend, option before the operands"
 cmp -s "$tmp/a" "$tmp/b" || fail "the option's place changed the output"
+"$TRAPLAB" history trend alloc c.glibc ns_per_op --db "$db" --params size=64 |
+	cmp -s - "$tmp/a" || fail "trend --db after the subcommand"
 grep -q 'alloc/c.glibc ns_per_op size=64 over 3 runs' "$tmp/a" || fail "trend: $(cat "$tmp/a")"
 "$TRAPLAB" history matrix --metric ns_per_op "$TL_ROOT/tests/data/run-1.json" >"$tmp/m" ||
 	fail "matrix from a file"

@@ -49,7 +49,8 @@ while read -r words; do
 	# shellcheck disable=SC2086
 	[ "$words" = claims ] || "$TRAPLAB" help $words | cmp -s - "$tmp/out" ||
 		fail "'traplab help $words' differs from '$words --help'"
-done < <(printf '%s\n' $cmds "slo check" "slo rules" "slo tune")
+done < <(printf '%s\n' $cmds "slo check" "slo rules" "slo tune" \
+	"history trend" "history matrix" "history add")
 
 # One text for both forms of slo check.
 "$TRAPLAB" slo check --prometheus http://127.0.0.1:1 --help >"$tmp/a" &&
