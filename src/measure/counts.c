@@ -401,7 +401,6 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 	return 0;
 }
 
-/* The simulated figures of per[] (per-op counts) into metrics. */
 /*
  * The simulated metrics of n runs (per-op counts): one run is the count;
  * several are samples, whose spread is the interval a verdict sees.
