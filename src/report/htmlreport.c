@@ -22,6 +22,7 @@
 #include "measure/metric.h"
 #include "report/html.h"
 #include "report/mdreport.h"
+#include "report/verdictcols.h"
 #include "report/evidence_view.h"
 #include "base/banned.h"
 
@@ -504,45 +505,61 @@ static int section_cmp(const void *a, const void *b)
 	return strverscmp(x, y);
 }
 
-static void verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
-			  const struct tl_verdict *v)
+/*
+ * Column k of claim c as an HTML cell's content: the id links to its
+ * evidence, the verdict is a badge with its reason (or "simulated
+ * counters") under it.
+ */
+static void html_col(struct tl_buf *b, enum tl_verdictcol k,
+		     const struct tl_claim *c, const struct tl_verdict *v)
 {
-	size_t i;
+	struct tl_buf t = TL_BUF_INIT;
 
-	tl_buf_puts(b, "<table class=\"verdicts\"><tr><th>id</th><th>&sect;"
-		       "</th><th>claim</th>"
-		       "<th>claimed</th><th>measured [CI]</th>"
-		       "<th>verdict</th></tr>\n");
-	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		struct tl_buf t = TL_BUF_INIT;
-
-		tl_buf_puts(b, "<tr><td><a href=\"#");
+	tl_verdictcols_cell(&t, k, c, v);
+	if (k == TL_VCOL_ID) {
+		tl_buf_puts(b, "<a href=\"#");
 		tl_html_escape(b, c->id);
 		tl_buf_puts(b, "\"><code>");
-		tl_html_escape(b, c->id);
-		tl_buf_puts(b, "</code></a></td><td>");
-		tl_html_escape(b, c->section);
-		tl_buf_puts(b, "</td><td>");
-		tl_html_escape(b, c->text);
-		tl_buf_puts(b, "</td><td>");
-		tl_html_escape(b, c->claimed);
-		tl_buf_puts(b, "</td><td>");
-		tl_verdict_fmt_measured(&t, c, &v[i]);
 		tl_html_escape(b, tl_buf_str(&t));
-		tl_buf_printf(b, "</td><td><span class=\"v %s\">%s</span>",
-			      tl_verdict_name(v[i].kind),
-			      tl_verdict_name(v[i].kind));
-		if (v[i].reason) {
+		tl_buf_puts(b, "</code></a>");
+	} else if (k == TL_VCOL_VERDICT) {
+		tl_buf_printf(b, "<span class=\"v %s\">%s</span>",
+			      tl_buf_str(&t), tl_buf_str(&t));
+		if (v->reason) {
 			tl_buf_puts(b, "<br><span class=\"note\">");
-			tl_html_escape(b, v[i].reason);
+			tl_html_escape(b, v->reason);
 			tl_buf_puts(b, "</span>");
-		} else if (v[i].simulated) {
+		} else if (v->simulated) {
 			tl_buf_puts(b, "<br><span class=\"sim\">simulated "
 				       "counters</span>");
 		}
-		tl_buf_puts(b, "</td></tr>\n");
-		tl_buf_release(&t);
+	} else {
+		tl_html_escape(b, tl_buf_str(&t));
+	}
+	tl_buf_release(&t);
+}
+
+static void verdict_table(struct tl_buf *b, const struct tl_claimset *cs,
+			  const struct tl_verdict *v)
+{
+	enum tl_verdictcol k;
+	size_t i;
+
+	tl_buf_puts(b, "<table class=\"verdicts\"><tr>");
+	for (k = 0; k < TL_VCOL_COUNT_; k++) {
+		tl_buf_puts(b, "<th>");
+		tl_html_escape(b, tl_verdictcols[k].doc_head);
+		tl_buf_puts(b, "</th>");
+	}
+	tl_buf_puts(b, "</tr>\n");
+	for (i = 0; i < cs->nclaims; i++) {
+		tl_buf_puts(b, "<tr>");
+		for (k = 0; k < TL_VCOL_COUNT_; k++) {
+			tl_buf_puts(b, "<td>");
+			html_col(b, k, &cs->claims[i], &v[i]);
+			tl_buf_puts(b, "</td>");
+		}
+		tl_buf_puts(b, "</tr>\n");
 	}
 	tl_buf_puts(b, "</table>\n");
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyze/evidence.h"
+#include "report/verdictcols.h"
 
 #include "base/banned.h"
 
@@ -84,6 +85,44 @@ void tl_mdreport_run(struct tl_buf *b, json_t *const *runs, size_t nruns)
 		tl_buf_printf(b, " (%zu runs combined)", nruns);
 }
 
+/*
+ * Column k of claim c as Markdown: the id in backticks, the claim with its
+ * quantity, the verdict in bold with a numbered note (appended to notes)
+ * when it has a reason or notes.
+ */
+static void md_col(struct tl_buf *out, enum tl_verdictcol k,
+		   const struct tl_claim *c, const struct tl_verdict *v,
+		   struct tl_buf *notes, size_t *nnotes)
+{
+	struct tl_buf t = TL_BUF_INIT;
+
+	tl_verdictcols_cell(&t, k, c, v);
+	if (k == TL_VCOL_ID) {
+		tl_buf_puts(out, "`");
+		md_cell(out, tl_buf_str(&t));
+		tl_buf_puts(out, "`");
+	} else if (k == TL_VCOL_VERDICT) {
+		tl_buf_printf(out, "**%s**", tl_buf_str(&t));
+	} else {
+		md_cell(out, tl_buf_str(&t));
+	}
+	tl_buf_release(&t);
+	if (k == TL_VCOL_CLAIM && c->quantity) {
+		tl_buf_puts(out, "<br>*quantity:* ");
+		md_cell(out, c->quantity);
+	}
+	if (k == TL_VCOL_VERDICT && (v->reason || v->notes)) {
+		++*nnotes;
+		tl_buf_printf(out, " [%zu]", *nnotes);
+		tl_buf_printf(notes, "%zu. `%s`: ", *nnotes, c->id);
+		md_cell(notes, v->reason);
+		if (v->reason && v->notes)
+			tl_buf_puts(notes, "; ");
+		md_cell(notes, v->notes);
+		tl_buf_puts(notes, "\n");
+	}
+}
+
 void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			const struct tl_verdict *v, json_t *const *runs,
 			size_t nruns, const struct tl_verdict_opts *o, size_t m)
@@ -91,6 +130,7 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
 	size_t counts[TL_VERDICT_COUNT_], i, nnotes = 0;
 	struct tl_buf notes = TL_BUF_INIT;
+	enum tl_verdictcol k;
 
 	tl_verdict_count(v, cs->nclaims, counts);
 	tl_buf_printf(out, "# Verdicts: %s\n\n", cs->title);
@@ -123,40 +163,18 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 			      "(--only); the family-wise correction counts "
 			      "these only.\n\n",
 			      cs->nclaims, cs->nfile);
-	tl_buf_puts(out, "| id | § | claim | claimed | measured [CI] | "
-			 "verdict |\n|---|---|---|---|---|---|\n");
+	for (k = 0; k < TL_VCOL_COUNT_; k++)
+		tl_buf_printf(out, "| %s ", tl_verdictcols[k].doc_head);
+	tl_buf_puts(out, "|\n");
+	for (k = 0; k < TL_VCOL_COUNT_; k++)
+		tl_buf_puts(out, "|---");
+	tl_buf_puts(out, "|\n");
 	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		struct tl_buf t = TL_BUF_INIT;
-
-		tl_buf_puts(out, "| `");
-		md_cell(out, c->id);
-		tl_buf_puts(out, "` | ");
-		md_cell(out, c->section);
-		tl_buf_puts(out, " | ");
-		md_cell(out, c->text);
-		if (c->quantity) {
-			tl_buf_puts(out, "<br>*quantity:* ");
-			md_cell(out, c->quantity);
-		}
-		tl_buf_puts(out, " | ");
-		md_cell(out, c->claimed);
-		tl_buf_puts(out, " | ");
-		tl_verdict_fmt_measured(&t, c, &v[i]);
-		md_cell(out, tl_buf_str(&t));
-		tl_buf_printf(out, " | **%s**", tl_verdict_name(v[i].kind));
-		if (v[i].reason || v[i].notes) {
-			nnotes++;
-			tl_buf_printf(out, " [%zu]", nnotes);
-			tl_buf_printf(&notes, "%zu. `%s`: ", nnotes, c->id);
-			md_cell(&notes, v[i].reason);
-			if (v[i].reason && v[i].notes)
-				tl_buf_puts(&notes, "; ");
-			md_cell(&notes, v[i].notes);
-			tl_buf_puts(&notes, "\n");
+		for (k = 0; k < TL_VCOL_COUNT_; k++) {
+			tl_buf_puts(out, k ? " | " : "| ");
+			md_col(out, k, &cs->claims[i], &v[i], &notes, &nnotes);
 		}
 		tl_buf_puts(out, " |\n");
-		tl_buf_release(&t);
 	}
 	if (nnotes) {
 		tl_buf_puts(out, "\nNotes:\n\n");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "report/table.h"
+#include "report/verdictcols.h"
 #include "base/term.h"
 #include "base/banned.h"
 
@@ -29,18 +30,22 @@ const char *tl_verdicttable_sgr(enum tl_verdict_kind k)
 	}
 }
 
+/* The verdict, coloured when asked, and "(sim)" for simulated counts. */
+static void verdict_cell(struct tl_buf *b, const struct tl_verdict *v,
+			 int color)
+{
+	tl_term_paint(b, color, tl_verdicttable_sgr(v->kind),
+		      tl_verdict_name(v->kind));
+	if (v->simulated && v->kind != TL_VERDICT_UNTESTABLE)
+		tl_buf_puts(b, " (sim)");
+}
+
 void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
 			    const struct tl_verdict *v, size_t width, int color)
 {
-	static const struct tl_col cols[] = {
-		{"id", 0, 0, 0},
-		{"sec", 0, 4, 0},
-		{"claim", 0, 2, 1},
-		{"claimed", 0, 3, 0},
-		{"measured [CI]", 0, 1, 0},
-		{"verdict", 0, 0, 0},
-	};
+	struct tl_col cols[TL_VCOL_COUNT_];
 	size_t counts[TL_VERDICT_COUNT_], i, idw = 2, mw = 13;
+	enum tl_verdictcol k;
 	struct tl_table t;
 	int below;
 
@@ -61,25 +66,26 @@ void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
 		tl_buf_release(&m);
 	}
 	below = width != SIZE_MAX && idw + mw + 12 + 6 + 24 > width;
-	tl_table_init(&t, cols, TL_ARRAY_SIZE(cols), 0);
-	if (below)
-		t.cols[2].prio = 9; /* dropped first: its text is below */
+	for (k = 0; k < TL_VCOL_COUNT_; k++)
+		cols[k] = (struct tl_col){tl_verdictcols[k].head, 0,
+					  tl_verdictcols[k].prio,
+					  tl_verdictcols[k].flex};
+	if (below) /* the claim is dropped first: its text is below */
+		cols[TL_VCOL_CLAIM].prio = 9;
+	tl_table_init(&t, cols, TL_VCOL_COUNT_, 0);
 	for (i = 0; i < cs->nclaims; i++) {
 		const struct tl_claim *c = &cs->claims[i];
-		struct tl_buf m = TL_BUF_INIT, k = TL_BUF_INIT;
-		const char *row[6];
+		struct tl_buf cell[TL_VCOL_COUNT_];
+		const char *row[TL_VCOL_COUNT_];
 
-		tl_verdict_fmt_measured(&m, c, &v[i]);
-		tl_term_paint(&k, color, tl_verdicttable_sgr(v[i].kind),
-			      tl_verdict_name(v[i].kind));
-		if (v[i].simulated && v[i].kind != TL_VERDICT_UNTESTABLE)
-			tl_buf_puts(&k, " (sim)");
-		row[0] = c->id;
-		row[1] = c->section;
-		row[2] = c->text;
-		row[3] = c->claimed;
-		row[4] = tl_buf_str(&m);
-		row[5] = tl_buf_str(&k);
+		for (k = 0; k < TL_VCOL_COUNT_; k++) {
+			cell[k] = (struct tl_buf)TL_BUF_INIT;
+			if (k == TL_VCOL_VERDICT)
+				verdict_cell(&cell[k], &v[i], color);
+			else
+				tl_verdictcols_cell(&cell[k], k, c, &v[i]);
+			row[k] = tl_buf_str(&cell[k]);
+		}
 		tl_table_row(&t, row);
 		if (below && c->text)
 			tl_table_line(&t, 2, c->text);
@@ -89,8 +95,8 @@ void tl_verdicttable_render(struct tl_buf *b, const struct tl_claimset *cs,
 			tl_table_line(&t, 2, s);
 			free(s);
 		}
-		tl_buf_release(&m);
-		tl_buf_release(&k);
+		for (k = 0; k < TL_VCOL_COUNT_; k++)
+			tl_buf_release(&cell[k]);
 	}
 	tl_table_render(&t, b, width);
 	tl_table_release(&t);
