@@ -297,9 +297,11 @@ int cmd_chaos(int argc, char **argv)
 	int c, rc = 2;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:t:p:f:d:r:w:i:P:n:m:h", opts,
-				NULL)) != -1) {
+	while ((c = tl_cmd_getopt_short(argc, argv, "s:t:p:f:d:r:w:i:P:n:m:",
+					opts, usage_text, &rc)) != -1) {
 		switch (c) {
+		case TL_CMD_EXIT:
+			return rc;
 		case 's':
 			path = optarg;
 			break;
@@ -341,11 +343,6 @@ int cmd_chaos(int argc, char **argv)
 			else if (*end == 'G')
 				fc.spec.bytes <<= 30;
 			break;
-		case 'h':
-			tl_cmd_help(usage_text);
-			return 0;
-		default:
-			return tl_cmd_usage("chaos", usage_text);
 		}
 	}
 	if (!path || !target || !url || optind != argc ||

@@ -162,7 +162,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"alpha", required_argument, NULL, 'A'},
 		{"counters", required_argument, NULL, 'C'},
 		{"md", required_argument, NULL, 'm'},
-		{"html", required_argument, NULL, 'h'},
+		{"html", required_argument, NULL, 'W'},
 		{"json", required_argument, NULL, 'j'},
 		{"chaos", required_argument, NULL, 'X'},
 		{"toolchains", required_argument, NULL, 'T'},
@@ -172,14 +172,17 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"out", required_argument, NULL, 'o'},
 		{"repeat", required_argument, NULL, 'R'},
 		{"only", required_argument, NULL, 'O'},
-		{"help", no_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char *end;
-	int ch;
+	int ch, status;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:qo:", longopts, NULL)) != -1) {
+	while ((ch = tl_cmd_getopt_short(argc, argv, "r:qo:", longopts,
+					 claims_help, &status)) != -1) {
 		switch (ch) {
+		case TL_CMD_EXIT:
+			return status;
 		case 'r':
 			tl_strv_push(&a->results, optarg);
 			break;
@@ -214,7 +217,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 'm':
 			a->md = optarg;
 			break;
-		case 'h':
+		case 'W':
 			a->html = optarg;
 			break;
 		case 'j':
@@ -259,11 +262,6 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			a->chaos = optarg;
 			break;
 		}
-		case 'H':
-			tl_cmd_help(claims_help);
-			return 0;
-		default:
-			return tl_cmd_usage("claims", claims_help);
 		}
 	}
 	/*

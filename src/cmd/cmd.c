@@ -84,10 +84,18 @@ void tl_cmd_unknown(const char *cmd, const char *arg, const struct option *lo)
 int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
 		  const char *usage, int *status)
 {
-	int ch, at = optind ? optind : 1; /* optind 0: glibc reinitializes */
+	return tl_cmd_getopt_short(argc, argv, "", lo, usage, status);
+}
 
+int tl_cmd_getopt_short(int argc, char **argv, const char *shorts,
+			const struct option *lo, const char *usage, int *status)
+{
+	int ch, at = optind ? optind : 1; /* optind 0: glibc reinitializes */
+	char spec[64];
+
+	snprintf(spec, sizeof(spec), ":h%s", shorts);
 	opterr = 0;
-	ch = getopt_long(argc, argv, ":h", lo, NULL);
+	ch = getopt_long(argc, argv, spec, lo, NULL);
 	switch (ch) {
 	case 'h':
 		tl_cmd_help(usage);

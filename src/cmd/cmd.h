@@ -136,6 +136,14 @@ int tl_cmd_wants_help(int argc, char **argv, const char *usage);
 int tl_cmd_getopt(int argc, char **argv, const struct option *lo,
 		  const char *usage, int *status);
 
+/*
+ * tl_cmd_getopt() for a command that also has short options: shorts is
+ * getopt's string of them ("r:qo:"), without h (-h is help).
+ */
+int tl_cmd_getopt_short(int argc, char **argv, const char *shorts,
+			const struct option *lo, const char *usage,
+			int *status);
+
 /* Says once that cmd has no option arg, with the closest one of lo. */
 void tl_cmd_unknown(const char *cmd, const char *arg, const struct option *lo);
 

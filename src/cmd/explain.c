@@ -83,11 +83,14 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 		{"width", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	int ch;
+	int ch, status;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:r:h", longopts, NULL)) != -1) {
+	while ((ch = tl_cmd_getopt_short(argc, argv, "c:r:", longopts,
+					 explain_help, &status)) != -1) {
 		switch (ch) {
+		case TL_CMD_EXIT:
+			return status;
 		case 'c':
 			a->claims = optarg;
 			break;
@@ -103,11 +106,6 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 			a->width = w < 40 ? 40 : w > 400 ? 400 : (int)w;
 			break;
 		}
-		case 'h':
-			tl_cmd_help(explain_help);
-			return 0;
-		default:
-			return tl_cmd_usage("explain", explain_help);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -615,9 +613,10 @@ int cmd_explain(int argc, char **argv)
 	tl_registry_load(&reg, root, &rd);
 	rc = tl_claims_parse(&cs, a.claims, NULL, 0, &d);
 	if (rc) {
+		/* The parser's diagnostics say what failed, once. */
 		for (i = 0; i < d.msgs.n; i++)
-			fprintf(stderr, "%s\n", d.msgs.v[i]);
-		if (rc != -EINVAL)
+			fprintf(stderr, "traplab: %s\n", d.msgs.v[i]);
+		if (!d.msgs.n)
 			fprintf(stderr, "traplab: cannot open '%s': %s\n",
 				a.claims, strerror(-rc));
 		rc = 2;

@@ -244,9 +244,11 @@ int cmd_run(int argc, char **argv)
 
 	tl_run_opts_init(&o, tl_cli_root());
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qp:V:c:t:r:s:o:vh", lo, NULL)) !=
-	       -1) {
+	while ((ch = tl_cmd_getopt_short(argc, argv, "qp:V:c:t:r:s:o:v", lo,
+					 run_help, &ret)) != -1) {
 		switch (ch) {
+		case TL_CMD_EXIT:
+			goto out;
 		case 'q':
 			o.quick = 1;
 			break;
@@ -327,12 +329,6 @@ int cmd_run(int argc, char **argv)
 		case 'v':
 			o.verbose = 1;
 			break;
-		case 'h':
-			tl_cmd_help(run_help);
-			ret = 0;
-			goto out;
-		default:
-			goto usage;
 		}
 	}
 	o.params = tl_strv_cstr(&params);

@@ -120,17 +120,16 @@ static int cmd_rules(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
+	argv[0] = (char *)"slo rules";
+	while ((c = tl_cmd_getopt_short(argc, argv, "w:", opts, rules_usage,
+					&rc)) != -1) {
 		switch (c) {
+		case TL_CMD_EXIT:
+			return rc;
 		case 'w':
 			if (parse_window(optarg, &period))
 				return 2;
 			break;
-		case 'h':
-			tl_cmd_help(rules_usage);
-			return 0;
-		default:
-			return tl_cmd_usage("slo rules", rules_usage);
 		}
 	}
 	if (optind + 1 != argc)
@@ -166,8 +165,12 @@ static int cmd_check(int argc, char **argv)
 	json_t *ev;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:w:s:jna:h", opts, NULL)) != -1) {
+	argv[0] = (char *)"slo check";
+	while ((c = tl_cmd_getopt_short(argc, argv, "p:w:s:jna:", opts,
+					tl__cmd_slo_check_help, &rc)) != -1) {
 		switch (c) {
+		case TL_CMD_EXIT:
+			return rc;
 		case 'p':
 			url = optarg;
 			break;
@@ -187,12 +190,6 @@ static int cmd_check(int argc, char **argv)
 		case 'a':
 			at = optarg;
 			break;
-		case 'h':
-			tl_cmd_help(tl__cmd_slo_check_help);
-			return 0;
-		default:
-			return tl_cmd_usage("slo check",
-					    tl__cmd_slo_check_help);
 		}
 	}
 	if (!path && optind + 1 == argc)
@@ -275,8 +272,12 @@ static int cmd_tune(int argc, char **argv)
 	int c, rc, write = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:w:Wa:h", opts, NULL)) != -1) {
+	argv[0] = (char *)"slo tune";
+	while ((c = tl_cmd_getopt_short(argc, argv, "p:w:Wa:", opts, tune_usage,
+					&rc)) != -1) {
 		switch (c) {
+		case TL_CMD_EXIT:
+			return rc;
 		case 'p':
 			url = optarg;
 			break;
@@ -290,11 +291,6 @@ static int cmd_tune(int argc, char **argv)
 		case 'a':
 			at = optarg;
 			break;
-		case 'h':
-			tl_cmd_help(tune_usage);
-			return 0;
-		default:
-			return tl_cmd_usage("slo tune", tune_usage);
 		}
 	}
 	if (!url || optind + 1 != argc)

@@ -23,6 +23,13 @@ expect c.glibc run alloc "${o[@]}" -V c.glibcc
 expect alloc/c.glibc run alloc "${o[@]}" -V alloc/c.glibcc
 expect size run alloc "${o[@]}" --param sise=64
 expect size run alloc "${o[@]}" -p alloc/sise=64
+# Misspelt options of every command that has its own short options.
+expect --quick run alloc --quik --no-history -o "$tmp/r.json"
+expect --only claims --onyl 'defer-*'
+expect --results explain alloc-stack-sub-ns --reslts x.json
+expect --window slo rules --windw 1h slo/service-slo.yaml
+expect --write slo tune --prometheus http://127.0.0.1:1 --wrte slo/service-slo.yaml
+expect --slo chaos --slp x.yaml
 # Far from every name: an error all the same, without a guess.
 "$TRAPLAB" run alloc "${o[@]}" -V 'qqqqqq*' 2>"$tmp/err"
 [ $? = 2 ] && grep -q "matches no variant of alloc" "$tmp/err" ||
