@@ -2,8 +2,9 @@
  * runtable.c - a run's terminal tables (see runtable.h).
  *
  * Times print with an SI prefix and three significant digits, sizes in
- * binary units; a variant that is not ok prints its reason under its row,
- * cut to the line's width.
+ * binary units, fractions in percent, each read in the unit the results
+ * stored (measure/metric.h); a variant that is not ok prints its reason under
+ * its row, cut to the line's width.
  */
 #include "report/runtable.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "measure/metric.h"
 #include "measure/runner.h"
 #include "report/table.h"
 #include "base/term.h"
@@ -52,6 +54,28 @@ static void fmt_si(char *buf, size_t n, double v, const char *unit)
 	}
 }
 
+/*
+ * v, a figure of metric name in the unit its metric object m stored
+ * (measure/metric.h): times with an SI prefix, sizes in binary units,
+ * fractions in percent, else a count.
+ */
+static void fmt_metric(char *buf, size_t n, double v, const char *name,
+		       const json_t *m)
+{
+	struct tl_metric d;
+
+	tl_metric_describe(name, json_string_value(json_object_get(m, "unit")),
+			   &d);
+	v *= tl_metric_base_factor(&d);
+	if (d.dim == TL_DIM_FRACTION)
+		snprintf(buf, n, "%.3g%%", 100 * v);
+	else
+		fmt_si(buf, n, v,
+		       d.dim == TL_DIM_TIME    ? "ns"
+		       : d.dim == TL_DIM_BYTES ? "bytes"
+					       : "");
+}
+
 static void case_row(struct tl_table *t, const json_t *v, const char *key,
 		     int is_proc)
 {
@@ -67,12 +91,13 @@ static void case_row(struct tl_table *t, const json_t *v, const char *key,
 		const json_t *c95 = json_object_get(m, "ci95");
 		char lo[24], hi[24];
 
-		fmt_si(med, sizeof(med),
-		       json_number_value(json_object_get(m, "median")), "ns");
-		fmt_si(lo, sizeof(lo),
-		       json_number_value(json_array_get(c95, 0)), "ns");
-		fmt_si(hi, sizeof(hi),
-		       json_number_value(json_array_get(c95, 1)), "ns");
+		fmt_metric(med, sizeof(med),
+			   json_number_value(json_object_get(m, "median")), key,
+			   m);
+		fmt_metric(lo, sizeof(lo),
+			   json_number_value(json_array_get(c95, 0)), key, m);
+		fmt_metric(hi, sizeof(hi),
+			   json_number_value(json_array_get(c95, 1)), key, m);
 		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 		if (json_object_get(m, "aa_mde_pct"))
 			snprintf(mde, sizeof(mde), "%.1f%%",
@@ -80,9 +105,9 @@ static void case_row(struct tl_table *t, const json_t *v, const char *key,
 					 json_object_get(m, "aa_mde_pct")));
 	}
 	if (rss && json_object_get(rss, "median"))
-		fmt_si(r, sizeof(r),
-		       json_number_value(json_object_get(rss, "median")),
-		       "bytes");
+		fmt_metric(r, sizeof(r),
+			   json_number_value(json_object_get(rss, "median")),
+			   "peak_rss_bytes", rss);
 	if (is_proc) {
 		const json_t *mi = json_object_get(
 			json_object_get(ms, "minor_faults"), "median");
@@ -206,18 +231,14 @@ static void print_counts_table(const json_t *cs)
 		    !json_object_get(ab, "instructions_per_op"))
 			continue;
 		for (size_t k = 0; k < TL_ARRAY_SIZE(keys); k++) {
-			const json_t *x = json_object_get(
-				json_object_get(m, keys[k]), "median");
-			int pct = strstr(keys[k], "ratio") != NULL;
+			const json_t *mk = json_object_get(m, keys[k]);
+			const json_t *x = json_object_get(mk, "median");
 
 			if (!x)
 				snprintf(cell[k], sizeof(cell[k]), "-");
-			else if (pct)
-				snprintf(cell[k], sizeof(cell[k]), "%.3g%%",
-					 100 * json_number_value(x));
 			else
-				fmt_si(cell[k], sizeof(cell[k]),
-				       json_number_value(x), "");
+				fmt_metric(cell[k], sizeof(cell[k]),
+					   json_number_value(x), keys[k], mk);
 		}
 		row[0] = json_string_value(json_object_get(v, "name"));
 		row[1] = src ? src : "-";

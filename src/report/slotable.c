@@ -12,28 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/claims.h"
+#include "measure/metric.h"
 #include "report/table.h"
 #include "base/term.h"
 #include "base/banned.h"
 
-static enum tl_dim unit_dim(const char *unit)
-{
-	if (!strcmp(unit, "ns"))
-		return TL_DIM_TIME;
-	if (!strcmp(unit, "bytes"))
-		return TL_DIM_BYTES;
-	if (!strcmp(unit, "ratio"))
-		return TL_DIM_FACTOR;
-	return TL_DIM_COUNT;
-}
-
+/*
+ * v in an objective's unit for people. "ratio" is a ratioTo objective's
+ * B / A, a factor; other units are the table of metrics' (metric.h).
+ */
 static void value(struct tl_buf *b, double v, const char *unit)
 {
+	enum tl_dim dim = TL_DIM_COUNT;
+	double f = 1;
+
 	if (isnan(v))
 		tl_buf_puts(b, "-");
+	else if (!strcmp(unit, "ratio"))
+		tl_metric_fmt_value(b, v, TL_DIM_FACTOR);
+	else if (!tl_metric_unit_find(unit, &dim, &f))
+		tl_metric_fmt_value(b, v * f, dim);
 	else
-		tl_metric_fmt_value(b, v, unit_dim(unit));
+		tl_metric_fmt_value(b, v, TL_DIM_COUNT);
 }
 
 static int gate_fails(const struct tl_slo_result *r)
