@@ -132,6 +132,16 @@ void tl_buf_release(struct tl_buf *b)
 	b->len = b->cap = 0;
 }
 
+void tl_buf_truncate(struct tl_buf *b, size_t len)
+{
+	if (!len) {
+		tl_buf_release(b);
+		return;
+	}
+	if (len < b->len)
+		b->s[b->len = len] = '\0';
+}
+
 void tl_strv_push_owned(struct tl_strv *sv, char *s)
 {
 	TL_VEC_PUSH(sv->v, sv->n, sv->cap, s);

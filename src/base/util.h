@@ -45,6 +45,12 @@ void tl_buf_vprintf(struct tl_buf *b, const char *fmt, va_list ap);
 /* The contents ("" when empty); owned by b. */
 const char *tl_buf_str(const struct tl_buf *b);
 void tl_buf_release(struct tl_buf *b);
+/*
+ * Cuts b back to its first len bytes (len <= b->len); cut to nothing, b
+ * holds no memory, as if it had never been written: a callee that takes
+ * back what it wrote leaves its caller's buffer as it found it.
+ */
+void tl_buf_truncate(struct tl_buf *b, size_t len);
 
 /* A growable vector of owned strings. Init with TL_STRV_INIT. */
 struct tl_strv {

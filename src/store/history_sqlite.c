@@ -528,8 +528,7 @@ int tl__history_sqlite_open(const char *db_path, int mode,
 		 */
 		if (rc && (code == SQLITE_CANTOPEN || code == SQLITE_IOERR) &&
 		    sq_reopen_immutable(q) == SQLITE_OK) {
-			if (err->s)
-				err->s[err->len = err_at] = '\0';
+			tl_buf_truncate(err, err_at);
 			rc = sq_check_readable(q, err);
 		}
 		if (rc)
@@ -546,8 +545,7 @@ int tl__history_sqlite_open(const char *db_path, int mode,
 	 * backoff, for as long as the busy timeout allows.
 	 */
 	for (int ms = 10, waited = 0;; waited += ms, ms *= 2) {
-		if (err->s) /* only the last attempt's words */
-			err->s[err->len = err_len] = '\0';
+		tl_buf_truncate(err, err_len); /* the last attempt's words */
 		rc = sq_exec(q,
 			     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = "
 			     "ON; PRAGMA synchronous = NORMAL",

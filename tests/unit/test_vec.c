@@ -1,7 +1,8 @@
 /*
- * test_vec.c - growable arrays keep their elements, grow by doubling (so
+ * test_vec.c - growable arrays and buffers keep their elements, grow by doubling (so
  * n pushes reallocate O(log n) times) and start empty.
  */
+#include "base/util.h"
 #include "base/vec.h"
 #include "tl_test.h"
 
@@ -70,6 +71,23 @@ TL_TEST(reserve_keeps_what_is_there)
 	TL_VEC_RESERVE(s, cap, 10); /* never shrinks */
 	TL_CHECK(cap >= 5000);
 	free(s);
+}
+
+/* A callee that takes back all it wrote leaves no memory behind. */
+TL_TEST(buf_truncate_to_nothing_frees)
+{
+	struct tl_buf b = TL_BUF_INIT;
+
+	tl_buf_puts(&b, "first attempt: busy");
+	tl_buf_truncate(&b, 5);
+	TL_CHECK(strcmp(tl_buf_str(&b), "first") == 0);
+	TL_CHECK_INT(b.len, 5);
+	tl_buf_truncate(&b, 9); /* longer than what is there: unchanged */
+	TL_CHECK_INT(b.len, 5);
+	tl_buf_truncate(&b, 0);
+	TL_CHECK(b.s == NULL);
+	TL_CHECK_INT(b.cap, 0);
+	TL_CHECK(strcmp(tl_buf_str(&b), "") == 0);
 }
 
 TL_TEST_MAIN()
