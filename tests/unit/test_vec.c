@@ -1,6 +1,6 @@
 /*
- * test_vec.c - growable arrays and buffers keep their elements, grow by doubling (so
- * n pushes reallocate O(log n) times) and start empty.
+ * test_vec.c - growable arrays and buffers keep their elements, grow by
+ * doubling (so n pushes reallocate O(log n) times) and start empty.
  */
 #include "base/util.h"
 #include "base/vec.h"
