@@ -21,11 +21,13 @@
 
 #include "base/banned.h"
 
-/* 1 when /proc/PID/environ holds the entry token exactly. */
-static int has_token(const char *pid, const char *token)
+/*
+ * The first size - 1 bytes of /proc/PID/environ into buf (entries end in
+ * NUL; so does buf): their length, 0 when the process is gone or not ours.
+ */
+static size_t read_environ(const char *pid, char *buf, size_t size)
 {
-	char path[300], buf[65536];
-	size_t tl = strlen(token);
+	char path[300];
 	ssize_t n;
 	int fd;
 
@@ -33,11 +35,20 @@ static int has_token(const char *pid, const char *token)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/* 1 when /proc/PID/environ holds the entry token exactly. */
+static int has_token(const char *pid, const char *token)
+{
+	char buf[65536];
+	size_t tl = strlen(token), n = read_environ(pid, buf, sizeof(buf));
+
 	for (char *e = buf; e < buf + n; e += strlen(e) + 1)
 		if (strlen(e) == tl && memcmp(e, token, tl) == 0)
 			return 1;
@@ -222,19 +233,9 @@ int tl_contain_drain(const char *leaf, pid_t group)
  */
 static int orphan_of_dead_run(const char *pid)
 {
-	char path[300], buf[65536];
-	ssize_t n;
-	int fd;
+	char buf[65536];
+	size_t n = read_environ(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	for (char *e = buf; e < buf + n; e += strlen(e) + 1) {
 		long owner;
 

@@ -18,6 +18,8 @@
 #include "analyze/claims.h"
 #include "base/term.h"
 #include "measure/metric.h"
+#include "report/mdreport.h"
+
 #include "base/banned.h"
 
 /* v in the unit the results stored (r->unit), for people. */
@@ -156,22 +158,13 @@ void tl_cmpreport_table(struct tl_buf *b, const struct tl_compare *c,
 	summary(b, c);
 }
 
-static void md_cell(struct tl_buf *b, const char *s)
-{
-	for (; *s; s++)
-		if (*s == '|')
-			tl_buf_puts(b, "\\|");
-		else
-			tl_buf_append(b, s, 1);
-}
-
 void tl_cmpreport_md(struct tl_buf *b, const struct tl_compare *c,
 		     const char *what)
 {
 	size_t i;
 
 	tl_buf_puts(b, "### traplab compare\n\n");
-	md_cell(b, what);
+	tl_md_cell(b, what);
 	tl_buf_puts(b, "\n\n| experiment | variant | metric | A median | "
 		       "B median | change [95% CI] | verdict |\n"
 		       "|---|---|---|---:|---:|---|---|\n");
@@ -180,10 +173,10 @@ void tl_cmpreport_md(struct tl_buf *b, const struct tl_compare *c,
 		struct tl_buf t = TL_BUF_INIT;
 
 		tl_buf_puts(b, "| ");
-		md_cell(b, r->experiment);
+		tl_md_cell(b, r->experiment);
 		if (*r->params) {
 			tl_buf_puts(b, " ");
-			md_cell(b, r->params);
+			tl_md_cell(b, r->params);
 		}
 		tl_buf_printf(b, " | `%s` | `%s` | ", r->variant, r->metric);
 		value(&t, r->median_a, r);

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/mdreport.h"
+
 #include "base/banned.h"
 
 static void xml_text(struct tl_buf *b, const char *s)
@@ -194,18 +196,6 @@ void tl_export_github_annotations(struct tl_buf *out, const struct tl_case *c,
 	}
 }
 
-static void md_cell(struct tl_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '|')
-			tl_buf_puts(b, "\\|");
-		else if (*s == '\n' || *s == '\r')
-			tl_buf_puts(b, " ");
-		else
-			tl_buf_append(b, s, 1);
-	}
-}
-
 static void summary_rows(struct tl_buf *out, const struct tl_case *c, size_t n,
 			 enum tl_case_outcome want)
 {
@@ -216,11 +206,11 @@ static void summary_rows(struct tl_buf *out, const struct tl_case *c, size_t n,
 		if (c[i].outcome != want)
 			continue;
 		tl_buf_printf(out, "| %s | `", mark[want]);
-		md_cell(out, c[i].id);
+		tl_md_cell(out, c[i].id);
 		tl_buf_puts(out, "` | ");
-		md_cell(out, c[i].status);
+		tl_md_cell(out, c[i].status);
 		tl_buf_puts(out, " | ");
-		md_cell(out, c[i].detail ? c[i].detail : c[i].message);
+		tl_md_cell(out, c[i].detail ? c[i].detail : c[i].message);
 		tl_buf_puts(out, " |\n");
 	}
 }

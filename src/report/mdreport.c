@@ -15,7 +15,7 @@
 
 #include "base/banned.h"
 
-static void md_cell(struct tl_buf *b, const char *s)
+void tl_md_cell(struct tl_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		if (*s == '|')
@@ -99,26 +99,26 @@ static void md_col(struct tl_buf *out, enum tl_verdictcol k,
 	tl_verdictcols_cell(&t, k, c, v);
 	if (k == TL_VCOL_ID) {
 		tl_buf_puts(out, "`");
-		md_cell(out, tl_buf_str(&t));
+		tl_md_cell(out, tl_buf_str(&t));
 		tl_buf_puts(out, "`");
 	} else if (k == TL_VCOL_VERDICT) {
 		tl_buf_printf(out, "**%s**", tl_buf_str(&t));
 	} else {
-		md_cell(out, tl_buf_str(&t));
+		tl_md_cell(out, tl_buf_str(&t));
 	}
 	tl_buf_release(&t);
 	if (k == TL_VCOL_CLAIM && c->quantity) {
 		tl_buf_puts(out, "<br>*quantity:* ");
-		md_cell(out, c->quantity);
+		tl_md_cell(out, c->quantity);
 	}
 	if (k == TL_VCOL_VERDICT && (v->reason || v->notes)) {
 		++*nnotes;
 		tl_buf_printf(out, " [%zu]", *nnotes);
 		tl_buf_printf(notes, "%zu. `%s`: ", *nnotes, c->id);
-		md_cell(notes, v->reason);
+		tl_md_cell(notes, v->reason);
 		if (v->reason && v->notes)
 			tl_buf_puts(notes, "; ");
-		md_cell(notes, v->notes);
+		tl_md_cell(notes, v->notes);
 		tl_buf_puts(notes, "\n");
 	}
 }

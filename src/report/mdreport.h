@@ -38,4 +38,7 @@ void tl_mdreport_toolchains(struct tl_buf *b, json_t *env);
  */
 void tl_mdreport_run(struct tl_buf *b, json_t *const *runs, size_t nruns);
 
+/* s as one Markdown table cell: '|' escaped, line breaks as spaces. */
+void tl_md_cell(struct tl_buf *b, const char *s);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,53 +197,47 @@ static void sli_rules(struct tl_buf *out, const struct tl_svc_slo *slo,
 	}
 }
 
+/* One recording rule of o, labelled with the SLO (no window label). */
+static void record(struct tl_buf *out, const struct tl_svc_slo *slo,
+		   const struct tl_svc_objective *o, const char *name,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void record(struct tl_buf *out, const struct tl_svc_slo *slo,
+		   const struct tl_svc_objective *o, const char *name,
+		   const char *fmt, ...)
+{
+	struct tl_buf e = TL_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tl_buf_vprintf(&e, fmt, ap);
+	va_end(ap);
+	tl_buf_printf(out, "      - record: %s\n", name);
+	expr_block(out, tl_buf_str(&e));
+	labels(out, slo, o, NULL, NULL);
+	tl_buf_release(&e);
+}
+
 static void meta_rules(struct tl_buf *out, const struct tl_svc_slo *slo,
 		       const struct tl_svc_objective *o,
 		       const struct tl_burn_window *w, double period_s)
 {
+	static const char burn[] = "slo:sli_error:ratio_rate%s%s\n/ "
+				   "on(slo_service, slo_name) group_left\n"
+				   "slo:error_budget:ratio%s";
 	char *f = filter(slo, o), ws[32], ps[32];
-	struct tl_buf e = TL_BUF_INIT;
 
 	tl_svc_fmt_duration(w[0].short_s, ws, sizeof(ws));
 	tl_svc_fmt_duration(period_s, ps, sizeof(ps));
-	tl_buf_printf(&e, "vector(%.10g)", o->target);
-	tl_buf_puts(out, "      - record: slo:objective:ratio\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	e.len = 0;
-	tl_buf_printf(&e, "vector(%.10g)", 1 - o->target);
-	tl_buf_puts(out, "      - record: slo:error_budget:ratio\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	e.len = 0;
-	tl_buf_printf(&e, "vector(%.10g)", period_s / 86400);
-	tl_buf_puts(out, "      - record: slo:time_period:days\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	e.len = 0;
-	tl_buf_printf(&e,
-		      "slo:sli_error:ratio_rate%s%s\n/ on(slo_service, "
-		      "slo_name) group_left\nslo:error_budget:ratio%s",
-		      ws, f, f);
-	tl_buf_puts(out, "      - record: slo:current_burn_rate:ratio\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	e.len = 0;
-	tl_buf_printf(&e,
-		      "slo:sli_error:ratio_rate%s%s\n/ on(slo_service, "
-		      "slo_name) group_left\nslo:error_budget:ratio%s",
-		      ps, f, f);
-	tl_buf_puts(out, "      - record: slo:period_burn_rate:ratio\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	e.len = 0;
-	tl_buf_printf(&e, "1 - slo:period_burn_rate:ratio%s", f);
-	tl_buf_puts(
-		out,
-		"      - record: slo:period_error_budget_remaining:ratio\n");
-	expr_block(out, tl_buf_str(&e));
-	labels(out, slo, o, NULL, NULL);
-	tl_buf_release(&e);
+	record(out, slo, o, "slo:objective:ratio", "vector(%.10g)", o->target);
+	record(out, slo, o, "slo:error_budget:ratio", "vector(%.10g)",
+	       1 - o->target);
+	record(out, slo, o, "slo:time_period:days", "vector(%.10g)",
+	       period_s / 86400);
+	record(out, slo, o, "slo:current_burn_rate:ratio", burn, ws, f, f);
+	record(out, slo, o, "slo:period_burn_rate:ratio", burn, ps, f, f);
+	record(out, slo, o, "slo:period_error_budget_remaining:ratio",
+	       "1 - slo:period_burn_rate:ratio%s", f);
 	free(f);
 }
 
