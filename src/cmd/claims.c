@@ -539,11 +539,180 @@ out:
 	return rc;
 }
 
+/* The outputs' defaults: a path that is one of these was not given. */
+static const char default_md[] = DEFAULT_MD, default_html[] = DEFAULT_HTML,
+		  default_json[] = DEFAULT_JSON;
+
+/*
+ * Fills in the paths left at their defaults: the project's claim file,
+ * and outputs named after the claim file's stem (so another claim file's
+ * outputs never replace the default pass's report). defs[0..3] own what
+ * was allocated; returns the stem (the caller frees it).
+ */
+static char *default_paths(struct claims_args *a, const char *root, char **defs)
+{
+	char *stem;
+
+	if (!a->file)
+		a->file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
+	stem = output_stem(a, root);
+	if (a->md == default_md)
+		a->md = defs[1] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_MD));
+	if (a->html == default_html)
+		a->html = defs[2] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_HTML));
+	if (a->json == default_json)
+		a->json = defs[3] = xasprintf(
+			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_JSON));
+	return stem;
+}
+
+/*
+ * Without --results, runs what the claims need (once, once per toolchain,
+ * or --repeat times) and adds the run's file to a->results (*run_file
+ * owns its name). Returns 0, or the command's exit code.
+ */
+static int measure_unless_given(struct claims_args *a, const char *root,
+				struct tl_claimset *cs, struct tl_registry *reg,
+				const char *stem, char **run_file)
+{
+	int rc;
+
+	if (a->results.n && a->repeat) {
+		fprintf(stderr, "traplab: --repeat runs the passes itself; "
+				"it does not take --results\n");
+		return 2;
+	}
+	if (a->results.n)
+		return 0;
+	if (a->toolchains.n)
+		return tl__cmd_claims_toolchains(a, root, cs, reg, stem);
+	*run_file =
+		xasprintf("%s%s", stem, tl__cmd_claims_base_name(CLAIMS_RUN));
+	rc = a->repeat
+		     ? tl__cmd_claims_repeat(a, root, cs, reg, *run_file, stem)
+		     : tl__cmd_claims_run(a, root, cs, reg, *run_file, NULL);
+	if (!rc)
+		tl_strv_push(&a->results, *run_file);
+	return rc;
+}
+
+/* The verdicts of a claim set on each machine of the runs read. */
+struct judged {
+	struct tl_matrix mx;
+	size_t nruns;		    /* machines (fingerprints) */
+	size_t m;		    /* numeric claims: the family size */
+	json_t **runs;		    /* one pooled run per machine */
+	struct tl_verdict **vm;	    /* per machine, per claim */
+	const char **labels, **fps; /* per machine */
+	size_t *nrun;		    /* runs pooled per machine */
+};
+
+/*
+ * Reads a->results and judges cs on each machine: one machine's runs are
+ * pooled, different machines are judged apart (the verdict matrix).
+ * Returns 0, or 1 when a results file cannot be read (said on stderr).
+ */
+static int judge_runs(struct claims_args *a, struct tl_claimset *cs,
+		      struct judged *j)
+{
+	size_t i, k, mk;
+
+	for (i = 0; i < a->results.n; i++) {
+		struct tl_buf err = TL_BUF_INIT;
+
+		if (tl_matrix_add_file(&j->mx, a->results.v[i], &err)) {
+			fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
+			tl_buf_release(&err);
+			return 1;
+		}
+		tl_buf_release(&err);
+	}
+	j->nruns = j->mx.n;
+	j->runs = xcalloc(j->nruns, sizeof(*j->runs));
+	j->vm = xcalloc(j->nruns, sizeof(*j->vm));
+	j->labels = xcalloc(j->nruns, sizeof(*j->labels));
+	j->fps = xcalloc(j->nruns, sizeof(*j->fps));
+	j->nrun = xcalloc(j->nruns, sizeof(*j->nrun));
+	for (k = 0; k < j->nruns; k++) {
+		const struct tl_matrix_machine *mm =
+			tl_matrix_machine(&j->mx, k);
+
+		j->runs[k] = mm->run;
+		j->labels[k] = mm->label;
+		j->fps[k] = mm->fingerprint;
+		j->nrun[k] = mm->nruns;
+		j->vm[k] = xcalloc(cs->nclaims + 1, sizeof(**j->vm));
+		if (tl__cmd_claims_is_sequential(j->runs[k]))
+			a->vo.anytime = 1;
+		mk = tl_verdict_eval(cs, &j->runs[k], 1, &a->vo, j->vm[k]);
+		if (k == 0)
+			j->m = mk;
+	}
+	return 0;
+}
+
+static void judged_release(struct judged *j, size_t nclaims)
+{
+	size_t i, k;
+
+	for (k = 0; j->vm && k < j->nruns; k++) {
+		for (i = 0; i < nclaims; i++)
+			tl_verdict_release(&j->vm[k][i]);
+		free(j->vm[k]);
+	}
+	free(j->vm);
+	free(j->labels);
+	free(j->fps);
+	free(j->nrun);
+	free(j->runs);
+	tl_matrix_release(&j->mx);
+}
+
+/*
+ * Writes the verdicts JSON, the Markdown and HTML reports and the
+ * exports asked for (the first machine's verdicts; the matrix when there
+ * are several). Returns 0, or 1 when a file could not be written.
+ */
+static int write_reports(struct claims_args *a, struct tl_claimset *cs,
+			 const struct judged *j)
+{
+	struct tl_verdict *v = j->vm[0];
+	struct tl_verdict_matrix vmx = {j->nruns, j->labels, j->fps, j->vm};
+	struct tl_buf out = TL_BUF_INIT;
+	json_t *vj;
+	char *s;
+	int rc;
+
+	vj = tl_verdict_json(cs, v, &a->results, &a->vo, j->m,
+			     json_object_get(j->runs[0], "env"));
+	json_object_set_new(vj, "claims_in_file",
+			    json_integer((json_int_t)cs->nfile));
+	if (j->nruns > 1)
+		json_object_set_new(
+			vj, "matrix",
+			matrix_json(cs, j->vm, j->labels, j->fps, j->nruns));
+	s = json_dumps(vj, JSON_INDENT(2));
+	rc = tl__cmd_claims_write(a->json, s, strlen(s)) ? 1 : 0;
+	free(s);
+	json_decref(vj);
+
+	tl_mdreport_render(&out, cs, v, j->runs, 1, &a->vo, j->m);
+	if (tl__cmd_claims_write(a->md, out.s, out.len))
+		rc = 1;
+	out.len = 0;
+	tl_htmlreport_render(&out, cs, v, j->runs, 1, &a->vo, j->m, &vmx);
+	if (tl__cmd_claims_write(a->html, out.s, out.len))
+		rc = 1;
+	tl_buf_release(&out);
+	if (write_exports(a, cs, v))
+		rc = 1;
+	return rc;
+}
+
 int cmd_claims(int argc, char **argv)
 {
-	static const char default_md[] = DEFAULT_MD,
-			  default_html[] = DEFAULT_HTML,
-			  default_json[] = DEFAULT_JSON;
 	struct claims_args a = {
 		.md = default_md,
 		.html = default_html,
@@ -556,19 +725,14 @@ int cmd_claims(int argc, char **argv)
 	struct tl_diag d = TL_DIAG_INIT, rd = TL_DIAG_INIT;
 	struct tl_registry reg;
 	struct tl_claimset cs;
-	struct tl_verdict *v = NULL, **vm = NULL;
-	struct tl_matrix mx = TL_MATRIX_INIT;
-	const char **labels = NULL, **fps = NULL;
-	size_t *nrun = NULL;
+	struct tl_verdict *v;
+	struct judged j = {.mx = TL_MATRIX_INIT};
 	struct tl_buf out = TL_BUF_INIT;
-	json_t **runs = NULL, *vj;
-	size_t k, mk;
 
 	const char *root = tl_cli_root();
 	char *defs[5] = {NULL, NULL, NULL, NULL, NULL}, *stem = NULL;
-	size_t i, nruns = 0, m = 0;
+	size_t i;
 	int rc, nunres;
-	char *s;
 
 	memset(&reg, 0, sizeof(reg));
 	rc = parse_args(argc, argv, &a);
@@ -579,18 +743,7 @@ int cmd_claims(int argc, char **argv)
 	 * outputs of another claim file go beside it (or into --out), so
 	 * they never replace the default pass's report.
 	 */
-	if (!a.file)
-		a.file = defs[0] = xasprintf("%s/%s", root, DEFAULT_CLAIMS);
-	stem = output_stem(&a, root);
-	if (a.md == default_md)
-		a.md = defs[1] = xasprintf(
-			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_MD));
-	if (a.html == default_html)
-		a.html = defs[2] = xasprintf(
-			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_HTML));
-	if (a.json == default_json)
-		a.json = defs[3] = xasprintf(
-			"%s%s", stem, tl__cmd_claims_base_name(DEFAULT_JSON));
+	stem = default_paths(&a, root, defs);
 	if (tl_registry_load(&reg, root, &rd) < 0) {
 		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
 			root);
@@ -622,64 +775,16 @@ int cmd_claims(int argc, char **argv)
 		rc = nunres ? 1 : 0;
 		goto out_cs;
 	}
-	if (!a.results.n && a.toolchains.n) {
-		rc = tl__cmd_claims_toolchains(&a, root, &cs, &reg, stem);
-		if (rc)
-			goto out_cs;
-	} else if (!a.results.n) {
-		defs[4] = xasprintf("%s%s", stem,
-				    tl__cmd_claims_base_name(CLAIMS_RUN));
-		rc = a.repeat ? tl__cmd_claims_repeat(&a, root, &cs, &reg,
-						      defs[4], stem)
-			      : tl__cmd_claims_run(&a, root, &cs, &reg, defs[4],
-						   NULL);
-		if (rc)
-			goto out_cs;
-		tl_strv_push(&a.results, defs[4]);
-	} else if (a.repeat) {
-		fprintf(stderr, "traplab: --repeat runs the passes itself; "
-				"it does not take --results\n");
-		rc = 2;
+	rc = measure_unless_given(&a, root, &cs, &reg, stem, &defs[4]);
+	if (rc)
 		goto out_cs;
+	if (judge_runs(&a, &cs, &j)) {
+		rc = 1;
+		goto out_runs;
 	}
-	/*
-	 * Runs are grouped by machine fingerprint: one machine's runs are
-	 * pooled, different machines are judged apart (the verdict matrix).
-	 */
-	for (i = 0; i < a.results.n; i++) {
-		struct tl_buf err = TL_BUF_INIT;
-
-		if (tl_matrix_add_file(&mx, a.results.v[i], &err)) {
-			fprintf(stderr, "traplab: %s\n", tl_buf_str(&err));
-			tl_buf_release(&err);
-			rc = 1;
-			goto out_runs;
-		}
-		tl_buf_release(&err);
-	}
-	nruns = mx.n;
-	runs = xcalloc(nruns, sizeof(*runs));
-	vm = xcalloc(nruns, sizeof(*vm));
-	labels = xcalloc(nruns, sizeof(*labels));
-	fps = xcalloc(nruns, sizeof(*fps));
-	nrun = xcalloc(nruns, sizeof(*nrun));
-	for (k = 0; k < nruns; k++) {
-		const struct tl_matrix_machine *mm = tl_matrix_machine(&mx, k);
-
-		runs[k] = mm->run;
-		labels[k] = mm->label;
-		fps[k] = mm->fingerprint;
-		nrun[k] = mm->nruns;
-		vm[k] = xcalloc(cs.nclaims + 1, sizeof(**vm));
-		if (tl__cmd_claims_is_sequential(runs[k]))
-			a.vo.anytime = 1;
-		mk = tl_verdict_eval(&cs, &runs[k], 1, &a.vo, vm[k]);
-		if (k == 0)
-			m = mk;
-	}
-	v = vm[0];
-	if (nruns > 1)
-		matrix_print(&out, &cs, vm, labels, fps, nrun, nruns);
+	v = j.vm[0];
+	if (j.nruns > 1)
+		matrix_print(&out, &cs, j.vm, j.labels, j.fps, j.nrun, j.nruns);
 	else
 		tl_verdicttable_render(&out, &cs, v, tl_term_width(1),
 				       tl_term_color(1));
@@ -689,33 +794,9 @@ int cmd_claims(int argc, char **argv)
 		printf("%zu of the %zu claims of %s judged (--only); alpha "
 		       "%.2g is shared by the %zu numeric ones among them\n",
 		       cs.nclaims, cs.nfile, tl__cmd_claims_base_name(a.file),
-		       a.vo.alpha, m);
+		       a.vo.alpha, j.m);
 
-	vj = tl_verdict_json(&cs, v, &a.results, &a.vo, m,
-			     json_object_get(runs[0], "env"));
-	json_object_set_new(vj, "claims_in_file",
-			    json_integer((json_int_t)cs.nfile));
-	if (nruns > 1)
-		json_object_set_new(vj, "matrix",
-				    matrix_json(&cs, vm, labels, fps, nruns));
-	s = json_dumps(vj, JSON_INDENT(2));
-	rc = tl__cmd_claims_write(a.json, s, strlen(s)) ? 1 : 0;
-	free(s);
-	json_decref(vj);
-
-	tl_mdreport_render(&out, &cs, v, runs, 1, &a.vo, m);
-	if (tl__cmd_claims_write(a.md, out.s, out.len))
-		rc = 1;
-	out.len = 0;
-	{
-		struct tl_verdict_matrix vmx = {nruns, labels, fps, vm};
-
-		tl_htmlreport_render(&out, &cs, v, runs, 1, &a.vo, m, &vmx);
-	}
-	if (tl__cmd_claims_write(a.html, out.s, out.len))
-		rc = 1;
-	if (write_exports(&a, &cs, v))
-		rc = 1;
+	rc = write_reports(&a, &cs, &j);
 	printf("report: %s\nverdicts: %s, %s\n", a.html, a.md, a.json);
 	if (nunres) {
 		fprintf(stderr,
@@ -727,17 +808,7 @@ int cmd_claims(int argc, char **argv)
 	if (a.chaos && chaos_pass(&a, root, &cs, &reg, v))
 		rc = 1;
 out_runs:
-	for (k = 0; vm && k < nruns; k++) {
-		for (i = 0; i < cs.nclaims; i++)
-			tl_verdict_release(&vm[k][i]);
-		free(vm[k]);
-	}
-	free(vm);
-	free(labels);
-	free(fps);
-	free(nrun);
-	free(runs);
-	tl_matrix_release(&mx);
+	judged_release(&j, cs.nclaims);
 out_cs:
 	tl_claimset_release(&cs);
 out_reg:
