@@ -242,7 +242,10 @@ void tl_svcchaos_print(const struct tl_svc_slo *slo,
 		"failed)\n",
 		res->stayed_within ? "yes" : "no", res->failed_samples,
 		res->samples);
-	if (res->recovered)
+	if (res->recovered && !res->failed_samples)
+		fprintf(f, "recovered: nothing to recover from (no sample "
+			   "failed)\n");
+	else if (res->recovered)
 		fprintf(f, "recovered %.1f s after the fault ended\n",
 			res->recover_s);
 	else
