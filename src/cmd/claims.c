@@ -544,9 +544,10 @@ static const char default_md[] = DEFAULT_MD, default_html[] = DEFAULT_HTML,
 		  default_json[] = DEFAULT_JSON;
 
 /*
- * Fills in the paths left at their defaults: the project's claim file,
- * and outputs named after the claim file's stem (so another claim file's
- * outputs never replace the default pass's report). defs[0..3] own what
+ * Fills in the paths left at their defaults: the project's claim file
+ * (wherever traplab runs from), and outputs named after the claim file's
+ * stem, beside it or in --out (so another claim file's outputs never
+ * replace the default pass's report). defs[0..3] own what
  * was allocated; returns the stem (the caller frees it).
  */
 static char *default_paths(struct claims_args *a, const char *root, char **defs)
@@ -600,8 +601,7 @@ static int measure_unless_given(struct claims_args *a, const char *root,
 
 /* The verdicts of a claim set on each machine of the runs read. */
 struct judged {
-	struct tl_matrix mx;
-	size_t nruns;		    /* machines (fingerprints) */
+	struct tl_matrix mx;	    /* mx.n machines (fingerprints) */
 	size_t m;		    /* numeric claims: the family size */
 	json_t **runs;		    /* one pooled run per machine */
 	struct tl_verdict **vm;	    /* per machine, per claim */
@@ -629,13 +629,12 @@ static int judge_runs(struct claims_args *a, struct tl_claimset *cs,
 		}
 		tl_buf_release(&err);
 	}
-	j->nruns = j->mx.n;
-	j->runs = xcalloc(j->nruns, sizeof(*j->runs));
-	j->vm = xcalloc(j->nruns, sizeof(*j->vm));
-	j->labels = xcalloc(j->nruns, sizeof(*j->labels));
-	j->fps = xcalloc(j->nruns, sizeof(*j->fps));
-	j->nrun = xcalloc(j->nruns, sizeof(*j->nrun));
-	for (k = 0; k < j->nruns; k++) {
+	j->runs = xcalloc(j->mx.n, sizeof(*j->runs));
+	j->vm = xcalloc(j->mx.n, sizeof(*j->vm));
+	j->labels = xcalloc(j->mx.n, sizeof(*j->labels));
+	j->fps = xcalloc(j->mx.n, sizeof(*j->fps));
+	j->nrun = xcalloc(j->mx.n, sizeof(*j->nrun));
+	for (k = 0; k < j->mx.n; k++) {
 		const struct tl_matrix_machine *mm =
 			tl_matrix_machine(&j->mx, k);
 
@@ -657,7 +656,7 @@ static void judged_release(struct judged *j, size_t nclaims)
 {
 	size_t i, k;
 
-	for (k = 0; j->vm && k < j->nruns; k++) {
+	for (k = 0; j->vm && k < j->mx.n; k++) {
 		for (i = 0; i < nclaims; i++)
 			tl_verdict_release(&j->vm[k][i]);
 		free(j->vm[k]);
@@ -679,7 +678,7 @@ static int write_reports(struct claims_args *a, struct tl_claimset *cs,
 			 const struct judged *j)
 {
 	struct tl_verdict *v = j->vm[0];
-	struct tl_verdict_matrix vmx = {j->nruns, j->labels, j->fps, j->vm};
+	struct tl_verdict_matrix vmx = {j->mx.n, j->labels, j->fps, j->vm};
 	struct tl_buf out = TL_BUF_INIT;
 	json_t *vj;
 	char *s;
@@ -689,10 +688,10 @@ static int write_reports(struct claims_args *a, struct tl_claimset *cs,
 			     json_object_get(j->runs[0], "env"));
 	json_object_set_new(vj, "claims_in_file",
 			    json_integer((json_int_t)cs->nfile));
-	if (j->nruns > 1)
+	if (j->mx.n > 1)
 		json_object_set_new(
 			vj, "matrix",
-			matrix_json(cs, j->vm, j->labels, j->fps, j->nruns));
+			matrix_json(cs, j->vm, j->labels, j->fps, j->mx.n));
 	s = json_dumps(vj, JSON_INDENT(2));
 	rc = tl__cmd_claims_write(a->json, s, strlen(s)) ? 1 : 0;
 	free(s);
@@ -738,11 +737,6 @@ int cmd_claims(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out_args;
-	/*
-	 * Default paths are the project's, wherever traplab runs from; the
-	 * outputs of another claim file go beside it (or into --out), so
-	 * they never replace the default pass's report.
-	 */
 	stem = default_paths(&a, root, defs);
 	if (tl_registry_load(&reg, root, &rd) < 0) {
 		fprintf(stderr, "traplab: cannot read '%s/experiments'\n",
@@ -783,8 +777,8 @@ int cmd_claims(int argc, char **argv)
 		goto out_runs;
 	}
 	v = j.vm[0];
-	if (j.nruns > 1)
-		matrix_print(&out, &cs, j.vm, j.labels, j.fps, j.nrun, j.nruns);
+	if (j.mx.n > 1)
+		matrix_print(&out, &cs, j.vm, j.labels, j.fps, j.nrun, j.mx.n);
 	else
 		tl_verdicttable_render(&out, &cs, v, tl_term_width(1),
 				       tl_term_color(1));
