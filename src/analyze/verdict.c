@@ -20,6 +20,7 @@
 
 #include "base/confseq.h"
 #include "analyze/verdict_runs.h"
+#include "measure/runner.h"
 #include "base/banned.h"
 
 static const char *const verdict_names[] = {
@@ -749,13 +750,14 @@ static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 	j.c = c;
 	j.v = &v;
 	if (gather(cs, &j, runs, nruns))
-		open = v.exact ? 0
-			       : decide(&j, a, o, &ci) ==
-					 TL_VERDICT_INCONCLUSIVE;
+		open = !v.exact && decide(&j, a, o, &ci) ==
+					       TL_VERDICT_INCONCLUSIVE
+			       ? TL_NEED_MORE
+			       : 0;
 	/* Open on a figure taken once per process: short of values. */
 	if (open && (j.s[0].n < TL_CONFSEQ_EARLY_1 ||
 		     (sides_of(c) > 1 && j.s[1].n < TL_CONFSEQ_EARLY_1)))
-		open = 2;
+		open = TL_NEED_SHORT;
 	free(j.s[0].x);
 	free(j.s[1].x);
 	tl_verdict_release(&v);
@@ -788,12 +790,14 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 				variant_index(case_json, c->m.side[sd].variant);
 			touches |= idx[sd] >= 0;
 		}
-		if (!touches || !(open = claim_open(cs, c, runs, nruns, o, a)))
+		if (!touches)
 			continue;
-		nopen++;
+		open = claim_open(cs, c, runs, nruns, o, a);
+		nopen += open != 0;
 		for (sd = 0; sd < 2; sd++)
-			if (idx[sd] >= 0 && need[idx[sd]] < open)
-				need[idx[sd]] = (unsigned char)open;
+			if (idx[sd] >= 0)
+				need[idx[sd]] |=
+					(unsigned char)(TL_NEED_READ | open);
 	}
 	return nopen;
 }

@@ -131,10 +131,15 @@ void tl_verdict_release(struct tl_verdict *v);
  * of that experiment in the runs), each at the fixed per-claim error
  * alpha / m (Bonferroni over the m numeric claims of the table, fixed in
  * advance, so the final Holm pass decides at least what this rule saw
- * decided). Sets need[i] = 1 for each variant i of the case's "variants"
- * array that a still-open claim reads, 2 when that claim has fewer than
- * TL_CONFSEQ_EARLY_1 values on a side (a figure taken once per process:
- * the rounds may go past their budget to reach the first exact look);
+ * decided). need[i] is a set of bits for variant i of the case's
+ * "variants" array (measure/runner.h): TL_NEED_MORE when a still-open claim
+ * that has values enough reads it, TL_NEED_SHORT when an open claim reads it
+ * with fewer than TL_CONFSEQ_EARLY_1 values on a side (past the sampler's
+ * minimum, a figure taken once per process: its rounds may go past their budget
+ * to reach the first exact look, and need only one short process each
+ * when no other claim is open on it), TL_NEED_READ when any claim reads
+ * it, decided or not (a claim with too few values for an interval is
+ * neither open nor decided); 0 when no claim reads it.
  * need has that many entries, set to 0 here. Returns the number of open claims
  * on the case. Borrows all.
  */

@@ -91,6 +91,7 @@ struct ctx {
 	json_t *exps;
 	struct tl_dvec mdes;
 	int case_budget; /* sequential: the last case's budget in rounds */
+	int looking;	 /* building a case for a look: no bootstrap, no A/A */
 };
 
 /* runner.c: the progress line on stderr (a TTY: one line rewritten). */

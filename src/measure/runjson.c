@@ -59,6 +59,15 @@ static int aa_mde(struct ctx *c, const struct vrun *vr, const struct tl_dvec *d,
 	return err;
 }
 
+/* A metric's object; a look's has no bootstrap CI (tl_summary_metric_look). */
+static json_t *summary(const struct ctx *c, const char *name,
+		       const struct tl_dvec *d, const char *source)
+{
+	return c->looking
+		       ? tl_summary_metric_look(name, d->x, d->n, source)
+		       : tl_summary_metric(name, d->x, d->n, source, c->seed);
+}
+
 json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 			     struct vrun *vr)
 {
@@ -109,20 +118,18 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 		json_object_set_new(o, "build", build_json(vr->build));
 
 	if (vr->nsop.n) {
-		json_t *ns = tl_summary_metric("ns_per_op", vr->nsop.x,
-					       vr->nsop.n, "time", c->seed);
+		json_t *ns = summary(c, "ns_per_op", &vr->nsop, "time");
 
-		if (aa_mde(c, vr, &vr->nsop, &mde) == 0) {
+		if (!c->looking && aa_mde(c, vr, &vr->nsop, &mde) == 0) {
 			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
 			tl_dvec_push(&c->mdes, mde);
 		}
 		json_object_set_new(m, "ns_per_op", ns);
 	}
 	if (vr->wall.n) {
-		json_t *w = tl_summary_metric("wall_ns", vr->wall.x, vr->wall.n,
-					      "time", c->seed);
+		json_t *w = summary(c, "wall_ns", &vr->wall, "time");
 
-		if (aa_mde(c, vr, &vr->wall, &mde) == 0)
+		if (!c->looking && aa_mde(c, vr, &vr->wall, &mde) == 0)
 			json_object_set_new(w, "aa_mde_pct", json_real(mde));
 		json_object_set_new(m, "wall_ns", w);
 	}
@@ -130,14 +137,11 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 		if (vr->ru[i].n)
 			json_object_set_new(
 				m, ru_names[i],
-				tl_summary_metric(ru_names[i], vr->ru[i].x,
-						  vr->ru[i].n, "rusage",
-						  c->seed));
+				summary(c, ru_names[i], &vr->ru[i], "rusage"));
 	for (size_t i = 0; i < vr->nwm; i++)
 		json_object_set_new(
 			m, vr->wm[i].name,
-			tl_summary_metric(vr->wm[i].name, vr->wm[i].d.x,
-					  vr->wm[i].d.n, "workload", c->seed));
+			summary(c, vr->wm[i].name, &vr->wm[i].d, "workload"));
 	if (vr->counted)
 		json_object_update(m, vr->counted);
 	json_object_set_new(o, "metrics", m);

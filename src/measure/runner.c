@@ -110,7 +110,7 @@ size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
 	json_t *ej = json_array_get(c->exps, json_array_size(c->exps) - 1);
 	json_t *cases = json_object_get(ej, "cases");
 	json_t *cj = json_object(), *pj = json_object(), *vj = json_array();
-	size_t i, nmdes = c->mdes.n, open;
+	size_t i, open;
 
 	for (i = 0; i < cparams->n; i++) {
 		const char *kv = cparams->v[i], *eq = strchr(kv, '=');
@@ -120,14 +120,15 @@ size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
 		free(k);
 	}
 	json_object_set_new(cj, "params", pj);
+	c->looking = 1;
 	for (i = 0; i < nv; i++)
 		json_array_append_new(
 			vj, tl__run_variant_json(c, c->cur_e, &vrs[i]));
+	c->looking = 0;
 	json_object_set_new(cj, "variants", vj);
 	json_array_append_new(cases, cj);
 	open = c->o->more(c->root, c->cur_exp, cj, need, c->o->more_arg);
 	json_array_remove(cases, json_array_size(cases) - 1);
-	c->mdes.n = nmdes; /* a look is not a result */
 	return open;
 }
 

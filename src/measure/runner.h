@@ -38,13 +38,19 @@ typedef void tl_run_case_fn(const json_t *results, const json_t *exp,
 			    const json_t *cs, void *arg);
 
 /*
- * Sequential sampling: asked after each round of a case once the case has
- * its minimum, with the results so far (the case in progress appended to
- * experiment exp's "cases" for the call). Sets need[i] = 1 for each
- * variant i of the case's "variants" whose samples an undecided claim
- * still reads (need has one entry per variant, zeroed by the callee) and
- * returns how many claims are open; 0 ends the case.
+ * Sequential sampling: asked after each round of a case from its second
+ * round on, with the results so far (the case in progress appended to
+ * experiment exp's "cases" for the call). Sets need[i] to a set of
+ * tl_run_need bits for each variant i of the case's "variants" (need has
+ * one entry per variant, zeroed by the callee; 0: no undecided claim
+ * reads it) and returns how many claims are open; 0 ends the case.
  */
+enum tl_run_need {
+	TL_NEED_MORE = 1,  /* an undecided claim with values enough reads it */
+	TL_NEED_SHORT = 2, /* one short of TL_RUN_SEQ_MIN_SAMPLES values does */
+	TL_NEED_READ = 4,  /* a claim reads it, decided or not */
+};
+
 typedef size_t tl_run_more_fn(json_t *results, const char *exp, json_t *cs,
 			      unsigned char *need, void *arg);
 
@@ -77,9 +83,11 @@ struct tl_run_opts {
 	 * (and three rounds, so that a figure taken once per process has an
 	 * interval), then rounds of only the variants more() still needs, up
 	 * to a budget of 4x (quick) or 6x the fixed rounds of a loop case, 2x
-	 * or 3x of a process case, and for a variant short of values (need 2)
-	 * up to TL_RUN_SEQ_MIN_SAMPLES rounds; "rounds" in the case JSON says
-	 * what was spent, "budget_rounds" the limit.
+	 * or 3x of a process case, and for a variant short of values
+	 * (TL_NEED_SHORT) up to TL_RUN_SEQ_MIN_SAMPLES rounds, one short
+	 * process each when nothing else is open on it; a variant no claim
+	 * reads (a feature's probe) runs in the first round only. "rounds" in
+	 * the case JSON says what was spent, "budget_rounds" the limit.
 	 */
 	tl_run_more_fn *more;
 	void *more_arg;

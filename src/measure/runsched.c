@@ -6,7 +6,7 @@
  * resolution) for the fastest variant. A calibration pass runs each
  * variant with growing OPS until one batch is long enough, then every
  * variant of the case uses the same OPS (capped so the slowest variant's
- * sample stays under 100 x the target, and by the experiment's max_ops).
+ * sample stays under 10 x the target, and by the experiment's max_ops).
  *
  * Ordering: round r runs the variants rotated by r/2, reversed on odd
  * rounds: for two variants AB BA BA AB, a balanced Latin square, so a
@@ -23,14 +23,18 @@
 #include <unistd.h>
 
 #include "base/proc.h"
+#include "base/stats.h"
 
 #include "base/banned.h"
 
 /*
- * A probe's facts depend only on its binary, its params and the
- * toolchains it drives, so they are cached under a hash of those: a
- * compile probe that takes a minute (Zig ReleaseSafe) runs once per
- * toolchain version, not once per run.
+ * A probe's facts depend only on its binary, the variant it runs as, its
+ * params and the toolchains it drives, so they are cached under a hash of
+ * those: a compile probe that takes a minute (Zig ReleaseSafe) runs once
+ * per toolchain version, not once per run. The variant's name counts:
+ * the variants of one experiment and language share a binary, and
+ * without it go.none's calibration (3 ns/op) sized go.loop_defer's
+ * samples (520 ns/op), and back.
  */
 static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
 			      const struct tl_strv *cparams, const char *kind)
@@ -38,6 +42,7 @@ static char *probe_cache_path(struct ctx *c, const struct vrun *vr,
 	uint64_t h = TL_FNV_SEED;
 
 	h = tl_fnv1a(h, vr->build->bin, strlen(vr->build->bin) + 1);
+	h = tl_fnv1a(h, vr->v->name, strlen(vr->v->name) + 1);
 	for (size_t i = 0; i < cparams->n; i++)
 		h = tl_fnv1a(h, cparams->v[i], strlen(cparams->v[i]) + 1);
 	for (size_t i = 0; i < vr->v->nparams; i++) {
@@ -208,6 +213,29 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 	return 0;
 }
 
+/*
+ * After a case: a variant whose measured ns/op is over 4x off the
+ * calibrated estimate has its cached estimate replaced by the median
+ * measured, so the next run sizes its samples from what the variant
+ * costs at the OPS it runs. A calibration at a few hundred ops can miss
+ * by far: go.loop_defer's deferred records cost 3 ns/op there and 520
+ * ns/op at 350,000 ops, and the cached 3 ns made every later run spend
+ * 170 ms a sample on it.
+ */
+static void recalibrate(struct ctx *c, const struct vrun *vrs, size_t nv,
+			const struct tl_strv *cparams)
+{
+	for (size_t i = 0; i < nv; i++) {
+		double med;
+
+		if (vrs[i].est_nsop <= 0 || vrs[i].nsop.n < 3 ||
+		    tl_stats_quantile(vrs[i].nsop.x, vrs[i].nsop.n, 0.5, &med))
+			continue;
+		if (med > 4 * vrs[i].est_nsop || med < vrs[i].est_nsop / 4)
+			calib_store(c, &vrs[i], cparams, med);
+	}
+}
+
 /* Round r's order of k variants: rotated by r/2, reversed on odd r. */
 static size_t latin(int r, size_t k, size_t i)
 {
@@ -226,7 +254,8 @@ static size_t latin(int r, size_t k, size_t i)
  * budget is 4x (quick) or 6x: an equivalence claim a hair inside its
  * margin needs that many to be decided; a process round (a start-up, a
  * compile) costs up to seconds, so 2x or 3x. Only the variants an open
- * claim reads run past the minimum, so a decided case spends none of it.
+ * claim reads run past the first round, so a decided case spends none of
+ * it.
  * Without o->more both are the fixed rounds.
  */
 static void seq_rounds(const struct ctx *c, int fixed, int spr, int cheap,
@@ -258,19 +287,38 @@ static int past_budget(const struct ctx *c, int budget)
 }
 
 /*
- * Before round r: whether variant i runs in it. From the minimum on, asks
- * the sequential rule once per round (at variant 0 of the round) which
- * variants an open claim still reads; *done when none.
+ * Before round r: whether the round runs. From the second round on, asks
+ * the sequential rule which variants the claims read (need, tl_run_need
+ * bits): a variant none reads, such as a feature's probe, has had its one
+ * round. Before the minimum every variant a claim reads runs (a claim
+ * short of an interval is not open yet); from it on only those an open
+ * claim reads, and *done when none is open.
  */
 static int round_wants(struct ctx *c, struct vrun *vrs, size_t nv,
 		       const struct tl_strv *cparams, int r, int min,
 		       unsigned char *need, int *done)
 {
-	if (!c->o->more || r < min)
+	size_t open;
+
+	if (!c->o->more || r == 0)
 		return 1;
-	if (!tl__run_more(c, vrs, nv, cparams, need))
+	open = tl__run_more(c, vrs, nv, cparams, need);
+	if (r < min)
+		return 1;
+	for (size_t i = 0; i < nv; i++)
+		need[i] &= TL_NEED_MORE | TL_NEED_SHORT;
+	if (!open)
 		*done = 1;
 	return !*done;
+}
+
+/* Whether a variant short of values (TL_NEED_SHORT) is among need[0..nv). */
+static int any_short(const unsigned char *need, size_t nv)
+{
+	for (size_t i = 0; i < nv; i++)
+		if (need[i] & TL_NEED_SHORT)
+			return 1;
+	return 0;
 }
 
 void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
@@ -318,12 +366,16 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	}
 	/*
 	 * One OPS for all, except a variant so slow that a shared sample
-	 * would last over 100x the target: it gets the largest OPS that
-	 * fits (recorded on the variant), rather than shrinking every other
-	 * variant's samples below the clock's useful range.
+	 * would last over 10x the target: it gets the largest OPS that fits
+	 * (recorded on the variant), rather than shrinking every other
+	 * variant's samples below the clock's useful range. At 10x its
+	 * samples still last ten times what the clock needs, and a
+	 * variant 200 times slower than the fastest (a defer record
+	 * allocated in a loop) no longer spends 170 ms a sample (100x did:
+	 * go.loop_defer alone took 14 s of a default pass).
 	 */
 	for (i = 0; i < nv; i++) {
-		double limit = floor(100 * c->target_ns / vrs[i].est_nsop);
+		double limit = floor(10 * c->target_ns / vrs[i].est_nsop);
 
 		vrs[i].ops = ops;
 		if (vrs[i].est_nsop > 0 && (double)ops > limit)
@@ -338,27 +390,31 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 
 	for (r = 0; r < hard; r++) {
 		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done) ||
-		    (r >= budget && !memchr(need, 2, nv)))
+		    (r >= budget && !any_short(need, nv)))
 			break;
 		for (size_t k = 0; k < nv; k++) {
 			struct vrun *vr = &vrs[latin(r, nv, k)];
 			struct tl_strv argv = TL_STRV_INIT;
 			struct tl_proto p = TL_PROTO_INIT;
 			struct tl_proc_result pr = {0};
+			unsigned char nd = need[vr - vrs];
+			int lean;
 
-			if (vr->est_nsop <= 0 || !need[vr - vrs] ||
-			    (r >= budget && need[vr - vrs] < 2))
+			if (vr->est_nsop <= 0 || !nd ||
+			    (r >= budget && !(nd & TL_NEED_SHORT)))
 				continue;
 			tl__run_progress(
 				c, "%s %s round %d/%d %s", e->name, label,
 				r + 1, r < budget ? budget : hard, vr->v->name);
 			/*
-			 * Past the budget a round serves only the figure
-			 * taken once per process: one batch, and its timing
-			 * is not a sample (a shorter process is another
-			 * condition).
+			 * A round that serves only a figure taken once per
+			 * process (past the budget, or past the minimum with
+			 * every timing claim on the variant decided) is lean:
+			 * one batch, and its timing is not a sample (a
+			 * shorter process is another condition).
 			 */
-			nsamp = r < budget ? warmup + samples : 1;
+			lean = r >= budget || (r >= min && nd == TL_NEED_SHORT);
+			nsamp = lean ? 1 : warmup + samples;
 			tl__run_loop_argv(&argv, vr, vr->ops, nsamp, cparams);
 			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
 					    tl__run_timeout(e, vr->v)) == 0) {
@@ -374,8 +430,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 							       pr.err_tail);
 				} else {
 					for (size_t s = (size_t)warmup;
-					     r < budget && s < p.nsamples;
-					     s++) {
+					     !lean && s < p.nsamples; s++) {
 						tl_dvec_push(
 							&vr->nsop,
 							(double)p.samples[s]
@@ -393,7 +448,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 									.name),
 							p.metrics[m].value);
 					tl__run_add_facts(vr, &p);
-					if (r < budget)
+					if (!lean)
 						tl__run_keep_rusage(vr, &pr.ru);
 					else /* a process's totals scale with it
 					      */
@@ -411,6 +466,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	}
 	*rounds_out = r;
 	free(need);
+	recalibrate(c, vrs, nv, cparams);
 }
 
 /*

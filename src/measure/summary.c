@@ -13,21 +13,24 @@
  * the median (fixed seed), MAD, mean, min, max, the percentiles the
  * sample count supports, and the samples themselves.
  */
-json_t *tl_summary_metric(const char *name, const double *x, size_t n,
-			  const char *source, uint64_t seed)
+static json_t *metric_object(const char *name, const double *x, size_t n,
+			     const char *source, const uint64_t *seed)
 {
 	json_t *m = json_object(), *s = json_array();
-	struct tl_stats_boot bo = {
-		.confidence = 0.95, .resamples = 2000, .seed = seed};
+	struct tl_stats_boot bo = {.confidence = 0.95,
+				   .resamples = 2000,
+				   .seed = seed ? *seed : 0};
 	struct tl_ci ci;
 	double v, lo, hi;
 
 	json_object_set_new(m, "unit", json_string(tl_metric_unit(name)));
 	json_object_set_new(m, "source", json_string(source));
 	json_object_set_new(m, "n", json_integer((json_int_t)n));
-	if (tl_stats_boot_median(x, n, &bo, &ci) == 0) {
+	if (seed && tl_stats_boot_median(x, n, &bo, &ci) == 0) {
 		json_object_set_new(m, "median", json_real(ci.point));
 		json_object_set_new(m, "ci95", json_pack("[ff]", ci.lo, ci.hi));
+	} else if (!seed && tl_stats_quantile(x, n, 0.5, &v) == 0) {
+		json_object_set_new(m, "median", json_real(v));
 	}
 	if (tl_stats_mad(x, n, &v) == 0)
 		json_object_set_new(m, "mad", json_real(v));
@@ -47,4 +50,16 @@ json_t *tl_summary_metric(const char *name, const double *x, size_t n,
 		json_array_append_new(s, json_real(x[i]));
 	json_object_set_new(m, "samples", s);
 	return m;
+}
+
+json_t *tl_summary_metric(const char *name, const double *x, size_t n,
+			  const char *source, uint64_t seed)
+{
+	return metric_object(name, x, n, source, &seed);
+}
+
+json_t *tl_summary_metric_look(const char *name, const double *x, size_t n,
+			       const char *source)
+{
+	return metric_object(name, x, n, source, NULL);
 }

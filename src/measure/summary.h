@@ -16,4 +16,12 @@
 json_t *tl_summary_metric(const char *name, const double *x, size_t n,
 			  const char *source, uint64_t seed);
 
+/*
+ * The same object without the bootstrap CI of the median (the plain
+ * median stands in): for the sequential rule's looks, which read the
+ * samples and would otherwise resample thousands of them every round.
+ */
+json_t *tl_summary_metric_look(const char *name, const double *x, size_t n,
+			       const char *source);
+
 #endif
