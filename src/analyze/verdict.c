@@ -188,7 +188,48 @@ struct job {
 	struct tl_verdict *v;
 	struct tl__verdict_series s[2];
 	int fallback_ci; /* no samples: the recorded ci95 is all we have */
+	int same_case;	 /* both sides are variants of one case of one run */
 };
+
+/*
+ * A ratio or difference of two variants of one case, paired round by
+ * round: the t-th value of side 0 in round r with the t-th of side 1 in
+ * round r (the rounds interleave the variants, so both felt the machine
+ * of that moment). *out receives a / b or a - b per pair (owned; NULL
+ * when none); returns the pair count, 0 when the sides cannot be paired
+ * (other cases, no rounds recorded) or half their values would go
+ * unpaired.
+ */
+static size_t pair_up(const struct job *j, double **out)
+{
+	const struct tl__verdict_series *a = &j->s[0], *b = &j->s[1];
+	size_t i = 0, k = 0, n = 0;
+	double *p;
+
+	*out = NULL;
+	if (!j->same_case || !a->round || !b->round || !a->n || !b->n)
+		return 0;
+	p = xcalloc(a->n < b->n ? a->n : b->n, sizeof(*p));
+	while (i < a->n && k < b->n) {
+		if (a->round[i] < b->round[k]) {
+			i++;
+		} else if (a->round[i] > b->round[k]) {
+			k++;
+		} else {
+			p[n++] = j->c->m.kind == TL_MEASURE_RATIO
+					 ? a->x[i] / b->x[k]
+					 : a->x[i] - b->x[k];
+			i++;
+			k++;
+		}
+	}
+	if (2 * n < (a->n > b->n ? a->n : b->n)) {
+		free(p);
+		return 0;
+	}
+	*out = p;
+	return n;
+}
 
 static enum tl_verdict_kind judge_ci(const struct tl_pred *p,
 				     const struct tl_ci *ci, int exact)
@@ -246,6 +287,25 @@ static int boot(const struct job *j, double level,
 
 	if (level >= 1)
 		b.confidence = 1 - 1e-12;
+	if (level <= 0) /* TOST's 1 - 2a at a = 0.5 */
+		b.confidence = 1e-12;
+	if (j->c->m.kind != TL_MEASURE_VALUE) {
+		double *pr;
+		size_t np = pair_up(j, &pr);
+
+		if (np) {
+			/* One interval on the pairs, at the whole error. */
+			int err =
+				o->anytime
+					? tl_confseq_quantile(pr, np, 0.5,
+							      1 - b.confidence,
+							      ci)
+					: tl_stats_boot_median(pr, np, &b, ci);
+
+			free(pr);
+			return err;
+		}
+	}
 	if (o->anytime) {
 		double q = j->c->m.kind == TL_MEASURE_VALUE ? j->c->m.q : 0.5;
 
@@ -426,6 +486,34 @@ static void judge_facts(const struct tl_claim *c, struct tl_verdict *v,
 }
 
 /* Gathers the data of one claim; 1 when it can be judged numerically. */
+/* Whether the two sides are one case's variants, and a note when paired. */
+static void pairing(struct job *j, json_t *const *runs, size_t nruns)
+{
+	json_t *cs[2] = {NULL, NULL};
+	double *pr;
+	size_t np;
+
+	for (int k = 0; k < 2; k++) {
+		char *why = NULL;
+
+		tl__verdict_find_variant(runs, nruns, j->c->m.experiment,
+					 &j->c->m.side[k], &cs[k], &why);
+		free(why);
+	}
+	j->same_case = cs[0] && cs[0] == cs[1];
+	np = pair_up(j, &pr);
+	free(pr);
+	if (np) {
+		char *msg = xasprintf("interval on %zu pairs taken round by "
+				      "round (both variants of one case: the "
+				      "machine's drift cancels)",
+				      np);
+
+		note(j->v, msg);
+		free(msg);
+	}
+}
+
 static int gather(const struct tl_claimset *cs, struct job *j,
 		  json_t *const *runs, size_t nruns)
 {
@@ -500,6 +588,8 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 		if (j->s[k].flag)
 			note(v, j->s[k].flag);
 	}
+	if (nsides == 2 && !c->m.fact)
+		pairing(j, runs, nruns);
 	if (partial)
 		note(v, "some rounds of a variant failed (status partial)");
 	if (v->simulated)
@@ -754,6 +844,10 @@ static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 					       TL_VERDICT_INCONCLUSIVE
 			       ? TL_NEED_MORE
 			       : 0;
+	else if (v.kind == TL_VERDICT_UNTESTABLE &&
+		 ((j.s[0].n > 0 && j.s[0].n < 3) ||
+		  (j.s[1].n > 0 && j.s[1].n < 3)))
+		open = TL_NEED_MORE; /* one or two values: no interval yet */
 	/* Open on a figure taken once per process: short of values. */
 	if (open && (j.s[0].n < TL_CONFSEQ_EARLY_1 ||
 		     (sides_of(c) > 1 && j.s[1].n < TL_CONFSEQ_EARLY_1)))

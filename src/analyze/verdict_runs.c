@@ -144,11 +144,11 @@ int tl__verdict_series(json_t *v, const char *exp, const struct tl_side *s,
 		       char **why)
 {
 	json_t *m = json_object_get(json_object_get(v, "metrics"), metric);
-	json_t *samples, *it, *ci;
+	json_t *samples, *rounds, *it, *ci;
 	struct tl_metric want, got;
 	double f;
 	const char *absent;
-	size_t i;
+	size_t i, cap;
 
 	memset(out, 0, sizeof(*out));
 	if (!m) {
@@ -193,11 +193,19 @@ int tl__verdict_series(json_t *v, const char *exp, const struct tl_side *s,
 	out->ci95_lo = f * json_number_value(json_array_get(ci, 0));
 	out->ci95_hi = f * json_number_value(json_array_get(ci, 1));
 	samples = json_object_get(m, "samples");
-	out->x = xcalloc(json_array_size(samples) + 1, sizeof(double));
+	rounds = json_object_get(m, "round_of");
+	cap = json_array_size(samples);
+	out->x = xcalloc(2 * cap + 1, sizeof(double));
+	if (cap && json_array_size(rounds) == cap)
+		out->round = out->x + cap;
 	json_array_foreach(samples, i, it)
 	{
-		if (json_is_number(it) && isfinite(json_number_value(it)))
-			out->x[out->n++] = f * json_number_value(it);
+		if (!json_is_number(it) || !isfinite(json_number_value(it)))
+			continue;
+		if (out->round)
+			out->round[out->n] =
+				json_number_value(json_array_get(rounds, i));
+		out->x[out->n++] = f * json_number_value(it);
 	}
 	if (!out->n && !json_is_number(json_object_get(m, "median"))) {
 		FREE_AND_NULL(out->x);

@@ -19,6 +19,12 @@
 struct tl__verdict_series {
 	double *x;
 	size_t n;
+	/*
+	 * The round each of x's values was taken in (the results' round_of,
+	 * in the same allocation as x: freeing x frees it), or NULL when the
+	 * results do not say; pairs two sides of one case round by round.
+	 */
+	double *round;
 	int exact;
 	const char *source;
 	const char *flag;

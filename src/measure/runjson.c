@@ -59,6 +59,23 @@ static int aa_mde(struct ctx *c, const struct vrun *vr, const struct tl_dvec *d,
 	return err;
 }
 
+/*
+ * The round of each sample (round_of, docs/results-json.md), so that the
+ * verdicts can pair two variants of a case round by round.
+ */
+static void add_rounds(json_t *m, const struct vrun *vr, size_t n)
+{
+	json_t *a;
+
+	if (vr->round_of.n != n)
+		return;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			a, json_integer((json_int_t)vr->round_of.x[i]));
+	json_object_set_new(m, "round_of", a);
+}
+
 /* A metric's object; a look's has no bootstrap CI (tl_summary_metric_look). */
 static json_t *summary(const struct ctx *c, const char *name,
 		       const struct tl_dvec *d, const char *source)
@@ -120,6 +137,7 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (vr->nsop.n) {
 		json_t *ns = summary(c, "ns_per_op", &vr->nsop, "time");
 
+		add_rounds(ns, vr, vr->nsop.n);
 		if (!c->looking && aa_mde(c, vr, &vr->nsop, &mde) == 0) {
 			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
 			tl_dvec_push(&c->mdes, mde);
@@ -129,6 +147,7 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (vr->wall.n) {
 		json_t *w = summary(c, "wall_ns", &vr->wall, "time");
 
+		add_rounds(w, vr, vr->wall.n);
 		if (!c->looking && aa_mde(c, vr, &vr->wall, &mde) == 0)
 			json_object_set_new(w, "aa_mde_pct", json_real(mde));
 		json_object_set_new(m, "wall_ns", w);

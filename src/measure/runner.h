@@ -80,14 +80,14 @@ struct tl_run_opts {
 	/*
 	 * NULL: every case runs its fixed rounds. Else a case runs at least
 	 * the rounds that give each variant TL_RUN_SEQ_MIN_SAMPLES samples
-	 * (and three rounds, so that a figure taken once per process has an
-	 * interval), then rounds of only the variants more() still needs, up
-	 * to a budget of 4x (quick) or 6x the fixed rounds of a loop case, 2x
-	 * or 3x of a process case, and for a variant short of values
-	 * (TL_NEED_SHORT) up to TL_RUN_SEQ_MIN_SAMPLES rounds, one short
-	 * process each when nothing else is open on it; a variant no claim
-	 * reads (a feature's probe) runs in the first round only. "rounds" in
-	 * the case JSON says what was spent, "budget_rounds" the limit.
+	 * (and two rounds, for the A/A split), then rounds of only the variants
+	 * more() still needs, up to a budget of 4x (quick) or 6x the fixed
+	 * rounds of a loop case, 2x or 3x of a process case, and for a variant
+	 * short of values (TL_NEED_SHORT) up to TL_RUN_SEQ_MIN_SAMPLES rounds,
+	 * one short process each when nothing else is open on it; a variant no
+	 * claim reads (a feature's probe) runs in the first round only.
+	 * "rounds" in the case JSON says what was spent, "budget_rounds" the
+	 * limit.
 	 */
 	tl_run_more_fn *more;
 	void *more_arg;

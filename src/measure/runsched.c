@@ -247,9 +247,9 @@ static size_t latin(int r, size_t k, size_t i)
 
 /*
  * The sequential schedule: the fewest rounds that give every variant
- * TL_RUN_SEQ_MIN_SAMPLES samples (at least three: a figure taken once per
- * process, peak RSS or a workload's metric, needs three for an
- * interval, and the A/A split two), and a budget of a multiple of the
+ * TL_RUN_SEQ_MIN_SAMPLES samples (at least two, for the A/A split; a
+ * figure taken once per process, peak RSS or a workload's metric, gets
+ * the lean rounds it is short of after that), and a budget of a multiple of the
  * fixed rounds. A loop round costs a few milliseconds a variant, so its
  * budget is 4x (quick) or 6x: an equivalence claim a hair inside its
  * margin needs that many to be decided; a process round (a start-up, a
@@ -266,7 +266,7 @@ static void seq_rounds(const struct ctx *c, int fixed, int spr, int cheap,
 	*min = *budget = fixed;
 	if (!c->o->more || c->o->rounds)
 		return;
-	*min = need > 3 ? need : 3;
+	*min = need > 2 ? need : 2;
 	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 2 : 1);
 	if (*budget < *min)
 		*budget = *min;

@@ -516,6 +516,67 @@ TL_TEST(deterministic_and_reported)
  * samples leave the interval open whatever the point (and the variant is
  * marked short of values, so its rounds may go past the budget).
  */
+/*
+ * Two variants of one case whose rounds drift together (the machine got
+ * slower and faster): each side alone spreads over +-30%, but round by
+ * round the ratio is 1.01. Paired on round_of, the equivalence within 5%
+ * is decided; without round_of the same samples are not.
+ */
+static void drifting(json_t *run, const char *vname, double scale, int rounds)
+{
+	json_t *v = variant(run, "defer", "64", vname), *s = json_array();
+	json_t *r = json_array();
+
+	for (int i = 0; i < 40; i++) {
+		double drift = 1 + 0.3 * sin(i * 0.7);
+
+		json_array_append_new(s, json_real(10 * scale * drift));
+		json_array_append_new(r, json_integer(i / 5));
+	}
+	json_object_set_new(json_object_get(v, "metrics"), "ns_per_op",
+			    json_pack("{s:s, s:s, s:i, s:f, s:o}", "unit", "ns",
+				      "source", "time", "n", 40, "median",
+				      10 * scale, "samples", s));
+	if (rounds)
+		json_object_set_new(
+			json_object_get(json_object_get(v, "metrics"),
+					"ns_per_op"),
+			"round_of", r);
+	else
+		json_decref(r);
+}
+
+TL_TEST(paired_rounds_cancel_drift)
+{
+	for (int rounds = 1; rounds >= 0; rounds--) {
+		struct tl_claimset cs;
+		struct tl_verdict v[1];
+		struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+		json_t *run = new_run(0, 1, 1);
+
+		drifting(run, "zig.defer", 1.01, rounds);
+		drifting(run, "zig.none", 1.0, rounds);
+		parse_claims(&cs,
+			     CLAIM("free",
+				   "{experiment: defer, ratio: [zig.defer, "
+				   "zig.none], metric: ns_per_op, params: "
+				   "{size: 64}}",
+				   "{equivalent: 1, margin: 5%}"));
+		TL_CHECK_INT(cs.nclaims, 1);
+		o.anytime = 1;
+		tl_verdict_eval(&cs, &run, 1, &o, v);
+		if (rounds) {
+			TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+			TL_CHECK(fabs(v[0].ci.point - 1.01) < 1e-9);
+			TL_CHECK(v[0].notes && strstr(v[0].notes, "40 pairs"));
+		} else {
+			TL_CHECK_INT(v[0].kind, TL_VERDICT_INCONCLUSIVE);
+		}
+		release_all(&cs, v);
+		json_decref(run);
+	}
+}
+
 TL_TEST(sequential_open_claims)
 {
 	struct tl_claimset cs;
