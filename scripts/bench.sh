@@ -12,9 +12,10 @@
 #   3. Whole process: startup's c.static (a static hello) under
 #      `traplab run startup` and under hyperfine (-N, no shell).
 #
-#   4. The claims pass itself: `traplab claims --quick --repeat N`
-#      (BENCH_CLAIMS_REPEAT, default 3; 0 skips it): how often each verdict
-#      came out, flips, wall per pass, samples spent against the oracle.
+#   4. The claims pass itself: `traplab claims --repeat N`, the default
+#      pass N times (BENCH_CLAIMS_REPEAT, default 5; 0 skips it): how often
+#      each verdict came out, flips, wall per pass, samples spent against
+#      the oracle.
 #
 # Each tool is run BENCH_RUNS times (default 5); each run gives one median.
 # Every tool gets about the same work: traplab's loop samples add up to
@@ -136,11 +137,11 @@ for r in $(seq 1 "$runs"); do
 done
 
 # ---- 4. the claims pass, repeated ----
-reps=${BENCH_CLAIMS_REPEAT:-3}
+reps=${BENCH_CLAIMS_REPEAT:-5}
 rm -rf "$out/claims"
 if [ "$reps" -gt 0 ]; then
-	say "bench: traplab claims --quick --repeat $reps"
-	./traplab claims --quick --repeat "$reps" -o "$out/claims" \
+	say "bench: traplab claims --repeat $reps"
+	./traplab claims --repeat "$reps" -o "$out/claims" \
 		>"$out/claims-repeat.out" 2>"$out/claims-repeat.log" ||
 		say "bench: claims --repeat failed (see $out/claims-repeat.log)"
 	sed -n '/passes: how often each verdict came out/,/^samples: median/p' \
@@ -204,7 +205,7 @@ row() { # tool workload unit medfile mdefile wallfile
 		"does)."
 	if [ -s "$out/claims/claims-repeat.json" ]; then
 		echo
-		echo "## claims --quick --repeat $reps"
+		echo "## claims --repeat $reps"
 		echo
 		echo '```'
 		cat "$out/claims-repeat.txt"
