@@ -246,27 +246,26 @@ static size_t latin(int r, size_t k, size_t i)
 }
 
 /*
- * The sequential schedule: the fewest rounds that give every variant
- * TL_RUN_SEQ_MIN_SAMPLES samples (at least two, for the A/A split; a
- * figure taken once per process, peak RSS or a workload's metric, gets
- * the lean rounds it is short of after that), and a budget of a multiple of the
- * fixed rounds. A loop round costs a few milliseconds a variant, so its
- * budget is 4x (quick) or 6x: an equivalence claim a hair inside its
- * margin needs that many to be decided; a process round (a start-up, a
- * compile) costs up to seconds, so 2x or 3x. Only the variants an open
- * claim reads run past the first round, so a decided case spends none of
- * it.
- * Without o->more both are the fixed rounds.
+ * The sequential schedule: a minimum of two rounds (the A/A split), after
+ * which a variant runs while an open claim reads it: one short of the
+ * TL_RUN_SEQ_MIN_SAMPLES values of the first exact look is open, so five
+ * samples a round take three rounds and a workload that prints hundreds
+ * of values a round (per-call batches, p99 latencies) is decided at the
+ * second. The budget is a multiple of the fixed rounds: a loop round
+ * costs a few milliseconds a variant, so its budget is 4x (quick) or 6x:
+ * an equivalence claim a hair inside its margin needs that many to be
+ * decided; a process round (a start-up, a compile) costs up to seconds,
+ * so 2x or 3x. Only the variants a claim reads run past the first round,
+ * so a decided case spends none of it. Without o->more both are the
+ * fixed rounds.
  */
-static void seq_rounds(const struct ctx *c, int fixed, int spr, int cheap,
-		       int *min, int *budget)
+static void seq_rounds(const struct ctx *c, int fixed, int cheap, int *min,
+		       int *budget)
 {
-	int need = (TL_RUN_SEQ_MIN_SAMPLES + spr - 1) / spr;
-
 	*min = *budget = fixed;
 	if (!c->o->more || c->o->rounds)
 		return;
-	*min = need > 2 ? need : 2;
+	*min = 2;
 	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 2 : 1);
 	if (*budget < *min)
 		*budget = *min;
@@ -331,9 +330,9 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		     : e->rounds ? e->rounds
 				 : (o->quick ? 3 : 5);
 	/*
-	 * Sequential: 5 per process, so the third round (the minimum) brings
-	 * 15, just past the first exact look at 14; a clear verdict then
-	 * costs little more than the oracle's 9 to 14.
+	 * Sequential: 5 per process, so the third round brings 15, just past
+	 * the first exact look at 14; a clear verdict then costs little more
+	 * than the oracle's 9 to 14.
 	 */
 	int samples = o->samples   ? o->samples
 		      : e->samples ? e->samples
@@ -381,7 +380,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		if (vrs[i].est_nsop > 0 && (double)ops > limit)
 			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
-	seq_rounds(c, rounds, samples, 1, &min, &budget);
+	seq_rounds(c, rounds, 1, &min, &budget);
 	hard = past_budget(c, budget);
 	*ops_out = ops;
 	*spr_out = samples;
@@ -408,12 +407,14 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 				r + 1, r < budget ? budget : hard, vr->v->name);
 			/*
 			 * A round that serves only a figure taken once per
-			 * process (past the budget, or past the minimum with
-			 * every timing claim on the variant decided) is lean:
+			 * process (past the budget, or short of values with
+			 * the timing samples in hand) is lean:
 			 * one batch, and its timing is not a sample (a
 			 * shorter process is another condition).
 			 */
-			lean = r >= budget || (r >= min && nd == TL_NEED_SHORT);
+			lean = r >= budget ||
+			       (r >= min && nd == TL_NEED_SHORT &&
+				vr->nsop.n >= TL_RUN_SEQ_MIN_SAMPLES);
 			nsamp = lean ? 1 : warmup + samples;
 			tl__run_loop_argv(&argv, vr, vr->ops, nsamp, cparams);
 			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
@@ -504,7 +505,7 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 	unsigned char *need = xmalloc(nv + 1);
 	int r, min, budget, done = 0;
 
-	seq_rounds(c, rounds, starts, 0, &min, &budget);
+	seq_rounds(c, rounds, 0, &min, &budget);
 	*spr_out = starts;
 	c->case_budget = budget;
 	memset(need, 1, nv);
