@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh - install what traplab needs, and say nothing when it is all here.
 #
-#   scripts/deps.sh          what `make` and `make run` need
+#   scripts/deps.sh          what `make` and `make run` need (with Zig
+#                            0.10.1, which the async claims are built by)
 #   scripts/deps.sh --test   also what the tests drive (chromium for the
 #                            HTML report, prometheus/promtool, wrk) and
 #                            the extra toolchains below
@@ -121,12 +122,14 @@ if ! { command -v zig >/dev/null 2>&1 && [ "$(zig version 2>/dev/null)" = "$zig_
 	! { [ -x "$zig" ] && [ "$("$zig" version 2>/dev/null)" = "$zig_version" ]; }; then
 	pip_zig zig "$zig_version"
 fi
-[ "$want_tools" = 1 ] || exit 0
 
-# The extra toolchains (scripts/toolchains: "zig VERSION PYPI_VERSION",
-# "go VERSION").
+# The extra toolchains (scripts/toolchains: "zig VERSION PYPI_VERSION
+# [claims]", "go VERSION"): all of them with --toolchains, else only those
+# marked "claims", which the default claims pass builds with (Zig 0.10.1:
+# the article's async claims exist in no later release).
 go=$(command -v go || echo /usr/local/go/bin/go)
-while read -r lang ver pypi; do
+while read -r lang ver pypi mark; do
+	[ "$want_tools" = 1 ] || [ "${mark:-}" = claims ] || continue
 	case "$lang" in
 	zig)
 		z="$root/.tools/zig-$ver/ziglang/zig"
