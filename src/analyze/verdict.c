@@ -824,6 +824,26 @@ static long variant_index(json_t *cj, const char *name)
 	return -1;
 }
 
+/*
+ * Whether a claim judged at per-claim error a has fewer values than the
+ * first early look of its sequence (base/confseq.h): pairs, or each side
+ * at a / 2 when the sides are not paired.
+ */
+static int short_of_first_look(const struct job *j, double a)
+{
+	double *pr;
+	size_t np, n1;
+
+	if (sides_of(j->c) == 1)
+		return j->s[0].n < tl_confseq_first_look(j->c->m.q, a);
+	np = pair_up(j, &pr);
+	free(pr);
+	if (np)
+		return np < tl_confseq_first_look(0.5, a);
+	n1 = tl_confseq_first_look(0.5, a / 2);
+	return j->s[0].n < n1 || j->s[1].n < n1;
+}
+
 /* Whether claim c, judged at per-claim error a, is still open. */
 static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 		      json_t *const *runs, size_t nruns,
@@ -849,8 +869,7 @@ static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 		  (j.s[1].n > 0 && j.s[1].n < 3)))
 		open = TL_NEED_MORE; /* one or two values: no interval yet */
 	/* Open on a figure taken once per process: short of values. */
-	if (open && (j.s[0].n < TL_CONFSEQ_EARLY_1 ||
-		     (sides_of(c) > 1 && j.s[1].n < TL_CONFSEQ_EARLY_1)))
+	if (open && short_of_first_look(&j, a))
 		open = TL_NEED_SHORT;
 	free(j.s[0].x);
 	free(j.s[1].x);
@@ -894,6 +913,75 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 					(unsigned char)(TL_NEED_READ | open);
 	}
 	return nopen;
+}
+
+/* Whether a need of c is unmet on the runs' machine (PMU, NUMA, a tool). */
+static int needs_unmet(const struct tl_claimset *cs, const struct tl_claim *c,
+		       json_t *const *runs, size_t nruns)
+{
+	for (size_t k = 0; k < c->nneeds; k++) {
+		char *why = unmet_need(cs, c, &c->needs[k], runs, nruns);
+
+		if (why) {
+			free(why);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether claim c is decided in the runs at per-claim error a. */
+static int claim_decided(const struct tl_claimset *cs, const struct tl_claim *c,
+			 json_t *const *runs, size_t nruns,
+			 const struct tl_verdict_opts *o, double a)
+{
+	struct tl_verdict v;
+	struct job j;
+	struct tl_ci ci;
+	int decided = 0;
+
+	memset(&v, 0, sizeof(v));
+	memset(&j, 0, sizeof(j));
+	v.kind = TL_VERDICT_INCONCLUSIVE;
+	j.c = c;
+	j.v = &v;
+	if (gather(cs, &j, runs, nruns))
+		decided = v.exact ||
+			  decide(&j, a, o, &ci) != TL_VERDICT_INCONCLUSIVE;
+	free(j.s[0].x);
+	free(j.s[1].x);
+	tl_verdict_release(&v);
+	return decided;
+}
+
+size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
+			  size_t nruns, const struct tl_verdict_opts *o,
+			  size_t m, const char *exp,
+			  const struct tl_strv *done_exps,
+			  const size_t *done_in_play)
+{
+	size_t i, k, out = 0;
+
+	if (o->adjust != TL_ADJUST_HOLM)
+		return m;
+	for (i = 0; i < cs->nclaims; i++) {
+		const struct tl_claim *c = &cs->claims[i];
+		size_t at = m;
+
+		if (!c->m.metric || c->unresolved)
+			continue;
+		if (needs_unmet(cs, c, runs, nruns))
+			continue;
+		for (k = 0; done_exps && k < done_exps->n; k++)
+			if (!strcmp(done_exps->v[k], c->m.experiment))
+				at = done_in_play[k];
+		if (strcmp(c->m.experiment, exp) &&
+		    claim_decided(cs, c, runs, nruns, o,
+				  o->alpha / (double)(at ? at : 1)))
+			continue;
+		out++;
+	}
+	return out ? out : 1;
 }
 
 void tl_verdict_release(struct tl_verdict *v)

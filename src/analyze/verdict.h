@@ -128,24 +128,48 @@ void tl_verdict_release(struct tl_verdict *v);
 /*
  * The sequential stop rule. Judges, in runs[0..nruns), every numeric
  * claim one of whose sides reads case cs of experiment exp (a case object
- * of that experiment in the runs), each at the fixed per-claim error
- * alpha / m (Bonferroni over the m numeric claims of the table, fixed in
- * advance, so the final Holm pass decides at least what this rule saw
- * decided). need[i] is a set of bits for variant i of the case's
- * "variants" array (measure/runner.h): TL_NEED_MORE when a still-open claim
- * that has values enough reads it, TL_NEED_SHORT when an open claim reads it
- * with fewer than TL_CONFSEQ_EARLY_1 values on a side (past the sampler's
- * minimum, a figure taken once per process: its rounds may go past their budget
- * to reach the first exact look, and need only one short process each
- * when no other claim is open on it), TL_NEED_READ when any claim reads
- * it, decided or not (a claim with too few values for an interval is
- * neither open nor decided); 0 when no claim reads it.
- * need has that many entries, set to 0 here. Returns the number of open claims
- * on the case. Borrows all.
+ * of that experiment in the runs), each at the per-claim error alpha / m,
+ * m the claims in play (tl_verdict_in_play, fixed for the experiment, so
+ * the final Holm pass decides at least what this rule saw decided). need[i] is
+ * a set of bits for variant i of the case's "variants" array
+ * (measure/runner.h): TL_NEED_MORE when a still-open claim that has values
+ * enough reads it, TL_NEED_SHORT when an open claim reads it with fewer
+ * values than the first exact look of its sequence at alpha / m
+ * (tl_confseq_first_look; past the sampler's minimum, a figure
+ * taken once per process: its rounds may go past their budget to reach the
+ * first exact look, and need only one short process each when no other claim is
+ * open on it), TL_NEED_READ when any claim reads it, decided or not (a claim
+ * with too few values for an interval is neither open nor decided); 0 when no
+ * claim reads it. need has that many entries, set to 0 here. Returns the number
+ * of open claims on the case. Borrows all.
  */
 size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
 		       const char *exp, json_t *case_json, unsigned char *need);
+
+/*
+ * The claims still in play when experiment exp is sampled, the count the
+ * sequential rule divides alpha by: of the m numeric claims of the table,
+ * less those a machine need leaves untestable (no PMU, one NUMA node: the
+ * final pass leaves them out of Holm's family) and those of other
+ * experiments the runs already decide, each at the level its experiment
+ * was sampled at (alpha over done_in_play[k] for done_exps->v[k], alpha /
+ * m for an experiment not listed; done_exps may be NULL). Holm's
+ * step-down, which the final pass applies, then grants each claim still
+ * in play about alpha over this count: the decided ones come first in its
+ * order, each within its level (alpha recycled, as in a sequential Holm
+ * procedure). The experiment's own claims are not counted, so the level a
+ * claim is sampled at does not depend on its own values; a claim left
+ * undecided whose p falls between decided ones can still stop Holm's
+ * step-down in the final pass (INCONCLUSIVE there), never make it decide
+ * more than alpha allows. With another adjustment than Holm, m itself.
+ * At least 1. Borrows all.
+ */
+size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
+			  size_t nruns, const struct tl_verdict_opts *o,
+			  size_t m, const char *exp,
+			  const struct tl_strv *done_exps,
+			  const size_t *done_in_play);
 
 /*
  * The numeric claims of cs that reach an interval (the m the sequential

@@ -79,8 +79,17 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The sample counts of the early looks (see confseq.h). */
-static const size_t early_n[] = {TL_CONFSEQ_EARLY_1, TL_CONFSEQ_EARLY_2};
+size_t tl_confseq_first_look(double q, double alpha)
+{
+	double t = log(alpha / 8), n;
+
+	if (q != 0.5 || !(alpha > 0 && alpha < 1))
+		return TL_CONFSEQ_LOOK_FALLBACK;
+	n = ceil(fmax(t / log1p(-q), t / log(q)) - 1e-9);
+	if (!(n <= TL_CONFSEQ_LOOK_MAX))
+		return TL_CONFSEQ_LOOK_FALLBACK;
+	return n < 2 ? 2 : (size_t)n;
+}
 
 /*
  * The exact distribution-free interval of the q-quantile from the first n
@@ -138,7 +147,7 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 {
 	struct tl_ci mix;
 	double *s, up, down, nq, point, l, h;
-	size_t i;
+	size_t i, early[2];
 	int err;
 
 	if (!n || !(q > 0 && q < 1) || !(alpha > 0 && alpha < 1))
@@ -160,12 +169,14 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	free(s);
 	mix = *ci;
 	/* The early looks, on the values they saw, at alpha / 4 each. */
-	for (i = 0; i < TL_ARRAY_SIZE(early_n); i++) {
-		if (n < early_n[i])
+	early[0] = tl_confseq_first_look(q, alpha);
+	early[1] = early[0] + TL_CONFSEQ_LOOK_GAP;
+	for (i = 0; i < 2; i++) {
+		if (n < early[i])
 			break;
-		s = sorted_copy(x, early_n[i]);
-		exact_ranks(early_n[i], q, alpha / 4, &l, &h);
-		narrow(ci, s, early_n[i], l, h);
+		s = sorted_copy(x, early[i]);
+		exact_ranks(early[i], q, alpha / 4, &l, &h);
+		narrow(ci, s, early[i], l, h);
 		free(s);
 	}
 	/*

@@ -31,9 +31,13 @@
  * of a quantile (Thompson 1936) is finite from about 11. So alpha is
  * spent in three parts, a group-sequential union bound: alpha / 2 on the
  * mixture at every n, and alpha / 4 on each of two early looks, the exact
- * interval of the first TL_CONFSEQ_EARLY_1 and TL_CONFSEQ_EARLY_2 values.
- * The interval at n is the intersection of all of those that exist at n;
- * all of them hold together with probability >= 1 - alpha.
+ * interval of the first n1 and the first n1 + TL_CONFSEQ_LOOK_GAP values,
+ * where n1 = tl_confseq_first_look(q, alpha) is the fewest values whose
+ * exact interval at alpha / 4 has both ends (13 for a median at a table
+ * of 40 claims, 9 for 3). n1 is a function of q and alpha alone, fixed
+ * before any value is seen. The interval at n is the intersection of all
+ * of those that exist at n; all of them hold together with probability
+ * >= 1 - alpha.
  *
  * A ratio or difference of two quantiles combines the two sides' CSs at
  * alpha / 2 each (a union bound: conservative, and still anytime-valid).
@@ -49,9 +53,27 @@
 
 /* The sample count the boundary is tightest at (fixed, never data-tuned). */
 #define TL_CONFSEQ_N_OPT 48
-/* The sample counts of the two early looks. */
-#define TL_CONFSEQ_EARLY_1 14
-#define TL_CONFSEQ_EARLY_2 20
+/* The second early look comes this many values after the first. */
+#define TL_CONFSEQ_LOOK_GAP 6
+/*
+ * The first look where no exact interval can have both ends within
+ * TL_CONFSEQ_LOOK_MAX values (a p99: its early looks stay open, and their
+ * share of alpha is spent for nothing, as it always was).
+ */
+#define TL_CONFSEQ_LOOK_MAX	 64
+#define TL_CONFSEQ_LOOK_FALLBACK 14
+
+/*
+ * The size of the first early look of the q-quantile's CS at error
+ * alpha. For a median, the fewest n with 0.5^n <= alpha / 8, so that the
+ * exact interval at alpha / 4 has both ends: ceil(log2(8 / alpha)), and
+ * below it the sequence has no finite interval (TL_CONFSEQ_LOOK_FALLBACK
+ * when that is over TL_CONFSEQ_LOOK_MAX). Any other quantile keeps
+ * TL_CONFSEQ_LOOK_FALLBACK: a p90's exact interval at a 0.05 table has
+ * its lower end from 3 values and its upper from 49, so a look placed
+ * for both would lose the lower end that 14 gives.
+ */
+size_t tl_confseq_first_look(double q, double alpha);
 
 /*
  * The two-sided normal-mixture boundary on |S| at variance process v,

@@ -215,21 +215,37 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 	}
 }
 
-/* Runs what the claims need into CLAIMS_RUN; 0 or an exit status. */
-/* The sequential rule's view of the claims (run_needed's ro.more). */
+/*
+ * The sequential rule's view of the claims (run_needed's ro.more): the
+ * table's m, and the claims in play for the experiment being sampled,
+ * counted at its first look.
+ */
 struct seq_arg {
 	const struct tl_claimset *cs;
 	struct tl_verdict_opts vo;
 	size_t m;
+	struct tl_strv exps; /* the experiments sampled so far, in order */
+	size_t *in_play;     /* the claims in play for each of them */
 };
 
 static size_t seq_more(json_t *results, const char *exp, json_t *cs,
 		       unsigned char *need, void *arg)
 {
-	const struct seq_arg *sa = arg;
+	struct seq_arg *sa = arg;
+	size_t n = sa->exps.n;
 
-	return tl_verdict_open(sa->cs, &results, 1, &sa->vo, sa->m, exp, cs,
-			       need);
+	if (!n || strcmp(sa->exps.v[n - 1], exp)) {
+		size_t k =
+			tl_verdict_in_play(sa->cs, &results, 1, &sa->vo, sa->m,
+					   exp, &sa->exps, sa->in_play);
+
+		sa->in_play = xrealloc(sa->in_play, (n + 1) * sizeof(size_t));
+		sa->in_play[n] = k;
+		tl_strv_push(&sa->exps, exp);
+		n++;
+	}
+	return tl_verdict_open(sa->cs, &results, 1, &sa->vo, sa->in_play[n - 1],
+			       exp, cs, need);
 }
 
 /* A run sampled until decided needs anytime-valid intervals. */
@@ -251,7 +267,8 @@ int tl__cmd_claims_run(const struct claims_args *a, const char *root,
 	struct tl_strv variants = TL_STRV_INIT;
 	char *history_db = xasprintf("%s/results/history.sqlite", root);
 	struct tl_run_opts ro;
-	struct seq_arg sa = {cs, a->vo, tl_verdict_family_size(cs)};
+	struct seq_arg sa = {cs, a->vo, tl_verdict_family_size(cs),
+			     TL_STRV_INIT, NULL};
 	size_t i;
 	int rc;
 
@@ -319,6 +336,8 @@ out:
 	tl_strv_release(&params);
 	tl_strv_release(&variants);
 	free(history_db);
+	tl_strv_release(&sa.exps);
+	free(sa.in_play);
 	return rc;
 }
 

@@ -330,9 +330,9 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		     : e->rounds ? e->rounds
 				 : (o->quick ? 3 : 5);
 	/*
-	 * Sequential: 5 per process, so the third round brings 15, just past
-	 * the first exact look at 14; a clear verdict then costs little more
-	 * than the oracle's 9 to 14.
+	 * Sequential: 5 per process, so the third round brings 15, past the
+	 * first exact look (9 to 13 values, base/confseq.h); a clear verdict
+	 * then costs little more than the oracle's 9 to 14.
 	 */
 	int samples = o->samples   ? o->samples
 		      : e->samples ? e->samples

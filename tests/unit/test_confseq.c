@@ -47,7 +47,8 @@ TL_TEST(boundary_matches_formula)
 /*
  * Expected ends from a Python implementation of the documented procedure
  * (the mixture at alpha / 2 on all values, the exact binomial ranks at
- * alpha / 4 on the first 14 and the first 20 values, intersected).
+ * alpha / 4 on the first n1 and n1 + 6 values, intersected; n1 =
+ * ceil(log2(8 / alpha)) for a median, 14 for other quantiles).
  */
 TL_TEST(quantile_order_statistics)
 {
@@ -65,11 +66,18 @@ TL_TEST(quantile_order_statistics)
 	TL_CHECK_INT(tl_confseq_quantile(x, 40, 0.9, 0.05, &ci), 0);
 	TL_CHECK_NEAR(ci.lo, 28, 0);
 	TL_CHECK(isinf(ci.hi));
-	/* At a table's level (0.05 / 40) the first finite ends come at 14. */
-	TL_CHECK_INT(tl_confseq_quantile(x, 14, 0.5, 0.05 / 40, &ci), 0);
+	/*
+	 * At a table's level (0.05 / 40) the first finite ends come at 13
+	 * (0.5^13 <= 0.05 / 320 < 0.5^12), at 0.05 / 3 at 9.
+	 */
+	TL_CHECK_INT(tl_confseq_first_look(0.5, 0.05 / 40), 13);
+	TL_CHECK_INT(tl_confseq_first_look(0.5, 0.05 / 3), 9);
+	TL_CHECK_INT(tl_confseq_first_look(0.99, 0.05 / 3),
+		     TL_CONFSEQ_LOOK_FALLBACK);
+	TL_CHECK_INT(tl_confseq_quantile(x, 13, 0.5, 0.05 / 40, &ci), 0);
 	TL_CHECK_NEAR(ci.lo, 1, 0);
 	TL_CHECK_NEAR(ci.hi, 40, 0);
-	TL_CHECK_INT(tl_confseq_quantile(x, 13, 0.5, 0.05 / 40, &ci), 0);
+	TL_CHECK_INT(tl_confseq_quantile(x, 12, 0.5, 0.05 / 40, &ci), 0);
 	TL_CHECK(isinf(ci.lo) && ci.lo < 0 && isinf(ci.hi) && ci.hi > 0);
 	/*
 	 * A stream that drifts (40 down to 1): the early looks and the
