@@ -844,15 +844,23 @@ static int short_of_first_look(const struct job *j, double a)
 	return j->s[0].n < n1 || j->s[1].n < n1;
 }
 
-/* Whether claim c, judged at per-claim error a, is still open. */
-static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
-		      json_t *const *runs, size_t nruns,
-		      const struct tl_verdict_opts *o, double a)
+/* Where a claim stands at a look. */
+enum standing { ST_NONE, ST_DECIDED, ST_OPEN, ST_SHORT };
+
+/*
+ * Claim c judged at per-claim error a in the runs: decided, open, open
+ * and short of its first exact look, or none of those (no values yet,
+ * untestable).
+ */
+static enum standing standing_of(const struct tl_claimset *cs,
+				 const struct tl_claim *c, json_t *const *runs,
+				 size_t nruns, const struct tl_verdict_opts *o,
+				 double a)
 {
 	struct tl_verdict v;
 	struct job j;
 	struct tl_ci ci;
-	int open = 0;
+	enum standing st = ST_NONE;
 
 	memset(&v, 0, sizeof(v));
 	memset(&j, 0, sizeof(j));
@@ -860,21 +868,35 @@ static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 	j.c = c;
 	j.v = &v;
 	if (gather(cs, &j, runs, nruns))
-		open = !v.exact && decide(&j, a, o, &ci) ==
-					       TL_VERDICT_INCONCLUSIVE
-			       ? TL_NEED_MORE
-			       : 0;
+		st = v.exact || decide(&j, a, o, &ci) != TL_VERDICT_INCONCLUSIVE
+			     ? ST_DECIDED
+			     : ST_OPEN;
 	else if (v.kind == TL_VERDICT_UNTESTABLE &&
 		 ((j.s[0].n > 0 && j.s[0].n < 3) ||
 		  (j.s[1].n > 0 && j.s[1].n < 3)))
-		open = TL_NEED_MORE; /* one or two values: no interval yet */
+		st = ST_OPEN; /* one or two values: no interval yet */
 	/* Open on a figure taken once per process: short of values. */
-	if (open && short_of_first_look(&j, a))
-		open = TL_NEED_SHORT;
+	if (st == ST_OPEN && short_of_first_look(&j, a))
+		st = ST_SHORT;
 	free(j.s[0].x);
 	free(j.s[1].x);
 	tl_verdict_release(&v);
-	return open;
+	return st;
+}
+
+/* Whether claim c, judged at per-claim error a, is still open. */
+static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
+		      json_t *const *runs, size_t nruns,
+		      const struct tl_verdict_opts *o, double a)
+{
+	switch (standing_of(cs, c, runs, nruns, o, a)) {
+	case ST_OPEN:
+		return TL_NEED_MORE;
+	case ST_SHORT:
+		return TL_NEED_SHORT;
+	default:
+		return 0;
+	}
 }
 
 size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
@@ -930,30 +952,6 @@ static int needs_unmet(const struct tl_claimset *cs, const struct tl_claim *c,
 	return 0;
 }
 
-/* Whether claim c is decided in the runs at per-claim error a. */
-static int claim_decided(const struct tl_claimset *cs, const struct tl_claim *c,
-			 json_t *const *runs, size_t nruns,
-			 const struct tl_verdict_opts *o, double a)
-{
-	struct tl_verdict v;
-	struct job j;
-	struct tl_ci ci;
-	int decided = 0;
-
-	memset(&v, 0, sizeof(v));
-	memset(&j, 0, sizeof(j));
-	v.kind = TL_VERDICT_INCONCLUSIVE;
-	j.c = c;
-	j.v = &v;
-	if (gather(cs, &j, runs, nruns))
-		decided = v.exact ||
-			  decide(&j, a, o, &ci) != TL_VERDICT_INCONCLUSIVE;
-	free(j.s[0].x);
-	free(j.s[1].x);
-	tl_verdict_release(&v);
-	return decided;
-}
-
 size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
 			  size_t nruns, const struct tl_verdict_opts *o,
 			  size_t m, const char *exp,
@@ -976,8 +974,8 @@ size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
 			if (!strcmp(done_exps->v[k], c->m.experiment))
 				at = done_in_play[k];
 		if (strcmp(c->m.experiment, exp) &&
-		    claim_decided(cs, c, runs, nruns, o,
-				  o->alpha / (double)(at ? at : 1)))
+		    standing_of(cs, c, runs, nruns, o,
+				o->alpha / (double)(at ? at : 1)) == ST_DECIDED)
 			continue;
 		out++;
 	}
