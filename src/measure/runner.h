@@ -79,9 +79,8 @@ struct tl_run_opts {
 	void *on_case_arg;
 	/*
 	 * NULL: every case runs its fixed rounds. Else a case runs at least
-	 * the rounds that give each variant TL_RUN_SEQ_MIN_SAMPLES samples
-	 * (and two rounds, for the A/A split), then rounds of only the variants
-	 * more() still needs, up to a budget of 4x (quick) or 6x the fixed
+	 * two rounds (the A/A split), then rounds of only the variants
+	 * more() still needs, up to a budget of 8x (quick) or 12x the fixed
 	 * rounds of a loop case, 2x or 3x of a process case, and for a variant
 	 * short of values (TL_NEED_SHORT) up to TL_RUN_SEQ_MIN_SAMPLES rounds,
 	 * one short process each when nothing else is open on it; a variant no

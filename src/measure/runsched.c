@@ -252,9 +252,11 @@ static size_t latin(int r, size_t k, size_t i)
  * samples a round take three rounds and a workload that prints hundreds
  * of values a round (per-call batches, p99 latencies) is decided at the
  * second. The budget is a multiple of the fixed rounds: a loop round
- * costs a few milliseconds a variant, so its budget is 4x (quick) or 6x:
- * an equivalence claim a hair inside its margin needs that many to be
- * decided; a process round (a start-up, a compile) costs up to seconds,
+ * costs a few milliseconds a variant, so its budget is 8x (quick) or
+ * 12x: an equivalence claim a hair inside its margin needs that many to
+ * be decided (at 6x, defer-zig-free-time's +-5% ended INCONCLUSIVE in 1
+ * of 5 default passes, 150 samples a side; 60 rounds cost it about 2 s
+ * more); a process round (a start-up, a compile) costs up to seconds,
  * so 2x or 3x. Only the variants a claim reads run past the first round,
  * so a decided case spends none of it. Without o->more both are the
  * fixed rounds.
@@ -266,7 +268,7 @@ static void seq_rounds(const struct ctx *c, int fixed, int cheap, int *min,
 	if (!c->o->more || c->o->rounds)
 		return;
 	*min = 2;
-	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 2 : 1);
+	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 4 : 1);
 	if (*budget < *min)
 		*budget = *min;
 }
