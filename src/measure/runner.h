@@ -47,7 +47,7 @@ typedef void tl_run_case_fn(const json_t *results, const json_t *exp,
  */
 enum tl_run_need {
 	TL_NEED_MORE = 1,  /* an undecided claim with values enough reads it */
-	TL_NEED_SHORT = 2, /* one short of TL_RUN_SEQ_MIN_SAMPLES values does */
+	TL_NEED_SHORT = 2, /* one short of its first exact look does */
 	TL_NEED_READ = 4,  /* a claim reads it, decided or not */
 };
 
@@ -92,7 +92,13 @@ struct tl_run_opts {
 	void *more_arg;
 };
 
-/* The samples per variant before the first sequential look. */
+/*
+ * The values a claim's first exact look needs at most in a table of some
+ * 40 claims (base/confseq.h: 13 at alpha / 40; fewer when fewer claims
+ * are in play): a variant short of values may run that many rounds past
+ * its budget, and a round is lean only with that many timing samples in
+ * hand.
+ */
 #define TL_RUN_SEQ_MIN_SAMPLES 14
 
 /* Fills o with the defaults. */

@@ -248,8 +248,8 @@ static size_t latin(int r, size_t k, size_t i)
 /*
  * The sequential schedule: a minimum of two rounds (the A/A split), after
  * which a variant runs while an open claim reads it: one short of the
- * TL_RUN_SEQ_MIN_SAMPLES values of the first exact look is open, so five
- * samples a round take three rounds and a workload that prints hundreds
+ * values its first exact look needs (9 to 13, base/confseq.h) is open, so
+ * five samples a round take three rounds and a workload that prints hundreds
  * of values a round (per-call batches, p99 latencies) is decided at the
  * second. The budget is a multiple of the fixed rounds: a loop round
  * costs a few milliseconds a variant, so its budget is 8x (quick) or
