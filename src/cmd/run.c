@@ -114,8 +114,22 @@ int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
 	o.on_case = on_case;
 	o.on_case_arg = (void *)out_path;
 	ret = tl_run_experiments(&o, names, n, &results);
+	/*
+	 * One reading of the signal decides both what the file says and the
+	 * exit status: a signal after the last case, before this line, marks
+	 * the results interrupted like one during a case (the exit says so,
+	 * and the file must agree); one after it is let pass (the run is
+	 * complete and written as such).
+	 */
+	sig = tl_proc_interrupted();
 	if (!results)
-		return (sig = tl_proc_interrupted()) ? 128 + sig : ret;
+		return sig ? 128 + sig : ret;
+	if (sig && !json_object_get(results, "incomplete"))
+		json_object_set_new(results, "incomplete",
+				    json_pack("{s:s,s:s+}", "reason",
+					      "interrupted after the last case",
+					      "signal", "SIG",
+					      sigabbrev_np(sig)));
 	tl_runtable_print_noise(results);
 	/* A full disk: the old file is kept whole; say so in the exit. */
 	werr = write_results(results, out_path, promote);
@@ -124,9 +138,8 @@ int tl_run_and_store(const struct tl_run_opts *opts, const char *const *names,
 		       json_number_value(
 			       json_object_get(results, "elapsed_s")));
 	json_decref(results);
-	if (werr && !tl_proc_interrupted())
+	if (werr && !sig)
 		return 1;
-	sig = tl_proc_interrupted();
 	if (sig) {
 		fprintf(stderr,
 			"traplab: interrupted by SIG%s: the partial results in "
