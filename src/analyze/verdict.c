@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "base/confseq.h"
+#include "analyze/verdict_int.h"
 #include "analyze/verdict_runs.h"
-#include "measure/runner.h"
 #include "base/banned.h"
 
 static const char *const verdict_names[] = {
@@ -100,9 +100,9 @@ static const char *pmu_events(const char *metric)
 	return "the hardware events";
 }
 
-static char *unmet_need(const struct tl_claimset *cs, const struct tl_claim *c,
-			const struct tl_need *nd, json_t *const *runs,
-			size_t nruns)
+char *tl__verdict_unmet_need(const struct tl_claimset *cs,
+			     const struct tl_claim *c, const struct tl_need *nd,
+			     json_t *const *runs, size_t nruns)
 {
 	json_t *env = nruns ? json_object_get(runs[0], "env") : NULL;
 	json_t *tc = json_object_get(env, "toolchains");
@@ -183,14 +183,6 @@ static char *unmet_need(const struct tl_claimset *cs, const struct tl_claim *c,
 
 /* Judging. */
 
-struct job {
-	const struct tl_claim *c;
-	struct tl_verdict *v;
-	struct tl__verdict_series s[2];
-	int fallback_ci; /* no samples: the recorded ci95 is all we have */
-	int same_case;	 /* both sides are variants of one case of one run */
-};
-
 /*
  * A ratio or difference of two variants of one case, paired round by
  * round: the t-th value of side 0 in round r with the t-th of side 1 in
@@ -200,7 +192,7 @@ struct job {
  * (other cases, no rounds recorded) or half their values would go
  * unpaired.
  */
-static size_t pair_up(const struct job *j, double **out)
+size_t tl__verdict_pair_up(const struct tl__verdict_job *j, double **out)
 {
 	const struct tl__verdict_series *a = &j->s[0], *b = &j->s[1];
 	size_t i = 0, k = 0, n = 0;
@@ -278,7 +270,7 @@ static enum tl_verdict_kind judge_ci(const struct tl_pred *p,
 	return TL_VERDICT_INCONCLUSIVE;
 }
 
-static int boot(const struct job *j, double level,
+static int boot(const struct tl__verdict_job *j, double level,
 		const struct tl_verdict_opts *o, struct tl_ci *ci)
 {
 	struct tl_stats_boot b = {level, o->resamples,
@@ -291,7 +283,7 @@ static int boot(const struct job *j, double level,
 		b.confidence = 1e-12;
 	if (j->c->m.kind != TL_MEASURE_VALUE) {
 		double *pr;
-		size_t np = pair_up(j, &pr);
+		size_t np = tl__verdict_pair_up(j, &pr);
 
 		if (np) {
 			/* One interval on the pairs, at the whole error. */
@@ -342,9 +334,8 @@ static int boot(const struct job *j, double level,
  * equivalence, HOLDS on the 1 - 2a CI by TOST). ci receives the interval
  * that decided (or the 1 - a interval).
  */
-static enum tl_verdict_kind decide(const struct job *j, double a,
-				   const struct tl_verdict_opts *o,
-				   struct tl_ci *ci)
+int tl__verdict_decide(const struct tl__verdict_job *j, double a,
+		       const struct tl_verdict_opts *o, struct tl_ci *ci)
 {
 	const struct tl_pred *p = &j->c->p;
 	int exact = j->v->exact;
@@ -370,7 +361,7 @@ static enum tl_verdict_kind decide(const struct job *j, double a,
 }
 
 /* The oracle bound of a claim at per-claim error a (0: none). */
-static size_t oracle(const struct job *j, double a)
+static size_t oracle(const struct tl__verdict_job *j, double a)
 {
 	const struct tl_claim *c = j->c;
 	enum tl_confseq_kind kind =
@@ -387,21 +378,24 @@ static size_t oracle(const struct job *j, double a)
 }
 
 /* The smallest per-claim alpha at which the claim is decided. */
-static double smallest_alpha(const struct job *j,
+static double smallest_alpha(const struct tl__verdict_job *j,
 			     const struct tl_verdict_opts *o)
 {
 	double lo = -12, hi = log10(0.5); /* log10 of alpha */
 	struct tl_ci ci;
 	int i;
 
-	if (decide(j, pow(10, lo), o, &ci) != TL_VERDICT_INCONCLUSIVE)
+	if (tl__verdict_decide(j, pow(10, lo), o, &ci) !=
+	    TL_VERDICT_INCONCLUSIVE)
 		return 0;
-	if (decide(j, pow(10, hi), o, &ci) == TL_VERDICT_INCONCLUSIVE)
+	if (tl__verdict_decide(j, pow(10, hi), o, &ci) ==
+	    TL_VERDICT_INCONCLUSIVE)
 		return 1;
 	for (i = 0; i < 20; i++) {
 		double mid = (lo + hi) / 2;
 
-		if (decide(j, pow(10, mid), o, &ci) == TL_VERDICT_INCONCLUSIVE)
+		if (tl__verdict_decide(j, pow(10, mid), o, &ci) ==
+		    TL_VERDICT_INCONCLUSIVE)
 			lo = mid;
 		else
 			hi = mid;
@@ -487,7 +481,8 @@ static void judge_facts(const struct tl_claim *c, struct tl_verdict *v,
 
 /* Gathers the data of one claim; 1 when it can be judged numerically. */
 /* Whether the two sides are one case's variants, and a note when paired. */
-static void pairing(struct job *j, json_t *const *runs, size_t nruns)
+static void pairing(struct tl__verdict_job *j, json_t *const *runs,
+		    size_t nruns)
 {
 	json_t *cs[2] = {NULL, NULL};
 	double *pr;
@@ -501,7 +496,7 @@ static void pairing(struct job *j, json_t *const *runs, size_t nruns)
 		free(why);
 	}
 	j->same_case = cs[0] && cs[0] == cs[1];
-	np = pair_up(j, &pr);
+	np = tl__verdict_pair_up(j, &pr);
 	free(pr);
 	if (np) {
 		char *msg = xasprintf("interval on %zu pairs taken round by "
@@ -514,8 +509,8 @@ static void pairing(struct job *j, json_t *const *runs, size_t nruns)
 	}
 }
 
-static int gather(const struct tl_claimset *cs, struct job *j,
-		  json_t *const *runs, size_t nruns)
+int tl__verdict_gather(const struct tl_claimset *cs, struct tl__verdict_job *j,
+		       json_t *const *runs, size_t nruns)
 {
 	const struct tl_claim *c = j->c;
 	struct tl_verdict *v = j->v;
@@ -524,7 +519,7 @@ static int gather(const struct tl_claimset *cs, struct job *j,
 	int partial = 0;
 
 	for (k = 0; k < c->nneeds; k++) {
-		why = unmet_need(cs, c, &c->needs[k], runs, nruns);
+		why = tl__verdict_unmet_need(cs, c, &c->needs[k], runs, nruns);
 		if (why) {
 			untestable(v, why);
 			return 0;
@@ -667,7 +662,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		       struct tl_verdict *out)
 {
 	struct tl_verdict_opts def = TL_VERDICT_OPTS_INIT, wide;
-	struct job *jobs = xcalloc(cs->nclaims + 1, sizeof(*jobs));
+	struct tl__verdict_job *jobs = xcalloc(cs->nclaims + 1, sizeof(*jobs));
 	size_t *fam = xcalloc(cs->nclaims + 1, sizeof(*fam));
 	double *p = xcalloc(cs->nclaims + 1, sizeof(*p));
 	size_t i, k, m = 0;
@@ -681,7 +676,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		out[i].p_adj = 1;
 		jobs[i].c = &cs->claims[i];
 		jobs[i].v = &out[i];
-		if (gather(cs, &jobs[i], runs, nruns)) {
+		if (tl__verdict_gather(cs, &jobs[i], runs, nruns)) {
 			fam[m++] = i;
 			out[i].in_family = 1;
 		}
@@ -716,12 +711,12 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 			order[k] = r;
 		}
 		for (k = 0; k < m; k++) {
-			struct job *j = &jobs[fam[k]];
+			struct tl__verdict_job *j = &jobs[fam[k]];
 			double a = o->alpha / (double)(m - order[k]);
 
 			j->v->p = p[k];
 			j->v->p_adj = adj[k];
-			j->v->kind = decide(j, a, o, &j->v->ci);
+			j->v->kind = tl__verdict_decide(j, a, o, &j->v->ci);
 			if (adj[k] > o->alpha &&
 			    j->v->kind != TL_VERDICT_INCONCLUSIVE) {
 				j->v->kind = TL_VERDICT_INCONCLUSIVE;
@@ -739,13 +734,13 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 				: o->alpha;
 
 		for (k = 0; k < m; k++) {
-			struct job *j = &jobs[fam[k]];
+			struct tl__verdict_job *j = &jobs[fam[k]];
 
 			j->v->p = p[k];
 			j->v->p_adj = o->adjust == TL_ADJUST_BONFERRONI
 					      ? fmin(1, p[k] * (double)m)
 					      : p[k];
-			j->v->kind = decide(j, a, o, &j->v->ci);
+			j->v->kind = tl__verdict_decide(j, a, o, &j->v->ci);
 			j->v->level = 1 - a;
 		}
 	}
@@ -791,7 +786,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 	return m;
 }
 
-static int sides_of(const struct tl_claim *c)
+int tl__verdict_sides(const struct tl_claim *c)
 {
 	return c->m.kind == TL_MEASURE_RATIO || c->m.kind == TL_MEASURE_DIFF
 		       ? 2
@@ -806,180 +801,6 @@ size_t tl_verdict_family_size(const struct tl_claimset *cs)
 		if (cs->claims[i].m.metric && !cs->claims[i].unresolved)
 			m++;
 	return m;
-}
-
-/* The index of variant name in case cj's "variants", or -1. */
-static long variant_index(json_t *cj, const char *name)
-{
-	json_t *vars = json_object_get(cj, "variants"), *it;
-	size_t i;
-
-	json_array_foreach(vars, i, it)
-	{
-		const char *n = json_string_value(json_object_get(it, "name"));
-
-		if (n && !strcmp(n, name))
-			return (long)i;
-	}
-	return -1;
-}
-
-/*
- * Whether a claim judged at per-claim error a has fewer values than the
- * first early look of its sequence (base/confseq.h): pairs, or each side
- * at a / 2 when the sides are not paired.
- */
-static int short_of_first_look(const struct job *j, double a)
-{
-	double *pr;
-	size_t np, n1;
-
-	if (sides_of(j->c) == 1)
-		return j->s[0].n < tl_confseq_first_look(j->c->m.q, a);
-	np = pair_up(j, &pr);
-	free(pr);
-	if (np)
-		return np < tl_confseq_first_look(0.5, a);
-	n1 = tl_confseq_first_look(0.5, a / 2);
-	return j->s[0].n < n1 || j->s[1].n < n1;
-}
-
-/* Where a claim stands at a look. */
-enum standing { ST_NONE, ST_DECIDED, ST_OPEN, ST_SHORT };
-
-/*
- * Claim c judged at per-claim error a in the runs: decided, open, open
- * and short of its first exact look, or none of those (no values yet,
- * untestable).
- */
-static enum standing standing_of(const struct tl_claimset *cs,
-				 const struct tl_claim *c, json_t *const *runs,
-				 size_t nruns, const struct tl_verdict_opts *o,
-				 double a)
-{
-	struct tl_verdict v;
-	struct job j;
-	struct tl_ci ci;
-	enum standing st = ST_NONE;
-
-	memset(&v, 0, sizeof(v));
-	memset(&j, 0, sizeof(j));
-	v.kind = TL_VERDICT_INCONCLUSIVE;
-	j.c = c;
-	j.v = &v;
-	if (gather(cs, &j, runs, nruns))
-		st = v.exact || decide(&j, a, o, &ci) != TL_VERDICT_INCONCLUSIVE
-			     ? ST_DECIDED
-			     : ST_OPEN;
-	else if (v.kind == TL_VERDICT_UNTESTABLE &&
-		 ((j.s[0].n > 0 && j.s[0].n < 3) ||
-		  (j.s[1].n > 0 && j.s[1].n < 3)))
-		st = ST_OPEN; /* one or two values: no interval yet */
-	/* Open on a figure taken once per process: short of values. */
-	if (st == ST_OPEN && short_of_first_look(&j, a))
-		st = ST_SHORT;
-	free(j.s[0].x);
-	free(j.s[1].x);
-	tl_verdict_release(&v);
-	return st;
-}
-
-/* Whether claim c, judged at per-claim error a, is still open. */
-static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
-		      json_t *const *runs, size_t nruns,
-		      const struct tl_verdict_opts *o, double a)
-{
-	switch (standing_of(cs, c, runs, nruns, o, a)) {
-	case ST_OPEN:
-		return TL_NEED_MORE;
-	case ST_SHORT:
-		return TL_NEED_SHORT;
-	default:
-		return 0;
-	}
-}
-
-size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
-		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
-		       const char *exp, json_t *case_json, unsigned char *need)
-{
-	size_t i, nopen = 0, nvar;
-	double a = o->alpha / (double)(m ? m : 1);
-	int sd, open;
-
-	nvar = json_array_size(json_object_get(case_json, "variants"));
-	memset(need, 0, nvar);
-	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		long idx[2] = {-1, -1};
-		int touches = 0;
-
-		if (!c->m.metric || c->unresolved ||
-		    strcmp(c->m.experiment, exp))
-			continue;
-		for (sd = 0; sd < sides_of(c); sd++) {
-			if (!tl__verdict_case_matches(case_json,
-						      &c->m.side[sd]))
-				continue;
-			idx[sd] =
-				variant_index(case_json, c->m.side[sd].variant);
-			touches |= idx[sd] >= 0;
-		}
-		if (!touches)
-			continue;
-		open = claim_open(cs, c, runs, nruns, o, a);
-		nopen += open != 0;
-		for (sd = 0; sd < 2; sd++)
-			if (idx[sd] >= 0)
-				need[idx[sd]] |=
-					(unsigned char)(TL_NEED_READ | open);
-	}
-	return nopen;
-}
-
-/* Whether a need of c is unmet on the runs' machine (PMU, NUMA, a tool). */
-static int needs_unmet(const struct tl_claimset *cs, const struct tl_claim *c,
-		       json_t *const *runs, size_t nruns)
-{
-	for (size_t k = 0; k < c->nneeds; k++) {
-		char *why = unmet_need(cs, c, &c->needs[k], runs, nruns);
-
-		if (why) {
-			free(why);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
-			  size_t nruns, const struct tl_verdict_opts *o,
-			  size_t m, const char *exp,
-			  const struct tl_strv *done_exps,
-			  const size_t *done_in_play)
-{
-	size_t i, k, out = 0;
-
-	if (o->adjust != TL_ADJUST_HOLM)
-		return m;
-	for (i = 0; i < cs->nclaims; i++) {
-		const struct tl_claim *c = &cs->claims[i];
-		size_t at = m;
-
-		if (!c->m.metric || c->unresolved)
-			continue;
-		if (needs_unmet(cs, c, runs, nruns))
-			continue;
-		for (k = 0; done_exps && k < done_exps->n; k++)
-			if (!strcmp(done_exps->v[k], c->m.experiment))
-				at = done_in_play[k];
-		if (strcmp(c->m.experiment, exp) &&
-		    standing_of(cs, c, runs, nruns, o,
-				o->alpha / (double)(at ? at : 1)) == ST_DECIDED)
-			continue;
-		out++;
-	}
-	return out ? out : 1;
 }
 
 void tl_verdict_release(struct tl_verdict *v)
