@@ -192,14 +192,15 @@ char *tl__verdict_unmet_need(const struct tl_claimset *cs,
  * (other cases, no rounds recorded) or half their values would go
  * unpaired.
  */
-size_t tl__verdict_pair_up(const struct tl__verdict_job *j, double **out)
+static size_t pair_up(const struct tl__verdict_job *j, int same_case,
+		      double **out)
 {
 	const struct tl__verdict_series *a = &j->s[0], *b = &j->s[1];
 	size_t i = 0, k = 0, n = 0;
 	double *p;
 
 	*out = NULL;
-	if (!j->same_case || !a->round || !b->round || !a->n || !b->n)
+	if (!same_case || !a->round || !b->round || !a->n || !b->n)
 		return 0;
 	p = xcalloc(a->n < b->n ? a->n : b->n, sizeof(*p));
 	while (i < a->n && k < b->n) {
@@ -281,23 +282,13 @@ static int boot(const struct tl__verdict_job *j, double level,
 		b.confidence = 1 - 1e-12;
 	if (level <= 0) /* TOST's 1 - 2a at a = 0.5 */
 		b.confidence = 1e-12;
-	if (j->c->m.kind != TL_MEASURE_VALUE) {
-		double *pr;
-		size_t np = tl__verdict_pair_up(j, &pr);
-
-		if (np) {
-			/* One interval on the pairs, at the whole error. */
-			int err =
-				o->anytime
-					? tl_confseq_quantile(pr, np, 0.5,
-							      1 - b.confidence,
-							      ci)
-					: tl_stats_boot_median(pr, np, &b, ci);
-
-			free(pr);
-			return err;
-		}
-	}
+	/* Paired sides: one interval on the pairs, at the whole error. */
+	if (j->npairs)
+		return o->anytime
+			       ? tl_confseq_quantile(j->pairs, j->npairs, 0.5,
+						     1 - b.confidence, ci)
+			       : tl_stats_boot_median(j->pairs, j->npairs, &b,
+						      ci);
 	if (o->anytime) {
 		double q = j->c->m.kind == TL_MEASURE_VALUE ? j->c->m.q : 0.5;
 
@@ -479,14 +470,11 @@ static void judge_facts(const struct tl_claim *c, struct tl_verdict *v,
 	v->source = xstrdup("fact");
 }
 
-/* Gathers the data of one claim; 1 when it can be judged numerically. */
-/* Whether the two sides are one case's variants, and a note when paired. */
+/* The pairs of j's two sides when they are one case's variants, noted. */
 static void pairing(struct tl__verdict_job *j, json_t *const *runs,
 		    size_t nruns)
 {
 	json_t *cs[2] = {NULL, NULL};
-	double *pr;
-	size_t np;
 
 	for (int k = 0; k < 2; k++) {
 		char *why = NULL;
@@ -495,20 +483,27 @@ static void pairing(struct tl__verdict_job *j, json_t *const *runs,
 					 &j->c->m.side[k], &cs[k], &why);
 		free(why);
 	}
-	j->same_case = cs[0] && cs[0] == cs[1];
-	np = tl__verdict_pair_up(j, &pr);
-	free(pr);
-	if (np) {
+	j->npairs = pair_up(j, cs[0] && cs[0] == cs[1], &j->pairs);
+	if (j->npairs) {
 		char *msg = xasprintf("interval on %zu pairs taken round by "
 				      "round (both variants of one case: the "
 				      "machine's drift cancels)",
-				      np);
+				      j->npairs);
 
 		note(j->v, msg);
 		free(msg);
 	}
 }
 
+void tl__verdict_job_release(struct tl__verdict_job *j)
+{
+	FREE_AND_NULL(j->s[0].x);
+	FREE_AND_NULL(j->s[1].x);
+	FREE_AND_NULL(j->pairs);
+	j->npairs = 0;
+}
+
+/* Gathers the data of one claim; 1 when it can be judged numerically. */
 int tl__verdict_gather(const struct tl_claimset *cs, struct tl__verdict_job *j,
 		       json_t *const *runs, size_t nruns)
 {
@@ -776,10 +771,8 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		    !v->exact && !jobs[fam[k]].fallback_ci)
 			v->level = 1 - 2 * (1 - v->level);
 	}
-	for (i = 0; i < cs->nclaims; i++) {
-		free(jobs[i].s[0].x);
-		free(jobs[i].s[1].x);
-	}
+	for (i = 0; i < cs->nclaims; i++)
+		tl__verdict_job_release(&jobs[i]);
 	free(jobs);
 	free(fam);
 	free(p);

@@ -24,8 +24,18 @@ struct tl__verdict_job {
 	struct tl_verdict *v;
 	struct tl__verdict_series s[2];
 	int fallback_ci; /* no samples: the recorded ci95 is all we have */
-	int same_case;	 /* both sides are variants of one case of one run */
+	/*
+	 * The two sides of one case paired round by round (a / b or a - b
+	 * per pair), set by tl__verdict_gather; NULL and 0 when they cannot
+	 * be paired (other cases, no rounds recorded, half the values left
+	 * unpaired) or the claim has one side.
+	 */
+	double *pairs;
+	size_t npairs;
 };
+
+/* Frees what tl__verdict_gather put in j (its series and pairs). */
+void tl__verdict_job_release(struct tl__verdict_job *j);
 
 /* 2 for a ratio or difference, else 1. */
 int tl__verdict_sides(const struct tl_claim *c);
@@ -39,7 +49,7 @@ char *tl__verdict_unmet_need(const struct tl_claimset *cs,
  * Fills j's series from the runs (j->c and j->v set, the rest zeroed);
  * 1 when the claim reaches an interval, 0 when its verdict is already
  * made (UNTESTABLE with a reason, a fact judged, a build that fails).
- * The caller frees j->s[0].x and j->s[1].x and releases j->v.
+ * The caller calls tl__verdict_job_release(j) and releases j->v.
  */
 int tl__verdict_gather(const struct tl_claimset *cs, struct tl__verdict_job *j,
 		       json_t *const *runs, size_t nruns);
@@ -51,12 +61,5 @@ int tl__verdict_gather(const struct tl_claimset *cs, struct tl__verdict_job *j,
  */
 int tl__verdict_decide(const struct tl__verdict_job *j, double a,
 		       const struct tl_verdict_opts *o, struct tl_ci *ci);
-
-/*
- * The two sides of j paired round by round (a / b or a - b per pair,
- * owned in *out, NULL when none); the pair count, 0 when they cannot be
- * paired.
- */
-size_t tl__verdict_pair_up(const struct tl__verdict_job *j, double **out);
 
 #endif

@@ -36,15 +36,12 @@ static long variant_index(json_t *cj, const char *name)
  */
 static int short_of_first_look(const struct tl__verdict_job *j, double a)
 {
-	double *pr;
-	size_t np, n1;
+	size_t n1;
 
 	if (tl__verdict_sides(j->c) == 1)
 		return j->s[0].n < tl_confseq_first_look(j->c->m.q, a);
-	np = tl__verdict_pair_up(j, &pr);
-	free(pr);
-	if (np)
-		return np < tl_confseq_first_look(0.5, a);
+	if (j->npairs)
+		return j->npairs < tl_confseq_first_look(0.5, a);
 	n1 = tl_confseq_first_look(0.5, a / 2);
 	return j->s[0].n < n1 || j->s[1].n < n1;
 }
@@ -84,8 +81,7 @@ static enum standing standing_of(const struct tl_claimset *cs,
 	/* Open on a figure taken once per process: short of values. */
 	if (st == ST_OPEN && short_of_first_look(&j, a))
 		st = ST_SHORT;
-	free(j.s[0].x);
-	free(j.s[1].x);
+	tl__verdict_job_release(&j);
 	tl_verdict_release(&v);
 	return st;
 }

@@ -81,11 +81,11 @@ static int cmp_dbl(const void *a, const void *b)
 
 size_t tl_confseq_first_look(double q, double alpha)
 {
-	double t = log(alpha / 8), n;
+	double n;
 
 	if (q != 0.5 || !(alpha > 0 && alpha < 1))
 		return TL_CONFSEQ_LOOK_FALLBACK;
-	n = ceil(fmax(t / log1p(-q), t / log(q)) - 1e-9);
+	n = ceil(log2(8 / alpha) - 1e-9);
 	if (!(n <= TL_CONFSEQ_LOOK_MAX))
 		return TL_CONFSEQ_LOOK_FALLBACK;
 	return n < 2 ? 2 : (size_t)n;

@@ -39,6 +39,18 @@
  * whose claims name one are counted: counting runs each variant three
  * more times, under valgrind where there is no PMU).
  */
+/* The counter stem of a "STEM_per_op" metric into stem[64]; 0 if none. */
+static int per_op_stem(const char *m, char stem[64])
+{
+	size_t n = strlen(m);
+
+	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= 64)
+		return 0;
+	memcpy(stem, m, n - 7);
+	stem[n - 7] = '\0';
+	return 1;
+}
+
 static int is_counter_metric(const char *m)
 {
 	static const char *const extra[] = {"branches", "branch_misses",
@@ -51,10 +63,8 @@ static int is_counter_metric(const char *m)
 		return 1;
 	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
 		return strstr(m, "miss") != NULL;
-	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
+	if (!per_op_stem(m, stem))
 		return 0;
-	memcpy(stem, m, n - 7);
-	stem[n - 7] = '\0';
 	if (tl_counter_lookup(stem) >= 0)
 		return 1;
 	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
@@ -72,17 +82,14 @@ static int is_counter_metric(const char *m)
 static int simulatable(const char *m)
 {
 	struct tl_sim_counts all;
-	size_t n = strlen(m);
 	char stem[64];
 	uint64_t v;
 	int id;
 
 	if (!strcmp(m, "ipc") || strstr(m, "dtlb"))
 		return 0;
-	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= sizeof(stem))
+	if (!per_op_stem(m, stem))
 		return 1;
-	memcpy(stem, m, n - 7);
-	stem[n - 7] = '\0';
 	id = tl_counter_lookup(stem);
 	if (id < 0 || !tl_counter_is_hw((enum tl_counter_id)id))
 		return 1;

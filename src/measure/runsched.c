@@ -410,9 +410,9 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			/*
 			 * A round that serves only a figure taken once per
 			 * process (past the budget, or short of values with
-			 * the timing samples in hand) is lean:
-			 * one batch, and its timing is not a sample (a
-			 * shorter process is another condition).
+			 * the timing samples in hand) is lean: one batch, and
+			 * its timing is not a sample (a shorter process is
+			 * another condition).
 			 */
 			lean = r >= budget ||
 			       (r >= min && nd == TL_NEED_SHORT &&
