@@ -28,8 +28,9 @@
  * the timing), then times posix_spawn + waitpid of the compiler with
  * CLOCK_MONOTONIC. The samples (ns_per_op) are the time until the
  * compiler answers, error or not; metric build_ns is reported only for
- * builds that produced a binary (a failed build has no build time). Each process first does one untimed build to warm the
- * caches the variant assumes warm. Params: zig_mode (default Debug, the
+ * builds that produced a binary (a failed build has no build time). Each
+ * process first does one untimed build to warm the caches the variant
+ * assumes warm, unless the last process left them warm (keep_project). Params: zig_mode (default Debug, the
  * edit-compile loop), files (default 4: modules per project), funcs
  * (default 40: functions per module).
  *
@@ -47,9 +48,19 @@
 #include "tlw_tool.h"
 
 #include <ftw.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define EXIT_TOOLCHAIN_MISSING 3
+
+/*
+ * A kept project (see keep_project) counts as warm when its last process
+ * ended at most this long ago, and starts over after this many builds
+ * (its local cache keeps every build's output).
+ */
+#define KEEP_WARM_S	 1800
+#define KEEP_MAX_BUILDS 200
 
 /* A hung compiler is killed after this long; the run then fails. */
 #define BUILD_TIMEOUT_MS 240000u
@@ -73,6 +84,7 @@ struct job {
 	char first_error[512];
 	uint64_t built_ns[256]; /* wall time of each timed build that built */
 	size_t nbuilt;
+	char stamp_path[4200]; /* a kept project's state file, else "" */
 };
 
 /* Toolchain path from env var `var`: unset -> `def`, empty -> NULL. */
@@ -428,6 +440,87 @@ static int rm_entry(const char *path, const struct stat *sb, int flag,
 	return 0;
 }
 
+/*
+ * Warm across processes. An incremental variant's project is kept in
+ * TL_ROOT/.cache/buildtime, one folder per variant, toolchain (path and
+ * mtime) and params, locked while a process uses it. A process that finds
+ * it built by the last process less than KEEP_WARM_S ago takes the caches
+ * the variant assumes warm as warm, and skips the untimed warm-up build
+ * (a second on Zig); its first edit takes the next stamp, so no build is
+ * a cache hit. The state file is removed while the process runs and
+ * written at its end, so a process that dies leaves a cold project.
+ * Returns 1 when the project is warm; 0 with dir set to it when cold;
+ * -1 when there is no kept folder to use (dir untouched).
+ */
+static int keep_project(struct job *j, const char *variant, char *dir,
+			size_t cap)
+{
+	const char *root = getenv("TL_ROOT");
+	char key[4800], base[4096];
+	struct stat st, ts;
+	uint64_t h = 1469598103934665603ull;
+	unsigned long nonce = 0;
+	int fd, warm = 0;
+	FILE *f;
+
+	if (j->clean || !root || !*root || stat(j->tool, &ts) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%s|%lld|%s|%d|%d|%d", j->tool,
+		 (long long)ts.st_mtime, j->zig_mode, j->files, j->funcs,
+		 j->compilelogs);
+	for (const char *k = key; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ull;
+	snprintf(base, sizeof(base), "%s/.cache/buildtime", root);
+	if (mkdir(base, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if ((size_t)snprintf(dir, cap, "%s/%s-%016llx", base, variant,
+			     (unsigned long long)h) >= cap ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST))
+		return -1;
+	snprintf(key, sizeof(key), "%s/.lock", dir);
+	fd = open(key, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1; /* another process has it: a scratch project */
+	}
+	/* fd stays open: the lock lasts as long as the process. */
+	snprintf(j->stamp_path, sizeof(j->stamp_path), "%s/.stamp", dir);
+	f = fopen(j->stamp_path, "r");
+	if (f && fstat(fileno(f), &st) == 0 && fscanf(f, "%lu", &nonce) == 1 &&
+	    time(NULL) - st.st_mtime <= KEEP_WARM_S && nonce > 1 &&
+	    nonce < KEEP_MAX_BUILDS)
+		warm = 1;
+	if (f)
+		fclose(f);
+	unlink(j->stamp_path);
+	if (warm) {
+		j->nonce = nonce;
+		return 1;
+	}
+	/* Cold or full: start the project over. */
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		tlw_die("cannot make '%s': %s", dir, strerror(errno));
+	return 0;
+}
+
+/* A kept project's state, written when the process is done with it. */
+static void keep_done(const struct job *j)
+{
+	char text[32];
+	FILE *f;
+
+	if (!j->stamp_path[0])
+		return;
+	snprintf(text, sizeof(text), "%lu\n", j->nonce);
+	f = fopen(j->stamp_path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 static void batch(void *p, uint64_t ops)
 {
 	struct job *j = p;
@@ -464,6 +557,7 @@ int main(int argc, char **argv)
 	const char *work, *name = NULL, *variant;
 	char dir[4096];
 	char *tmpdir = NULL;
+	int kept;
 
 	tlw_parse(argc, argv, &a);
 	variant = canonical(a.variant);
@@ -540,18 +634,26 @@ int main(int argc, char **argv)
 			tlw_die("no TL_WORKDIR and cannot make a temp dir");
 		work = tmpdir;
 	}
-	snprintf(dir, sizeof(dir), "%s/%s", work, a.variant);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		tlw_die("cannot make '%s': %s", dir, strerror(errno));
+	kept = keep_project(&j, a.variant, dir, sizeof(dir));
+	if (kept < 0) {
+		snprintf(dir, sizeof(dir), "%s/%s", work, a.variant);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			tlw_die("cannot make '%s': %s", dir, strerror(errno));
+	}
 	j.dir = dir;
 	j.envp = build_env();
 
 	/* Warm the caches the variant assumes warm (untimed). */
-	build_once(&j);
-	if (!j.ok && j.compilelogs <= 0) {
-		fprintf(stderr, "build: the warm-up build failed:\n");
-		show_log(&j);
-		return 1;
+	if (kept == 1) {
+		/* the last process's builds warmed them (keep_project) */
+		j.ok = 1;
+	} else {
+		build_once(&j);
+		if (!j.ok && j.compilelogs <= 0) {
+			fprintf(stderr, "build: the warm-up build failed:\n");
+			show_log(&j);
+			return 1;
+		}
 	}
 
 	tlw_run(&a, batch, &j);
@@ -567,6 +669,9 @@ int main(int argc, char **argv)
 	if (j.lang == LANG_ZIG)
 		tlw_fact("zig_mode", j.zig_mode);
 	tlw_fact_int("generated_functions", (long long)j.files * j.funcs);
+	tlw_fact("warm_up", kept == 1 ? "kept project, built by the last process"
+				      : "one untimed build");
+	keep_done(&j);
 	if (tmpdir) {
 		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(tmpdir);
