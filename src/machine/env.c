@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "base/memo.h"
 #include "base/os.h"
 #include "base/proc.h"
 
@@ -117,13 +118,35 @@ static double clock_resolution(void)
 	return (double)best;
 }
 
-static char *hypervisor_name(void)
+/*
+ * systemd-detect-virt's answer, asked once per boot (7 ms at every
+ * start otherwise): kept in root/.cache/machine under the boot id.
+ */
+static char *hypervisor_name(const char *root)
 {
 	const char *argv[] = {"systemd-detect-virt", NULL};
-	char *line = NULL;
+	char *line = NULL, *boot = read_line("/proc/sys/kernel/random/boot_id");
+	char *path = xasprintf("%s/.cache/machine", root), *key = NULL;
+	const char *kept;
+	struct tl_memo memo;
 
-	if (tl_run_capture(argv, 5, &line) == 0 && line && *line &&
-	    strcmp(line, "none") != 0)
+	tl_memo_open(&memo, path);
+	free(path);
+	if (boot)
+		key = xasprintf("systemd-detect-virt boot=%s", boot);
+	kept = key ? tl_memo_get(&memo, key) : NULL;
+	if (kept) {
+		line = xstrdup(kept);
+	} else if (tl_run_capture(argv, 5, &line) == 0) {
+		if (key)
+			tl_memo_put(&memo, key, line);
+	} else {
+		FREE_AND_NULL(line);
+	}
+	tl_memo_close(&memo);
+	free(boot);
+	free(key);
+	if (line && *line && strcmp(line, "none") != 0)
 		return line;
 	free(line);
 	return read_line("/sys/class/dmi/id/sys_vendor");
@@ -180,7 +203,7 @@ void tl_env_probe(struct tl_env *e, const char *root)
 	}
 	e->aslr = read_int("/proc/sys/kernel/randomize_va_space", -1);
 	e->paranoid = read_int("/proc/sys/kernel/perf_event_paranoid", -100);
-	e->hypervisor = e->virtualised ? hypervisor_name() : NULL;
+	e->hypervisor = e->virtualised ? hypervisor_name(root) : NULL;
 	e->numa_nodes = count_numa_nodes();
 	e->clock_resolution_ns = clock_resolution();
 	e->commit = git_commit(root);

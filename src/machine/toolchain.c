@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/memo.h"
 #include "base/proc.h"
 
 #include "base/banned.h"
@@ -88,8 +89,42 @@ static char *which(const char *name)
 	return found;
 }
 
-/* Sets t->path/version from the first candidate whose `ARG` works. */
-static void probe(struct tl_tool *t, const char *const *cands, const char *arg,
+/*
+ * The memo key of `P ARG`: the question and the identity of the binary
+ * it resolves to; for go also GOTOOLCHAIN and the folder, which can make
+ * `go version` switch to another toolchain. NULL when P cannot be read.
+ */
+static char *version_key(const char *p, const char *arg)
+{
+	char *real = realpath(p, NULL), *id, *key, cwd[4096];
+	const char *base = strrchr(p, '/');
+	int go = !strcmp(base ? base + 1 : p, "go");
+
+	id = tl_memo_file_id(real ? real : p);
+	if (!id) {
+		free(real);
+		return NULL;
+	}
+	if (go && !getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	if (go)
+		key = xasprintf(
+			"%s %s %s GOTOOLCHAIN=%s cwd=%s", real ? real : p, arg,
+			id, getenv("GOTOOLCHAIN") ? getenv("GOTOOLCHAIN") : "",
+			cwd);
+	else
+		key = xasprintf("%s %s %s", real ? real : p, arg, id);
+	free(real);
+	free(id);
+	return key;
+}
+
+/*
+ * Sets t->path/version from the first candidate whose `ARG` works; an
+ * answer is taken from the memo while the binary is the same file.
+ */
+static void probe(struct tl_tool *t, struct tl_memo *memo,
+		  const char *const *cands, const char *arg,
 		  const char *missing)
 {
 	int i;
@@ -98,18 +133,31 @@ static void probe(struct tl_tool *t, const char *const *cands, const char *arg,
 		char *p = strchr(cands[i], '/') ? xstrdup(cands[i])
 						: which(cands[i]);
 		const char *argv[] = {NULL, arg, NULL};
-		char *line = NULL;
+		char *line = NULL, *key;
+		const char *kept;
 
 		if (!p || access(p, X_OK) != 0) {
 			free(p);
 			continue;
 		}
+		key = memo ? version_key(p, arg) : NULL;
+		kept = key ? tl_memo_get(memo, key) : NULL;
+		if (kept) {
+			t->path = p;
+			t->version = xstrdup(kept);
+			free(key);
+			return;
+		}
 		argv[0] = p;
 		if (tl_run_capture(argv, 20, &line) == 0) {
+			if (key)
+				tl_memo_put(memo, key, line);
+			free(key);
 			t->path = p;
 			t->version = line;
 			return;
 		}
+		free(key);
 		free(line);
 		free(p);
 	}
@@ -257,8 +305,8 @@ static int add_release(struct tl_toolchains *t, enum tl_lang lang,
 }
 
 /* Asks every binary matching the glob pattern for its version. */
-static void add_glob(struct tl_toolchains *t, enum tl_lang lang,
-		     const char *pattern)
+static void add_glob(struct tl_toolchains *t, struct tl_memo *memo,
+		     enum tl_lang lang, const char *pattern)
 {
 	glob_t g;
 
@@ -268,7 +316,7 @@ static void add_glob(struct tl_toolchains *t, enum tl_lang lang,
 		const char *cand[] = {g.gl_pathv[i], NULL};
 		struct tl_tool r = {0};
 
-		probe(&r, cand, "version", "");
+		probe(&r, memo, cand, "version", "");
 		if (!r.path) {
 			tool_release(&r);
 			continue;
@@ -319,7 +367,8 @@ static int cmp_release(const void *a, const void *b)
 			  tl_toolchain_bare_version(x->version));
 }
 
-static void find_releases(struct tl_toolchains *t, const char *root)
+static void find_releases(struct tl_toolchains *t, struct tl_memo *memo,
+			  const char *root)
 {
 	static const enum tl_lang axis[] = {TL_LANG_GO, TL_LANG_ZIG};
 	char *zig_glob = xasprintf("%s/.tools/zig*/ziglang/zig", root);
@@ -334,8 +383,8 @@ static void find_releases(struct tl_toolchains *t, const char *root)
 		tool_copy(&d, &t->lang[axis[i]]);
 		add_release(t, axis[i], &d);
 	}
-	add_glob(t, TL_LANG_ZIG, zig_glob);
-	add_glob(t, TL_LANG_GO, go_glob);
+	add_glob(t, memo, TL_LANG_ZIG, zig_glob);
+	add_glob(t, memo, TL_LANG_GO, go_glob);
 	add_pinned(t, root);
 	for (size_t i = 0; i < TL_ARRAY_SIZE(axis); i++)
 		if (t->nreleases[axis[i]] > 2)
@@ -430,28 +479,32 @@ void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 			      "/usr/lib/go/bin/go", NULL};
 	const char *vg_c[] = {"valgrind", NULL};
 	struct tl_tool *z = &t->lang[TL_LANG_ZIG];
-	char *pinned_copy;
+	char *pinned_copy, *memo_path;
+	struct tl_memo memo;
 
 	memset(t, 0, sizeof(*t));
+	memo_path = xasprintf("%s/.cache/toolversions", root);
+	tl_memo_open(&memo, memo_path);
+	free(memo_path);
 	t->zig_pinned = read_pinned(root);
-	probe(&t->lang[TL_LANG_C], cc_c, "--version",
+	probe(&t->lang[TL_LANG_C], &memo, cc_c, "--version",
 	      "no C compiler (apt-get install build-essential)");
-	probe(&t->lang[TL_LANG_CPP], cxx_c, "--version",
+	probe(&t->lang[TL_LANG_CPP], &memo, cxx_c, "--version",
 	      "no C++ compiler (apt-get install g++)");
-	probe(&t->lang[TL_LANG_GO], go_c, "version",
+	probe(&t->lang[TL_LANG_GO], &memo, go_c, "version",
 	      "no Go toolchain (apt-get install golang-go)");
-	probe(&t->valgrind, vg_c, "--version",
+	probe(&t->valgrind, &memo, vg_c, "--version",
 	      "no valgrind (apt-get install valgrind)");
 
 	pinned_copy = xasprintf("%s/.tools/zig/ziglang/zig", root);
 	if (getenv("TL_ZIG") && *getenv("TL_ZIG")) {
 		const char *zc[] = {getenv("TL_ZIG"), NULL};
 
-		probe(z, zc, "version", "TL_ZIG does not run");
+		probe(z, &memo, zc, "version", "TL_ZIG does not run");
 	} else {
 		const char *zc[] = {"zig", NULL};
 
-		probe(z, zc, "version", "no zig on PATH");
+		probe(z, &memo, zc, "version", "no zig on PATH");
 		if (z->path && strcmp(z->version, t->zig_pinned) != 0) {
 			FREE_AND_NULL(z->path);
 			FREE_AND_NULL(z->version);
@@ -460,7 +513,7 @@ void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 			const char *pc[] = {pinned_copy, NULL};
 
 			FREE_AND_NULL(z->missing);
-			probe(z, pc, "version", "");
+			probe(z, &memo, pc, "version", "");
 			if (!z->path) {
 				free(z->missing);
 				z->missing = xasprintf(
@@ -475,7 +528,8 @@ void tl_toolchains_find(struct tl_toolchains *t, const char *root)
 	for (int i = 0; i < TL_LANG_COUNT; i++)
 		tidy_version(&t->lang[i]);
 	tidy_version(&t->valgrind);
-	find_releases(t, root);
+	find_releases(t, &memo, root);
+	tl_memo_close(&memo);
 }
 
 void tl_toolchains_release(struct tl_toolchains *t)

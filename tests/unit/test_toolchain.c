@@ -106,6 +106,37 @@ TL_TEST(discovery_and_pins)
 	free(root);
 }
 
+/* A version answer is kept until the binary changes. */
+TL_TEST(versions_memo)
+{
+	struct tl_toolchains t;
+	char *root = fake_root(), *p;
+
+	TL_CHECK(root);
+	unsetenv("TL_ZIG");
+	tl_toolchains_find(&t, root);
+	TL_CHECK(rel(&t, TL_LANG_ZIG, "9.9.9"));
+	tl_toolchains_release(&t);
+	p = xasprintf("%s/.cache/toolversions", root);
+	TL_CHECK(access(p, R_OK) == 0);
+	/* Kept: a second find answers from the memo, same versions. */
+	tl_toolchains_find(&t, root);
+	TL_CHECK(rel(&t, TL_LANG_ZIG, "9.9.9"));
+	TL_CHECK(rel(&t, TL_LANG_ZIG, "0.8.0"));
+	tl_toolchains_release(&t);
+	free(p);
+	/* The binary replaced: asked again. */
+	p = xasprintf("%s/.tools/zig-old/ziglang/zig", root);
+	fake_tool(p, "0.8.1");
+	free(p);
+	tl_toolchains_find(&t, root);
+	TL_CHECK(rel(&t, TL_LANG_ZIG, "0.8.1"));
+	TL_CHECK(!rel(&t, TL_LANG_ZIG, "0.8.0"));
+	tl_toolchains_release(&t);
+	tl_rmtree(root);
+	free(root);
+}
+
 TL_TEST(select_release)
 {
 	struct tl_toolchains t;
