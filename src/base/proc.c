@@ -315,6 +315,19 @@ static int spawn(const struct tl_proc_spec *spec, const char *path, char **envp,
 		tl_strv_push(&argv, launcher);
 		tl_strv_push(&argv, "3");
 		tl_strv_push_owned(&argv, xasprintf("%d", spec->pin_cpu));
+		if (spec->starts > 0) {
+			tl_strv_push(&argv, "-n");
+			tl_strv_push_owned(&argv,
+					   xasprintf("%d", spec->starts));
+			if (spec->evict)
+				tl_strv_push(&argv, "-e");
+			if (spec->start_timeout_s > 0) {
+				tl_strv_push(&argv, "-t");
+				tl_strv_push_owned(
+					&argv,
+					xasprintf("%d", spec->start_timeout_s));
+			}
+		}
 		tl_strv_push(&argv, path);
 	}
 	for (const char *const *a = spec->argv; *a; a++)
@@ -328,41 +341,35 @@ static int spawn(const struct tl_proc_spec *spec, const char *path, char **envp,
 	return -rc;
 }
 
-/*
- * Takes the launcher's report: the workload's own end, wall time and
- * rusage replace the launcher's. Returns 0, or -EINVAL when there was no
- * report (the launcher was killed: a timeout, or it died).
- */
-static int take_report(int report_r, struct tl_proc_result *res)
+/* One "exit ..." line of the launcher into st; 0 or -EINVAL. */
+static int parse_exit(const char *line, struct tl_proc_start *st)
 {
-	char line[512];
-	ssize_t n = read(report_r, line, sizeof(line) - 1);
-	long long wall, maxrss, minflt, majflt, nvcsw, nivcsw, ut, st;
-	int status, e;
+	long long wall, maxrss, minflt, majflt, nvcsw, nivcsw, ut, sy;
+	int status, leaked = 0;
 
-	if (n <= 0)
-		return -EINVAL;
-	line[n] = '\0';
-	if (sscanf(line, "spawnfail %d", &e) == 1) {
-		res->end = TL_PROC_SPAWN_FAIL;
-		res->spawn_errno = e;
-		return 0;
-	}
-	if (sscanf(line, "exit %d %lld %lld %lld %lld %lld %lld %lld %lld",
+	if (sscanf(line, "exit %d %lld %lld %lld %lld %lld %lld %lld %lld %d",
 		   &status, &wall, &maxrss, &minflt, &majflt, &nvcsw, &nivcsw,
-		   &ut, &st) != 9)
+		   &ut, &sy, &leaked) < 9)
 		return -EINVAL;
-	res->wall_ns = (uint64_t)wall;
-	memset(&res->ru, 0, sizeof(res->ru));
-	res->ru.ru_maxrss = (long)maxrss;
-	res->ru.ru_minflt = (long)minflt;
-	res->ru.ru_majflt = (long)majflt;
-	res->ru.ru_nvcsw = (long)nvcsw;
-	res->ru.ru_nivcsw = (long)nivcsw;
-	res->ru.ru_utime.tv_sec = (time_t)(ut / 1000000);
-	res->ru.ru_utime.tv_usec = (suseconds_t)(ut % 1000000);
-	res->ru.ru_stime.tv_sec = (time_t)(st / 1000000);
-	res->ru.ru_stime.tv_usec = (suseconds_t)(st % 1000000);
+	memset(st, 0, sizeof(*st));
+	st->status = status;
+	st->leaked = leaked;
+	st->wall_ns = (uint64_t)wall;
+	st->ru.ru_maxrss = (long)maxrss;
+	st->ru.ru_minflt = (long)minflt;
+	st->ru.ru_majflt = (long)majflt;
+	st->ru.ru_nvcsw = (long)nvcsw;
+	st->ru.ru_nivcsw = (long)nivcsw;
+	st->ru.ru_utime.tv_sec = (time_t)(ut / 1000000);
+	st->ru.ru_utime.tv_usec = (suseconds_t)(ut % 1000000);
+	st->ru.ru_stime.tv_sec = (time_t)(sy / 1000000);
+	st->ru.ru_stime.tv_usec = (suseconds_t)(sy % 1000000);
+	return 0;
+}
+
+/* How a wait4 status ended, into res. */
+static void end_of(int status, struct tl_proc_result *res)
+{
 	if (WIFSIGNALED(status)) {
 		res->signo = WTERMSIG(status);
 		res->end =
@@ -371,7 +378,57 @@ static int take_report(int report_r, struct tl_proc_result *res)
 		res->end = TL_PROC_EXITED;
 		res->exit_code = WEXITSTATUS(status);
 	}
-	return 0;
+}
+
+/*
+ * Takes the launcher's report: the workload's own end, wall time and
+ * rusage replace the launcher's; a batch's starts go to res->starts (the
+ * last one's end is res's). Returns 0, or -EINVAL when there was no
+ * report (the launcher was killed: a timeout, or it died).
+ */
+static int take_report(int report_r, int batch, struct tl_proc_result *res)
+{
+	struct tl_buf b = TL_BUF_INIT;
+	struct tl_proc_start st;
+	char chunk[4096], *line, *save = NULL;
+	long long wall;
+	ssize_t n;
+	int e, got = 0;
+
+	while ((n = read(report_r, chunk, sizeof(chunk))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			tl_buf_append(&b, chunk, (size_t)n);
+	for (line = b.s ? strtok_r(b.s, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "timeout %lld", &wall) == 1) {
+			res->end = TL_PROC_TIMEOUT;
+			res->wall_ns = (uint64_t)wall;
+			got = 1;
+			break;
+		}
+		if (sscanf(line, "spawnfail %d", &e) == 1) {
+			res->end = TL_PROC_SPAWN_FAIL;
+			res->spawn_errno = e;
+			got = 1;
+			break;
+		}
+		if (parse_exit(line, &st))
+			continue;
+		if (batch) {
+			res->starts = xrealloc(res->starts,
+					       (res->nstarts + 1) *
+						       sizeof(*res->starts));
+			res->starts[res->nstarts++] = st;
+		}
+		res->wall_ns = st.wall_ns;
+		res->ru = st.ru;
+		res->leaked += st.leaked;
+		end_of(st.status, res);
+		got = 1;
+	}
+	tl_buf_release(&b);
+	return got ? 0 : -EINVAL;
 }
 
 /* One tl_proc_run call: its pipes, its child and what was read. */
@@ -561,7 +618,7 @@ static void classify(struct run *r)
 	struct tl_proc_result *res = r->res;
 
 	if (r->reportp[0] >= 0 && !r->killed &&
-	    take_report(r->reportp[0], res) == 0) {
+	    take_report(r->reportp[0], r->spec->starts > 0, res) == 0) {
 		/* The launcher's report is the workload's own. */
 	} else if (r->exec_n == 1) {
 		res->end = TL_PROC_SPAWN_FAIL;
@@ -603,6 +660,9 @@ int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	r.slot = -1;
+	if (spec->starts > 0 && (!tl_proc_launcher() || spec->on_spawn ||
+				 spec->starts > TL_PROC_MAX_STARTS))
+		return -ENOTSUP;
 	if (interrupted) {
 		res->end = TL_PROC_INTERRUPTED;
 		res->out = xstrdup("");
@@ -690,6 +750,8 @@ void tl_proc_result_release(struct tl_proc_result *res)
 {
 	FREE_AND_NULL(res->out);
 	res->out_len = 0;
+	FREE_AND_NULL(res->starts);
+	res->nstarts = 0;
 }
 
 void tl_proc_describe(const struct tl_proc_result *res, char *buf, size_t n)

@@ -32,6 +32,26 @@ struct tl_proc_spec {
 	int merge_stderr;	 /* stderr into the stdout capture */
 	tl_proc_spawn_fn *on_spawn;
 	void *on_spawn_ctx;
+	/*
+	 * > 0: start argv that many times back to back from one launcher
+	 * (a start-up measurement's batch: one launcher, one cgroup leaf,
+	 * no traplab work between starts); each start's end, wall time and
+	 * rusage are in res->starts. At most TL_PROC_MAX_STARTS; needs the
+	 * launcher and no on_spawn, else tl_proc_run returns -ENOTSUP.
+	 */
+	int starts;
+	int evict; /* with starts: argv[0] leaves the page cache each time */
+	int start_timeout_s; /* with starts: one start's limit (0: none) */
+};
+
+#define TL_PROC_MAX_STARTS 500
+
+/* One start of a batch (tl_proc_spec.starts). */
+struct tl_proc_start {
+	int status; /* wait4's */
+	int leaked; /* processes it left behind (killed before the next) */
+	uint64_t wall_ns;
+	struct rusage ru;
 };
 
 enum tl_proc_end {
@@ -55,6 +75,8 @@ struct tl_proc_result {
 	size_t out_len;
 	char err_tail[2048]; /* last bytes of stderr, NUL-terminated */
 	int leaked; /* descendants still running after it ended (killed) */
+	struct tl_proc_start *starts; /* owned: a batch's starts, in order */
+	size_t nstarts;
 };
 
 /*

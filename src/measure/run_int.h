@@ -113,6 +113,17 @@ void tl__run_workload_env(struct ctx *c, const struct tl_variant *v,
 int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		    int parse, struct tl_proto *p, struct tl_proc_result *pr,
 		    double timeout_s);
+/*
+ * Starts a process-kind workload `starts` times back to back from one
+ * launcher (argv complete; cold: evicted before each start): each
+ * start's end, wall time and rusage are in pr->starts (caller releases
+ * pr); a start that failed is recorded on vr. Returns 0 when the batch
+ * ran, 1 when batches are not possible here (no launcher: start them one
+ * by one), -1 when the batch failed (recorded on vr).
+ */
+int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		   int starts, int cold, struct tl_proc_result *pr,
+		   double timeout_s);
 /* Records a failed process: status word, reason and stderr's last lines. */
 void tl__run_record_failure(struct vrun *vr, const char *status,
 			    const char *reason, const char *stderr_tail);

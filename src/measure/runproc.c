@@ -6,7 +6,11 @@
 #include "measure/run_int.h"
 #include "measure/runner.h"
 
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "machine/chaos.h"
@@ -127,16 +131,20 @@ struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name)
  * produced valid protocol output, else records the failure on vr and
  * returns -1.
  */
-int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
-		    int parse, struct tl_proto *p, struct tl_proc_result *pr,
-		    double timeout_s)
+/*
+ * tl__run_process, or with starts > 0 a batch of that many starts from
+ * one launcher (tl__run_starts); 1 when a batch cannot be had here.
+ */
+static int run_one(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		   int parse, int starts, int cold, struct tl_proto *p,
+		   struct tl_proc_result *pr, double timeout_s)
 {
 	struct tl_strv env = TL_STRV_INIT;
 	struct tl_proc_spec spec = {0};
 	char *workdir = xasprintf("%s/w%ld-%u", c->workroot, (long)getpid(),
 				  ++c->nproc);
 	char why[300], perr[256];
-	int ret = -1;
+	int ret = -1, err;
 
 	tl_mkdirs(workdir);
 	tl__run_workload_env(c, vr->v, workdir, &env);
@@ -146,7 +154,19 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 	spec.pin_cpu = c->o->pin_cpu;
 	spec.discard_stdout = !parse;
 	spec.cwd = workdir;
-	if (tl_proc_run(&spec, pr) != 0) {
+	spec.starts = starts;
+	spec.evict = cold;
+	if (starts > 0) {
+		/* timeout_s is one start's; the batch gets all of theirs */
+		spec.start_timeout_s = (int)ceil(timeout_s);
+		spec.timeout_s = timeout_s * starts;
+	}
+	err = tl_proc_run(&spec, pr);
+	if (err == -ENOTSUP && starts > 0) {
+		ret = 1;
+		goto out;
+	}
+	if (err) {
 		tl__run_record_failure(vr, "crashed",
 				       "traplab could not start it", NULL);
 		goto out;
@@ -158,6 +178,10 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 			 "(setsid or double fork); traplab killed them",
 			 pr->leaked, pr->leaked == 1 ? "" : "es");
 		tl__run_record_failure(vr, "leaked", why, pr->err_tail);
+		goto out;
+	}
+	if (starts > 0 && pr->nstarts > 0) {
+		ret = 0; /* each start's end is the caller's to judge */
 		goto out;
 	}
 	if (pr->end != TL_PROC_EXITED || pr->exit_code != 0) {
@@ -183,6 +207,49 @@ out:
 	free(workdir);
 	tl_strv_release(&env);
 	return ret;
+}
+
+int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		    int parse, struct tl_proto *p, struct tl_proc_result *pr,
+		    double timeout_s)
+{
+	return run_one(c, vr, argv, parse, 0, 0, p, pr, timeout_s);
+}
+
+int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
+		   int starts, int cold, struct tl_proc_result *pr,
+		   double timeout_s)
+{
+	int ret = run_one(c, vr, argv, 0, starts, cold, NULL, pr, timeout_s);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < pr->nstarts; i++) {
+		struct tl_proc_result one = {.err_tail = ""};
+		char why[300];
+
+		if (WIFEXITED(pr->starts[i].status) &&
+		    !WEXITSTATUS(pr->starts[i].status))
+			continue;
+		memcpy(one.err_tail, pr->err_tail, sizeof(one.err_tail));
+		if (WIFSIGNALED(pr->starts[i].status)) {
+			one.signo = WTERMSIG(pr->starts[i].status);
+			one.end = one.signo == SIGKILL ? TL_PROC_OOM
+						       : TL_PROC_SIGNALED;
+		} else {
+			one.end = TL_PROC_EXITED;
+			one.exit_code = WEXITSTATUS(pr->starts[i].status);
+		}
+		tl_proc_describe(&one, why, sizeof(why));
+		tl__run_record_failure(vr, status_of(&one), why, one.err_tail);
+	}
+	if (pr->end == TL_PROC_TIMEOUT) { /* a start after those above */
+		char why[300];
+
+		tl_proc_describe(pr, why, sizeof(why));
+		tl__run_record_failure(vr, status_of(pr), why, pr->err_tail);
+	}
+	return 0;
 }
 
 void tl__run_keep_rusage(struct vrun *vr, const struct rusage *ru)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/proc.h"
@@ -488,6 +489,39 @@ static void evict(const char *path)
 	close(fd);
 }
 
+/*
+ * A round's starts of one process-kind variant, back to back from one
+ * launcher (tl__run_starts): the first warmup are discarded. Returns 0
+ * when done (whatever failed is recorded), 1 when batches cannot be had
+ * here and the caller starts them one by one.
+ */
+static int start_batch(struct ctx *c, const struct tl_experiment *e,
+		       struct vrun *vr, int r, int warmup, int starts, int cold)
+{
+	struct tl_strv argv = TL_STRV_INIT;
+	struct tl_proc_result pr = {0};
+	int ret;
+
+	tl_strv_push(&argv, vr->build->bin);
+	for (size_t a = 0; a < vr->v->args.n; a++)
+		tl_strv_push(&argv, vr->v->args.v[a]);
+	ret = tl__run_starts(c, vr, &argv, warmup + starts, cold, &pr,
+			     tl__run_timeout(e, vr->v));
+	for (size_t s = (size_t)warmup; ret == 0 && s < pr.nstarts; s++) {
+		const struct tl_proc_start *st = &pr.starts[s];
+
+		if (!WIFEXITED(st->status) || WEXITSTATUS(st->status))
+			continue;
+		tl_dvec_push(&vr->wall, (double)st->wall_ns);
+		tl_dvec_push(&vr->round_of, r);
+		tl__run_keep_rusage(vr, &st->ru);
+		vr->nok++;
+	}
+	tl_proc_result_release(&pr);
+	tl_strv_release(&argv);
+	return ret == 1;
+}
+
 void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 			  struct vrun *vrs, size_t nv,
 			  const struct tl_strv *cparams, const char *label,
@@ -524,6 +558,8 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 				continue; /* it does not start; stop trying */
 			tl__run_progress(c, "%s %s round %d/%d %s", e->name,
 					 label, r + 1, budget, vr->v->name);
+			if (!start_batch(c, e, vr, r, warmup, starts, cold))
+				continue;
 			for (int s = 0; s < warmup + starts; s++) {
 				struct tl_strv argv = TL_STRV_INIT;
 				struct tl_proc_result pr = {0};

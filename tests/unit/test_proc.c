@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/os.h"
@@ -84,6 +85,62 @@ TL_TEST(timeout_kills_the_group)
 	unlink("/tmp/tl_test_proc.pid");
 	usleep(100000);
 	TL_CHECK(!is_alive((pid_t)strtol(pidbuf, NULL, 10)));
+	tl_proc_result_release(&r);
+}
+
+/* A batch of starts from one launcher: each start's end and wall time. */
+static int run_batch(const char *script, int starts, int limit_s,
+		     struct tl_proc_result *r)
+{
+	const char *argv[] = {"/bin/sh", "-c", script, NULL};
+	struct tl_proc_spec s = {.argv = argv,
+				 .timeout_s = 30,
+				 .pin_cpu = -1,
+				 .discard_stdout = 1,
+				 .starts = starts,
+				 .start_timeout_s = limit_s};
+
+	return tl_proc_run(&s, r);
+}
+
+TL_TEST(batch_of_starts)
+{
+	struct tl_proc_result r;
+
+	if (!tl_proc_launcher())
+		TL_SKIP("no tl-launch beside the test");
+	TL_CHECK_INT(run_batch("exit 0", 5, 0, &r), 0);
+	TL_CHECK_INT(r.nstarts, 5);
+	for (size_t i = 0; i < r.nstarts; i++) {
+		TL_CHECK(WIFEXITED(r.starts[i].status));
+		TL_CHECK_INT(WEXITSTATUS(r.starts[i].status), 0);
+		TL_CHECK(r.starts[i].wall_ns > 0);
+		TL_CHECK(r.starts[i].ru.ru_maxrss > 0);
+	}
+	TL_CHECK_INT(r.leaked, 0);
+	tl_proc_result_release(&r);
+	/* Every start's failure is its own; the batch goes on. */
+	TL_CHECK_INT(run_batch("exit 4", 3, 0, &r), 0);
+	TL_CHECK_INT(r.nstarts, 3);
+	TL_CHECK_INT(WEXITSTATUS(r.starts[2].status), 4);
+	tl_proc_result_release(&r);
+	/* Too many for one batch: refused, so the caller goes one by one. */
+	TL_CHECK_INT(run_batch("exit 0", TL_PROC_MAX_STARTS + 1, 0, &r),
+		     -ENOTSUP);
+}
+
+TL_TEST(batch_start_timeout)
+{
+	struct tl_proc_result r;
+	uint64_t t0 = tl__os.now_ns();
+
+	if (!tl_proc_launcher())
+		TL_SKIP("no tl-launch beside the test");
+	/* The first start hangs: killed at its own limit, the batch ends. */
+	TL_CHECK_INT(run_batch("sleep 20", 3, 1, &r), 0);
+	TL_CHECK_INT(r.end, TL_PROC_TIMEOUT);
+	TL_CHECK_INT(r.nstarts, 0);
+	TL_CHECK(tl__os.now_ns() - t0 < 10000000000ull);
 	tl_proc_result_release(&r);
 }
 
