@@ -368,11 +368,19 @@ static size_t oracle(const struct tl__verdict_job *j, double a)
 				   c->p.lo, c->p.hi, 100000);
 }
 
-/* The smallest per-claim alpha at which the claim is decided. */
+/*
+ * The smallest per-claim alpha at which the claim is decided, searched
+ * up to the family's alpha (1 when it is not decided there). Not above
+ * it: a confidence sequence's early looks come sooner at a larger alpha
+ * (3 values at 0.5), and a look that small can leave out the sample
+ * median and fall back to the mixture alone, so decided-or-not is not
+ * monotone up there, and a bisection from 0.5 took a claim decided at
+ * 0.05 / 3 for one decided nowhere (p = 1).
+ */
 static double smallest_alpha(const struct tl__verdict_job *j,
 			     const struct tl_verdict_opts *o)
 {
-	double lo = -12, hi = log10(0.5); /* log10 of alpha */
+	double lo = -12, hi = log10(fmin(0.5, o->alpha)); /* log10 of alpha */
 	struct tl_ci ci;
 	int i;
 

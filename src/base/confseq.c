@@ -79,13 +79,28 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * How alpha is spent, by q alone: share[0] on the boundary at every n,
+ * share[1] on the first early look, share[2] on the second. A median's
+ * first look gets half: its exact interval has both ends from
+ * ceil(log2(4 / alpha)) values, and most verdicts far from their bound
+ * are decided there. Any other quantile's early looks rarely have both
+ * ends, so the boundary keeps half.
+ */
+static void spend(double q, double alpha, double share[3])
+{
+	share[0] = q == 0.5 ? alpha / 4 : alpha / 2;
+	share[1] = q == 0.5 ? alpha / 2 : alpha / 4;
+	share[2] = alpha / 4;
+}
+
 size_t tl_confseq_first_look(double q, double alpha)
 {
 	double n;
 
 	if (q != 0.5 || !(alpha > 0 && alpha < 1))
 		return TL_CONFSEQ_LOOK_FALLBACK;
-	n = ceil(log2(8 / alpha) - 1e-9);
+	n = ceil(log2(4 / alpha) - 1e-9);
 	if (!(n <= TL_CONFSEQ_LOOK_MAX))
 		return TL_CONFSEQ_LOOK_FALLBACK;
 	return n < 2 ? 2 : (size_t)n;
@@ -146,7 +161,7 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 			struct tl_ci *ci)
 {
 	struct tl_ci mix;
-	double *s, up, down, nq, point, l, h;
+	double *s, up, down, nq, point, l, h, share[3];
 	size_t i, early[2];
 	int err;
 
@@ -161,21 +176,22 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	ci->point = point;
 	ci->lo = -INFINITY;
 	ci->hi = INFINITY;
-	/* Every look: the boundary at alpha / 2. */
+	/* Every look: the boundary at its share (see spend). */
+	spend(q, alpha, share);
 	s = sorted_copy(x, n);
-	quantile_boundary(n, q, alpha / 2, &up, &down);
+	quantile_boundary(n, q, share[0], &up, &down);
 	nq = (double)n * q;
 	narrow(ci, s, n, ceil(nq - down), floor(nq + up) + 1);
 	free(s);
 	mix = *ci;
-	/* The early looks, on the values they saw, at alpha / 4 each. */
+	/* The early looks, on the values they saw, at their shares. */
 	early[0] = tl_confseq_first_look(q, alpha);
 	early[1] = early[0] + TL_CONFSEQ_LOOK_GAP;
 	for (i = 0; i < 2; i++) {
 		if (n < early[i])
 			break;
 		s = sorted_copy(x, early[i]);
-		exact_ranks(early[i], q, alpha / 4, &l, &h);
+		exact_ranks(early[i], q, share[1 + i], &l, &h);
 		narrow(ci, s, early[i], l, h);
 		free(s);
 	}

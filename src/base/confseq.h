@@ -29,15 +29,19 @@
  * That boundary needs some 22 values before either end is finite at the
  * levels a table of 40 claims asks for, while the exact binomial interval
  * of a quantile (Thompson 1936) is finite from about 11. So alpha is
- * spent in three parts, a group-sequential union bound: alpha / 2 on the
- * mixture at every n, and alpha / 4 on each of two early looks, the exact
- * interval of the first n1 and the first n1 + TL_CONFSEQ_LOOK_GAP values,
- * where n1 = tl_confseq_first_look(q, alpha) is the fewest values whose
- * exact interval at alpha / 4 has both ends (13 for a median at a table
- * of 40 claims, 9 for 3). n1 is a function of q and alpha alone, fixed
- * before any value is seen. The interval at n is the intersection of all
- * of those that exist at n; all of them hold together with probability
- * >= 1 - alpha.
+ * spent in three parts, a group-sequential union bound: on the mixture at
+ * every n, and on each of two early looks, the exact interval of the
+ * first n1 and the first n1 + TL_CONFSEQ_LOOK_GAP values, where n1 =
+ * tl_confseq_first_look(q, alpha). For a median: alpha / 4 on the
+ * mixture, alpha / 2 on the first look and alpha / 4 on the second, n1
+ * being the fewest values whose exact interval at alpha / 2 has both ends
+ * (12 at a table of 40 claims, 8 at 3); most verdicts far from their
+ * bound are decided at that first look. For any other quantile, whose
+ * early looks seldom have both ends: alpha / 2 on the boundary and
+ * alpha / 4 on each look. The shares and n1 are functions of q and alpha
+ * alone, fixed before any value is seen. The interval at n is the
+ * intersection of all of those that exist at n; all of them hold together
+ * with probability >= 1 - alpha.
  *
  * A ratio or difference of two quantiles combines the two sides' CSs at
  * alpha / 2 each (a union bound: conservative, and still anytime-valid).
@@ -65,8 +69,8 @@
 
 /*
  * The size of the first early look of the q-quantile's CS at error
- * alpha. For a median, the fewest n with 0.5^n <= alpha / 8, so that the
- * exact interval at alpha / 4 has both ends: ceil(log2(8 / alpha)), and
+ * alpha. For a median, the fewest n with 0.5^n <= alpha / 4, so that the
+ * exact interval at alpha / 2 has both ends: ceil(log2(4 / alpha)), and
  * below it the sequence has no finite interval (TL_CONFSEQ_LOOK_FALLBACK
  * when that is over TL_CONFSEQ_LOOK_MAX). Any other quantile keeps
  * TL_CONFSEQ_LOOK_FALLBACK: a p90's exact interval at a 0.05 table has

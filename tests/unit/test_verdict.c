@@ -662,8 +662,8 @@ TL_TEST(sequential_open_claims)
 	TL_CHECK_INT(need[1], TL_NEED_READ | TL_NEED_MORE);
 	TL_CHECK_INT(need[2], TL_NEED_READ | TL_NEED_MORE);
 	/*
-	 * c.few has 6 values, short of the first exact look (10 values at
-	 * 0.05 / 4, 8 at 0.05: base/confseq.h tl_confseq_first_look).
+	 * c.few has 6 values, short of the first exact look (9 values at
+	 * 0.05 / 4, 7 at 0.05: base/confseq.h tl_confseq_first_look).
 	 */
 	TL_CHECK_INT(need[3], TL_NEED_READ | TL_NEED_SHORT);
 	/* Another experiment's case reads nothing here. */
