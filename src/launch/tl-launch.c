@@ -20,7 +20,7 @@
  * measurement's batch), so that the starts of a batch share one launcher,
  * one cgroup leaf and one move into it: a leaf made and joined for every
  * start put about 10% on a static hello's 0.45 ms, and the gaps between
- * starts were traplab's (see docs/ARCHITECTURE.md). -e evicts PATH from
+ * starts were traplab's (README, "Whole process"). -e evicts PATH from
  * the page cache before each start (cold starts). -t kills a start that
  * runs longer than SECONDS, reports it and ends the batch. LEAKED counts the
  * processes a start left in the leaf after it ended, which are killed
@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/evict.h"
+
 extern char **environ;
 
 static volatile pid_t running; /* the start in progress, for -t */
@@ -61,18 +63,6 @@ static long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Drops path from the page cache (as traplab's evict does). */
-static void evict(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	fdatasync(fd);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
 }
 
 /*
@@ -185,7 +175,7 @@ int main(int argc, char **argv)
 		pid_t pid;
 
 		if (cold)
-			evict(argv[a]);
+			tl_evict(argv[a]);
 		t0 = now_ns();
 		pid = vfork();
 		if (pid == 0) {

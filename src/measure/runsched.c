@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/evict.h"
 #include "base/proc.h"
 #include "base/stats.h"
 
@@ -478,16 +479,6 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
  * from disk (a cold start). Needs no privilege; dirty pages are written
  * first, since DONTNEED leaves those.
  */
-static void evict(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	fdatasync(fd);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
-}
 
 /*
  * A round's starts of one process-kind variant, back to back from one
@@ -565,7 +556,7 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 				struct tl_proc_result pr = {0};
 
 				if (cold)
-					evict(vr->build->bin);
+					tl_evict(vr->build->bin);
 				tl_strv_push(&argv, vr->build->bin);
 				for (size_t a = 0; a < vr->v->args.n; a++)
 					tl_strv_push(&argv, vr->v->args.v[a]);
