@@ -66,13 +66,15 @@ static long long now_ns(void)
 }
 
 /*
- * Kills what a start left in the leaf besides the launcher; the count.
+ * Kills what a start left in the leaf besides the launcher; the count of
+ * those that had left its process group (setsid, a double fork), as
+ * traplab counts a single start's: what stayed in the group dies with it.
  * Waits (up to about 2 s) until they are gone, so the next start runs
  * alone.
  */
 static int sweep_leaf(const char *procs)
 {
-	int leaked = 0;
+	int escaped = 0;
 
 	for (int pass = 0; procs && pass < 200; pass++) {
 		char buf[8192];
@@ -80,11 +82,11 @@ static int sweep_leaf(const char *procs)
 		ssize_t n;
 
 		if (fd < 0)
-			return leaked;
+			return escaped;
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n <= 0)
-			return leaked;
+			return escaped;
 		buf[n] = '\0';
 		for (char *p = buf; *p;) {
 			long pid = strtol(p, &p, 10);
@@ -94,17 +96,17 @@ static int sweep_leaf(const char *procs)
 			if (pid <= 0 || pid == (long)getpid())
 				continue;
 			others++;
+			if (!pass && getpgid((pid_t)pid) != getpgrp())
+				escaped++;
 			kill((pid_t)pid, SIGKILL);
 			/* our own children (not reaped yet) are reaped here */
 			waitpid((pid_t)pid, NULL, WNOHANG);
 		}
 		if (!others)
-			return leaked;
-		if (!pass)
-			leaked = others;
+			return escaped;
 		usleep(10000);
 	}
-	return leaked;
+	return escaped;
 }
 
 int main(int argc, char **argv)

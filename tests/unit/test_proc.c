@@ -124,6 +124,10 @@ TL_TEST(batch_of_starts)
 	TL_CHECK_INT(r.nstarts, 3);
 	TL_CHECK_INT(WEXITSTATUS(r.starts[2].status), 4);
 	tl_proc_result_release(&r);
+	/* A start that leaves a process in a session of its own: counted. */
+	TL_CHECK_INT(run_batch("setsid sleep 30 & sleep 0.2", 2, 0, &r), 0);
+	TL_CHECK(r.leaked >= 1);
+	tl_proc_result_release(&r);
 	/* Too many for one batch: refused, so the caller goes one by one. */
 	TL_CHECK_INT(run_batch("exit 0", TL_PROC_MAX_STARTS + 1, 0, &r),
 		     -ENOTSUP);
