@@ -243,7 +243,8 @@ int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		tl_proc_describe(&one, why, sizeof(why));
 		tl__run_record_failure(vr, status_of(&one), why, one.err_tail);
 	}
-	if (pr->end == TL_PROC_TIMEOUT) { /* a start after those above */
+	/* A start after those above that timed out or could not start. */
+	if (pr->end == TL_PROC_TIMEOUT || pr->end == TL_PROC_SPAWN_FAIL) {
 		char why[300];
 
 		tl_proc_describe(pr, why, sizeof(why));
