@@ -81,7 +81,7 @@ $(B)/slo-demo: slo/demo/slo-demo.c
 # The launcher must stay tiny (its resident set is the floor of every
 # workload's peak RSS): static, and with musl when musl-gcc is here.
 LAUNCH_CC := $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
-$(B)/tl-launch: src/launch/tl-launch.c src/base/evict.h
+$(B)/tl-launch: src/launch/tl-launch.c
 	@mkdir -p $(@D)
 	@echo "  LD      $@ ($(notdir $(LAUNCH_CC)) -static)"
 	$(Q)$(LAUNCH_CC) -std=c11 -D_GNU_SOURCE -O2 -static -Wall -Wextra \

@@ -23,7 +23,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/evict.h"
 #include "base/proc.h"
 #include "base/stats.h"
 
@@ -513,6 +512,18 @@ static int start_batch(struct ctx *c, const struct tl_experiment *e,
 	return ret == 1;
 }
 
+/* Drops path from the page cache (tl-launch has a copy: -e). */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
 void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 			  struct vrun *vrs, size_t nv,
 			  const struct tl_strv *cparams, const char *label,
@@ -556,7 +567,7 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 				struct tl_proc_result pr = {0};
 
 				if (cold)
-					tl_evict(vr->build->bin);
+					evict(vr->build->bin);
 				tl_strv_push(&argv, vr->build->bin);
 				for (size_t a = 0; a < vr->v->args.n; a++)
 					tl_strv_push(&argv, vr->v->args.v[a]);
