@@ -367,8 +367,7 @@ static int parse_exit(const char *line, struct tl_proc_start *st)
 	return 0;
 }
 
-/* How a wait4 status ended, into res. */
-static void end_of(int status, struct tl_proc_result *res)
+void tl_proc_set_end(int status, struct tl_proc_result *res)
 {
 	if (WIFSIGNALED(status)) {
 		res->signo = WTERMSIG(status);
@@ -424,7 +423,7 @@ static int take_report(int report_r, int batch, struct tl_proc_result *res)
 		res->wall_ns = st.wall_ns;
 		res->ru = st.ru;
 		res->leaked += st.leaked;
-		end_of(st.status, res);
+		tl_proc_set_end(st.status, res);
 		got = 1;
 	}
 	tl_buf_release(&b);
@@ -629,13 +628,8 @@ static void classify(struct run *r)
 		res->end = TL_PROC_TOO_MUCH;
 	} else if (r->killed == 3) {
 		res->end = TL_PROC_INTERRUPTED;
-	} else if (WIFSIGNALED(r->status)) {
-		res->signo = WTERMSIG(r->status);
-		res->end =
-			res->signo == SIGKILL ? TL_PROC_OOM : TL_PROC_SIGNALED;
 	} else {
-		res->end = TL_PROC_EXITED;
-		res->exit_code = WEXITSTATUS(r->status);
+		tl_proc_set_end(r->status, res);
 	}
 }
 

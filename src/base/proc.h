@@ -87,6 +87,13 @@ struct tl_proc_result {
 int tl_proc_run(const struct tl_proc_spec *spec, struct tl_proc_result *res);
 
 /*
+ * How a wait4 status ended, into res->end and its exit_code or signo (a
+ * SIGKILL traplab did not send is taken for the OOM killer's): for a
+ * batch's starts, whose status is all the launcher reports.
+ */
+void tl_proc_set_end(int status, struct tl_proc_result *res);
+
+/*
  * Containment: where cgroup v2 is mounted and writable, every process
  * tl_proc_run() starts joins its own leaf (.../traplab-PID/wN) before
  * exec, so all its descendants are in it. Everywhere, it also carries a

@@ -129,8 +129,8 @@ int main(int argc, char **argv)
 	int fd, cpu, starts = 1, cold = 0, a = 3, limit = 0;
 
 	if (argc < 5) {
-		fputs("usage: tl-launch FD CPU [-n STARTS] [-e] PATH ARGV0 "
-		      "[ARG...]\n",
+		fputs("usage: tl-launch FD CPU [-n STARTS] [-e] [-t SECONDS] "
+		      "PATH ARGV0 [ARG...]\n",
 		      stderr);
 		return 2;
 	}

@@ -127,22 +127,14 @@ static char *hypervisor_name(const char *root)
 	const char *argv[] = {"systemd-detect-virt", NULL};
 	char *line = NULL, *boot = read_line("/proc/sys/kernel/random/boot_id");
 	char *path = xasprintf("%s/.cache/machine", root), *key = NULL;
-	const char *kept;
 	struct tl_memo memo;
 
 	tl_memo_open(&memo, path);
 	free(path);
 	if (boot)
 		key = xasprintf("systemd-detect-virt boot=%s", boot);
-	kept = key ? tl_memo_get(&memo, key) : NULL;
-	if (kept) {
-		line = xstrdup(kept);
-	} else if (tl_run_capture(argv, 5, &line) == 0) {
-		if (key)
-			tl_memo_put(&memo, key, line);
-	} else {
+	if (tl_run_capture_kept(&memo, key, argv, 5, &line) != 0)
 		FREE_AND_NULL(line);
-	}
 	tl_memo_close(&memo);
 	free(boot);
 	free(key);

@@ -89,6 +89,22 @@ static char *which(const char *name)
 	return found;
 }
 
+int tl_run_capture_kept(struct tl_memo *memo, const char *key,
+			const char *const *argv, double timeout_s, char **line)
+{
+	const char *kept = memo && key ? tl_memo_get(memo, key) : NULL;
+	int err;
+
+	if (kept) {
+		*line = xstrdup(kept);
+		return 0;
+	}
+	err = tl_run_capture(argv, timeout_s, line);
+	if (!err && memo && key)
+		tl_memo_put(memo, key, *line);
+	return err;
+}
+
 /*
  * The memo key of `P ARG`: the question and the identity of the binary
  * it resolves to; for go also GOTOOLCHAIN and the folder, which can make
@@ -134,24 +150,14 @@ static void probe(struct tl_tool *t, struct tl_memo *memo,
 						: which(cands[i]);
 		const char *argv[] = {NULL, arg, NULL};
 		char *line = NULL, *key;
-		const char *kept;
 
 		if (!p || access(p, X_OK) != 0) {
 			free(p);
 			continue;
 		}
 		key = memo ? version_key(p, arg) : NULL;
-		kept = key ? tl_memo_get(memo, key) : NULL;
-		if (kept) {
-			t->path = p;
-			t->version = xstrdup(kept);
-			free(key);
-			return;
-		}
 		argv[0] = p;
-		if (tl_run_capture(argv, 20, &line) == 0) {
-			if (key)
-				tl_memo_put(memo, key, line);
+		if (tl_run_capture_kept(memo, key, argv, 20, &line) == 0) {
 			free(key);
 			t->path = p;
 			t->version = line;

@@ -20,6 +20,7 @@
 #ifndef TL_TOOLCHAIN_H
 #define TL_TOOLCHAIN_H
 
+#include "base/memo.h"
 #include "base/util.h"
 
 /* The languages of variants; each has one toolchain (a default release). */
@@ -104,5 +105,11 @@ const struct tl_tool *tl_toolchains_for(const struct tl_toolchains *t,
  * did not exit 0.
  */
 int tl_run_capture(const char *const *argv, double timeout_s, char **line);
+/*
+ * tl_run_capture, answered from memo under key while it is kept there (a
+ * fresh answer is kept); memo or key NULL: always asked.
+ */
+int tl_run_capture_kept(struct tl_memo *memo, const char *key,
+			const char *const *argv, double timeout_s, char **line);
 
 #endif

@@ -126,14 +126,11 @@ struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name)
 }
 
 /*
- * Runs one workload process: argv is complete. On success the parsed
- * protocol is in *p (caller releases). Returns 0 when the process ran and
- * produced valid protocol output, else records the failure on vr and
- * returns -1.
- */
-/*
- * tl__run_process, or with starts > 0 a batch of that many starts from
- * one launcher (tl__run_starts); 1 when a batch cannot be had here.
+ * Runs one workload process (tl__run_process), or with starts > 0 a batch
+ * of that many starts from one launcher (tl__run_starts; 1 when a batch
+ * cannot be had here). argv is complete. On success the parsed protocol
+ * is in *p (caller releases). Returns 0 when the process ran and produced
+ * valid protocol output, else records the failure on vr and returns -1.
  */
 static int run_one(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		   int parse, int starts, int cold, struct tl_proto *p,
@@ -232,14 +229,7 @@ int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		    !WEXITSTATUS(pr->starts[i].status))
 			continue;
 		memcpy(one.err_tail, pr->err_tail, sizeof(one.err_tail));
-		if (WIFSIGNALED(pr->starts[i].status)) {
-			one.signo = WTERMSIG(pr->starts[i].status);
-			one.end = one.signo == SIGKILL ? TL_PROC_OOM
-						       : TL_PROC_SIGNALED;
-		} else {
-			one.end = TL_PROC_EXITED;
-			one.exit_code = WEXITSTATUS(pr->starts[i].status);
-		}
+		tl_proc_set_end(pr->starts[i].status, &one);
 		tl_proc_describe(&one, why, sizeof(why));
 		tl__run_record_failure(vr, status_of(&one), why, one.err_tail);
 	}

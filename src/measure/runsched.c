@@ -476,8 +476,19 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 /*
  * Drops a file's pages from the page cache, so the next start reads it
  * from disk (a cold start). Needs no privilege; dirty pages are written
- * first, since DONTNEED leaves those.
+ * first, since DONTNEED leaves those. tl-launch has a copy (-e: a
+ * batch's cold starts), since it includes nothing of src/.
  */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
 
 /*
  * A round's starts of one process-kind variant, back to back from one
@@ -510,18 +521,6 @@ static int start_batch(struct ctx *c, const struct tl_experiment *e,
 	tl_proc_result_release(&pr);
 	tl_strv_release(&argv);
 	return ret == 1;
-}
-
-/* Drops path from the page cache (tl-launch has a copy: -e). */
-static void evict(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	fdatasync(fd);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
 }
 
 void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,

@@ -508,15 +508,10 @@ static int keep_project(struct job *j, const char *variant, char *dir,
 /* A kept project's state, written when the process is done with it. */
 static void keep_done(const struct job *j)
 {
-	char text[32];
-	FILE *f;
+	FILE *f = j->stamp_path[0] ? fopen(j->stamp_path, "w") : NULL;
 
-	if (!j->stamp_path[0])
-		return;
-	snprintf(text, sizeof(text), "%lu\n", j->nonce);
-	f = fopen(j->stamp_path, "w");
 	if (f) {
-		fputs(text, f);
+		fprintf(f, "%lu\n", j->nonce);
 		fclose(f);
 	}
 }
