@@ -15,9 +15,11 @@
  *                       build cache)
  *   zig.clean           zig build-exe with an empty --cache-dir each time
  *                       (compiler_rt and other global-cache artefacts warm)
- *   zig.incremental     zig build-exe after one file changed, same
- *                       --cache-dir (Zig caches the whole compilation, so
- *                       any change recompiles the module)
+ *   zig.incremental     one file changed, then one update of Zig's
+ *                       incremental compiler (zig build-exe -fincremental
+ *                       --listen=-, started once per process; see
+ *                       server_start); a Zig without -fincremental: a new
+ *                       zig build-exe, same --cache-dir
  *   zig.compilelog_N    as zig.incremental, on a program whose comptime
  *                       code holds N @compileLog statements (N = 0, 12, 47:
  *                       the article's 4.4 table); facts: builds true|false
@@ -26,7 +28,7 @@
  *
  * One operation is one build: the workload changes the sources (outside
  * the timing), then times posix_spawn + waitpid of the compiler with
- * CLOCK_MONOTONIC. The samples (ns_per_op) are the time until the
+ * CLOCK_MONOTONIC (Zig's server: the update request to its answer). The samples (ns_per_op) are the time until the
  * compiler answers, error or not; metric build_ns is reported only for
  * builds that produced a binary (a failed build has no build time). Each
  * process first does one untimed build to warm the caches the variant
@@ -85,6 +87,11 @@ struct job {
 	uint64_t built_ns[256]; /* wall time of each timed build that built */
 	size_t nbuilt;
 	char stamp_path[4200]; /* a kept project's state file, else "" */
+	/* Zig's compiler server (zig_serve), pid 0 when not running. */
+	pid_t server;
+	int server_in, server_out;
+	char server_cache[4200];
+	struct timespec bin_mtime; /* the server's binary after its last update */
 };
 
 /* Toolchain path from env var `var`: unset -> `def`, empty -> NULL. */
@@ -328,6 +335,215 @@ static void show_log(const struct job *j)
 	fputs(j->log, stderr);
 }
 
+/*
+ * Zig's incremental compiler. A Zig with -fincremental (0.14 and later)
+ * keeps what it analysed in memory between updates when it runs as a
+ * compiler server (zig build-exe --listen=-: what `zig build --watch
+ * -fincremental` drives): an update re-analyses only what the edit
+ * touched. That is Zig's incremental build, so the incremental variants
+ * time one update of a server started once per process (its first
+ * update, a full build, is the untimed warm-up). A Zig without
+ * -fincremental had no incremental compilation: there an incremental
+ * build is a new zig build-exe with the caches warm (fact incremental).
+ *
+ * The protocol (lib/std/zig/Client.zig, Server.zig): messages of a
+ * little-endian header {u32 tag, u32 body length} and a body. The client
+ * sends update (1) and exit (0); the server answers an update with
+ * messages ending in an error bundle (1), whose body is {u32 extra_len,
+ * u32 string_bytes_len, u32 extra[extra_len], string bytes}: no errors
+ * when extra is empty or its first word (the message count) is 0.
+ */
+#define ZIG_MSG_EXIT	      0u
+#define ZIG_MSG_UPDATE	      1u
+#define ZIG_MSG_ERROR_BUNDLE 1u
+#define ZIG_MSG_EMIT_DIGEST  2u
+
+static int zig_has_incremental(struct job *j)
+{
+	const char *argv[] = {j->tool, "build-exe", "--help", NULL};
+	struct tlw_tool t = {.envp = j->envp,
+			     .timeout_ms = 60000,
+			     .out = j->log,
+			     .cap = sizeof(j->log)};
+
+	return tlw_tool_run(&t, argv) == 0 &&
+	       strstr(j->log, "-fincremental") != NULL;
+}
+
+/* Reads exactly n bytes from the server, waiting at most until deadline. */
+static void server_read(struct job *j, void *buf, size_t n, uint64_t deadline)
+{
+	char *p = buf;
+
+	while (n) {
+		struct pollfd pf = {.fd = j->server_out, .events = POLLIN};
+		uint64_t now = tlw_now_ns();
+		ssize_t got;
+
+		if (now >= deadline)
+			tlw_die("zig's compiler server took more than %u s",
+				BUILD_TIMEOUT_MS / 1000);
+		if (poll(&pf, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
+			continue;
+		got = read(j->server_out, p, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			tlw_die("zig's compiler server stopped (see %s/server.log)",
+				j->dir);
+		p += got, n -= (size_t)got;
+	}
+}
+
+static void server_send(struct job *j, uint32_t tag)
+{
+	uint32_t h[2] = {tag, 0};
+
+	if (write(j->server_in, h, sizeof(h)) != (ssize_t)sizeof(h))
+		tlw_die("cannot write to zig's compiler server: %s",
+			strerror(errno));
+}
+
+/* The first message of an error bundle, "error: MSG", into first_error. */
+static void bundle_first_error(struct job *j, const uint32_t *body, size_t len)
+{
+	size_t words = len / 4, extra_len = words >= 2 ? body[0] : 0;
+	const uint32_t *extra = body + 2;
+	const char *strings = (const char *)(extra + extra_len);
+	size_t nstrings = len - 8 - 4 * extra_len;
+	uint32_t msg_index, text;
+
+	j->first_error[0] = '\0';
+	if (extra_len < 2 || 2 + extra_len > words || extra[1] >= extra_len)
+		return;
+	msg_index = extra[extra[1]];
+	if (msg_index >= extra_len)
+		return;
+	text = extra[msg_index];
+	if (text < nstrings)
+		snprintf(j->first_error, sizeof(j->first_error), "error: %.*s",
+			 (int)strnlen(strings + text, nstrings - text),
+			 strings + text);
+}
+
+/* Starts `zig build-exe -fincremental --listen=-` on the project. */
+static void server_start(struct job *j, const char *cache)
+{
+	const char *argv[] = {j->tool,	     "build-exe", "-O",	       j->zig_mode,
+			      "-fincremental", "--listen=-", "--cache-dir", cache,
+			      "main.zig",      NULL};
+	posix_spawn_file_actions_t fa;
+	int to[2], from[2], err;
+	char log[4200];
+	uint32_t h[2];
+	char *body;
+
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+		tlw_die("pipe: %s", strerror(errno));
+	snprintf(log, sizeof(log), "%s/server.log", j->dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, to[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, log,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addchdir_np(&fa, j->dir);
+	err = posix_spawn(&j->server, j->tool, &fa, NULL, (char *const *)argv,
+			  j->envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(to[0]);
+	close(from[1]);
+	if (err)
+		tlw_die("cannot run '%s': %s", j->tool, strerror(err));
+	j->server_in = to[1];
+	j->server_out = from[0];
+	/* The server introduces itself with its version. */
+	server_read(j, h, sizeof(h), tlw_now_ns() + 60000000000ull);
+	body = malloc(h[1] + 1u);
+	if (!body)
+		tlw_die("out of memory");
+	server_read(j, body, h[1], tlw_now_ns() + 60000000000ull);
+	free(body);
+}
+
+/*
+ * An update that built must have written the binary: the server links in
+ * place (its digest stays the same), so its mtime tells. An update that
+ * missed the edit would time nothing.
+ */
+static void check_rebuilt(struct job *j, const char *bin)
+{
+	struct stat st;
+
+	if (!bin[0] || stat(bin, &st) < 0)
+		tlw_die("zig's compiler server built, but its binary '%s' is "
+			"not there",
+			bin);
+	if (st.st_mtim.tv_sec == j->bin_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == j->bin_mtime.tv_nsec)
+		tlw_die("zig's compiler server did not rewrite '%s' after the "
+			"edit",
+			bin);
+	j->bin_mtime = st.st_mtim;
+}
+
+/*
+ * One update: returns the time from the request to the update's error
+ * bundle (the compiler's answer) and sets j->ok and j->first_error.
+ */
+static uint64_t server_update(struct job *j)
+{
+	uint64_t t0 = tlw_now_ns(),
+		 deadline = t0 + (uint64_t)BUILD_TIMEOUT_MS * 1000000u;
+	uint32_t h[2];
+	char bin[4400] = "";
+
+	server_send(j, ZIG_MSG_UPDATE);
+	for (;;) {
+		uint32_t *body;
+
+		server_read(j, h, sizeof(h), deadline);
+		body = malloc(h[1] + 4u);
+		if (!body)
+			tlw_die("out of memory");
+		server_read(j, body, h[1], deadline);
+		if (h[0] == ZIG_MSG_EMIT_DIGEST && h[1] >= 17) {
+			const unsigned char *d = (const unsigned char *)body + 1;
+			int k, n;
+
+			n = snprintf(bin, sizeof(bin), "%s/o/", j->server_cache);
+			for (k = 0; k < 16 && n + 2 < (int)sizeof(bin); k++)
+				n += snprintf(bin + n, sizeof(bin) - (size_t)n,
+					      "%02x", d[k]);
+			snprintf(bin + n, sizeof(bin) - (size_t)n, "/main");
+		}
+		if (h[0] == ZIG_MSG_ERROR_BUNDLE) {
+			uint64_t ns = tlw_now_ns() - t0;
+
+			j->ok = h[1] < 12 || body[0] == 0 || body[2] == 0;
+			bundle_first_error(j, body, h[1]);
+			free(body);
+			if (j->ok)
+				check_rebuilt(j, bin);
+			return ns;
+		}
+		free(body);
+	}
+}
+
+static void server_stop(struct job *j)
+{
+	int st;
+
+	if (!j->server)
+		return;
+	server_send(j, ZIG_MSG_EXIT);
+	close(j->server_in);
+	close(j->server_out);
+	while (waitpid(j->server, &st, 0) < 0 && errno == EINTR)
+		;
+	j->server = 0;
+}
+
 /* One build of the variant: change the sources, then time the compiler. */
 static uint64_t build_once(struct job *j)
 {
@@ -361,6 +577,12 @@ static uint64_t build_once(struct job *j)
 		break;
 	case LANG_ZIG:
 		gen_zig(j, j->clean);
+		if (j->server) {
+			uint64_t ns = server_update(j);
+
+			snprintf(j->log, sizeof(j->log), "%s\n", j->first_error);
+			return ns;
+		}
 		/* clean: a new local cache per build; else one shared. */
 		snprintf(cache, sizeof(cache), "%s/zig-cache-%lu", j->dir,
 			 j->clean ? j->nonce : 0ul);
@@ -552,7 +774,7 @@ int main(int argc, char **argv)
 	const char *work, *name = NULL, *variant;
 	char dir[4096];
 	char *tmpdir = NULL;
-	int kept;
+	int kept, serve;
 
 	tlw_parse(argc, argv, &a);
 	variant = canonical(a.variant);
@@ -629,14 +851,21 @@ int main(int argc, char **argv)
 			tlw_die("no TL_WORKDIR and cannot make a temp dir");
 		work = tmpdir;
 	}
-	kept = keep_project(&j, a.variant, dir, sizeof(dir));
+	j.envp = build_env();
+	serve = j.lang == LANG_ZIG && !j.clean && zig_has_incremental(&j);
+	/* A server's state lives in memory: a kept project would not help. */
+	kept = serve ? -1 : keep_project(&j, a.variant, dir, sizeof(dir));
 	if (kept < 0) {
 		snprintf(dir, sizeof(dir), "%s/%s", work, a.variant);
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			tlw_die("cannot make '%s': %s", dir, strerror(errno));
 	}
 	j.dir = dir;
-	j.envp = build_env();
+	if (serve) {
+		snprintf(j.server_cache, sizeof(j.server_cache),
+			 "%s/zig-cache-0", dir);
+		server_start(&j, j.server_cache);
+	}
 
 	/* Warm the caches the variant assumes warm (untimed). */
 	if (kept == 1) {
@@ -652,6 +881,7 @@ int main(int argc, char **argv)
 	}
 
 	tlw_run(&a, batch, &j);
+	server_stop(&j);
 	for (size_t k = 0; k < j.nbuilt; k++)
 		tlw_metric("build_ns", (double)j.built_ns[k]);
 
@@ -664,8 +894,16 @@ int main(int argc, char **argv)
 	if (j.lang == LANG_ZIG)
 		tlw_fact("zig_mode", j.zig_mode);
 	tlw_fact_int("generated_functions", (long long)j.files * j.funcs);
-	tlw_fact("warm_up", kept == 1 ? "kept project, built by the last process"
-				      : "one untimed build");
+	if (j.lang == LANG_ZIG && !j.clean)
+		tlw_fact("incremental",
+			 serve ? "compiler server (zig build-exe -fincremental "
+				 "--listen=-), one update per build"
+			       : "a new zig build-exe per build, caches warm "
+				 "(this zig has no -fincremental)");
+	tlw_fact("warm_up",
+		 serve	     ? "the server's first update (a full build)"
+		 : kept == 1 ? "kept project, built by the last process"
+			     : "one untimed build");
 	keep_done(&j);
 	if (tmpdir) {
 		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
