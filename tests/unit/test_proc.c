@@ -7,9 +7,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/contain.h"
 #include "base/os.h"
 #include "tl_test.h"
 
@@ -131,6 +134,33 @@ TL_TEST(batch_of_starts)
 	/* Too many for one batch: refused, so the caller goes one by one. */
 	TL_CHECK_INT(run_batch("exit 0", TL_PROC_MAX_STARTS + 1, 0, &r),
 		     -ENOTSUP);
+}
+
+/*
+ * A launched workload lives in its own leaf of traplab's cgroup, whether
+ * the launcher was born there (clone3) or moved itself.
+ */
+TL_TEST(launched_workload_in_leaf)
+{
+	const char *argv[] = {"/bin/cat", "/proc/self/cgroup", NULL};
+	struct tl_proc_spec s = {.argv = argv, .timeout_s = 10, .pin_cpu = -1};
+	struct tl_proc_result r;
+	char leaf[4200], want[4300];
+	const char *line;
+
+	if (!tl_proc_launcher())
+		TL_SKIP("no tl-launch beside the test");
+	if (tl_contain_leaf(leaf, sizeof(leaf), 999999) != 0)
+		TL_SKIP("no cgroup v2 leaf here");
+	rmdir(leaf);
+	TL_CHECK_INT(tl_proc_run(&s, &r), 0);
+	TL_CHECK_INT(r.end, TL_PROC_EXITED);
+	line = strstr(r.out, "0::");
+	TL_CHECK(line != NULL);
+	/* the leaf's path below the cgroup2 mount: .../traplab-PID/wN */
+	snprintf(want, sizeof(want), "/traplab-%ld/w", (long)getpid());
+	TL_CHECK(line && strstr(line, want) != NULL);
+	tl_proc_result_release(&r);
 }
 
 TL_TEST(batch_start_timeout)
