@@ -154,10 +154,22 @@ struct tl_sim_policy {
 	 * this between two points is 0 per op: state shared with the
 	 * runtime's other threads, not the code (0: none). */
 	double miss_floor;
+	/* The same floor per instruction executed between the two points,
+	 * for a runtime whose threads' share grows with the region's run
+	 * time (0: none); the larger of the two floors applies. */
+	double miss_floor_per_ir;
 	int runs_per_point;    /* runs at each OPS value (>= 1) */
 	double max_rel_spread; /* refuse when repeated runs differ more */
 	const char *reason;    /* why flagged or refused; "" when exact */
 };
+
+/*
+ * The fewest events by which a miss count (cache, predictor) must move
+ * between two points of p's differencing, over `instructions` executed
+ * between them, to count: the larger of p's two floors (0 for an exact
+ * language).
+ */
+double tl_sim_miss_floor(const struct tl_sim_policy *p, double instructions);
 
 /*
  * The rule for lang ("c", "cpp", "go", "zig"): the environment the

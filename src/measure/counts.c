@@ -353,7 +353,7 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		    struct tl_diff *dir, char *why, size_t whyn)
 {
 	const struct tl_diff_tol tol = TL_DIFF_TOL_SIM;
-	double x[POINTS], y[TL_SIM__N][POINTS];
+	double x[POINTS], y[TL_SIM__N][POINTS], floor;
 
 	for (int p = 0; p < POINTS; p++) {
 		char *out = xasprintf("%s/cg.%d.out", rq->workdir, p);
@@ -389,11 +389,12 @@ static int sim_pass(const struct tl_counts_req *rq, const char *bin,
 		for (int i = 0; i < TL_SIM__N; i++)
 			y[i][p] = (double)sc.v[i];
 	}
+	floor = tl_sim_miss_floor(pol, y[TL_SIM_IR][1] - y[TL_SIM_IR][0]);
 	for (int i = 0; i < TL_SIM__N; i++) {
 		struct tl_diff d;
 
 		per[i] = per_op(x, y[i], &tol, &d) == 0 ? d.per_unit : 0;
-		if (is_miss(i) && fabs(y[i][1] - y[i][0]) < pol->miss_floor)
+		if (is_miss(i) && fabs(y[i][1] - y[i][0]) < floor)
 			per[i] = 0;
 		if (i == TL_SIM_IR)
 			*dir = d;
@@ -466,14 +467,16 @@ static void sim_put(json_t *metrics, json_t *absent,
 /*
  * Simulations are counted once per binary: the per-op counts of its runs
  * and the differencing (content-addressed by the build cache, with its
- * size and time), run with the same arguments under the same valgrind,
+ * size and time), run with the same arguments under the same valgrind
+ * (and, for a flagged language, the same miss floors),
  * are kept in .cache/sim/ and read back instead of running cachegrind
  * again. An exact count is one run. Go's (flagged) runs move a little
  * with its runtime's timing; what is kept is what was published: the
  * median of runs that agreed, or each run of runs that did not, so a
  * later pass reads the same samples and the same spread.
  */
-static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin)
+static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin,
+			    const struct tl_sim_policy *pol)
 {
 	const char *vg = rq->env->tools.valgrind.version;
 	struct tl_strv argv = TL_STRV_INIT;
@@ -488,6 +491,12 @@ static char *sim_cache_path(const struct tl_counts_req *rq, const char *bin)
 	h = tl_fnv1a(h, &st.st_size, sizeof(st.st_size));
 	h = tl_fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
 	h = tl_fnv1a(h, vg ? vg : "-", strlen(vg ? vg : "-") + 1);
+	/* A flagged figure depends on the floors that zeroed its noise. */
+	if (pol->trust == TL_SIM_FLAGGED) {
+		h = tl_fnv1a(h, &pol->miss_floor, sizeof(pol->miss_floor));
+		h = tl_fnv1a(h, &pol->miss_floor_per_ir,
+			     sizeof(pol->miss_floor_per_ir));
+	}
 	tl_strv_release(&argv);
 	return xasprintf("%s/.cache/sim/%016llx.runs", rq->root,
 			 (unsigned long long)h);
@@ -634,7 +643,7 @@ static void measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 		tl_build_result_release(&br);
 		return;
 	}
-	cache = sim_cache_path(rq, br.bin);
+	cache = sim_cache_path(rq, br.bin, &pol);
 	nruns = cache ? sim_cache_load(cache, runs, &dir) : 0;
 	if (nruns == 0) {
 		nruns = sim_runs(rq, br.bin, &pol, runs, &dir, why,

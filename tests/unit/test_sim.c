@@ -220,6 +220,13 @@ TL_TEST(policy)
 	TL_CHECK(p.runs_per_point >= 2);
 	TL_CHECK(p.max_rel_spread > 0);
 	TL_CHECK(p.reason[0] != '\0');
+	/* Go's floor: 16 events, or 4e-6 a instruction over a long region
+	 * (hashmap's 34M instructions an op: 31 misses were noise). */
+	TL_CHECK(tl_sim_miss_floor(&p, 2000) == 16);
+	TL_CHECK(tl_sim_miss_floor(&p, 34e6) > 31);
+	TL_CHECK(tl_sim_miss_floor(&p, 34e6) < 1e-4 * 34e6);
+	tl_sim_policy("c", &p);
+	TL_CHECK(tl_sim_miss_floor(&p, 34e6) == 0);
 }
 
 static int on_path(const char *prog)
