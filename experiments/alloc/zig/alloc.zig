@@ -18,6 +18,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 const region_bytes = 1 << 20;
 
 const Ctx = struct {

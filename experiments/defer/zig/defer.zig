@@ -17,6 +17,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 const Res = struct { held: u64 = 0, released: u64 = 0 };
 
 inline fn lock(r: *Res) void {

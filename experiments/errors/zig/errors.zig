@@ -13,6 +13,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 const nrec = 4096;
 
 const Input = struct {

@@ -11,6 +11,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 noinline fn fillCaller(dst: *[3]u32, base: u32) []u32 {
     dst.* = .{ base + 1, base + 2, base + 3 };
     return dst[0..];

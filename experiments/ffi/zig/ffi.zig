@@ -11,6 +11,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 extern fn ffi_add(a: u64, b: u64) u64;
 
 fn addZig(a: u64, b: u64) u64 {

@@ -20,6 +20,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 fn mix64(x0: u64) u64 {
     var x = x0;
     x ^= x >> 30;

@@ -16,6 +16,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 const Record = struct {
     id: i64,
     name: []const u8,

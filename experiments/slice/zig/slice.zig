@@ -14,6 +14,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 const page = 4096;
 const npos = 8;
 

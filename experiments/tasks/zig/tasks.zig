@@ -23,6 +23,8 @@
 const std = @import("std");
 const tlw = @import("tlw.zig");
 
+pub const panic = tlw.panic; // workload/tlw.zig: no stack-trace printer
+
 var started = std.atomic.Value(u32).init(0);
 var release_word: u32 = 0;
 var g_io: std.Io = undefined;

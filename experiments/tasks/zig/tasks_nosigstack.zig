@@ -6,4 +6,5 @@ const std = @import("std");
 
 pub const std_options: std.Options = .{ .signal_stack_size = null };
 
+pub const panic = @import("tasks.zig").panic;
 pub const main = @import("tasks.zig").main;
