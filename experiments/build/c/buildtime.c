@@ -370,6 +370,26 @@ static int zig_has_incremental(struct job *j)
 	       strstr(j->log, "-fincremental") != NULL;
 }
 
+/* Dies with what the server said on stderr (the folder goes with us). */
+static void server_died(const struct job *j)
+{
+	char path[4200], said[600] = "";
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/server.log", j->dir);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(said, 1, sizeof(said) - 1, f);
+		fclose(f);
+	}
+	said[n] = '\0';
+	for (char *p = said; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	tlw_die("zig's compiler server stopped%s%s", n ? ": " : "", said);
+}
+
 /* Reads exactly n bytes from the server, waiting at most until deadline. */
 static void server_read(struct job *j, void *buf, size_t n, uint64_t deadline)
 {
@@ -389,8 +409,7 @@ static void server_read(struct job *j, void *buf, size_t n, uint64_t deadline)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
-			tlw_die("zig's compiler server stopped (see %s/server.log)",
-				j->dir);
+			server_died(j);
 		p += got, n -= (size_t)got;
 	}
 }
@@ -438,6 +457,8 @@ static void server_start(struct job *j, const char *cache)
 	uint32_t h[2];
 	char *body;
 
+	/* A server that dies makes a write fail (EPIPE), not kill us. */
+	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
 		tlw_die("pipe: %s", strerror(errno));
 	snprintf(log, sizeof(log), "%s/server.log", j->dir);
