@@ -10,6 +10,7 @@
 
 #include "analyze/verdict_int.h"
 #include "base/confseq.h"
+#include "measure/counts.h"
 #include "measure/runner.h"
 #include "base/banned.h"
 
@@ -116,8 +117,14 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		long idx[2] = {-1, -1};
 		int touches = 0;
 
+		/*
+		 * A counter figure comes from the case's counting phase, not
+		 * its rounds: a variant read only through one has had its
+		 * first round (hashmap's Go and Zig maps, for I1 misses).
+		 */
 		if (!c->m.metric || c->unresolved ||
-		    strcmp(c->m.experiment, exp))
+		    strcmp(c->m.experiment, exp) ||
+		    tl_counts_is_counter_metric(c->m.metric))
 			continue;
 		for (sd = 0; sd < tl__verdict_sides(c); sd++) {
 			if (!tl__verdict_case_matches(case_json,

@@ -20,6 +20,7 @@
 #include "analyze/slo.h"
 #include "analyze/verdict.h"
 #include "base/cli.h"
+#include "measure/counts.h"
 #include "base/jsonx.h"
 #include "base/os.h"
 #include "cmd/run.h" /* until cmd_claims moves to src/cmd/ */
@@ -39,64 +40,6 @@
  * whose claims name one are counted: counting runs each variant three
  * more times, under valgrind where there is no PMU).
  */
-/* The counter stem of a "STEM_per_op" metric into stem[64]; 0 if none. */
-static int per_op_stem(const char *m, char stem[64])
-{
-	size_t n = strlen(m);
-
-	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= 64)
-		return 0;
-	memcpy(stem, m, n - 7);
-	stem[n - 7] = '\0';
-	return 1;
-}
-
-static int is_counter_metric(const char *m)
-{
-	static const char *const extra[] = {"branches", "branch_misses",
-					    "data_accesses", "l1i_load_misses",
-					    "l1d_load_misses"};
-	size_t n = strlen(m);
-	char stem[64];
-
-	if (!strcmp(m, "ipc"))
-		return 1;
-	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
-		return strstr(m, "miss") != NULL;
-	if (!per_op_stem(m, stem))
-		return 0;
-	if (tl_counter_lookup(stem) >= 0)
-		return 1;
-	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
-		if (!strcmp(stem, extra[i]))
-			return 1;
-	return 0;
-}
-
-/*
- * Whether cachegrind, the stand-in where there is no PMU, can produce
- * counter metric m: it models neither cycles (ipc) nor TLBs. Counting a
- * variant for such a metric on a machine without a PMU ran valgrind six
- * times per channels case for nothing (19 s of a first pass).
- */
-static int simulatable(const char *m)
-{
-	struct tl_sim_counts all;
-	char stem[64];
-	uint64_t v;
-	int id;
-
-	if (!strcmp(m, "ipc") || strstr(m, "dtlb"))
-		return 0;
-	if (!per_op_stem(m, stem))
-		return 1;
-	id = tl_counter_lookup(stem);
-	if (id < 0 || !tl_counter_is_hw((enum tl_counter_id)id))
-		return 1;
-	memset(&all, 0, sizeof(all));
-	all.have = ~0u;
-	return tl_sim_counter_value(&all, (enum tl_counter_id)id, &v) == 0;
-}
 
 /*
  * The values of param p of experiment e that the claims need: those they
@@ -204,8 +147,10 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 
 			if (!tl_strv_has(variants, pat))
 				tl_strv_push(variants, pat);
-			if (m->metric && is_counter_metric(m->metric) &&
-			    (pr.hw_err == 0 || simulatable(m->metric)) &&
+			if (m->metric &&
+			    tl_counts_is_counter_metric(m->metric) &&
+			    (pr.hw_err == 0 ||
+			     tl_counts_simulatable(m->metric)) &&
 			    !tl_strv_has(count, pat))
 				tl_strv_push(count, pat);
 			free(pat);

@@ -710,3 +710,56 @@ void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 	    (rq->mode == TL_COUNTERS_AUTO && !rq->env->pmu.has_pmu))
 		measure_sim(rq, metrics, absent);
 }
+
+/* The counter stem of a "STEM_per_op" metric into stem[64]; 0 if none. */
+static int per_op_stem(const char *m, char stem[64])
+{
+	size_t n = strlen(m);
+
+	if (n <= 7 || strcmp(m + n - 7, "_per_op") || n - 7 >= 64)
+		return 0;
+	memcpy(stem, m, n - 7);
+	stem[n - 7] = '\0';
+	return 1;
+}
+
+int tl_counts_is_counter_metric(const char *m)
+{
+	static const char *const extra[] = {"branches", "branch_misses",
+					    "data_accesses", "l1i_load_misses",
+					    "l1d_load_misses"};
+	size_t n = strlen(m);
+	char stem[64];
+
+	if (!strcmp(m, "ipc"))
+		return 1;
+	if (n > 6 && !strcmp(m + n - 6, "_ratio"))
+		return strstr(m, "miss") != NULL;
+	if (!per_op_stem(m, stem))
+		return 0;
+	if (tl_counter_lookup(stem) >= 0)
+		return 1;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(extra); i++)
+		if (!strcmp(stem, extra[i]))
+			return 1;
+	return 0;
+}
+
+int tl_counts_simulatable(const char *m)
+{
+	struct tl_sim_counts all;
+	char stem[64];
+	uint64_t v;
+	int id;
+
+	if (!strcmp(m, "ipc") || strstr(m, "dtlb"))
+		return 0;
+	if (!per_op_stem(m, stem))
+		return 1;
+	id = tl_counter_lookup(stem);
+	if (id < 0 || !tl_counter_is_hw((enum tl_counter_id)id))
+		return 1;
+	memset(&all, 0, sizeof(all));
+	all.have = ~0u;
+	return tl_sim_counter_value(&all, (enum tl_counter_id)id, &v) == 0;
+}

@@ -70,4 +70,19 @@ void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
 void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			   json_t *absent);
 
+/*
+ * Whether claim metric m is a counter's (instructions_per_op, ipc, a miss
+ * ratio...): counted in a case's counting phase, never from its timed
+ * rounds.
+ */
+int tl_counts_is_counter_metric(const char *m);
+
+/*
+ * Whether cachegrind, the stand-in where there is no PMU, can produce
+ * counter metric m: it models neither cycles (ipc) nor TLBs. Counting a
+ * variant for such a metric on a machine without a PMU ran valgrind six
+ * times per channels case for nothing (19 s of a first pass).
+ */
+int tl_counts_simulatable(const char *m);
+
 #endif

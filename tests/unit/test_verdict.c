@@ -679,4 +679,35 @@ TL_TEST(sequential_open_claims)
 	json_decref(run);
 }
 
+/*
+ * A counter figure is counted in the case's counting phase, not its
+ * rounds: a claim on one asks no round of its variant, even open.
+ */
+TL_TEST(counter_claims_ask_no_rounds)
+{
+	struct tl_claimset cs;
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+	json_t *run = new_run(0, 1, 1), *cj;
+	unsigned char need[8];
+
+	metric(run, "alloc", "c.a", "l1i_miss_ratio", "sim", 0.001, 0.001, 2);
+	metric(run, "alloc", "c.b", "ns_per_op", "time", 25, 15, 30);
+	parse_claims(
+		&cs,
+		CLAIM("icache", VAL("c.a", "l1i_miss_ratio"), "{lt: 0.1%}")
+			CLAIM("time", VAL("c.b", "ns_per_op"), "{lt: 26 ns}"));
+	o.anytime = 1;
+	cj = json_array_get(
+		json_object_get(
+			json_array_get(json_object_get(run, "experiments"), 0),
+			"cases"),
+		0);
+	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 2, "alloc", cj, need),
+		     1);
+	TL_CHECK_INT(need[0], 0);
+	TL_CHECK_INT(need[1], TL_NEED_READ | TL_NEED_MORE);
+	tl_claimset_release(&cs);
+	json_decref(run);
+}
+
 TL_TEST_MAIN()
