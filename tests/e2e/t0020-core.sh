@@ -18,6 +18,18 @@ jq -e '.schema == "traplab.results/1"' "$out" >/dev/null || fail "schema"
 jq -e '.env.fingerprint | length == 16' "$out" >/dev/null || fail "fingerprint"
 jq -e '.env.toolchains.cc != null' "$out" >/dev/null || fail "toolchains"
 jq -e '.noise.aa_mde_pct > 0' "$out" >/dev/null || fail "noise floor"
+# The commit is git's short id of HEAD, asked once a commit
+# (.cache/githead) and read back after.
+if head=$(git -C "$TL_ROOT" rev-parse --short=12 HEAD 2>/dev/null); then
+	[ "$(jq -r .traplab.commit "$out")" = "$head" ] ||
+		fail "commit $(jq -r .traplab.commit "$out"), git says $head"
+	"$TRAPLAB" list >/dev/null
+	"$TRAPLAB" run startup --quick --rounds 1 --samples 1 -V c.static \
+		--no-history -o "$tmp/again.json" >/dev/null 2>&1 ||
+		fail "second run"
+	[ "$(jq -r .traplab.commit "$tmp/again.json")" = "$head" ] ||
+		fail "kept commit $(jq -r .traplab.commit "$tmp/again.json")"
+fi
 
 v() { jq -c --arg e "$1" --arg v "$2" '.experiments[] | select(.name == $e) | .cases[0].variants[] | select(.name == $v)' "$out"; }
 want_ok() {
