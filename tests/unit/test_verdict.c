@@ -624,6 +624,16 @@ TL_TEST(claims_in_play)
 	json_decref(run);
 }
 
+/* The first case of run's first experiment. */
+static json_t *first_case(json_t *run)
+{
+	return json_array_get(
+		json_object_get(
+			json_array_get(json_object_get(run, "experiments"), 0),
+			"cases"),
+		0);
+}
+
 TL_TEST(sequential_open_claims)
 {
 	struct tl_claimset cs;
@@ -649,11 +659,7 @@ TL_TEST(sequential_open_claims)
 	TL_CHECK_INT(cs.nclaims, 4);
 	TL_CHECK_INT(tl_verdict_family_size(&cs), 4);
 	o.anytime = 1;
-	cj = json_array_get(
-		json_object_get(
-			json_array_get(json_object_get(run, "experiments"), 0),
-			"cases"),
-		0);
+	cj = first_case(run);
 	/* straddle (c.w), ratio (c.b, c.w) and few (c.few) are open. */
 	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 4, "alloc", cj, need),
 		     3);
@@ -697,11 +703,7 @@ TL_TEST(counter_claims_ask_no_rounds)
 		CLAIM("icache", VAL("c.a", "l1i_miss_ratio"), "{lt: 0.1%}")
 			CLAIM("time", VAL("c.b", "ns_per_op"), "{lt: 26 ns}"));
 	o.anytime = 1;
-	cj = json_array_get(
-		json_object_get(
-			json_array_get(json_object_get(run, "experiments"), 0),
-			"cases"),
-		0);
+	cj = first_case(run);
 	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 2, "alloc", cj, need),
 		     1);
 	TL_CHECK_INT(need[0], 0);
