@@ -61,6 +61,29 @@ static const char zig_aligncast[] =
 	"    if (@intFromPtr(words.ptr) != @intFromPtr(bytes.ptr)) "
 	"std.process.exit(11);\n"
 	"    std.process.exit(if (sum == want) 10 else 12);\n"
+	"}\n"
+	/*
+	 * The safety check is the compiler's; the handler only reports it.
+	 * The default one (a DWARF stack-trace printer, and in ReleaseSafe
+	 * a segfault handler) took a fresh ReleaseSafe build from 0.4 to
+	 * 20 s. 0.14 and later take a panic namespace, older a function.
+	 */
+	"pub const std_options: std.Options = .{ .enable_segfault_handler "
+	"= false };\n"
+	"pub const panic = if (@hasDecl(std.debug, \"FullPanic\"))\n"
+	"    std.debug.FullPanic(report)\n"
+	"else\n"
+	"    oldPanic;\n"
+	"fn oldPanic(msg: []const u8, _: ?*std.builtin.StackTrace, "
+	"_: ?usize) noreturn {\n"
+	"    report(msg, null);\n"
+	"}\n"
+	"fn report(msg: []const u8, _: ?usize) noreturn {\n"
+	"    const linux = std.os.linux;\n"
+	"    _ = linux.write(2, \"panic: \", 7);\n"
+	"    _ = linux.write(2, msg.ptr, msg.len);\n"
+	"    _ = linux.write(2, \"\\n\", 1);\n"
+	"    std.process.abort();\n"
 	"}\n";
 
 /* The snippet of article 2.3, as printed there. */
