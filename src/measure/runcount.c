@@ -63,7 +63,8 @@ static void *sim_worker(void *arg)
 /*
  * Counts the variants that want it. Kernel counts (pmu, sw) run one
  * process at a time, as timing does; simulated counts do not depend on
- * what else runs, so they run on every CPU at once.
+ * what else runs, so every variant's start at once, their simulator
+ * processes held to one a CPU (counts.c).
  */
 void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
 			struct vrun *vrs, const struct tl_build_result *builds,
@@ -71,8 +72,8 @@ void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
 			uint64_t ops, const struct tl_build_opts *bo)
 {
 	struct count_pool cp = {0};
-	pthread_t th[4];
-	int nth = tl_os_ncpus() < 4 ? tl_os_ncpus() : 4, started = 0;
+	pthread_t th[16];
+	int nth, started = 0;
 	size_t i;
 
 	cp.jobs = xcalloc(e->nvariants, sizeof(*cp.jobs));
@@ -109,10 +110,11 @@ void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
 		tl_counts_measure_perf(&j->rq, j->metrics, j->absent);
 		cp.n++;
 	}
+	nth = cp.n < 16 ? (int)cp.n : 16;
 	if (cp.n)
 		tl__run_progress(c,
 				 "%s %s simulating %zu variant(s) on %d CPUs",
-				 e->name, label, cp.n, nth);
+				 e->name, label, cp.n, tl_os_ncpus());
 	pthread_mutex_init(&cp.mu, NULL);
 	for (int t = 0; t < nth; t++)
 		if (pthread_create(&th[t], NULL, sim_worker, &cp) == 0)
