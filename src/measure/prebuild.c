@@ -92,48 +92,6 @@ static void *prebuild_worker(void *arg)
 	}
 }
 
-/*
- * The order builds start in, longest first so that neither CPU is left
- * with a long build at the end (a fresh machine's build phase: Zig's
- * optimised builds take 5 to 18 s each, LLVM on one thread; the others
- * under a second). The first Go build comes before them all: it compiles
- * the runtime and std into the build cache, which every later Go build
- * reads, where two at once would each compile them.
- */
-static int build_weight(const struct tl_variant *v, int *go_seen)
-{
-	if (v->lang == TL_LANG_GO)
-		return (*go_seen)++ ? 0 : 3;
-	if (v->lang == TL_LANG_ZIG)
-		return v->mode && !strcmp(v->mode, "Debug") ? 1 : 2;
-	return 0;
-}
-
-static void order_jobs(struct prebuild *pb)
-{
-	int go_seen = 0, *w = xcalloc(pb->njobs + 1, sizeof(*w));
-
-	for (size_t j = 0; j < pb->njobs; j++)
-		w[j] = build_weight(
-			&pb->todo[pb->jobs[j][0]]->variants[pb->jobs[j][1]],
-			&go_seen);
-	/* Insertion sort, stable: within a weight the experiments' order. */
-	for (size_t j = 1; j < pb->njobs; j++) {
-		size_t job[2] = {pb->jobs[j][0], pb->jobs[j][1]}, k = j;
-		int wj = w[j];
-
-		for (; k > 0 && w[k - 1] < wj; k--) {
-			w[k] = w[k - 1];
-			pb->jobs[k][0] = pb->jobs[k - 1][0];
-			pb->jobs[k][1] = pb->jobs[k - 1][1];
-		}
-		w[k] = wj;
-		pb->jobs[k][0] = job[0];
-		pb->jobs[k][1] = job[1];
-	}
-	free(w);
-}
-
 void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 		      size_t ntodo)
 {
@@ -160,7 +118,6 @@ void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 			pb.njobs++;
 		}
 	}
-	order_jobs(&pb);
 	tl_proc_launcher(); /* resolve once, before threads */
 	pthread_mutex_init(&pb.mu, NULL);
 	for (int t = 0; t < nth; t++)
