@@ -161,6 +161,9 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
 		    const struct tl_strv *cparams, unsigned char *need);
 
+/* runcount.c: whether the run counts v (--counters, count_only). */
+int tl__run_wants_counts(struct ctx *c, const struct tl_experiment *e,
+			 const struct tl_variant *v);
 /* runcount.c: the counting phase of one case (counted into vrs[i]). */
 void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
 			struct vrun *vrs, const struct tl_build_result *builds,

@@ -15,8 +15,8 @@
 
 #include "base/banned.h"
 
-static int wants_counts(struct ctx *c, const struct tl_experiment *e,
-			const struct tl_variant *v)
+int tl__run_wants_counts(struct ctx *c, const struct tl_experiment *e,
+			 const struct tl_variant *v)
 {
 	const char *const *pat = c->o->count_only;
 	char full[256];
@@ -82,7 +82,7 @@ void tl__run_count_case(struct ctx *c, const struct tl_experiment *e,
 
 		if (builds[i].status != TL_BUILD_OK || vrs[i].nok == 0 ||
 		    vrs[i].facts_only || e->kind != TL_KIND_LOOP ||
-		    !wants_counts(c, e, vrs[i].v))
+		    !tl__run_wants_counts(c, e, vrs[i].v))
 			continue;
 		j->wd = xasprintf("%s/count-%zu", c->workroot, i);
 		tl_mkdirs(j->wd);
