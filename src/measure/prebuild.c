@@ -63,8 +63,8 @@ static int sim_build_differs(struct ctx *c, const struct tl_experiment *e,
 	if (m != TL_COUNTERS_SIM &&
 	    !(m == TL_COUNTERS_AUTO && !c->env.pmu.has_pmu))
 		return 0;
-	if (e->kind != TL_KIND_LOOP || !v->sim ||
-	    !c->env.tools.valgrind.path || !tl__run_wants_counts(c, e, v))
+	if (e->kind != TL_KIND_LOOP || !v->sim || !c->env.tools.valgrind.path ||
+	    !tl__run_wants_counts(c, e, v))
 		return 0;
 	tl_sim_policy(tl_lang_name(v->lang), &pol);
 	if (pol.trust == TL_SIM_REFUSED)
@@ -152,9 +152,9 @@ void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 				continue;
 			}
 			for (int sim = 0; sim < 2; sim++) {
-				if (sim && !sim_build_differs(
-						   c, todo[ei],
-						   &todo[ei]->variants[vi]))
+				if (sim &&
+				    !sim_build_differs(c, todo[ei],
+						       &todo[ei]->variants[vi]))
 					break;
 				TL_VEC_RESERVE(pb.jobs, pb.cap_jobs,
 					       pb.njobs + 1);
