@@ -11,9 +11,10 @@
 //!     fact NAME VALUE      a static finding (VALUE has no newline)
 //!
 //! Everything else goes to stderr. This file parses the arguments, times
-//! batches with the monotonic clock (std.Io.Clock.awake, CLOCK_MONOTONIC on
-//! Linux), keeps results alive through a sink the optimizer cannot remove,
-//! and buffers the protocol lines until `finish`, so that each workload's own
+//! batches with the monotonic clock (clock_gettime(CLOCK_MONOTONIC), as
+//! std.Io.Clock.awake on Linux), keeps results alive through a sink the
+//! optimizer cannot remove, and buffers the protocol lines until `finish`,
+//! so that each workload's own
 //! file holds only its mechanism.
 //!
 //! Key design decision: this is the ONE file that touches the version-
@@ -31,7 +32,7 @@
 //!
 //!     const std = @import("std");
 //!     const tlw = @import("tlw.zig");
-//!     pub fn main(init: std.process.Init) void {
+//!     pub fn main(init: std.process.Init.Minimal) void {
 //!         const a = tlw.start(init);
 //!         a.run(&ctx, batch);
 //!         tlw.finish();
@@ -57,9 +58,11 @@ pub const Args = struct {
     nparams: usize = 0,
     keys: [max_params][]const u8 = undefined,
     vals: [max_params][]const u8 = undefined,
-    /// The process's std.Io, general purpose allocator and arena (from
-    /// std.process.Init), for workloads that need them.
-    io: std.Io,
+    /// The process's std.Io when main took a std.process.Init (null with
+    /// std.process.Init.Minimal, see `start`), and its general purpose
+    /// allocator and arena (std.process.Init's, or the same allocators
+    /// made here), for workloads that need them.
+    io: ?std.Io,
     gpa: std.mem.Allocator,
     arena: std.mem.Allocator,
 
@@ -123,7 +126,7 @@ pub const Args = struct {
     /// `a.arena`. error.NoSymbols: nothing matched (inlined, or stripped).
     /// The C and Go helpers are tlw_code_bytes (tlw_elf.h) and tlwCodeBytes.
     pub fn codeBytes(a: *const Args, needles: []const []const u8) !u64 {
-        const d = try std.Io.Dir.cwd().readFileAlloc(a.io, "/proc/self/exe", a.arena, .unlimited);
+        const d = try readSelfExe(a.arena);
         const rd = struct {
             fn int(comptime T: type, b: []const u8, off: u64) !T {
                 if (off + @sizeOf(T) > b.len) return error.BadElf;
@@ -178,21 +181,117 @@ pub const Args = struct {
     }
 };
 
-var g_io: std.Io = undefined;
+/// This executable's file, read with system calls (no std.Io needed).
+fn readSelfExe(al: std.mem.Allocator) ![]u8 {
+    const linux = std.os.linux;
+    const rc = linux.open("/proc/self/exe", .{ .ACCMODE = .RDONLY, .CLOEXEC = true }, 0);
+    if (linux.errno(rc) != .SUCCESS) return error.OpenFailed;
+    const fd: i32 = @intCast(rc);
+    defer _ = linux.close(fd);
+    var list: std.ArrayList(u8) = .empty;
+    errdefer list.deinit(al);
+    while (true) {
+        try list.ensureUnusedCapacity(al, 1 << 20);
+        const dst = list.unusedCapacitySlice();
+        const n = linux.read(fd, dst.ptr, dst.len);
+        switch (linux.errno(n)) {
+            .SUCCESS => {},
+            .INTR => continue,
+            else => return error.ReadFailed,
+        }
+        if (n == 0) break;
+        list.items.len += n;
+    }
+    return list.toOwnedSlice(al);
+}
+
+var g_io: ?std.Io = null;
 var g_environ: ?*const std.process.Environ.Map = null;
 var g_started = false;
 var g_out_buf: [64 * 1024]u8 = undefined;
-var g_out: std.Io.File.Writer = undefined;
+var g_out: std.Io.Writer = .{
+    .vtable = &.{ .drain = drainStdout },
+    .buffer = &g_out_buf,
+};
+
+/// Writes all of b to fd with write(2): stdout and stderr without std.Io.
+fn writeFd(fd: i32, b: []const u8) error{WriteFailed}!void {
+    var off: usize = 0;
+    while (off < b.len) {
+        const n = std.os.linux.write(fd, b[off..].ptr, b.len - off);
+        switch (std.os.linux.errno(n)) {
+            .SUCCESS => off += n,
+            .INTR => continue,
+            else => return error.WriteFailed,
+        }
+    }
+}
+
+fn drainStdout(w: *std.Io.Writer, data: []const []const u8, splat: usize) std.Io.Writer.Error!usize {
+    try writeFd(1, w.buffer[0..w.end]);
+    w.end = 0;
+    var n: usize = 0;
+    for (data[0 .. data.len - 1]) |d| {
+        try writeFd(1, d);
+        n += d.len;
+    }
+    const last = data[data.len - 1];
+    for (0..splat) |_| {
+        try writeFd(1, last);
+        n += last.len;
+    }
+    return n;
+}
+
+/// std.process.Init's allocators, made the same way when main takes
+/// std.process.Init.Minimal (lib/std/start.zig, callMain).
+const use_safe_allocator = switch (builtin.mode) {
+    .Debug, .ReleaseSafe => true,
+    .ReleaseFast, .ReleaseSmall => !builtin.link_libc and builtin.single_threaded,
+};
+var g_safe: std.heap.SafeAllocator = .init(std.heap.page_allocator, .{});
+var g_arena: std.heap.ArenaAllocator = .init(std.heap.page_allocator);
+
+var g_gpa: std.mem.Allocator = undefined;
+
+/// The allocator is read back through a volatile pointer so that, as
+/// with std.process.Init's (a value handed to main at run time), the
+/// compiler cannot see which it is and inline it into measured code.
+fn ownGpa() std.mem.Allocator {
+    g_gpa = if (use_safe_allocator)
+        g_safe.allocator()
+    else if (builtin.link_libc)
+        std.heap.c_allocator
+    else
+        std.heap.smp_allocator;
+    const p: *volatile std.mem.Allocator = &g_gpa;
+    return p.*;
+}
+
+fn ownArena() std.mem.Allocator {
+    const p: *volatile std.heap.ArenaAllocator = &g_arena;
+    return @volatileCast(p).allocator();
+}
 
 /// Parses argv and sets up the output. Dies (exit 2, message on stderr,
 /// nothing on stdout) when the arguments are malformed.
-pub fn start(init: std.process.Init) Args {
-    g_io = init.io;
-    g_environ = init.environ_map;
-    g_out = std.Io.File.stdout().writerStreaming(init.io, &g_out_buf);
+///
+/// `init` is main's std.process.Init or std.process.Init.Minimal. Take
+/// the Minimal one unless the workload needs `a.io` (or `tool`): the full
+/// Init makes std.Io.Threaded, whose every function the compiler then
+/// builds. It cost 5 s of each ReleaseFast build (a 6 s build of a
+/// 10-line workload, 0.3 s with Minimal), and the sampling path does not
+/// use it: the clock and the protocol lines go through system calls.
+pub fn start(init: anytype) Args {
+    const full = @TypeOf(init) == std.process.Init;
+    const minimal: std.process.Init.Minimal = if (full) init.minimal else init;
+    if (full) {
+        g_io = init.io;
+        g_environ = init.environ_map;
+    }
     g_started = true;
 
-    var it = init.minimal.args.iterate();
+    var it = minimal.args.iterate();
     const argv0 = it.next() orelse "workload";
     const variant = it.next();
     const ops_s = it.next();
@@ -209,9 +308,9 @@ pub fn start(init: std.process.Init) Args {
         .variant = variant.?,
         .ops = ops,
         .samples = samples,
-        .io = init.io,
-        .gpa = init.gpa,
-        .arena = init.arena.allocator(),
+        .io = if (full) init.io else null,
+        .gpa = if (full) init.gpa else ownGpa(),
+        .arena = if (full) init.arena.allocator() else ownArena(),
     };
     while (it.next()) |p| {
         const eq = std.mem.indexOfScalar(u8, p, '=') orelse
@@ -225,9 +324,12 @@ pub fn start(init: std.process.Init) Args {
     return a;
 }
 
-/// Monotonic time in nanoseconds.
+/// Monotonic time in nanoseconds: clock_gettime(CLOCK_MONOTONIC), the
+/// call std.Io.Clock.awake makes on Linux, without the Io vtable.
 pub inline fn now() u64 {
-    return @intCast(std.Io.Clock.awake.now(g_io).nanoseconds);
+    var ts: std.posix.timespec = undefined;
+    _ = std.posix.system.clock_gettime(.MONOTONIC, &ts);
+    return @as(u64, @intCast(ts.sec)) * std.time.ns_per_s + @as(u64, @intCast(ts.nsec));
 }
 
 pub fn sample(ns: u64, ops: u64) void {
@@ -248,14 +350,14 @@ pub fn factInt(name: []const u8, v: i64) void {
 }
 
 fn line(comptime fmt: []const u8, args: anytype) void {
-    g_out.interface.print(fmt, args) catch die("cannot write stdout", .{});
+    g_out.print(fmt, args) catch die("cannot write stdout", .{});
 }
 
 /// Flushes the buffered protocol lines; call at the end of main. Exits 1
 /// when stdout cannot be written.
 pub fn finish() void {
-    g_out.interface.flush() catch {
-        std.Io.File.stderr().writeStreamingAll(g_io, "workload: cannot write stdout\n") catch {};
+    g_out.flush() catch {
+        writeFd(2, "workload: cannot write stdout\n") catch {};
         std.process.exit(1);
     };
 }
@@ -266,11 +368,11 @@ pub fn die(comptime fmt: []const u8, args: anytype) noreturn {
     var buf: [512]u8 = undefined;
     if (g_started) {
         g_started = false; // a failing flush must not recurse into die
-        g_out.interface.flush() catch {};
-        var w = std.Io.File.stderr().writerStreaming(g_io, &buf);
-        w.interface.print("workload: " ++ fmt ++ "\n", args) catch {};
-        w.interface.flush() catch {};
+        g_out.flush() catch {};
     }
+    var w: std.Io.Writer = .fixed(&buf);
+    w.print("workload: " ++ fmt ++ "\n", args) catch {};
+    writeFd(2, w.buffered()) catch {};
     std.process.exit(2);
 }
 
@@ -288,18 +390,19 @@ pub const ToolResult = struct {
 /// stdout and stderr into `al` memory, as tlw_tool.h does for C probes.
 /// The command is killed when it runs longer than `timeout_ms` (0: no
 /// limit): the error is then error.Timeout. Other errors: it could not
-/// start, out of memory. Call `start` first.
+/// start, out of memory. Needs `start` with a std.process.Init (std.Io).
 pub fn tool(al: std.mem.Allocator, argv: []const []const u8, timeout_ms: u64) !ToolResult {
+    const io = g_io orelse die("tlw.tool needs main(init: std.process.Init)", .{});
     const work: ?[]const u8 = if (g_environ) |m| m.get("TL_WORKDIR") else null;
     const limit: std.Io.Timeout = if (timeout_ms == 0) .none else .{ .duration = .{
         .raw = .fromMilliseconds(@intCast(timeout_ms)),
         .clock = .awake,
     } };
-    const r = try std.process.run(al, g_io, .{
+    const r = try std.process.run(al, io, .{
         .argv = argv,
         .cwd = if (work != null and work.?.len > 0) .{ .path = work.? } else .inherit,
         // One deadline for the whole run, not a new one per read.
-        .timeout = limit.toDeadline(g_io),
+        .timeout = limit.toDeadline(io),
     });
     return .{ .ok = r.term == .exited and r.term.exited == 0, .stdout = r.stdout, .stderr = r.stderr };
 }

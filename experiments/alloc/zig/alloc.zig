@@ -81,7 +81,7 @@ fn runFba(c: *Ctx, ops: u64) void {
     }
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     const size_i = a.int("size", 64);
     if (size_i < 1 or size_i > region_bytes) tlw.die("size={d} out of range 1..{d}", .{ size_i, region_bytes });

@@ -89,7 +89,7 @@ fn expected(ops: u64, held_inside: u64, samples: u32) u64 {
     return sum *% samples;
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     const n = a.int("n", 8);
     if (n < 1 or n > 128) tlw.die("n must be within 1..128", .{});

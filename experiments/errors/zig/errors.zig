@@ -111,7 +111,7 @@ fn run(c: *Ctx, ops: u64) void {
 
 var input: Input = .{};
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     if (!a.is("zig.try") and !a.is("zig.try_safe"))
         tlw.die("unknown variant '{s}'", .{a.variant});

@@ -53,7 +53,7 @@ fn runAlloc(c: *Ctx, ops: u64) void {
     }
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     var c: Ctx = .{};
     if (a.is("zig.caller_buf")) {

@@ -50,7 +50,7 @@ fn batchInline(_: void, ops: u64) void {
     acc = a;
 }
 
-pub fn main(init: std.process.Init) u8 {
+pub fn main(init: std.process.Init.Minimal) u8 {
     var a = tlw.start(init);
     // Each requested sample becomes `lines` short batches (see ffi.c).
     const lines = a.int("lines", 100);

@@ -87,7 +87,7 @@ fn run(comptime Map: type, comptime K: type, a: *const tlw.Args, keys: []const K
     }
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     const n_i = a.int("keys", 1000000);
     if (n_i < 1 or n_i > 100000000) tlw.die("keys={d} out of range 1..100000000", .{n_i});

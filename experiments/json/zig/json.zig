@@ -95,7 +95,7 @@ fn codeBytes(a: *const tlw.Args) !u64 {
     return own + lib;
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     if (!a.is("zig.std_json")) tlw.die("unknown variant '{s}'", .{a.variant});
     const n_i = a.int("records", 1000);

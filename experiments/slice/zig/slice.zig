@@ -37,7 +37,7 @@ fn bytesValue(p: [*]const u8) u64 {
     return @as(u64, p[0]) | @as(u64, p[1]) << 8 | @as(u64, p[2]) << 16 | @as(u64, p[3]) << 24;
 }
 
-pub fn main(init: std.process.Init) void {
+pub fn main(init: std.process.Init.Minimal) void {
     const a = tlw.start(init);
     const off: usize = if (a.is("zig.aligned"))
         4032

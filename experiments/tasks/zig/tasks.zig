@@ -69,7 +69,7 @@ fn runThreads(a: *const tlw.Args, n: u32) u8 {
     while (s < a.samples) : (s += 1) {
         started.store(0, .monotonic);
         @atomicStore(u32, &release_word, 0, .release);
-        const rss0 = rssBytes(a.io);
+        const rss0 = rssBytes(a.io.?);
         const t0 = tlw.now();
         var created: u32 = 0;
         var failed: ?anyerror = null;
@@ -81,8 +81,8 @@ fn runThreads(a: *const tlw.Args, n: u32) u8 {
         }
         waitStarted(created);
         const t1 = tlw.now();
-        const rss1 = rssBytes(a.io);
-        releaseAll(a.io);
+        const rss1 = rssBytes(a.io.?);
+        releaseAll(a.io.?);
         for (threads[0..created]) |t| t.join();
         if (failed) |e| {
             tlw.factInt("create_failed_at", created);
@@ -121,21 +121,21 @@ fn runConcurrent(a: *const tlw.Args, n: u32) u8 {
         started.store(0, .monotonic);
         @atomicStore(u32, &release_word, 0, .release);
         var group: std.Io.Group = .init;
-        const rss0 = rssBytes(a.io);
+        const rss0 = rssBytes(a.io.?);
         const t0 = tlw.now();
         var created: u32 = 0;
         var failed: ?anyerror = null;
         while (created < n) : (created += 1) {
-            group.concurrent(a.io, parkedTask, .{}) catch |e| {
+            group.concurrent(a.io.?, parkedTask, .{}) catch |e| {
                 failed = e;
                 break;
             };
         }
         waitStarted(created);
         const t1 = tlw.now();
-        const rss1 = rssBytes(a.io);
-        releaseAll(a.io);
-        group.await(a.io) catch tlw.die("group await canceled", .{});
+        const rss1 = rssBytes(a.io.?);
+        releaseAll(a.io.?);
+        group.await(a.io.?) catch tlw.die("group await canceled", .{});
         if (failed) |e| {
             tlw.factInt("create_failed_at", created);
             tlw.finish();
@@ -280,16 +280,16 @@ fn runSwitch(a: *const tlw.Args) u8 {
     const t = std.Thread.spawn(.{}, partner, .{}) catch tlw.die("cannot spawn", .{});
     tlw.fact("clock", "CLOCK_MONOTONIC");
     tlw.factInt("switches_per_sample", @intCast(rounds * 2));
-    batchSwitch(a.io, warm);
+    batchSwitch(a.io.?, warm);
     var s: u64 = 0;
     while (s < nlines) : (s += 1) {
         const t0 = tlw.now();
-        batchSwitch(a.io, rounds);
+        batchSwitch(a.io.?, rounds);
         tlw.sample(tlw.now() - t0, rounds * 2);
     }
     stop.store(true, .monotonic);
     @atomicStore(u32, &turn, 1, .release);
-    a.io.futexWake(u32, &turn, 1);
+    a.io.?.futexWake(u32, &turn, 1);
     t.join();
     if (partner_rounds != rounds * nlines + warm)
         tlw.die("{d} round trips done, {d} expected", .{ partner_rounds, rounds * nlines + warm });
@@ -298,7 +298,7 @@ fn runSwitch(a: *const tlw.Args) u8 {
 
 pub fn main(init: std.process.Init) u8 {
     const a = tlw.start(init);
-    g_io = a.io;
+    g_io = a.io.?;
     var rc: u8 = 0;
     if (a.is("zig.switch.thread")) {
         rc = runSwitch(&a);
