@@ -45,6 +45,15 @@ void tl__run_workload_env(struct ctx *c, const struct tl_variant *v,
 			   xasprintf("GOCACHE=%s/.cache/go-build", c->o->root));
 	tl_strv_push_owned(env,
 			   xasprintf("GOPATH=%s/.cache/gopath", c->o->root));
+	/*
+	 * The compilers a workload drives (probes, the build experiment)
+	 * share the build phase's Zig global cache: compiler_rt is built
+	 * once, not again into ~/.cache/zig (5 s of escape's probe on a
+	 * fresh machine), and nothing of traplab's lands outside .cache.
+	 */
+	tl_strv_push_owned(
+		env, xasprintf("ZIG_GLOBAL_CACHE_DIR=%s/.cache/zig-global",
+			       c->o->root));
 	tl_strv_push(env, "GOFLAGS=-mod=mod");
 	tl_strv_push(env, "GOPROXY=off");
 	tl_strv_push(env, "GOTOOLCHAIN=local");
