@@ -200,6 +200,35 @@ void tl_compiler_target_flags(enum tl_target t, int for_sim, enum tl_lang lang,
 	}
 }
 
+static int strv_equal(const struct tl_strv *a, const struct tl_strv *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
+int tl_compiler_sim_flags_differ(enum tl_target t, enum tl_lang lang)
+{
+	struct tl_strv f[2] = {TL_STRV_INIT, TL_STRV_INIT},
+		       e[2] = {TL_STRV_INIT, TL_STRV_INIT};
+	char *desc[2];
+	int differ;
+
+	for (int sim = 0; sim < 2; sim++)
+		tl_compiler_target_flags(t, sim, lang, &f[sim], &e[sim],
+					 &desc[sim]);
+	differ = !strv_equal(&f[0], &f[1]) || !strv_equal(&e[0], &e[1]);
+	for (int sim = 0; sim < 2; sim++) {
+		tl_strv_release(&f[sim]);
+		tl_strv_release(&e[sim]);
+		free(desc[sim]);
+	}
+	return differ;
+}
+
 int tl_compiler_has_suffix(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);

@@ -33,6 +33,9 @@ const char *tl_target_name(enum tl_target t);
 void tl_compiler_target_flags(enum tl_target t, int for_sim, enum tl_lang lang,
 			      struct tl_strv *flags, struct tl_strv *env,
 			      char **desc);
+/* Whether a build for the simulator gets other target flags than the
+ * timed build of lang (then it is another binary). */
+int tl_compiler_sim_flags_differ(enum tl_target t, enum tl_lang lang);
 
 /*
  * Appends `pkg-config --cflags --libs` of each module to flags. -ENOENT

@@ -67,6 +67,9 @@ struct tl_counts_req {
  */
 void tl_counts_measure_perf(const struct tl_counts_req *rq, json_t *metrics,
 			    json_t *absent);
+/* Whether counters mode m simulates on this machine (sim, or auto without
+ * a PMU). */
+int tl_counts_sim_on(enum tl_counters_mode m, const struct tl_env *env);
 void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			   json_t *absent);
 

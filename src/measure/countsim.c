@@ -27,6 +27,9 @@
 #include "base/banned.h"
 
 #define SIM_RUNS_MAX 4
+/* Threads run_all starts at most: a pass's points, or Go's passes. */
+#define SIM_JOBS_MAX                                                           \
+	(SIM_RUNS_MAX > TL_COUNTS_POINTS ? SIM_RUNS_MAX : TL_COUNTS_POINTS)
 
 /* Every figure the simulation gives, for one reason it could not. */
 #define SIM_METRICS(X)                                                         \
@@ -173,10 +176,8 @@ static void *sim_point_run(void *arg)
  */
 static void run_all(void *(*fn)(void *), void *arg, size_t size, int n)
 {
-	pthread_t th[SIM_RUNS_MAX > TL_COUNTS_POINTS ? SIM_RUNS_MAX
-						     : TL_COUNTS_POINTS];
-	int started[SIM_RUNS_MAX > TL_COUNTS_POINTS ? SIM_RUNS_MAX
-						    : TL_COUNTS_POINTS];
+	pthread_t th[SIM_JOBS_MAX];
+	int started[SIM_JOBS_MAX];
 
 	for (int i = 0; i < n; i++)
 		started[i] =
@@ -545,10 +546,15 @@ out:
 	tl_build_result_release(&br);
 }
 
+int tl_counts_sim_on(enum tl_counters_mode m, const struct tl_env *env)
+{
+	return m == TL_COUNTERS_SIM ||
+	       (m == TL_COUNTERS_AUTO && !env->pmu.has_pmu);
+}
+
 void tl_counts_measure_sim(const struct tl_counts_req *rq, json_t *metrics,
 			   json_t *absent)
 {
-	if (rq->mode == TL_COUNTERS_SIM ||
-	    (rq->mode == TL_COUNTERS_AUTO && !rq->env->pmu.has_pmu))
+	if (tl_counts_sim_on(rq->mode, rq->env))
 		measure_sim(rq, metrics, absent);
 }

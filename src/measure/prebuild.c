@@ -15,6 +15,8 @@
 #include "base/progress.h"
 #include "base/proc.h"
 #include "machine/sim.h"
+#include "measure/compiler.h"
+#include "measure/counts.h"
 
 #include "base/banned.h"
 
@@ -48,30 +50,24 @@ const char *tl__run_skip_reason(struct ctx *c, const struct tl_experiment *e,
 }
 
 /*
- * Whether the counting phase will build v again for the simulator with
- * other flags (Zig for valgrind: -mcpu without AVX-512; C with -march=
- * native), as measure/counts.c does when the counters are simulated. Such
- * builds are made up front with the others: on a fresh machine Zig's took
- * 26 s one after another inside the counting phases.
+ * Whether the counting phase will build v again for the simulator, as
+ * measure/countsim.c does, with other target flags (Zig for valgrind:
+ * -mcpu without AVX-512). Such builds are made up front with the others:
+ * on a fresh machine Zig's took 26 s one after another inside the
+ * counting phases.
  */
 static int sim_build_differs(struct ctx *c, const struct tl_experiment *e,
 			     const struct tl_variant *v)
 {
-	enum tl_counters_mode m = c->o->counters;
 	struct tl_sim_policy pol;
 
-	if (m != TL_COUNTERS_SIM &&
-	    !(m == TL_COUNTERS_AUTO && !c->env.pmu.has_pmu))
-		return 0;
-	if (e->kind != TL_KIND_LOOP || !v->sim || !c->env.tools.valgrind.path ||
+	if (!tl_counts_sim_on(c->o->counters, &c->env) ||
+	    e->kind != TL_KIND_LOOP || !v->sim || !c->env.tools.valgrind.path ||
 	    !tl__run_wants_counts(c, e, v))
 		return 0;
 	tl_sim_policy(tl_lang_name(v->lang), &pol);
-	if (pol.trust == TL_SIM_REFUSED)
-		return 0;
-	return v->lang == TL_LANG_ZIG ||
-	       ((v->lang == TL_LANG_C || v->lang == TL_LANG_CPP) &&
-		c->o->target == TL_TARGET_NATIVE);
+	return pol.trust != TL_SIM_REFUSED &&
+	       tl_compiler_sim_flags_differ(c->o->target, v->lang);
 }
 
 /*
@@ -131,6 +127,15 @@ static void *prebuild_worker(void *arg)
 	}
 }
 
+static void push_job(struct prebuild *pb, size_t ei, size_t vi, int for_sim)
+{
+	TL_VEC_RESERVE(pb->jobs, pb->cap_jobs, pb->njobs + 1);
+	pb->jobs[pb->njobs][0] = ei;
+	pb->jobs[pb->njobs][1] = vi;
+	pb->jobs[pb->njobs][2] = (size_t)for_sim;
+	pb->njobs++;
+}
+
 void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 		      size_t ntodo)
 {
@@ -151,18 +156,10 @@ void tl__run_prebuild(struct ctx *c, const struct tl_experiment **todo,
 				c->pre[ei][vi].reason = xstrdup(why);
 				continue;
 			}
-			for (int sim = 0; sim < 2; sim++) {
-				if (sim &&
-				    !sim_build_differs(c, todo[ei],
-						       &todo[ei]->variants[vi]))
-					break;
-				TL_VEC_RESERVE(pb.jobs, pb.cap_jobs,
-					       pb.njobs + 1);
-				pb.jobs[pb.njobs][0] = ei;
-				pb.jobs[pb.njobs][1] = vi;
-				pb.jobs[pb.njobs][2] = (size_t)sim;
-				pb.njobs++;
-			}
+			push_job(&pb, ei, vi, 0);
+			if (sim_build_differs(c, todo[ei],
+					      &todo[ei]->variants[vi]))
+				push_job(&pb, ei, vi, 1);
 		}
 	}
 	tl_proc_launcher(); /* resolve once, before threads */
