@@ -102,7 +102,10 @@ static int param_plan(const struct tl_claimset *cs,
 
 /*
  * The run plan: the variants the claims name (and the probes that decide
- * their features), which of them to count, and, per experiment, which
+ * their features), which of them to count and how (*mode: the kernel's
+ * counters where there is a PMU or a claim reads a software event, else
+ * the simulator alone: without a PMU the kernel would give only software
+ * events, nine runs a variant that no claim reads), and, per experiment, which
  * values of each param the claims look at ("EXP/KEY=V1,V2"): the values
  * they name, run even when the sweep does not hold them, plus the sweep
  * where a claim leaves the param open. Everything else is left out:
@@ -110,9 +113,10 @@ static int param_plan(const struct tl_claimset *cs,
  */
 static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 		 int quick, struct tl_strv *variants, struct tl_strv *count,
-		 struct tl_strv *params)
+		 struct tl_strv *params, enum tl_counters_mode *mode)
 {
 	struct tl_counters_probe pr;
+	int sw = 0;
 
 	tl_counters_probe(&pr);
 	for (size_t k = 0; k < reg->nexps; k++) {
@@ -153,6 +157,8 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 			     tl_counts_simulatable(m->metric)) &&
 			    !tl_strv_has(count, pat))
 				tl_strv_push(count, pat);
+			if (m->metric && tl_counts_is_sw_metric(m->metric))
+				sw = 1;
 			free(pat);
 		}
 	}
@@ -165,6 +171,7 @@ static void plan(const struct tl_claimset *cs, const struct tl_registry *reg,
 			tl_strv_push(variants, pat);
 		free(pat);
 	}
+	*mode = pr.has_pmu || sw ? TL_COUNTERS_AUTO : TL_COUNTERS_SIM;
 }
 
 /*
@@ -246,8 +253,7 @@ int tl__cmd_claims_run(const struct claims_args *a, const char *root,
 	 * for the variants those claims name; and sweep only the param values
 	 * the claims look at.
 	 */
-	ro.counters = TL_COUNTERS_AUTO;
-	plan(cs, reg, a->quick, &variants, &count, &params);
+	plan(cs, reg, a->quick, &variants, &count, &params, &ro.counters);
 	ro.variants = tl_strv_cstr(&variants);
 	ro.count_only = tl_strv_cstr(&count);
 	ro.params = tl_strv_cstr(&params);

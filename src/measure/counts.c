@@ -351,6 +351,17 @@ int tl_counts_is_counter_metric(const char *m)
 	return 0;
 }
 
+int tl_counts_is_sw_metric(const char *m)
+{
+	char stem[64];
+	int id;
+
+	if (!per_op_stem(m, stem))
+		return 0;
+	id = tl_counter_lookup(stem);
+	return id >= 0 && !tl_counter_is_hw((enum tl_counter_id)id);
+}
+
 int tl_counts_simulatable(const char *m)
 {
 	struct tl_sim_counts all;

@@ -88,4 +88,11 @@ int tl_counts_is_counter_metric(const char *m);
  */
 int tl_counts_simulatable(const char *m);
 
+/*
+ * Whether counter metric m is a kernel software event's (page_faults_per_op,
+ * context_switches_per_op...): counted by perf_event_open even where there
+ * is no PMU, and never by the simulator.
+ */
+int tl_counts_is_sw_metric(const char *m);
+
 #endif
