@@ -181,6 +181,28 @@ func tlwToggleCollect() {
 	tlwClientRequest(&args)
 }
 
+// AllocsPerOp reports metric allocs_per_op over w.Ops untimed operations
+// split into one part per timed sample (tlwAllocsPerOp each): a process
+// gives as many values as samples, so a claim on the count has the values
+// its interval needs from a few processes, not from one process a value.
+// Call it after the timed batches.
+func (w *TLW) AllocsPerOp(fn func(ops uint64)) {
+	parts := uint64(w.Samples)
+	if parts < 1 || w.Ops == 0 {
+		parts = 1
+	}
+	if parts > w.Ops && w.Ops > 0 {
+		parts = w.Ops
+	}
+	for i := uint64(0); i < parts; i++ {
+		n := w.Ops / parts
+		if i < w.Ops%parts {
+			n++
+		}
+		tlwMetric("allocs_per_op", tlwAllocsPerOp(fn, n))
+	}
+}
+
 // tlwAllocsPerOp runs fn(ops) once, untimed, and returns the number of heap
 // allocations (runtime.MemStats.Mallocs delta) per operation. Call it
 // outside the timed batches: ReadMemStats stops the world. It counts the

@@ -276,8 +276,8 @@ static void seq_rounds(const struct ctx *c, int fixed, int cheap, int *min,
 
 /*
  * The rounds a case may reach: its budget, or for a variant that an open
- * claim reads through a figure taken once per process (peak RSS, a Go
- * allocation count: one value a round), as many rounds as the first exact
+ * claim reads through a figure taken once per process (peak RSS, a
+ * task count's RSS: one value a round), as many rounds as the first exact
  * look of the sequence needs (TL_RUN_SEQ_MIN_SAMPLES values), since no
  * interval exists before it. Only such variants run past the budget.
  */

@@ -9,8 +9,8 @@
 //	         memory is also zeroed, as every Go allocation is)
 //	go.pool  sync.Pool Get/Put of a *[]byte of `size` bytes
 //
-// Metrics: allocs_per_op (runtime.MemStats.Mallocs, an untimed run) and
-// gc_cycles_per_op (NumGC over the timed batches).
+// Metrics: allocs_per_op (runtime.MemStats.Mallocs over untimed runs, one
+// value a sample) and gc_cycles_per_op (NumGC over the timed batches).
 package main
 
 import (
@@ -81,7 +81,7 @@ func main() {
 		tlwMetric("gc_cycles_per_op",
 			float64(m1.NumGC-m0.NumGC)/float64(w.Ops*uint64(w.Samples)))
 	}
-	tlwMetric("allocs_per_op", tlwAllocsPerOp(batch, w.Ops))
+	w.AllocsPerOp(batch)
 	allocSink = nil
 	tlwFinish()
 }

@@ -120,7 +120,7 @@ func main() {
 	if r.held != 0 || r.released != calls*perCall || sum != expected(w.Ops, perCall, w.Samples) {
 		tlwDie("held %d released %d sum %d: cleanup went wrong", r.held, r.released, sum)
 	}
-	tlwMetric("allocs_per_op", tlwAllocsPerOp(batch, w.Ops))
+	w.AllocsPerOp(batch)
 	tlwKeep(sum)
 	tlwFinish()
 }

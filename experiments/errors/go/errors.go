@@ -211,7 +211,7 @@ func main() {
 		tlwDie("error %v is not errInvalidChar", lastErr)
 	}
 	tlwMetric("error_fraction", float64(in.nbad)/nrec)
-	tlwMetric("allocs_per_op", tlwAllocsPerOp(batch, w.Ops))
+	w.AllocsPerOp(batch)
 	tlwKeep(sum)
 	tlwFinish()
 }

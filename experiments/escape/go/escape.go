@@ -58,6 +58,6 @@ func main() {
 		tlwDie("sum %d, expected %d", sum, expect)
 	}
 	tlwKeep(sum)
-	tlwMetric("allocs_per_op", tlwAllocsPerOp(batch, w.Ops))
+	w.AllocsPerOp(batch)
 	tlwFinish()
 }
