@@ -288,13 +288,16 @@ static int past_budget(const struct ctx *c, int budget)
 	return TL_RUN_SEQ_MIN_SAMPLES;
 }
 
+/* need[] at the first round: no claim on the case reads the variant. */
+#define NEED_ONCE 8
+
 /*
- * Before round r: whether the round runs. From the second round on, asks
- * the sequential rule which variants the claims read (need, tl_run_need
- * bits): a variant none reads, such as a feature's probe, has had its one
- * round. Before the minimum every variant a claim reads runs (a claim
- * short of an interval is not open yet); from it on only those an open
- * claim reads, and *done when none is open.
+ * Before round r: whether the round runs. Asks the sequential rule which
+ * variants the claims read (need, tl_run_need bits): at the first round a
+ * variant none reads, such as a feature's probe, runs once and lean
+ * (NEED_ONCE), and later rounds leave it out. Before the minimum every variant
+ * a claim reads runs (a claim short of an interval is not open yet); from it on
+ * only those an open claim reads, and *done when none is open.
  */
 static int round_wants(struct ctx *c, struct vrun *vrs, size_t nv,
 		       const struct tl_strv *cparams, int r, int min,
@@ -302,9 +305,21 @@ static int round_wants(struct ctx *c, struct vrun *vrs, size_t nv,
 {
 	size_t open;
 
-	if (!c->o->more || r == 0)
+	if (!c->o->more)
 		return 1;
 	open = tl__run_more(c, vrs, nv, cparams, need);
+	if (r == 0) {
+		/*
+		 * Every variant has a first round; one that no claim on this
+		 * case reads (a feature's probe, a variant read only at other
+		 * params or through counts) has it lean: its facts and
+		 * once-a-process figures, no timed samples.
+		 */
+		for (size_t i = 0; i < nv; i++)
+			need[i] = need[i] & TL_NEED_READ ? TL_NEED_MORE
+							 : NEED_ONCE;
+		return 1;
+	}
 	if (r < min)
 		return 1;
 	for (size_t i = 0; i < nv; i++)
@@ -415,7 +430,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			 * its timing is not a sample (a shorter process is
 			 * another condition).
 			 */
-			lean = r >= budget ||
+			lean = r >= budget || nd == NEED_ONCE ||
 			       (r >= min && nd == TL_NEED_SHORT &&
 				vr->nsop.n >= TL_RUN_SEQ_MIN_SAMPLES);
 			nsamp = lean ? 1 : warmup + samples;
