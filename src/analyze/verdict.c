@@ -196,19 +196,22 @@ static size_t pair_up(const struct tl__verdict_job *j, int same_case,
 		      double **out)
 {
 	const struct tl__verdict_series *a = &j->s[0], *b = &j->s[1];
-	size_t i = 0, k = 0, n = 0;
+	size_t i = 0, k = 0, n = 0, m;
 	double *p;
 
 	*out = NULL;
 	if (!same_case || !a->round || !b->round || !a->n || !b->n)
 		return 0;
-	p = xcalloc(a->n < b->n ? a->n : b->n, sizeof(*p));
+	m = a->n < b->n ? a->n : b->n;
+	/* The pairs, then each pair's round (the same allocation). */
+	p = xcalloc(2 * m, sizeof(*p));
 	while (i < a->n && k < b->n) {
 		if (a->round[i] < b->round[k]) {
 			i++;
 		} else if (a->round[i] > b->round[k]) {
 			k++;
 		} else {
+			p[m + n] = a->round[i];
 			p[n++] = j->c->m.kind == TL_MEASURE_RATIO
 					 ? a->x[i] / b->x[k]
 					 : a->x[i] - b->x[k];
@@ -220,6 +223,8 @@ static size_t pair_up(const struct tl__verdict_job *j, int same_case,
 		free(p);
 		return 0;
 	}
+	/* The rounds moved up to follow the n pairs. */
+	memmove(p + n, p + m, n * sizeof(*p));
 	*out = p;
 	return n;
 }
@@ -285,25 +290,30 @@ static int boot(const struct tl__verdict_job *j, double level,
 	/* Paired sides: one interval on the pairs, at the whole error. */
 	if (j->npairs)
 		return o->anytime
-			       ? tl_confseq_quantile(j->pairs, j->npairs, 0.5,
-						     1 - b.confidence, ci)
+			       ? tl_confseq_quantile_rounds(
+					 j->pairs,
+					 o->per_process ? j->pairs + j->npairs
+							: NULL,
+					 j->npairs, 0.5, 1 - b.confidence, ci)
 			       : tl_stats_boot_median(j->pairs, j->npairs, &b,
 						      ci);
 	if (o->anytime) {
 		double q = j->c->m.kind == TL_MEASURE_VALUE ? j->c->m.q : 0.5;
+		const double *ra = o->per_process ? a->round : NULL;
+		const double *rc = o->per_process ? c->round : NULL;
 
 		switch (j->c->m.kind) {
 		case TL_MEASURE_RATIO:
-			return tl_confseq_quantile_ratio(a->x, a->n, c->x, c->n,
-							 q, 1 - b.confidence,
-							 ci);
+			return tl_confseq_quantile_ratio(a->x, ra, a->n, c->x,
+							 rc, c->n, q,
+							 1 - b.confidence, ci);
 		case TL_MEASURE_DIFF:
-			return tl_confseq_quantile_diff(a->x, a->n, c->x, c->n,
-							q, 1 - b.confidence,
-							ci);
+			return tl_confseq_quantile_diff(a->x, a->round, a->n,
+							c->x, c->round, c->n, q,
+							1 - b.confidence, ci);
 		default:
-			return tl_confseq_quantile(a->x, a->n, q,
-						   1 - b.confidence, ci);
+			return tl_confseq_quantile_rounds(
+				a->x, a->round, a->n, q, 1 - b.confidence, ci);
 		}
 	}
 	switch (j->c->m.kind) {

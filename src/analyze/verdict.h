@@ -68,11 +68,18 @@ struct tl_verdict_opts {
 	 * than alpha.
 	 */
 	int anytime;
+	/*
+	 * Anytime intervals that count a workload process's values as the
+	 * cluster they are (base/confseq.h: the design effect): valid when
+	 * processes differ (a host neighbour, a memory layout), at two to
+	 * four times the rounds (claims --per-process).
+	 */
+	int per_process;
 };
 
 #define TL_VERDICT_OPTS_INIT                                                   \
 	{                                                                      \
-		0.05, TL_ADJUST_HOLM, 0, 0, 0                                  \
+		0.05, TL_ADJUST_HOLM, 0, 0, 0, 0                               \
 	}
 
 struct tl_verdict {

@@ -26,9 +26,12 @@ struct tl__verdict_job {
 	int fallback_ci; /* no samples: the recorded ci95 is all we have */
 	/*
 	 * The two sides of one case paired round by round (a / b or a - b
-	 * per pair), set by tl__verdict_gather; NULL and 0 when they cannot
-	 * be paired (other cases, no rounds recorded, half the values left
-	 * unpaired) or the claim has one side.
+	 * per pair), set by tl__verdict_gather, followed in the same
+	 * allocation by each pair's round (pairs + npairs: the intervals
+	 * take one round's pairs as one process's, base/confseq.h); NULL
+	 * and 0 when they cannot be paired (other cases, no rounds
+	 * recorded, half the values left unpaired) or the claim has one
+	 * side.
 	 */
 	double *pairs;
 	size_t npairs;

@@ -64,9 +64,12 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 	json_object_set_new(root, "adjust",
 			    json_string(tl_adjust_name(o->adjust)));
 	json_object_set_new(root, "interval",
-			    json_string(o->anytime ? "confidence sequence "
-						     "(anytime-valid)"
-						   : "bootstrap"));
+			    json_string(!o->anytime ? "bootstrap"
+					: o->per_process
+						? "confidence sequence "
+						  "(anytime-valid), per process"
+						: "confidence sequence "
+						  "(anytime-valid)"));
 	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
 	json_object_set_new(root, "summary", sum);
 	if (env)

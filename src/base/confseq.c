@@ -54,7 +54,7 @@ double tl_confseq_stitched(double v, double alpha, double m, double c)
  * alone (the one narrower at TL_CONFSEQ_N_OPT), never by the data, so
  * one boundary holds for the whole sequence.
  */
-static void quantile_boundary(size_t n, double q, double alpha, double *up,
+static void quantile_boundary(double n, double q, double alpha, double *up,
 			      double *down)
 {
 	double vq = q * (1 - q), nopt = TL_CONFSEQ_N_OPT;
@@ -64,12 +64,11 @@ static void quantile_boundary(size_t n, double q, double alpha, double *up,
 		     tl_confseq_stitched(nopt * vq, alpha / 2, 1, q / 3));
 
 	if (mix <= st) {
-		*up = *down =
-			tl_confseq_boundary((double)n / 4, alpha, nopt / 4);
+		*up = *down = tl_confseq_boundary(n / 4, alpha, nopt / 4);
 		return;
 	}
-	*up = tl_confseq_stitched((double)n * vq, alpha / 2, 1, (1 - q) / 3);
-	*down = tl_confseq_stitched((double)n * vq, alpha / 2, 1, q / 3);
+	*up = tl_confseq_stitched(n * vq, alpha / 2, 1, (1 - q) / 3);
+	*down = tl_confseq_stitched(n * vq, alpha / 2, 1, q / 3);
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -157,11 +156,69 @@ static void narrow(struct tl_ci *ci, const double *s, size_t n, double l,
 		ci->hi = s[(size_t)u - 1];
 }
 
-int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
-			struct tl_ci *ci)
+double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
+		       double point)
+{
+	double num = 0, den = 0, mmax = 0;
+	size_t i = 0, nr = 0;
+
+	if (!round || !n)
+		return 1;
+	while (i < n) {
+		size_t j = i;
+		double c = 0, m;
+
+		for (; j < n && round[j] == round[i]; j++)
+			c += x[j] <= point;
+		m = (double)(j - i);
+		num += (c - m * q) * (c - m * q);
+		den += m * q * (1 - q);
+		mmax = fmax(mmax, m);
+		nr++;
+		i = j;
+	}
+	/*
+	 * One process: its values are one observation of the process; two:
+	 * one degree of freedom, too few to tell a process effect from none.
+	 */
+	if (nr < 3 || !(den > 0))
+		return mmax > 1 ? mmax : 1;
+	num *= (double)nr / (double)(nr - 1);
+	return fmin(fmax(num / den, 1), mmax);
+}
+
+/*
+ * The early look at the first n values, its ranks widened by the design
+ * effect deff: the exact interval of n / deff independent values, its
+ * rank distances from n q scaled back by deff (deff 1: the exact
+ * interval itself).
+ */
+static void early_ranks(size_t n, double q, double a, double deff, double *l,
+			double *u)
+{
+	double ne = floor((double)n / deff), le, ue;
+
+	if (ne < 1) {
+		*l = 0;
+		*u = (double)n + 1;
+		return;
+	}
+	exact_ranks((size_t)ne, q, a, &le, &ue);
+	if (deff == 1) {
+		*l = le;
+		*u = ue;
+		return;
+	}
+	*l = le < 1 ? 0 : floor((double)n * q - deff * (ne * q - le));
+	*u = ue > ne ? (double)n + 1
+		     : ceil((double)n * q + deff * (ue - ne * q));
+}
+
+int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
+			       double q, double alpha, struct tl_ci *ci)
 {
 	struct tl_ci mix;
-	double *s, up, down, nq, point, l, h, share[3];
+	double *s, up, down, nq, point, l, h, share[3], deff;
 	size_t i, early[2];
 	int err;
 
@@ -176,12 +233,16 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	ci->point = point;
 	ci->lo = -INFINITY;
 	ci->hi = INFINITY;
-	/* Every look: the boundary at its share (see spend). */
+	deff = tl_confseq_deff(x, round, n, q, point);
+	/*
+	 * Every look: the boundary at its share (see spend), on n / deff
+	 * values' worth of rank deviation, scaled back by deff.
+	 */
 	spend(q, alpha, share);
 	s = sorted_copy(x, n);
-	quantile_boundary(n, q, share[0], &up, &down);
+	quantile_boundary((double)n / deff, q, share[0], &up, &down);
 	nq = (double)n * q;
-	narrow(ci, s, n, ceil(nq - down), floor(nq + up) + 1);
+	narrow(ci, s, n, ceil(nq - deff * down), floor(nq + deff * up) + 1);
 	free(s);
 	mix = *ci;
 	/* The early looks, on the values they saw, at their shares. */
@@ -191,7 +252,7 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 		if (n < early[i])
 			break;
 		s = sorted_copy(x, early[i]);
-		exact_ranks(early[i], q, share[1 + i], &l, &h);
+		early_ranks(early[i], q, share[1 + i], deff, &l, &h);
 		narrow(ci, s, early[i], l, h);
 		free(s);
 	}
@@ -205,9 +266,15 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	return 0;
 }
 
-int tl_confseq_quantile_ratio(const double *a, size_t na, const double *b,
-			      size_t nb, double q, double alpha,
-			      struct tl_ci *ci)
+int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
+			struct tl_ci *ci)
+{
+	return tl_confseq_quantile_rounds(x, NULL, n, q, alpha, ci);
+}
+
+int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
+			      const double *b, const double *rb, size_t nb,
+			      double q, double alpha, struct tl_ci *ci)
 {
 	struct tl_ci ca, cb;
 	double blo;
@@ -217,9 +284,9 @@ int tl_confseq_quantile_ratio(const double *a, size_t na, const double *b,
 	for (i = 0; i < nb; i++)
 		if (!(b[i] > 0))
 			return -EDOM;
-	err = tl_confseq_quantile(a, na, q, alpha / 2, &ca);
+	err = tl_confseq_quantile_rounds(a, ra, na, q, alpha / 2, &ca);
 	if (!err)
-		err = tl_confseq_quantile(b, nb, q, alpha / 2, &cb);
+		err = tl_confseq_quantile_rounds(b, rb, nb, q, alpha / 2, &cb);
 	if (err)
 		return err;
 	ci->point = ca.point / cb.point;
@@ -234,16 +301,16 @@ int tl_confseq_quantile_ratio(const double *a, size_t na, const double *b,
 	return 0;
 }
 
-int tl_confseq_quantile_diff(const double *a, size_t na, const double *b,
-			     size_t nb, double q, double alpha,
-			     struct tl_ci *ci)
+int tl_confseq_quantile_diff(const double *a, const double *ra, size_t na,
+			     const double *b, const double *rb, size_t nb,
+			     double q, double alpha, struct tl_ci *ci)
 {
 	struct tl_ci ca, cb;
 	int err;
 
-	err = tl_confseq_quantile(a, na, q, alpha / 2, &ca);
+	err = tl_confseq_quantile_rounds(a, ra, na, q, alpha / 2, &ca);
 	if (!err)
-		err = tl_confseq_quantile(b, nb, q, alpha / 2, &cb);
+		err = tl_confseq_quantile_rounds(b, rb, nb, q, alpha / 2, &cb);
 	if (err)
 		return err;
 	ci->point = ca.point - cb.point;

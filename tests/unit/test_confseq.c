@@ -103,18 +103,25 @@ TL_TEST(ratio_and_diff_combine_sides)
 	}
 	TL_CHECK_INT(tl_confseq_quantile(a, 64, 0.5, 0.025, &ca), 0);
 	TL_CHECK_INT(tl_confseq_quantile(b, 64, 0.5, 0.025, &cb), 0);
-	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 64, 0.5, 0.05, &r), 0);
+	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 64, 0.5,
+					       0.05, &r),
+		     0);
 	TL_CHECK_NEAR(r.lo, ca.lo / cb.hi, 1e-12);
 	TL_CHECK_NEAR(r.hi, ca.hi / cb.lo, 1e-12);
 	TL_CHECK(r.lo <= r.point && r.point <= r.hi);
-	TL_CHECK_INT(tl_confseq_quantile_diff(a, 64, b, 64, 0.5, 0.05, &d), 0);
+	TL_CHECK_INT(tl_confseq_quantile_diff(a, NULL, 64, b, NULL, 64, 0.5,
+					      0.05, &d),
+		     0);
 	TL_CHECK_NEAR(d.lo, ca.lo - cb.hi, 1e-12);
 	TL_CHECK_NEAR(d.hi, ca.hi - cb.lo, 1e-12);
 	/* An open denominator leaves the ratio unbounded above. */
-	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 6, 0.5, 0.05, &r), 0);
+	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 6, 0.5,
+					       0.05, &r),
+		     0);
 	TL_CHECK(isinf(r.hi) && r.lo == 0);
 	b[3] = 0;
-	TL_CHECK_INT(tl_confseq_quantile_ratio(a, 64, b, 64, 0.5, 0.05, &r),
+	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 64, 0.5,
+					       0.05, &r),
 		     -EDOM);
 }
 
@@ -247,8 +254,9 @@ static double aa_miss_rate(int fixed_n)
 				cb = (struct tl_ci){0, sb[lo - 1], sb[hi - 1]};
 				ci.lo = ca.lo / cb.hi;
 				ci.hi = ca.hi / cb.lo;
-			} else if (tl_confseq_quantile_ratio(a, n, b, n, 0.5,
-							     0.05, &ci)) {
+			} else if (tl_confseq_quantile_ratio(a, NULL, n, b,
+							     NULL, n, 0.5, 0.05,
+							     &ci)) {
 				continue;
 			}
 			if (ci.lo > 1 || ci.hi < 1) {
@@ -271,6 +279,82 @@ TL_TEST(aa_false_decisions_within_alpha)
 	TL_CHECK(cs <= 0.05);
 	/* The test can fail: peeking at a fixed-n interval does. */
 	TL_CHECK(naive > 0.05);
+}
+
+/*
+ * 1,000 A/A streams in processes: each round runs A's process and B's,
+ * each giving 5 samples; a process's state (a host neighbour, a memory
+ * layout) scales all of its samples alike (lognormal, 10%), within a
+ * process they spread by 1%. The pairs (a / b, round by round) are
+ * looked at after every round up to 40 rounds. Taken as independent,
+ * five pairs of one round count as five observations of the process
+ * effect; with their rounds, as the one they are.
+ */
+static double aa_cluster_miss_rate(int with_rounds)
+{
+	static double p[200], rd[200];
+	struct tl_rng r;
+	int miss = 0;
+
+	tl_stats_rng_init(&r, 5);
+	for (int s = 0; s < 1000; s++) {
+		size_t n = 0;
+
+		for (int round = 0; round < 40; round++) {
+			double fa = draw(&r, 1, 0.1), fb = draw(&r, 1, 0.1);
+			struct tl_ci ci;
+
+			for (int k = 0; k < 5; k++, n++) {
+				p[n] = draw(&r, 50 * fa, 0.01) /
+				       draw(&r, 50 * fb, 0.01);
+				rd[n] = round;
+			}
+			if (tl_confseq_quantile_rounds(p,
+						       with_rounds ? rd : NULL,
+						       n, 0.5, 0.05, &ci))
+				continue;
+			if (ci.lo > 1 || ci.hi < 1) {
+				miss++;
+				break;
+			}
+		}
+	}
+	return miss / 1000.0;
+}
+
+TL_TEST(aa_processes_false_decisions_within_alpha)
+{
+	double rounds = aa_cluster_miss_rate(1), flat = aa_cluster_miss_rate(0);
+
+	fprintf(stderr,
+		"    A/A in processes: with rounds %.3f, values taken as "
+		"independent %.3f\n",
+		rounds, flat);
+	TL_CHECK(rounds <= 0.05);
+	/* The test can fail: independent values' intervals do. */
+	TL_CHECK(flat > 0.05);
+}
+
+/*
+ * The design effect: 1 when every round spans the range, the round's size
+ * when rounds lie wholly apart, every value when there is one round.
+ */
+TL_TEST(design_effect)
+{
+	double x[20], rd[20];
+
+	for (int i = 0; i < 20; i++) {
+		x[i] = (i % 4) * 5 + i / 4; /* round r: r, 5+r, 10+r, 15+r */
+		rd[i] = i / 4;
+	}
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 1, 0);
+	for (int i = 0; i < 20; i++)
+		x[i] = i; /* rounds wholly apart: each one value */
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 4, 1e-9);
+	TL_CHECK_NEAR(tl_confseq_deff(x, NULL, 20, 0.5, 9.5), 1, 0);
+	for (int i = 0; i < 20; i++)
+		rd[i] = 0; /* one process */
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 20, 0);
 }
 
 /*
