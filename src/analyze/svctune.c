@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/stats.h"
+
 #include "base/banned.h"
 
 /* v rounded up (down when !up) to two significant digits. */
@@ -26,13 +28,6 @@ static double round2(double v, int up)
 	double e = pow(10, floor(log10(v)) - 1);
 
 	return (up ? ceil(v / e - 1e-9) : floor(v / e + 1e-9)) * e;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* The smallest finite bucket bound >= v, or NaN. */
@@ -56,7 +51,7 @@ static int next_bound(tl_svc_labels_fn *labels, void *ctx, const char *b,
 		if (isfinite(x))
 			xs[n++] = x;
 	}
-	qsort(xs, n, sizeof(*xs), cmp_double);
+	qsort(xs, n, sizeof(*xs), tl_stats_cmp_double);
 	for (i = 0; i < n; i++)
 		if (xs[i] >= v - 1e-12) {
 			*out = xs[i];

@@ -71,13 +71,6 @@ static void quantile_boundary(double n, double q, double alpha, double *up,
 	*down = tl_confseq_stitched(n * vq, alpha / 2, 1, q / 3);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * How alpha is spent, by q alone: share[0] on the boundary at every n,
  * share[1] on the first early look, share[2] on the second. A median's
@@ -105,44 +98,12 @@ size_t tl_confseq_first_look(double q, double alpha)
 	return n < 2 ? 2 : (size_t)n;
 }
 
-/*
- * The exact distribution-free interval of the q-quantile from the first n
- * values at error a: ranks l and u with P(Bin(n, q) < l) <= a / 2 and
- * P(Bin(n, q) >= u) <= a / 2 (for a continuous distribution the quantile
- * lies in [X_(l), X_(u)] with probability >= 1 - a). Ranks outside 1..n
- * leave that end open.
- */
-static void exact_ranks(size_t n, double q, double a, double *l, double *u)
-{
-	double cdf = 0, lg = lgamma((double)n + 1);
-	size_t k;
-
-	*l = 0;
-	*u = (double)n + 1;
-	for (k = 0; k <= n; k++) {
-		double pk =
-			exp(lg - lgamma((double)k + 1) -
-			    lgamma((double)(n - k) + 1) + (double)k * log(q) +
-			    (double)(n - k) * log1p(-q));
-
-		/* P(B <= k - 1) <= a / 2: rank k may be the lower end. */
-		if (cdf <= a / 2)
-			*l = (double)k;
-		cdf += pk;
-		/* P(B >= k + 1) = 1 - cdf <= a / 2: the first such k + 1. */
-		if (1 - cdf <= a / 2 && *u > (double)n) {
-			*u = (double)k + 1;
-			break;
-		}
-	}
-}
-
 static double *sorted_copy(const double *x, size_t n)
 {
 	double *s = xmalloc(n * sizeof(*s));
 
 	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_dbl);
+	qsort(s, n, sizeof(*s), tl_stats_cmp_double);
 	return s;
 }
 
@@ -203,7 +164,7 @@ static void early_ranks(size_t n, double q, double a, double deff, double *l,
 		*u = (double)n + 1;
 		return;
 	}
-	exact_ranks((size_t)ne, q, a, &le, &ue);
+	tl_stats_order_ranks((size_t)ne, q, a, &le, &ue);
 	if (deff == 1) {
 		*l = le;
 		*u = ue;
@@ -376,7 +337,7 @@ static void fixed_at(const double *s, size_t n, size_t np, double q, double a,
 {
 	double l, u;
 
-	exact_ranks(np, q, a, &l, &u);
+	tl_stats_order_ranks(np, q, a, &l, &u);
 	ci->point = sorted_quantile(s, n, q);
 	ci->lo = l >= 1 ? sorted_quantile(s, n, l / ((double)np + 1))
 			: -INFINITY;

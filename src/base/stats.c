@@ -32,7 +32,7 @@
 /* 1 / Phi^-1(3/4): MAD times this estimates sigma for normal data. */
 #define MAD_TO_SIGMA 1.4826022185056018
 
-static int cmp_double(const void *pa, const void *pb)
+int tl_stats_cmp_double(const void *pa, const void *pb)
 {
 	double a = *(const double *)pa, b = *(const double *)pb;
 
@@ -66,7 +66,8 @@ static void select_kth(double *a, size_t n, size_t k)
 		}
 		if (++rounds > 64) {
 			/* Pathological input: finish the range by sorting. */
-			qsort(a + l, r - l + 1, sizeof(*a), cmp_double);
+			qsort(a + l, r - l + 1, sizeof(*a),
+			      tl_stats_cmp_double);
 			return;
 		}
 		swap(a, l + (r - l) / 2, l + 1);

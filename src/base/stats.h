@@ -251,6 +251,27 @@ struct tl_changepoint {
 
 int tl_stats_pettitt(const double *x, size_t n, struct tl_changepoint *out);
 
+/* qsort's comparison of two doubles, ascending. */
+int tl_stats_cmp_double(const void *pa, const void *pb);
+
+/*
+ * The ranks of the distribution-free interval of the q-quantile from n
+ * values at error a (Thompson 1936): l and u with P(Bin(n, q) < l) <=
+ * a / 2 and P(Bin(n, q) >= u) <= a / 2, so for a continuous distribution
+ * the quantile lies in [X_(l), X_(u)] with probability >= 1 - a. A rank
+ * outside 1..n (0, n + 1) leaves that end open.
+ */
+void tl_stats_order_ranks(size_t n, double q, double a, double *l, double *u);
+
+/*
+ * The q-quantile of x[0..n) (type 7) with the interval above at
+ * confidence conf: exact and distribution-free, and for many values what
+ * a bootstrap of the quantile comes to without its resamples. An open end
+ * is -INFINITY or INFINITY. 0, or -EINVAL / -ENOMEM.
+ */
+int tl_stats_order_ci(const double *x, size_t n, double q, double conf,
+		      struct tl_ci *ci);
+
 /*
  * Internal to stats.c and stats_rank.c: a value with its original index,
  * ordered by value then index (so qsort() is deterministic), and whether

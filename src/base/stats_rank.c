@@ -1,7 +1,8 @@
 /*
  * stats_rank.c - rank-based statistics: the Mann-Whitney U test (exact
  * p for small samples, normal approximation with tie correction above)
- * and Pettitt's change point over a series (stats.h).
+ * Pettitt's change point over a series, and the order-statistic interval
+ * of a quantile (stats.h).
  */
 #include "base/stats.h"
 
@@ -200,4 +201,55 @@ out_free:
 	free(rank);
 	free(s);
 	return err;
+}
+
+/* Order-statistic intervals of a quantile. */
+
+void tl_stats_order_ranks(size_t n, double q, double a, double *l, double *u)
+{
+	double cdf = 0, lg = lgamma((double)n + 1);
+	size_t k;
+
+	*l = 0;
+	*u = (double)n + 1;
+	for (k = 0; k <= n; k++) {
+		double pk =
+			exp(lg - lgamma((double)k + 1) -
+			    lgamma((double)(n - k) + 1) + (double)k * log(q) +
+			    (double)(n - k) * log1p(-q));
+
+		/* P(B <= k - 1) <= a / 2: rank k may be the lower end. */
+		if (cdf <= a / 2)
+			*l = (double)k;
+		cdf += pk;
+		/* P(B >= k + 1) = 1 - cdf <= a / 2: the first such k + 1. */
+		if (1 - cdf <= a / 2 && *u > (double)n) {
+			*u = (double)k + 1;
+			break;
+		}
+	}
+}
+
+int tl_stats_order_ci(const double *x, size_t n, double q, double conf,
+		      struct tl_ci *ci)
+{
+	double *s, l, u;
+	int err;
+
+	if (!n || !(q > 0 && q < 1) || !(conf > 0 && conf < 1) ||
+	    !tl__stats_all_finite(x, n))
+		return -EINVAL;
+	err = tl_stats_quantile(x, n, q, &ci->point);
+	if (err)
+		return err;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), tl_stats_cmp_double);
+	tl_stats_order_ranks(n, q, 1 - conf, &l, &u);
+	ci->lo = l >= 1 ? s[(size_t)l - 1] : -INFINITY;
+	ci->hi = u <= (double)n ? s[(size_t)u - 1] : INFINITY;
+	free(s);
+	return 0;
 }

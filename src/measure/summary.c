@@ -9,9 +9,18 @@
 #include "base/banned.h"
 
 /*
+ * From this many values on, the median's CI is the order-statistic
+ * interval (exact, distribution-free, and what the bootstrap comes to for
+ * many values) rather than 2000 resamples of every value: a p99 case of
+ * 48,000 switch latencies spent 0.7 s of a pass resampling them.
+ */
+#define ORDER_CI_N 2000
+
+/*
  * The metric object of docs/results-json.md: n, median, bootstrap CI of
- * the median (fixed seed), MAD, mean, min, max, the percentiles the
- * sample count supports, and the samples themselves.
+ * the median (fixed seed; order statistics from ORDER_CI_N values), MAD,
+ * mean, min, max, the percentiles the sample count supports, and the
+ * samples themselves.
  */
 static json_t *metric_object(const char *name, const double *x, size_t n,
 			     const char *source, const uint64_t *seed)
@@ -26,9 +35,14 @@ static json_t *metric_object(const char *name, const double *x, size_t n,
 	json_object_set_new(m, "unit", json_string(tl_metric_unit(name)));
 	json_object_set_new(m, "source", json_string(source));
 	json_object_set_new(m, "n", json_integer((json_int_t)n));
-	if (seed && tl_stats_boot_median(x, n, &bo, &ci) == 0) {
+	if (seed &&
+	    (n >= ORDER_CI_N ? tl_stats_order_ci(x, n, 0.5, 0.95, &ci)
+			     : tl_stats_boot_median(x, n, &bo, &ci)) == 0) {
 		json_object_set_new(m, "median", json_real(ci.point));
 		json_object_set_new(m, "ci95", json_pack("[ff]", ci.lo, ci.hi));
+		if (n >= ORDER_CI_N)
+			json_object_set_new(m, "ci95_method",
+					    json_string("order statistics"));
 	} else if (!seed && tl_stats_quantile(x, n, 0.5, &v) == 0) {
 		json_object_set_new(m, "median", json_real(v));
 	}

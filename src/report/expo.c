@@ -28,6 +28,7 @@
 #include "measure/metric.h"
 #include "measure/results.h"
 #include "base/jsonx.h"
+#include "base/stats.h"
 #include "base/vec.h"
 
 #include "base/banned.h"
@@ -239,13 +240,6 @@ int tl_expo_add(struct tl_expo *e, const char *family, enum tl_expo_type type,
 			value);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int tl_expo_histogram(struct tl_expo *e, const char *family, const char *help,
 		      const struct tl_label *labels, size_t nlabels,
 		      const double *x, size_t n)
@@ -259,7 +253,7 @@ int tl_expo_histogram(struct tl_expo *e, const char *family, const char *help,
 
 	s = xmalloc((n ? n : 1) * sizeof(*s));
 	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), tl_stats_cmp_double);
 	for (i = 0; i < n; i++)
 		sum += s[i];
 	if (n && s[0] > 0 && isfinite(s[n - 1])) {

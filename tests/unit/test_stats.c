@@ -413,6 +413,40 @@ TL_TEST(boot_coverage)
 	TL_CHECK(hit_ratio >= 0.88 * TRIALS && hit_ratio <= 0.995 * TRIALS);
 }
 
+/*
+ * The order-statistic interval: the ranks by hand (n = 10, the median at
+ * 95%: P(Bin(10, .5) <= 1) = 11/1024 <= .025 < P(<= 2) = 56/1024, so
+ * X_(2) and X_(9)), and on 4,001 exponential values the bootstrap's
+ * interval within a value's spacing of it.
+ */
+TL_TEST(order_ci)
+{
+	static double x[4001];
+	struct tl_stats_boot opt = {.confidence = 0.95, .seed = 7};
+	struct tl_rng r;
+	struct tl_ci ci, b;
+	double l, u;
+
+	for (int i = 0; i < 10; i++)
+		x[i] = 10 - i;
+	tl_stats_order_ranks(10, 0.5, 0.05, &l, &u);
+	TL_CHECK_NEAR(l, 2, 0);
+	TL_CHECK_NEAR(u, 9, 0);
+	TL_CHECK_INT(tl_stats_order_ci(x, 10, 0.5, 0.95, &ci), 0);
+	TL_CHECK_NEAR(ci.point, 5.5, 0);
+	TL_CHECK_NEAR(ci.lo, 2, 0);
+	TL_CHECK_NEAR(ci.hi, 9, 0);
+	/* Too few values for an end: it stays open. */
+	TL_CHECK_INT(tl_stats_order_ci(x, 3, 0.5, 0.95, &ci), 0);
+	TL_CHECK(isinf(ci.lo) && isinf(ci.hi));
+	tl_stats_rng_init(&r, 11);
+	fill_exp(&r, x, 4001, 1.0);
+	TL_CHECK_INT(tl_stats_order_ci(x, 4001, 0.5, 0.95, &ci), 0);
+	TL_CHECK_INT(tl_stats_boot_median(x, 4001, &opt, &b), 0);
+	TL_CHECK_NEAR(ci.point, b.point, 1e-12);
+	TL_CHECK(fabs(ci.lo - b.lo) < 0.01 && fabs(ci.hi - b.hi) < 0.01);
+}
+
 static const double mwa[] = {1.83, 0.50, 1.62, 2.48, 1.68,
 			     1.88, 1.55, 3.06, 1.30};
 static const double mwb[] = {0.878, 0.647, 0.598, 2.05, 1.06,
