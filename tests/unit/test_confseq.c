@@ -201,138 +201,151 @@ TL_TEST(at_bound_runs_to_budget)
 }
 
 /*
- * 1,000 A/A streams (A and B from one distribution, interleaved A B A B,
- * looked at after every batch of 4 up to 200 each): the fraction of
- * streams whose ratio interval ever excludes the true ratio 1 (that is,
- * any decision a claim could draw against a bound at 1). fixed_n: the
- * order-statistic interval of each median at z = 1.386 (about 95% for
- * the ratio at one fixed n), looked at after every batch anyway.
+ * An A/A check: the sound method's miss rate within alpha (0.05), and
+ * the naive one's over it, so the test can fail.
  */
-static double aa_miss_rate(int fixed_n)
+static void check_aa(const char *what, const char *sound, double ok,
+		     const char *naive, double bad)
 {
-	static double a[200], b[200];
-	struct tl_rng r;
-	int miss = 0;
-
-	tl_stats_rng_init(&r, 3);
-	for (int s = 0; s < 1000; s++) {
-		size_t n = 0;
-
-		while (n < 200) {
-			struct tl_ci ci;
-
-			for (int k = 0; k < 4; k++, n++) {
-				a[n] = draw(&r, 50, 0.1);
-				b[n] = draw(&r, 50, 0.1);
-			}
-			if (fixed_n) {
-				struct tl_ci ca, cb;
-				double z = 1.386 * sqrt((double)n) / 2;
-				size_t lo = (size_t)fmax(1, ceil(n / 2.0 - z));
-				size_t hi = (size_t)fmin(
-					(double)n, floor(n / 2.0 + z) + 1);
-				double sa[200], sb[200];
-
-				memcpy(sa, a, n * sizeof(*a));
-				memcpy(sb, b, n * sizeof(*b));
-				for (size_t i = 1; i < n; i++)
-					for (size_t j = i; j > 0; j--) {
-						double t;
-
-						if (sa[j - 1] > sa[j]) {
-							t = sa[j - 1];
-							sa[j - 1] = sa[j];
-							sa[j] = t;
-						}
-						if (sb[j - 1] > sb[j]) {
-							t = sb[j - 1];
-							sb[j - 1] = sb[j];
-							sb[j] = t;
-						}
-					}
-				ca = (struct tl_ci){0, sa[lo - 1], sa[hi - 1]};
-				cb = (struct tl_ci){0, sb[lo - 1], sb[hi - 1]};
-				ci.lo = ca.lo / cb.hi;
-				ci.hi = ca.hi / cb.lo;
-			} else if (tl_confseq_quantile_ratio(a, NULL, n, b,
-							     NULL, n, 0.5, 0.05,
-							     &ci)) {
-				continue;
-			}
-			if (ci.lo > 1 || ci.hi < 1) {
-				miss++;
-				break;
-			}
-		}
-	}
-	return miss / 1000.0;
-}
-
-TL_TEST(aa_false_decisions_within_alpha)
-{
-	double cs = aa_miss_rate(0), naive = aa_miss_rate(1);
-
-	fprintf(stderr,
-		"    A/A: confidence sequence %.3f, fixed-n CI looked "
-		"at after every batch %.3f\n",
-		cs, naive);
-	TL_CHECK(cs <= 0.05);
-	/* The test can fail: peeking at a fixed-n interval does. */
-	TL_CHECK(naive > 0.05);
+	fprintf(stderr, "    %s: %s %.3f, %s %.3f\n", what, sound, ok, naive,
+		bad);
+	TL_CHECK(ok <= 0.05);
+	TL_CHECK(bad > 0.05);
 }
 
 /*
- * 1,000 A/A streams in processes: each round runs A's process and B's,
- * each giving 5 samples; a process's state (a host neighbour, a memory
- * layout) scales all of its samples alike (lognormal, 10%), within a
- * process they spread by 1%. The pairs (a / b, round by round) are
- * looked at after every round up to 40 rounds. Taken as independent,
- * five pairs of one round count as five observations of the process
- * effect; with their rounds, as the one they are.
+ * The interval a judge draws from the first n values of an A/A stream: a
+ * and b (A's and B's values), rd (the round of each). 0, or non-zero when
+ * there is none yet.
  */
-static double aa_cluster_miss_rate(int with_rounds)
+typedef int aa_judge_fn(const double *a, const double *b, const double *rd,
+			size_t n, struct tl_ci *ci);
+
+/*
+ * 1,000 A/A streams of 200 values a side, in rounds of per values: each
+ * round's values of A share a factor (lognormal, sd between; 0: none),
+ * B's another, and spread by within around it. Looked at after every
+ * round: the fraction of streams whose interval ever excludes the true
+ * ratio 1 (any decision a claim could draw against a bound at 1).
+ */
+static double aa_rate(uint64_t seed, int per, double between, double within,
+		      aa_judge_fn *judge)
 {
-	static double p[200], rd[200];
+	static double a[200], b[200], rd[200];
 	struct tl_rng r;
 	int miss = 0;
 
-	tl_stats_rng_init(&r, 5);
+	tl_stats_rng_init(&r, seed);
 	for (int s = 0; s < 1000; s++) {
 		size_t n = 0;
+		int round, rounds = 200 / per;
 
-		for (int round = 0; round < 40; round++) {
-			double fa = draw(&r, 1, 0.1), fb = draw(&r, 1, 0.1);
+		for (round = 0; round < rounds; round++) {
+			double fa = between > 0 ? draw(&r, 1, between) : 1;
+			double fb = between > 0 ? draw(&r, 1, between) : 1;
 			struct tl_ci ci;
 
-			for (int k = 0; k < 5; k++, n++) {
-				p[n] = draw(&r, 50 * fa, 0.01) /
-				       draw(&r, 50 * fb, 0.01);
+			for (int k = 0; k < per; k++, n++) {
+				a[n] = draw(&r, 50 * fa, within);
+				b[n] = draw(&r, 50 * fb, within);
 				rd[n] = round;
 			}
-			if (tl_confseq_quantile_rounds(p,
-						       with_rounds ? rd : NULL,
-						       n, 0.5, 0.05, &ci))
-				continue;
-			if (ci.lo > 1 || ci.hi < 1) {
-				miss++;
+			if (!judge(a, b, rd, n, &ci) &&
+			    (ci.lo > 1 || ci.hi < 1))
 				break;
-			}
 		}
+		miss += round < rounds; /* it stopped on a decision */
 	}
 	return miss / 1000.0;
 }
 
+/* The confidence sequence of the ratio of medians. */
+static int judge_cs(const double *a, const double *b, const double *rd,
+		    size_t n, struct tl_ci *ci)
+{
+	(void)rd;
+	return tl_confseq_quantile_ratio(a, NULL, n, b, NULL, n, 0.5, 0.05, ci);
+}
+
+/* Sorts x[0..n) in place (insertion sort: the test's 200 values). */
+static void sort_small(double *x, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && x[j - 1] > x[j]; j--) {
+			double t = x[j - 1];
+
+			x[j - 1] = x[j];
+			x[j] = t;
+		}
+}
+
+/*
+ * The order-statistic interval of each median at z = 1.386 (about 95%
+ * for the ratio at one fixed n), looked at after every round anyway.
+ */
+static int judge_fixed_n(const double *a, const double *b, const double *rd,
+			 size_t n, struct tl_ci *ci)
+{
+	double z = 1.386 * sqrt((double)n) / 2, sa[200], sb[200];
+	size_t lo = (size_t)fmax(1, ceil(n / 2.0 - z));
+	size_t hi = (size_t)fmin((double)n, floor(n / 2.0 + z) + 1);
+
+	(void)rd;
+	memcpy(sa, a, n * sizeof(*a));
+	memcpy(sb, b, n * sizeof(*b));
+	sort_small(sa, n);
+	sort_small(sb, n);
+	ci->lo = sa[lo - 1] / sb[hi - 1];
+	ci->hi = sa[hi - 1] / sb[lo - 1];
+	return 0;
+}
+
+/* The pairs a / b, one round's as one process's (rounds) or not. */
+static int judge_pairs(const double *a, const double *b, const double *rd,
+		       size_t n, struct tl_ci *ci, int rounds)
+{
+	double p[200];
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = a[i] / b[i];
+	return tl_confseq_quantile_rounds(p, rounds ? rd : NULL, n, 0.5, 0.05,
+					  ci);
+}
+
+static int judge_pairs_rounds(const double *a, const double *b,
+			      const double *rd, size_t n, struct tl_ci *ci)
+{
+	return judge_pairs(a, b, rd, n, ci, 1);
+}
+
+static int judge_pairs_flat(const double *a, const double *b, const double *rd,
+			    size_t n, struct tl_ci *ci)
+{
+	return judge_pairs(a, b, rd, n, ci, 0);
+}
+
+/* Independent values, looked at after every batch of 4. */
+TL_TEST(aa_false_decisions_within_alpha)
+{
+	check_aa("A/A", "confidence sequence", aa_rate(3, 4, 0, 0.1, judge_cs),
+		 "fixed-n CI looked at after every batch",
+		 aa_rate(3, 4, 0, 0.1, judge_fixed_n));
+}
+
+/*
+ * In processes: each round runs A's process and B's, each giving 5
+ * samples; a process's state (a host neighbour, a memory layout) scales
+ * all of its samples alike (10%), within a process they spread by 1%.
+ * Taken as independent, five pairs of one round count as five
+ * observations of the process effect; with their rounds, as the one
+ * they are.
+ */
 TL_TEST(aa_processes_false_decisions_within_alpha)
 {
-	double rounds = aa_cluster_miss_rate(1), flat = aa_cluster_miss_rate(0);
-
-	fprintf(stderr,
-		"    A/A in processes: with rounds %.3f, values taken as "
-		"independent %.3f\n",
-		rounds, flat);
-	TL_CHECK(rounds <= 0.05);
-	/* The test can fail: independent values' intervals do. */
-	TL_CHECK(flat > 0.05);
+	check_aa("A/A in processes", "with rounds",
+		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_rounds),
+		 "values taken as independent",
+		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_flat));
 }
 
 /*
