@@ -308,12 +308,12 @@ static int boot(const struct tl__verdict_job *j, double level,
 							 rc, c->n, q,
 							 1 - b.confidence, ci);
 		case TL_MEASURE_DIFF:
-			return tl_confseq_quantile_diff(a->x, a->round, a->n,
-							c->x, c->round, c->n, q,
+			return tl_confseq_quantile_diff(a->x, ra, a->n, c->x,
+							rc, c->n, q,
 							1 - b.confidence, ci);
 		default:
-			return tl_confseq_quantile_rounds(
-				a->x, a->round, a->n, q, 1 - b.confidence, ci);
+			return tl_confseq_quantile_rounds(a->x, ra, a->n, q,
+							  1 - b.confidence, ci);
 		}
 	}
 	switch (j->c->m.kind) {

@@ -578,6 +578,45 @@ TL_TEST(paired_rounds_cancel_drift)
 }
 
 /*
+ * One value claim on 12 processes of 5 samples each whose levels differ
+ * (10 to 21 ns, within a process +-0.05): taken as 60 independent values
+ * the median (15.5) is shown under 20 ns; counted per process (12
+ * values' worth) it is not yet. Both the value and the ratio paths
+ * follow opts.per_process.
+ */
+TL_TEST(per_process_widens)
+{
+	for (int pp = 0; pp <= 1; pp++) {
+		struct tl_claimset cs;
+		struct tl_verdict v[1];
+		struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+		json_t *run = new_run(0, 1, 1);
+		json_t *vj = variant(run, "alloc", "64", "c.a");
+		json_t *x = json_array(), *r = json_array();
+
+		for (int i = 0; i < 60; i++) {
+			json_array_append_new(
+				x, json_real(10 + i / 5 + 0.05 * (i % 5 - 2)));
+			json_array_append_new(r, json_integer(i / 5));
+		}
+		json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
+				    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}",
+					      "unit", "ns", "source", "time",
+					      "n", 60, "median", 15.5,
+					      "samples", x, "round_of", r));
+		parse_claims(&cs, CLAIM("under", VAL("c.a", "ns_per_op"),
+					"{lt: 20 ns}"));
+		o.anytime = 1;
+		o.per_process = pp;
+		tl_verdict_eval(&cs, &run, 1, &o, v);
+		TL_CHECK_INT(v[0].kind,
+			     pp ? TL_VERDICT_INCONCLUSIVE : TL_VERDICT_HOLDS);
+		release_all(&cs, v);
+		json_decref(run);
+	}
+}
+
+/*
  * The claims in play when an experiment is sampled (the sequential Holm
  * count): the table less the claims a machine need leaves untestable and
  * the other experiments' decided claims; the experiment's own claims stay
