@@ -421,6 +421,44 @@ static void note(struct tl_verdict *v, const char *s)
 }
 
 /* Whether a build workload says its program does not build. */
+/*
+ * A decided verdict whose samples came from processes: judged again with
+ * the per-process interval (base/confseq.h) at the same level; when that
+ * interval has both ends and would not decide it so, the verdict says
+ * so, since it then rests on counting a process's samples as independent
+ * observations (defer-zig-free-time, whose two variants run one
+ * function, was REFUTED so once).
+ */
+static void per_process_check(const struct tl__verdict_job *j,
+			      const struct tl_verdict_opts *o)
+{
+	struct tl_verdict_opts pp = *o;
+	struct tl_verdict *v = j->v;
+	struct tl_ci ci;
+	enum tl_verdict_kind k;
+	char *msg;
+
+	if (v->exact || j->fallback_ci ||
+	    (v->kind != TL_VERDICT_HOLDS && v->kind != TL_VERDICT_REFUTED) ||
+	    (!j->npairs && !j->s[0].round))
+		return;
+	pp.per_process = 1;
+	k = tl__verdict_decide(j, 1 - v->level, &pp, &ci);
+	/*
+	 * An open end means too few processes to judge per process at all
+	 * (two or three, as most cases run): no news about this claim.
+	 */
+	if (k == v->kind || !isfinite(ci.lo) || !isfinite(ci.hi))
+		return;
+	msg = xasprintf("counted per process (a process's samples as one "
+			"cluster: claims --per-process) the interval is [%.4g, "
+			"%.4g] and the verdict %s: this one rests on a "
+			"process's samples being independent",
+			ci.lo, ci.hi, tl_verdict_name(k));
+	note(v, msg);
+	free(msg);
+}
+
 static int does_not_build(json_t *var)
 {
 	const char *b = json_string_value(
@@ -761,6 +799,8 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		struct tl_verdict *v = jobs[fam[k]].v;
 		const struct tl_pred *pr = &cs->claims[fam[k]].p;
 
+		if (o->anytime && !o->per_process)
+			per_process_check(&jobs[fam[k]], o);
 		if (v->kind == TL_VERDICT_INCONCLUSIVE && pr->op != TL_PRED_NE)
 			v->more_factor = tl_confseq_samples_factor(
 				&v->ci, pr->lo, pr->hi);
