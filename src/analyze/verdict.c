@@ -420,7 +420,6 @@ static void note(struct tl_verdict *v, const char *s)
 	v->notes = n;
 }
 
-/* Whether a build workload says its program does not build. */
 /*
  * A decided verdict whose samples came from processes: judged again with
  * the per-process interval (base/confseq.h) at the same level; when that
@@ -459,6 +458,7 @@ static void per_process_check(const struct tl__verdict_job *j,
 	free(msg);
 }
 
+/* Whether a build workload says its program does not build. */
 static int does_not_build(json_t *var)
 {
 	const char *b = json_string_value(

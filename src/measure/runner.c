@@ -487,12 +487,12 @@ static int probe_machine(struct ctx *c)
 				    ? "hardware counters (PMU present)"
 				    : "software events + cachegrind simulation "
 				      "(no PMU)");
-	if (opts->counters == TL_COUNTERS_SIM)
-		tl_term_say("counters sim: cachegrind simulation%s%s%s",
-			    env->pmu.has_pmu ? ""
-					     : " (hardware counters absent: ",
-			    env->pmu.has_pmu ? "" : env->pmu.hw_reason,
-			    env->pmu.has_pmu ? "" : ")");
+	if (opts->counters == TL_COUNTERS_SIM && env->pmu.has_pmu)
+		tl_term_say("counters sim: cachegrind simulation");
+	else if (opts->counters == TL_COUNTERS_SIM)
+		tl_term_say("counters sim: cachegrind simulation (hardware "
+			    "counters absent: %s)",
+			    env->pmu.hw_reason);
 	if ((opts->counters == TL_COUNTERS_PMU ||
 	     opts->counters == TL_COUNTERS_AUTO) &&
 	    !env->pmu.has_pmu)
