@@ -276,6 +276,62 @@ static enum tl_verdict_kind judge_ci(const struct tl_pred *p,
 	return TL_VERDICT_INCONCLUSIVE;
 }
 
+/*
+ * The unpaired CS of a ratio or difference at error a: each side's own
+ * sequence at a / 2, with its rounds when counted per process.
+ */
+static int sides_cs(const struct tl__verdict_job *j,
+		    const struct tl_verdict_opts *o, double a, struct tl_ci *ci)
+{
+	const struct tl__verdict_series *s = j->s;
+	const double *ra = o->independent ? NULL : s[0].round;
+	const double *rb = o->independent ? NULL : s[1].round;
+
+	if (j->c->m.kind == TL_MEASURE_RATIO)
+		return tl_confseq_quantile_ratio(s[0].x, ra, s[0].n, s[1].x, rb,
+						 s[1].n, 0.5, a, ci);
+	return tl_confseq_quantile_diff(s[0].x, ra, s[0].n, s[1].x, rb, s[1].n,
+					0.5, a, ci);
+}
+
+/*
+ * Paired sides counted per process: the CS of the pairs at a / 2
+ * intersected with the sides' own at a / 2 (both hold together with
+ * probability >= 1 - a). Pairs cancel the machine's drift, but a pair
+ * joins two processes, so where processes differ more than the machine
+ * drifts (a compiler's processes: design effect 4.7 on the pairs, 1.3
+ * on either side) the sides decide first. Independent samples keep the
+ * pairs alone at a. The point stays the pairs' median, held inside the
+ * interval; two disjoint intervals (a chance of at most a) give their
+ * hull.
+ */
+static int paired_cs(const struct tl__verdict_job *j,
+		     const struct tl_verdict_opts *o, double a,
+		     struct tl_ci *ci)
+{
+	struct tl_ci sd;
+	int err;
+
+	if (o->independent)
+		return tl_confseq_quantile_rounds(j->pairs, NULL, j->npairs,
+						  0.5, a, ci);
+	err = tl_confseq_quantile_rounds(j->pairs, j->pairs + j->npairs,
+					 j->npairs, 0.5, a / 2, ci);
+	if (!err)
+		err = sides_cs(j, o, a / 2, &sd);
+	if (err)
+		return err;
+	if (sd.lo > ci->hi || sd.hi < ci->lo) {
+		ci->lo = fmin(ci->lo, sd.lo);
+		ci->hi = fmax(ci->hi, sd.hi);
+	} else {
+		ci->lo = fmax(ci->lo, sd.lo);
+		ci->hi = fmin(ci->hi, sd.hi);
+	}
+	ci->point = fmin(fmax(ci->point, ci->lo), ci->hi);
+	return 0;
+}
+
 static int boot(const struct tl__verdict_job *j, double level,
 		const struct tl_verdict_opts *o, struct tl_ci *ci)
 {
@@ -287,35 +343,17 @@ static int boot(const struct tl__verdict_job *j, double level,
 		b.confidence = 1 - 1e-12;
 	if (level <= 0) /* TOST's 1 - 2a at a = 0.5 */
 		b.confidence = 1e-12;
-	/* Paired sides: one interval on the pairs, at the whole error. */
-	if (j->npairs)
-		return o->anytime
-			       ? tl_confseq_quantile_rounds(
-					 j->pairs,
-					 o->per_process ? j->pairs + j->npairs
-							: NULL,
-					 j->npairs, 0.5, 1 - b.confidence, ci)
-			       : tl_stats_boot_median(j->pairs, j->npairs, &b,
-						      ci);
 	if (o->anytime) {
-		double q = j->c->m.kind == TL_MEASURE_VALUE ? j->c->m.q : 0.5;
-		const double *ra = o->per_process ? a->round : NULL;
-		const double *rc = o->per_process ? c->round : NULL;
-
-		switch (j->c->m.kind) {
-		case TL_MEASURE_RATIO:
-			return tl_confseq_quantile_ratio(a->x, ra, a->n, c->x,
-							 rc, c->n, q,
-							 1 - b.confidence, ci);
-		case TL_MEASURE_DIFF:
-			return tl_confseq_quantile_diff(a->x, ra, a->n, c->x,
-							rc, c->n, q,
-							1 - b.confidence, ci);
-		default:
-			return tl_confseq_quantile_rounds(a->x, ra, a->n, q,
-							  1 - b.confidence, ci);
-		}
+		if (j->npairs)
+			return paired_cs(j, o, 1 - b.confidence, ci);
+		if (j->c->m.kind != TL_MEASURE_VALUE)
+			return sides_cs(j, o, 1 - b.confidence, ci);
+		return tl_confseq_quantile_rounds(
+			a->x, o->independent ? NULL : a->round, a->n, j->c->m.q,
+			1 - b.confidence, ci);
 	}
+	if (j->npairs)
+		return tl_stats_boot_median(j->pairs, j->npairs, &b, ci);
 	switch (j->c->m.kind) {
 	case TL_MEASURE_RATIO:
 		return tl_stats_boot_median_ratio(a->x, a->n, c->x, c->n, &b,
@@ -421,12 +459,13 @@ static void note(struct tl_verdict *v, const char *s)
 }
 
 /*
- * A decided verdict whose samples came from processes: judged again with
- * the per-process interval (base/confseq.h) at the same level; when that
- * interval has both ends and would not decide it so, the verdict says
- * so, since it then rests on counting a process's samples as independent
- * observations (defer-zig-free-time, whose two variants run one
- * function, was REFUTED so once).
+ * Under claims --independent, a decided verdict whose samples came from
+ * processes: judged again with the per-process interval (the default,
+ * base/confseq.h) at the same level; when that interval has both ends
+ * and would not decide it so, the verdict says so, since it then rests
+ * on counting a process's samples as independent observations
+ * (defer-zig-free-time, whose two variants run one function, was
+ * REFUTED so once).
  */
 static void per_process_check(const struct tl__verdict_job *j,
 			      const struct tl_verdict_opts *o)
@@ -441,7 +480,7 @@ static void per_process_check(const struct tl__verdict_job *j,
 	    (v->kind != TL_VERDICT_HOLDS && v->kind != TL_VERDICT_REFUTED) ||
 	    (!j->npairs && !j->s[0].round))
 		return;
-	pp.per_process = 1;
+	pp.independent = 0;
 	k = tl__verdict_decide(j, 1 - v->level, &pp, &ci);
 	/*
 	 * An open end means too few processes to judge per process at all
@@ -450,7 +489,8 @@ static void per_process_check(const struct tl__verdict_job *j,
 	if (k == v->kind || !isfinite(ci.lo) || !isfinite(ci.hi))
 		return;
 	msg = xasprintf("counted per process (a process's samples as one "
-			"cluster: claims --per-process) the interval is [%.4g, "
+			"cluster, as without --independent) the interval is "
+			"[%.4g, "
 			"%.4g] and the verdict %s: this one rests on a "
 			"process's samples being independent",
 			ci.lo, ci.hi, tl_verdict_name(k));
@@ -799,7 +839,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		struct tl_verdict *v = jobs[fam[k]].v;
 		const struct tl_pred *pr = &cs->claims[fam[k]].p;
 
-		if (o->anytime && !o->per_process)
+		if (o->anytime && o->independent)
 			per_process_check(&jobs[fam[k]], o);
 		if (v->kind == TL_VERDICT_INCONCLUSIVE && pr->op != TL_PRED_NE)
 			v->more_factor = tl_confseq_samples_factor(
@@ -809,17 +849,20 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 				oracle(&jobs[fam[k]], o->alpha / (double)m);
 		if (o->anytime && v->more_factor > 1 &&
 		    isfinite(v->more_factor)) {
-			char *n = xasprintf("undecided at the sample budget: "
-					    "about %.0fx the samples would "
-					    "decide it",
-					    ceil(v->more_factor));
+			char *n = xasprintf(
+				"undecided where sampling stopped (its "
+				"budget, or out of reach of it): "
+				"about %.0fx the samples would "
+				"decide it",
+				ceil(v->more_factor));
 
 			note(v, n);
 			free(n);
 		} else if (o->anytime && isinf(v->more_factor)) {
-			note(v, "undecided at the sample budget: the estimate "
-				"sits on the bound or the interval is still "
-				"open");
+			note(v,
+			     "undecided where sampling stopped: the estimate "
+			     "sits on the bound or the interval is still "
+			     "open");
 		}
 		if (jobs[fam[k]].fallback_ci)
 			v->level = 0.95;

@@ -63,13 +63,14 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 	json_object_set_new(root, "alpha", json_real(o->alpha));
 	json_object_set_new(root, "adjust",
 			    json_string(tl_adjust_name(o->adjust)));
-	json_object_set_new(root, "interval",
-			    json_string(!o->anytime ? "bootstrap"
-					: o->per_process
-						? "confidence sequence "
-						  "(anytime-valid), per process"
-						: "confidence sequence "
-						  "(anytime-valid)"));
+	json_object_set_new(
+		root, "interval",
+		json_string(!o->anytime	     ? "bootstrap"
+			    : o->independent ? "confidence sequence "
+					       "(anytime-valid), samples "
+					       "independent"
+					     : "confidence sequence "
+					       "(anytime-valid), per process"));
 	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
 	json_object_set_new(root, "summary", sum);
 	if (env)

@@ -5,6 +5,7 @@
  */
 #include "analyze/verdict.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,17 +49,51 @@ static int short_of_first_look(const struct tl__verdict_job *j, double a)
 }
 
 /* Where a claim stands at a look. */
-enum standing { ST_NONE, ST_DECIDED, ST_OPEN, ST_SHORT };
+enum standing { ST_NONE, ST_DECIDED, ST_OPEN, ST_SHORT, ST_FUTILE };
+
+/* The rounds claim j's values came from so far (0: none recorded). */
+static double rounds_seen(const struct tl__verdict_job *j)
+{
+	const struct tl__verdict_series *s = &j->s[0];
+
+	return s->round && s->n ? s->round[s->n - 1] + 1 : 0;
+}
+
+/*
+ * Whether an open claim is out of reach: after FUTILE_MIN_ROUNDS, its
+ * interval would need more than three times the case's budget of rounds
+ * (tl_confseq_samples_factor: widths shrink about as 1/sqrt(n)), so
+ * sampling on would end INCONCLUSIVE anyway; the verdict says how far it
+ * was. Not while an end is still open (no projection: a p99's upper end
+ * comes late, and with clusters every end comes at the fourth or fifth
+ * process) and never in the other direction: it stops sampling, it
+ * decides nothing.
+ */
+#define FUTILE_MIN_ROUNDS 6
+
+static int futile(const struct tl__verdict_job *j, const struct tl_ci *ci,
+		  size_t budget)
+{
+	double r = rounds_seen(j), f;
+
+	if (!budget || r < FUTILE_MIN_ROUNDS || j->c->p.op == TL_PRED_NE ||
+	    !isfinite(ci->lo) || !isfinite(ci->hi) ||
+	    (j->c->m.kind == TL_MEASURE_RATIO && !(ci->lo > 0)))
+		return 0; /* no interval yet: a ratio's open lower end is 0 */
+	f = tl_confseq_samples_factor(ci, j->c->p.lo, j->c->p.hi);
+	return isfinite(f) && r * f > 3 * (double)budget;
+}
 
 /*
  * Claim c judged at per-claim error a in the runs: decided, open, open
- * and short of its first exact look, or none of those (no values yet,
+ * and short of its first exact look, open and out of reach of the case's
+ * budget of rounds (budget; 0: none), or none of those (no values yet,
  * untestable).
  */
 static enum standing standing_of(const struct tl_claimset *cs,
 				 const struct tl_claim *c, json_t *const *runs,
 				 size_t nruns, const struct tl_verdict_opts *o,
-				 double a)
+				 double a, size_t budget)
 {
 	struct tl_verdict v;
 	struct tl__verdict_job j;
@@ -74,7 +109,8 @@ static enum standing standing_of(const struct tl_claimset *cs,
 		st = v.exact || tl__verdict_decide(&j, a, o, &ci) !=
 					     TL_VERDICT_INCONCLUSIVE
 			     ? ST_DECIDED
-			     : ST_OPEN;
+		     : futile(&j, &ci, budget) ? ST_FUTILE
+					       : ST_OPEN;
 	else if (v.kind == TL_VERDICT_UNTESTABLE &&
 		 ((j.s[0].n > 0 && j.s[0].n < 3) ||
 		  (j.s[1].n > 0 && j.s[1].n < 3)))
@@ -90,9 +126,9 @@ static enum standing standing_of(const struct tl_claimset *cs,
 /* Whether claim c, judged at per-claim error a, is still open. */
 static int claim_open(const struct tl_claimset *cs, const struct tl_claim *c,
 		      json_t *const *runs, size_t nruns,
-		      const struct tl_verdict_opts *o, double a)
+		      const struct tl_verdict_opts *o, double a, size_t budget)
 {
-	switch (standing_of(cs, c, runs, nruns, o, a)) {
+	switch (standing_of(cs, c, runs, nruns, o, a, budget)) {
 	case ST_OPEN:
 		return TL_NEED_MORE;
 	case ST_SHORT:
@@ -106,10 +142,12 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
 		       const char *exp, json_t *case_json, unsigned char *need)
 {
-	size_t i, nopen = 0, nvar;
+	size_t i, nopen = 0, nvar, budget;
 	double a = o->alpha / (double)(m ? m : 1);
 	int sd, open;
 
+	budget = (size_t)json_integer_value(
+		json_object_get(case_json, "budget_rounds"));
 	nvar = json_array_size(json_object_get(case_json, "variants"));
 	memset(need, 0, nvar);
 	for (i = 0; i < cs->nclaims; i++) {
@@ -136,7 +174,7 @@ size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		}
 		if (!touches)
 			continue;
-		open = claim_open(cs, c, runs, nruns, o, a);
+		open = claim_open(cs, c, runs, nruns, o, a, budget);
 		nopen += open != 0;
 		for (sd = 0; sd < 2; sd++)
 			if (idx[sd] >= 0)
@@ -185,7 +223,8 @@ size_t tl_verdict_in_play(const struct tl_claimset *cs, json_t *const *runs,
 				at = done_in_play[k];
 		if (strcmp(c->m.experiment, exp) &&
 		    standing_of(cs, c, runs, nruns, o,
-				o->alpha / (double)(at ? at : 1)) == ST_DECIDED)
+				o->alpha / (double)(at ? at : 1),
+				0) == ST_DECIDED)
 			continue;
 		out++;
 	}

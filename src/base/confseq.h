@@ -118,15 +118,17 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 			struct tl_ci *ci);
 
 /*
- * The design effect of x[0..n)'s clusters for the q-quantile near point
- * (the sample quantile): the variance of the per-cluster counts of values
- * <= point over the binomial's, a cluster being a run of equal labels in
- * round[] (one process's values), kept within [1, the largest cluster].
- * 1 without round; the largest cluster when there are fewer than three
+ * The design effect of x[0..n)'s clusters for the q-quantile's end near
+ * point (the sample quantile): the variance of the per-cluster counts of
+ * values at or below point (upper end; below it for the lower) around
+ * their mean, over the binomial variance at q, a cluster being a run of
+ * equal labels in round[] (one process's values), raised for the few
+ * degrees of freedom it has and kept within [1, the largest cluster]. 1
+ * without round; the largest cluster when there are fewer than three
  * (one or two processes cannot tell a process effect from none).
  */
 double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
-		       double point);
+		       double point, int upper);
 
 /*
  * tl_confseq_quantile on values in clusters: round[i] is the round (the

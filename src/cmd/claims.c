@@ -41,7 +41,7 @@ static const char claims_help[] =
 	"         [--counters MODE] [-o DIR] [--md FILE] [--html FILE]\n"
 	"         [--json FILE] [--junit FILE] [--csv FILE] [--github]\n"
 	"         [--chaos KIND] [--repeat N] [--toolchains LANG=V1,V2 ...]\n"
-	"         [--per-process]\n"
+	"         [--independent]\n"
 	"\n"
 	"Judges the claims of FILE (default " DEFAULT_CLAIMS ") on saved\n"
 	"runs, or runs what the claims need first, and writes the reports.\n"
@@ -61,10 +61,11 @@ static const char claims_help[] =
 	"      --adjust METHOD     family-wise correction: holm (default),\n"
 	"                          bonferroni, none\n"
 	"      --alpha A           family-wise error rate (default 0.05)\n"
-	"      --per-process       intervals that count each workload process\n"
-	"                          once however many samples it gave: valid\n"
-	"                          when processes differ (a host neighbour,\n"
-	"                          a memory layout), at 2-4x the rounds\n"
+	"      --independent       intervals that take every sample as\n"
+	"                          independent; by default a workload\n"
+	"                          process's samples count as one cluster,\n"
+	"                          which stays valid when processes differ\n"
+	"                          (a host neighbour, a memory layout)\n"
 	"      --counters MODE     as in `traplab run`\n"
 	"  -o, --out DIR           write the reports into DIR\n"
 	"      --md, --html, --json FILE\n"
@@ -177,6 +178,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"out", required_argument, NULL, 'o'},
 		{"repeat", required_argument, NULL, 'R'},
 		{"only", required_argument, NULL, 'O'},
+		{"independent", no_argument, NULL, 'I'},
 		{"per-process", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -195,8 +197,11 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		case 'q':
 			a->quick = 1;
 			break;
-		case 'P':
-			a->vo.per_process = 1;
+		case 'I':
+			a->vo.independent = 1;
+			break;
+		case 'P': /* the default since 2026-12-07; still accepted */
+			a->vo.independent = 0;
 			break;
 		case 'c':
 			a->check = 1;

@@ -120,6 +120,8 @@ size_t tl__run_more(struct ctx *c, struct vrun *vrs, size_t nv,
 		free(k);
 	}
 	json_object_set_new(cj, "params", pj);
+	json_object_set_new(cj, "budget_rounds",
+			    json_integer((json_int_t)c->case_budget));
 	c->looking = 1;
 	for (i = 0; i < nv; i++)
 		json_array_append_new(

@@ -252,24 +252,22 @@ static size_t latin(int r, size_t k, size_t i)
  * values its first exact look needs (9 to 13, base/confseq.h) is open, so
  * five samples a round take three rounds and a workload that prints hundreds
  * of values a round (per-call batches, p99 latencies) is decided at the
- * second. The budget is a multiple of the fixed rounds: a loop round
- * costs a few milliseconds a variant, so its budget is 8x (quick) or
+ * second. The budget is a multiple of the fixed rounds, 8x (quick) or
  * 12x: an equivalence claim a hair inside its margin needs that many to
  * be decided (at 6x, defer-zig-free-time's +-5% ended INCONCLUSIVE in 1
  * of 5 default passes, 150 samples a side; 60 rounds cost it about 2 s
- * more); a process round (a start-up, a compile) costs up to seconds,
- * so 2x or 3x. Only the variants a claim reads run past the first round,
- * so a decided case spends none of it. Without o->more both are the
- * fixed rounds.
+ * more), and since a verdict counts a process's (a round's) values as
+ * one cluster, it is rounds, not values, that decide. Only the variants
+ * a claim reads run past the first round, so a decided case spends none
+ * of it. Without o->more both are the fixed rounds.
  */
-static void seq_rounds(const struct ctx *c, int fixed, int cheap, int *min,
-		       int *budget)
+static void seq_rounds(const struct ctx *c, int fixed, int *min, int *budget)
 {
 	*min = *budget = fixed;
 	if (!c->o->more || c->o->rounds)
 		return;
 	*min = 2;
-	*budget = fixed * (c->o->quick ? 2 : 3) * (cheap ? 4 : 1);
+	*budget = fixed * (c->o->quick ? 2 : 3) * 4;
 	if (*budget < *min)
 		*budget = *min;
 }
@@ -398,7 +396,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		if (vrs[i].est_nsop > 0 && (double)ops > limit)
 			vrs[i].ops = limit < 1 ? 1 : (uint64_t)limit;
 	}
-	seq_rounds(c, rounds, 1, &min, &budget);
+	seq_rounds(c, rounds, &min, &budget);
 	hard = past_budget(c, budget);
 	*ops_out = ops;
 	*spr_out = samples;
@@ -557,7 +555,7 @@ void tl__run_process_case(struct ctx *c, const struct tl_experiment *e,
 	unsigned char *need = xmalloc(nv + 1);
 	int r, min, budget, done = 0;
 
-	seq_rounds(c, rounds, 0, &min, &budget);
+	seq_rounds(c, rounds, &min, &budget);
 	*spr_out = starts;
 	c->case_budget = budget;
 	memset(need, 1, nv);

@@ -346,6 +346,15 @@ TL_TEST(aa_processes_false_decisions_within_alpha)
 		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_rounds),
 		 "values taken as independent",
 		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_flat));
+	/*
+	 * Processes that differ about as much as their samples (a design
+	 * effect near 3, the build experiment's compilers), where the early
+	 * looks at whole rounds decide most: 8 a round.
+	 */
+	check_aa("A/A, processes as wide as their samples", "with rounds",
+		 aa_rate(7, 8, 0.02, 0.02, judge_pairs_rounds),
+		 "values taken as independent",
+		 aa_rate(7, 8, 0.02, 0.02, judge_pairs_flat));
 }
 
 /*
@@ -360,14 +369,45 @@ TL_TEST(design_effect)
 		x[i] = (i % 4) * 5 + i / 4; /* round r: r, 5+r, 10+r, 15+r */
 		rd[i] = i / 4;
 	}
-	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 1, 0);
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5, 1), 1, 0);
 	for (int i = 0; i < 20; i++)
 		x[i] = i; /* rounds wholly apart: each one value */
-	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 4, 1e-9);
-	TL_CHECK_NEAR(tl_confseq_deff(x, NULL, 20, 0.5, 9.5), 1, 0);
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5, 1), 4, 1e-9);
+	TL_CHECK_NEAR(tl_confseq_deff(x, NULL, 20, 0.5, 9.5, 1), 1, 0);
 	for (int i = 0; i < 20; i++)
 		rd[i] = 0; /* one process */
-	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5), 20, 0);
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, 20, 0.5, 9.5, 1), 20, 0);
+}
+
+/*
+ * A p99 on a tie, in processes: every process puts 0.3% of its values
+ * far out (1 us) and between 0.5% and 2.5% on the tie at 12.5 ns, the
+ * rest below. The p99 is 12.5 in every process, so no process's count
+ * at or below it differs and the upper end is found; the share below the
+ * tie differs by process, so the lower end is judged per process. (Half
+ * of a tie counted below the point made both ends' design effect over
+ * 100, and the upper end infinite: tasks-zig-switch-p99.)
+ */
+TL_TEST(p99_on_a_tie)
+{
+	static double x[60000], rd[60000];
+	struct tl_ci ci;
+	size_t n = 0;
+
+	for (int r = 0; r < 20; r++)
+		for (int i = 0; i < 3000; i++, n++) {
+			int tie = 15 + 30 * (r % 3);
+
+			x[n] = i < 9	     ? 1000
+			       : i < 9 + tie ? 12.5
+					     : 10 + (i % 7) * 0.01;
+			rd[n] = r;
+		}
+	TL_CHECK_NEAR(tl_confseq_deff(x, rd, n, 0.99, 12.5, 1), 1, 0);
+	TL_CHECK(tl_confseq_deff(x, rd, n, 0.99, 12.5, 0) > 10);
+	TL_CHECK_INT(tl_confseq_quantile_rounds(x, rd, n, 0.99, 0.001, &ci), 0);
+	TL_CHECK_NEAR(ci.point, 12.5, 0);
+	TL_CHECK_NEAR(ci.hi, 12.5, 0);
 }
 
 /*

@@ -5,6 +5,7 @@
  * is widened together; simulated counters are said so.
  */
 #include "analyze/verdict.h"
+#include "base/confseq.h"
 #include "measure/runner.h"
 #include "report/verdicttable.h"
 
@@ -581,8 +582,9 @@ TL_TEST(paired_rounds_cancel_drift)
  * One value claim on 30 processes of 5 samples each whose levels differ
  * (10 to 21 ns, within a process +-0.05): taken as 150 independent
  * values the median (15.5) is shown under 18 ns; counted per process (30
- * values' worth) it is not, and the default verdict says so. Both the
- * value and the ratio paths follow opts.per_process.
+ * values' worth, the default) it is not, and under --independent the
+ * verdict says so. Both the value and the ratio paths follow
+ * opts.independent.
  */
 TL_TEST(per_process_widens)
 {
@@ -607,7 +609,7 @@ TL_TEST(per_process_widens)
 		parse_claims(&cs, CLAIM("under", VAL("c.a", "ns_per_op"),
 					"{lt: 18 ns}"));
 		o.anytime = 1;
-		o.per_process = pp;
+		o.independent = !pp;
 		tl_verdict_eval(&cs, &run, 1, &o, v);
 		TL_CHECK_INT(v[0].kind,
 			     pp ? TL_VERDICT_INCONCLUSIVE : TL_VERDICT_HOLDS);
@@ -618,6 +620,77 @@ TL_TEST(per_process_widens)
 		release_all(&cs, v);
 		json_decref(run);
 	}
+}
+
+/*
+ * A compiler's processes (the build experiment): 3 processes a variant, 8
+ * updates each that speed up alike (1.5x to 1.06x), and a process level
+ * +-2% of its own. Paired by position the trend cancels and each
+ * process's 8 pairs are one value (design effect 8: no interval from 3);
+ * each side's processes agree (design effect about 1), so the sides'
+ * own interval decides, and the pairs intersected with it do too.
+ */
+static void compiler(json_t *run, const char *vname, double scale, int shift)
+{
+	json_t *v = variant(run, "build", "64", vname), *s = json_array();
+	json_t *r = json_array();
+
+	for (int i = 0; i < 24; i++) {
+		double level = 1 + 0.02 * ((i / 8 + shift) % 3 - 1);
+
+		json_array_append_new(
+			s, json_real(scale * (1.5 - (i % 8) / 16.0) * level));
+		json_array_append_new(r, json_integer(i / 8));
+	}
+	json_object_set_new(json_object_get(v, "metrics"), "ns_per_op",
+			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
+				      "ns", "source", "time", "n", 24, "median",
+				      scale, "samples", s, "round_of", r));
+}
+
+TL_TEST(paired_sides_intersect)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[1];
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+	json_t *run = new_run(0, 1, 1);
+	json_t *a, *b;
+	double pairs[24], rounds[24];
+	struct tl_ci ci;
+
+	compiler(run, "c.log", 10, 0);
+	compiler(run, "c.none", 20, 1);
+	a = json_object_get(
+		json_object_get(variant(run, "build", "64", "c.log"),
+				"metrics"),
+		"ns_per_op");
+	b = json_object_get(
+		json_object_get(variant(run, "build", "64", "c.none"),
+				"metrics"),
+		"ns_per_op");
+	for (int i = 0; i < 24; i++) {
+		pairs[i] = json_real_value(json_array_get(
+				   json_object_get(a, "samples"), (size_t)i)) /
+			   json_real_value(json_array_get(
+				   json_object_get(b, "samples"), (size_t)i));
+		rounds[i] = i / 8;
+	}
+	/* The pairs alone, per process: no interval. */
+	TL_CHECK_INT(
+		tl_confseq_quantile_rounds(pairs, rounds, 24, 0.5, 0.025, &ci),
+		0);
+	TL_CHECK(isinf(ci.lo) && isinf(ci.hi));
+	parse_claims(&cs, CLAIM("faster",
+				"{experiment: build, ratio: [c.log, c.none], "
+				"metric: ns_per_op, params: {size: 64}}",
+				"{lt: 0.9}"));
+	o.anytime = 1;
+	tl_verdict_eval(&cs, &run, 1, &o, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_HOLDS);
+	TL_CHECK(v[0].ci.hi < 0.9 && v[0].ci.lo <= v[0].ci.point &&
+		 v[0].ci.point <= v[0].ci.hi);
+	release_all(&cs, v);
+	json_decref(run);
 }
 
 /*
@@ -725,6 +798,46 @@ TL_TEST(sequential_open_claims)
 	TL_CHECK_INT(v[3].kind, TL_VERDICT_INCONCLUSIVE);
 	TL_CHECK(isinf(v[3].ci.hi));
 	release_all(&cs, v);
+	json_decref(run);
+}
+
+/*
+ * A claim out of reach: 6 rounds of 5 values that each span 10 to 40 ns
+ * (processes alike), against a bound a hair above the median. Its
+ * interval would need about 100x the samples: with a budget of 6 rounds
+ * it stops; with 1000 it is still open.
+ */
+TL_TEST(out_of_reach_claims_stop)
+{
+	struct tl_claimset cs;
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+	json_t *run = new_run(0, 1, 1), *cj;
+	json_t *vj = variant(run, "alloc", "64", "c.w");
+	json_t *x = json_array(), *r = json_array();
+	unsigned char need[2];
+
+	for (int i = 0; i < 30; i++) {
+		json_array_append_new(
+			x, json_real(10 + ((i % 5) * 6 + i / 5) * 30.0 / 29));
+		json_array_append_new(r, json_integer(i / 5));
+	}
+	json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
+			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
+				      "ns", "source", "time", "n", 30, "median",
+				      25.0, "samples", x, "round_of", r));
+	parse_claims(&cs,
+		     CLAIM("hair", VAL("c.w", "ns_per_op"), "{lt: 26 ns}"));
+	o.anytime = 1;
+	cj = first_case(run);
+	json_object_set_new(cj, "budget_rounds", json_integer(1000));
+	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 1, "alloc", cj, need),
+		     1);
+	TL_CHECK_INT(need[0], TL_NEED_READ | TL_NEED_MORE);
+	json_object_set_new(cj, "budget_rounds", json_integer(6));
+	TL_CHECK_INT(tl_verdict_open(&cs, &run, 1, &o, 1, "alloc", cj, need),
+		     0);
+	TL_CHECK_INT(need[0], TL_NEED_READ);
+	tl_claimset_release(&cs);
 	json_decref(run);
 }
 
