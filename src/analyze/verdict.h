@@ -139,19 +139,20 @@ void tl_verdict_release(struct tl_verdict *v);
  * claim one of whose sides reads case cs of experiment exp (a case object
  * of that experiment in the runs), each at the per-claim error alpha / m,
  * m the claims in play (tl_verdict_in_play, fixed for the experiment, so
- * the final Holm pass decides at least what this rule saw decided). need[i] is
- * a set of bits for variant i of the case's "variants" array
- * (measure/runner.h): TL_NEED_MORE when a still-open claim that has values
- * enough reads it, TL_NEED_SHORT when an open claim reads it with fewer
- * values than the first exact look of its sequence at alpha / m
- * (tl_confseq_first_look; past the sampler's minimum, a figure
- * taken once per process: its rounds may go past their budget to reach the
- * first exact look, and need only one short process each when no other claim is
- * open on it), TL_NEED_READ when any claim reads it, decided or not (a claim
- * with too few values for an interval is neither open nor decided); 0 when no
- * claim reads it. A claim out of reach of case_json's "budget_rounds" (its
- * interval would need more than three times those rounds) is not open. need has that many entries, set to 0 here. Returns the number
- * of open claims on the case. Borrows all.
+ * the final Holm pass decides at least what this rule saw decided).
+ * need[i] is a set of bits for variant i of the case's "variants" array
+ * (measure/runner.h): TL_NEED_MORE when a still-open claim that has
+ * values enough reads it, TL_NEED_SHORT when an open claim reads it with
+ * fewer values than the first exact look of its sequence at alpha / m
+ * (tl_confseq_first_look; past the sampler's minimum, a figure taken
+ * once per process: its rounds may go past their budget to reach the
+ * first exact look, and need only one short process each when no other
+ * claim is open on it), TL_NEED_READ when any claim reads it, decided or
+ * not (a claim with too few values for an interval is neither open nor
+ * decided); 0 when no claim reads it. A claim out of reach of
+ * case_json's "budget_rounds" (its interval would need more than three
+ * times those rounds) is not open. need has that many entries, set to 0
+ * here. Returns the number of open claims on the case. Borrows all.
  */
 size_t tl_verdict_open(const struct tl_claimset *cs, json_t *const *runs,
 		       size_t nruns, const struct tl_verdict_opts *o, size_t m,
