@@ -1,8 +1,8 @@
 /*
- * verdict_int.h - the verdict engine's internals shared by its two
- * files: verdict.c (gathering a claim's figures, deciding at a level, the
- * table) and verdict_seq.c (the sequential rule's looks). Not for other
- * modules.
+ * verdict_int.h - the verdict engine's internals shared by its three
+ * files: verdict.c (gathering a claim's figures, the table), verdict_ci.c
+ * (a claim's interval at a level and the answer on it) and verdict_seq.c
+ * (the sequential rule's looks). Not for other modules.
  */
 #ifndef TL_VERDICT_INT_H
 #define TL_VERDICT_INT_H
@@ -64,5 +64,27 @@ int tl__verdict_gather(const struct tl_claimset *cs, struct tl__verdict_job *j,
  */
 int tl__verdict_decide(const struct tl__verdict_job *j, double a,
 		       const struct tl_verdict_opts *o, struct tl_ci *ci);
+
+/*
+ * HOLDS, REFUTED or INCONCLUSIVE for interval ci against predicate p;
+ * exact: ci's point is the figure itself (a count, a fact), judged as is.
+ */
+int tl__verdict_judge_ci(const struct tl_pred *p, const struct tl_ci *ci,
+			 int exact);
+
+/*
+ * The smallest per-claim alpha at which the claim is decided, searched
+ * up to the family's alpha (1 when it is not decided there). Not above
+ * it: a confidence sequence's early looks come sooner at a larger alpha
+ * (3 values at 0.5), and a look that small can leave out the sample
+ * median and fall back to the mixture alone, so decided-or-not is not
+ * monotone up there, and a bisection from 0.5 took a claim decided at
+ * 0.05 / 3 for one decided nowhere (p = 1).
+ */
+double tl__verdict_smallest_alpha(const struct tl__verdict_job *j,
+				  const struct tl_verdict_opts *o);
+
+/* The oracle bound of a claim at per-claim error a (0: none). */
+size_t tl__verdict_oracle(const struct tl__verdict_job *j, double a);
 
 #endif
