@@ -98,7 +98,14 @@ size_t tl_confseq_first_look(double q, double alpha)
 	return n < 2 ? 2 : (size_t)n;
 }
 
-static double sorted_quantile(const double *s, size_t n, double p);
+/* Type 7 quantile of sorted s[0..n) at p in [0, 1]. */
+static double sorted_quantile(const double *s, size_t n, double p)
+{
+	double h = (double)(n - 1) * p, f = floor(h);
+	size_t i = (size_t)f;
+
+	return i + 1 < n ? s[i] + (h - f) * (s[i + 1] - s[i]) : s[n - 1];
+}
 
 static double *sorted_copy(const double *x, size_t n)
 {
@@ -149,15 +156,15 @@ double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
 	if (nr < 3 || !(den > 0))
 		return mmax > 1 ? mmax : 1;
 	/*
-	 * The sample variance (nr - 1), and since a plug-in from nr - 1
-	 * degrees of freedom errs low as often as high, and a low one lets
-	 * a decision through, raised by (nr + 2) / (nr - 1): 2.5x from
-	 * three processes, 1.3x from ten, the least that kept
-	 * test_confseq's A/A streams in processes as wide as their samples
-	 * within alpha (9.7% without).
+	 * The sample variance (over nr - 1), raised by (nr + 2) / (nr - 1):
+	 * a plug-in from nr - 1 degrees of freedom errs low as often as
+	 * high, and a low one lets a decision through. 2.5x from three
+	 * processes, 1.3x from ten: the least that kept test_confseq's A/A
+	 * streams in processes as wide as their samples within alpha (9.7%
+	 * without).
 	 */
-	num *= (double)nr / (double)(nr - 1);
-	num *= ((double)nr + 2) / ((double)nr - 1);
+	num *= (double)nr / (double)(nr - 1) * ((double)nr + 2) /
+	       ((double)nr - 1);
 	return fmin(fmax(num / den, 1), mmax);
 }
 
@@ -256,8 +263,10 @@ int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
 	early[0] = tl_confseq_first_look(q, alpha);
 	early[1] = early[0] + TL_CONFSEQ_LOOK_GAP;
 	if (round) {
-		early[0] = cluster_prefix(round, n, early[0], 4);
-		early[1] = cluster_prefix(round, n, early[1], 5);
+		early[0] = cluster_prefix(round, n, early[0],
+					  TL_CONFSEQ_LOOK_PROCS);
+		early[1] = cluster_prefix(round, n, early[1],
+					  TL_CONFSEQ_LOOK_PROCS + 1);
 	}
 	for (i = 0; i < 2 && n >= early[i]; i++) {
 		double pt, u, unused;
@@ -372,15 +381,6 @@ double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi)
 	if (p < lo)
 		return need(ci->hi - p, lo - p);
 	return need(p - ci->lo, p - hi);
-}
-
-/* Type 7 quantile of sorted s[0..n) at p in [0, 1]. */
-static double sorted_quantile(const double *s, size_t n, double p)
-{
-	double h = (double)(n - 1) * p, f = floor(h);
-	size_t i = (size_t)f;
-
-	return i + 1 < n ? s[i] + (h - f) * (s[i + 1] - s[i]) : s[n - 1];
 }
 
 /*

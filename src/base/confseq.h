@@ -57,8 +57,14 @@
  * deviation and scaled back (deff: tl_confseq_deff, the design effect),
  * which is the independent case when processes do not differ and one
  * value a process when they differ wholly. deff is estimated from the
- * values seen (a plug-in, as cluster-robust errors are), so a sequence
- * whose first processes happen to agree is judged as if they did.
+ * values seen (a plug-in, as cluster-robust errors are), each end from
+ * its own side of the point, and raised for the few processes it rests
+ * on; the early looks fall at whole processes (TL_CONFSEQ_LOOK_PROCS).
+ * Still a plug-in: a sequence whose first processes happen to agree is
+ * judged as if they did. Over 1,000 simulated A/A streams at alpha 0.05
+ * (test_confseq) it erred in 0.0% (processes 10% apart, 1% within) and
+ * 3.9% (2% and 2%), where independent samples' intervals erred in 66%
+ * and 46%.
  *
  * All functions are pure and thread-safe; inputs are borrowed.
  */
@@ -80,6 +86,14 @@
  */
 #define TL_CONFSEQ_LOOK_MAX	 64
 #define TL_CONFSEQ_LOOK_FALLBACK 14
+/*
+ * Values in clusters: the first early look comes at the end of this
+ * many processes at least (and the values it needs), the second one
+ * process later. With the design effect's raise, the A/A streams in
+ * processes as wide as their samples (test_confseq) erred in 5.2% at
+ * three and 3.9% at four; without it, 11.6% at three.
+ */
+#define TL_CONFSEQ_LOOK_PROCS 4
 
 /*
  * The size of the first early look of the q-quantile's CS at error

@@ -249,17 +249,17 @@ static size_t latin(int r, size_t k, size_t i)
 /*
  * The sequential schedule: a minimum of two rounds (the A/A split), after
  * which a variant runs while an open claim reads it: one short of the
- * values its first exact look needs (9 to 13, base/confseq.h) is open, so
- * five samples a round take three rounds and a workload that prints hundreds
- * of values a round (per-call batches, p99 latencies) is decided at the
- * second. The budget is a multiple of the fixed rounds, 8x (quick) or
- * 12x: an equivalence claim a hair inside its margin needs that many to
- * be decided (at 6x, defer-zig-free-time's +-5% ended INCONCLUSIVE in 1
- * of 5 default passes, 150 samples a side; 60 rounds cost it about 2 s
- * more), and since a verdict counts a process's (a round's) values as
- * one cluster, it is rounds, not values, that decide. Only the variants
- * a claim reads run past the first round, so a decided case spends none
- * of it. Without o->more both are the fixed rounds.
+ * values its first exact look needs (9 to 13, base/confseq.h) is open;
+ * that look comes at the end of the fourth process at the earliest
+ * (TL_CONFSEQ_LOOK_PROCS), when the design effect has three degrees of
+ * freedom, and a claim far from its bound is decided there. The budget is a
+ * multiple of the fixed rounds, 8x (quick) or 12x: an equivalence claim a hair
+ * inside its margin needs that many to be decided (at 6x, defer-zig-free-time's
+ * +-5% ended INCONCLUSIVE in 1 of 5 default passes, 150 samples a side; 60
+ * rounds cost it about 2 s more), and since a verdict counts a process's (a
+ * round's) values as one cluster, it is rounds, not values, that decide. Only
+ * the variants a claim reads run past the first round, so a decided case spends
+ * none of it. Without o->more both are the fixed rounds.
  */
 static void seq_rounds(const struct ctx *c, int fixed, int *min, int *budget)
 {
@@ -346,9 +346,9 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		     : e->rounds ? e->rounds
 				 : (o->quick ? 3 : 5);
 	/*
-	 * Sequential: 5 per process, so the third round brings 15, past the
-	 * first exact look (9 to 13 values, base/confseq.h); a clear verdict
-	 * then costs little more than the oracle's 9 to 14.
+	 * Sequential: 5 per process, so the fourth round, where the first
+	 * exact look of values in processes falls (base/confseq.h), brings
+	 * 20, past the 9 to 13 values it needs.
 	 */
 	int samples = o->samples   ? o->samples
 		      : e->samples ? e->samples
