@@ -223,13 +223,14 @@ typedef int aa_judge_fn(const double *a, const double *b, const double *rd,
 
 /*
  * 1,000 A/A streams of 200 values a side, in rounds of per values: each
- * round's values of A share a factor (lognormal, sd between; 0: none),
+ * round's values of A share a factor (lognormal, sd between; 0: none;
+ * or, with slow > 0, 1.3 in that share of the rounds and 1 in the rest),
  * B's another, and spread by within around it. Looked at after every
  * round: the fraction of streams whose interval ever excludes the true
  * ratio 1 (any decision a claim could draw against a bound at 1).
  */
-static double aa_rate(uint64_t seed, int per, double between, double within,
-		      aa_judge_fn *judge)
+static double aa_rate(uint64_t seed, int per, double between, double slow,
+		      double within, aa_judge_fn *judge)
 {
 	static double a[200], b[200], rd[200];
 	struct tl_rng r;
@@ -243,6 +244,11 @@ static double aa_rate(uint64_t seed, int per, double between, double within,
 		for (round = 0; round < rounds; round++) {
 			double fa = between > 0 ? draw(&r, 1, between) : 1;
 			double fb = between > 0 ? draw(&r, 1, between) : 1;
+
+			if (slow > 0) {
+				fa = tl_stats_rng_double(&r) < slow ? 1.3 : 1;
+				fb = tl_stats_rng_double(&r) < slow ? 1.3 : 1;
+			}
 			struct tl_ci ci;
 
 			for (int k = 0; k < per; k++, n++) {
@@ -327,9 +333,10 @@ static int judge_pairs_flat(const double *a, const double *b, const double *rd,
 /* Independent values, looked at after every batch of 4. */
 TL_TEST(aa_false_decisions_within_alpha)
 {
-	check_aa("A/A", "confidence sequence", aa_rate(3, 4, 0, 0.1, judge_cs),
+	check_aa("A/A", "confidence sequence",
+		 aa_rate(3, 4, 0, 0, 0.1, judge_cs),
 		 "fixed-n CI looked at after every batch",
-		 aa_rate(3, 4, 0, 0.1, judge_fixed_n));
+		 aa_rate(3, 4, 0, 0, 0.1, judge_fixed_n));
 }
 
 /*
@@ -343,18 +350,23 @@ TL_TEST(aa_false_decisions_within_alpha)
 TL_TEST(aa_processes_false_decisions_within_alpha)
 {
 	check_aa("A/A in processes", "with rounds",
-		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_rounds),
+		 aa_rate(5, 5, 0.1, 0, 0.01, judge_pairs_rounds),
 		 "values taken as independent",
-		 aa_rate(5, 5, 0.1, 0.01, judge_pairs_flat));
+		 aa_rate(5, 5, 0.1, 0, 0.01, judge_pairs_flat));
 	/*
 	 * Processes that differ about as much as their samples (a design
 	 * effect near 3, the build experiment's compilers), where the early
 	 * looks at whole rounds decide most: 8 a round.
 	 */
 	check_aa("A/A, processes as wide as their samples", "with rounds",
-		 aa_rate(7, 8, 0.02, 0.02, judge_pairs_rounds),
+		 aa_rate(7, 8, 0.02, 0, 0.02, judge_pairs_rounds),
 		 "values taken as independent",
-		 aa_rate(7, 8, 0.02, 0.02, judge_pairs_flat));
+		 aa_rate(7, 8, 0.02, 0, 0.02, judge_pairs_flat));
+	/* A few processes far off: one in ten 30% slower, the rest alike. */
+	check_aa("A/A, one process in ten 30% slower", "with rounds",
+		 aa_rate(9, 8, 0, 0.1, 0.02, judge_pairs_rounds),
+		 "values taken as independent",
+		 aa_rate(9, 8, 0, 0.1, 0.02, judge_pairs_flat));
 }
 
 /*
