@@ -269,9 +269,8 @@ static void per_process_check(const struct tl__verdict_job *j,
 		return;
 	msg = xasprintf("counted per process (a process's samples as one "
 			"cluster, as without --independent) the interval is "
-			"[%.4g, "
-			"%.4g] and the verdict %s: this one rests on a "
-			"process's samples being independent",
+			"[%.4g, %.4g] and the verdict %s: this one rests on "
+			"a process's samples being independent",
 			ci.lo, ci.hi, tl_verdict_name(k));
 	note(v, msg);
 	free(msg);
@@ -629,10 +628,9 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 		if (o->anytime && v->more_factor > 1 &&
 		    isfinite(v->more_factor)) {
 			char *n = xasprintf(
-				"undecided where sampling stopped (its "
-				"budget, or out of reach of it): "
-				"about %.0fx the samples would "
-				"decide it",
+				"undecided where sampling stopped (its budget, "
+				"or out of reach of it): about %.0fx the "
+				"samples would decide it",
 				ceil(v->more_factor));
 
 			note(v, n);

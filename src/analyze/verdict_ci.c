@@ -61,6 +61,13 @@ int tl__verdict_judge_ci(const struct tl_pred *p, const struct tl_ci *ci,
 	return TL_VERDICT_INCONCLUSIVE;
 }
 
+/* A series' rounds when counted per process; NULL: independent. */
+static const double *rounds_of(const struct tl__verdict_series *s,
+			       const struct tl_verdict_opts *o)
+{
+	return o->independent ? NULL : s->round;
+}
+
 /*
  * The unpaired CS of a ratio or difference at error a: each side's own
  * sequence at a / 2, with its rounds when counted per process.
@@ -69,8 +76,7 @@ static int sides_cs(const struct tl__verdict_job *j,
 		    const struct tl_verdict_opts *o, double a, struct tl_ci *ci)
 {
 	const struct tl__verdict_series *s = j->s;
-	const double *ra = o->independent ? NULL : s[0].round;
-	const double *rb = o->independent ? NULL : s[1].round;
+	const double *ra = rounds_of(&s[0], o), *rb = rounds_of(&s[1], o);
 
 	if (j->c->m.kind == TL_MEASURE_RATIO)
 		return tl_confseq_quantile_ratio(s[0].x, ra, s[0].n, s[1].x, rb,
@@ -133,9 +139,9 @@ static int boot(const struct tl__verdict_job *j, double level,
 			return paired_cs(j, o, 1 - b.confidence, ci);
 		if (j->c->m.kind != TL_MEASURE_VALUE)
 			return sides_cs(j, o, 1 - b.confidence, ci);
-		return tl_confseq_quantile_rounds(
-			a->x, o->independent ? NULL : a->round, a->n, j->c->m.q,
-			1 - b.confidence, ci);
+		return tl_confseq_quantile_rounds(a->x, rounds_of(a, o), a->n,
+						  j->c->m.q, 1 - b.confidence,
+						  ci);
 	}
 	if (j->npairs)
 		return tl_stats_boot_median(j->pairs, j->npairs, &b, ci);

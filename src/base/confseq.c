@@ -126,6 +126,12 @@ static void narrow(struct tl_ci *ci, const double *s, size_t n, double l,
 		ci->hi = s[(size_t)u - 1];
 }
 
+/* Whether x counts toward an end's event: at or below point, or below. */
+static int counts(double x, double point, int upper)
+{
+	return upper ? x <= point : x < point;
+}
+
 double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
 		       double point, int upper)
 {
@@ -135,13 +141,13 @@ double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
 	if (!round || !n)
 		return 1;
 	for (j = 0; j < n; j++)
-		all += upper ? x[j] <= point : x[j] < point;
+		all += counts(x[j], point, upper);
 	f = all / (double)n;
 	while (i < n) {
 		double c = 0, m;
 
 		for (j = i; j < n && round[j] == round[i]; j++)
-			c += upper ? x[j] <= point : x[j] < point;
+			c += counts(x[j], point, upper);
 		m = (double)(j - i);
 		num += (c - m * f) * (c - m * f);
 		den += m * q * (1 - q);
@@ -277,8 +283,10 @@ int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
 			dlo = tl_confseq_deff(x, round, early[i], q, pt, 0);
 			dhi = tl_confseq_deff(x, round, early[i], q, pt, 1);
 		}
-		early_ranks(early[i], q, share[1 + i], dlo, &l, &unused);
-		early_ranks(early[i], q, share[1 + i], dhi, &unused, &u);
+		early_ranks(early[i], q, share[1 + i], dlo, &l, &u);
+		if (dhi != dlo)
+			early_ranks(early[i], q, share[1 + i], dhi, &unused,
+				    &u);
 		narrow(ci, s, early[i], l, u);
 		free(s);
 	}
