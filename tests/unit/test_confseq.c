@@ -514,3 +514,82 @@ TL_TEST(oracle_bound)
 }
 
 TL_TEST_MAIN()
+
+/* The median of 0.7 LN(0, s) + 0.3 LN(log 1.5, s), by bisection. */
+static double mixture_median(double s)
+{
+	double lo = 0.5, hi = 2;
+
+	for (int i = 0; i < 100; i++) {
+		double m = (lo + hi) / 2;
+		double c = 0.7 * 0.5 * erfc(-log(m) / s / M_SQRT2) +
+			   0.3 * 0.5 * erfc(-log(m / 1.5) / s / M_SQRT2);
+
+		*(c < 0.5 ? &lo : &hi) = m;
+	}
+	return (lo + hi) / 2;
+}
+
+/*
+ * Misses of the true median over 1,000 streams of 25 processes of 8
+ * values, looked at after every process, at error alpha, with (rounds)
+ * or without the processes: three processes in ten 1.5x slower, 2%
+ * within.
+ */
+static int skewed_misses(double alpha, int rounds)
+{
+	const double truth = mixture_median(0.02);
+	static double x[200], rd[200];
+	struct tl_rng r;
+	int miss = 0;
+
+	tl_stats_rng_init(&r, 13);
+	for (int s = 0; s < 1000; s++) {
+		size_t n = 0;
+
+		for (int p = 0; p < 25; p++) {
+			double f = tl_stats_rng_double(&r) < 0.3 ? 1.5 : 1;
+			struct tl_ci ci;
+
+			for (int k = 0; k < 8; k++, n++) {
+				x[n] = draw(&r, f, 0.02);
+				rd[n] = p;
+			}
+			if (!tl_confseq_quantile_rounds(x, rounds ? rd : NULL,
+							n, 0.5, alpha, &ci) &&
+			    (ci.lo > truth || ci.hi < truth)) {
+				miss++;
+				break;
+			}
+		}
+	}
+	return miss;
+}
+
+/*
+ * A shape the design effect cannot see: processes in two modes, three
+ * in ten 1.5x slower. The median lies in the fast processes' upper part
+ * (their 71st percentile), so a stream whose first four processes are
+ * all fast (0.7^4: a quarter of them) looks like one population of
+ * alike processes, a design effect near 1, and its interval can end
+ * below the truth; all slow, above it. The misses are over alpha, a
+ * measured limit (README, "Sample until decided"), kept here so that a
+ * change that worsens it shows: 26 of 1,000 at a table's level
+ * (0.05 / 40) and 126 at 0.05, where values taken as independent miss
+ * in 179 and 541. Only a bound on processes as units (about
+ * log2(1 / alpha) of them, ten at a table's level) would hold it.
+ */
+TL_TEST(two_modes_of_processes)
+{
+	int table = skewed_misses(0.05 / 40, 1), loose = skewed_misses(0.05, 1);
+	int flat = skewed_misses(0.05 / 40, 0),
+	    flat_loose = skewed_misses(0.05, 0);
+
+	fprintf(stderr,
+		"    two modes: missed %d (alpha 0.00125), %d (0.05) in 1000; "
+		"independent %d, %d\n",
+		table, loose, flat, flat_loose);
+	TL_CHECK(table <= 30);
+	TL_CHECK(loose <= 140);
+	TL_CHECK(flat > 2 * table && flat_loose > 2 * loose);
+}
