@@ -30,6 +30,7 @@ struct tl_run_opts;
 struct named {
 	char *name;
 	struct tl_dvec d;
+	struct tl_dvec round; /* the round of each of d's values */
 };
 
 /* The rusage figures kept per process, as an X-macro. */
@@ -127,8 +128,12 @@ int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 /* Records a failed process: status word, reason and stderr's last lines. */
 void tl__run_record_failure(struct vrun *vr, const char *status,
 			    const char *reason, const char *stderr_tail);
-/* The samples of workload metric name (created empty on first use). */
-struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name);
+/*
+ * Adds a value of workload metric name (created on first use) from round
+ * r: a process's values share its round, so that the verdicts count them
+ * as one cluster, as they do its ns/op samples.
+ */
+void tl__run_wm_push(struct vrun *vr, const char *name, double value, int r);
 void tl__run_keep_rusage(struct vrun *vr, const struct rusage *ru);
 /* The variant's timeout, else the experiment's. */
 double tl__run_timeout(const struct tl_experiment *e,

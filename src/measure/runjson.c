@@ -63,16 +63,15 @@ static int aa_mde(struct ctx *c, const struct vrun *vr, const struct tl_dvec *d,
  * The round of each sample (round_of, docs/results-json.md), so that the
  * verdicts can pair two variants of a case round by round.
  */
-static void add_rounds(json_t *m, const struct vrun *vr, size_t n)
+static void add_rounds(json_t *m, const struct tl_dvec *round, size_t n)
 {
 	json_t *a;
 
-	if (vr->round_of.n != n)
+	if (round->n != n)
 		return;
 	a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			a, json_integer((json_int_t)vr->round_of.x[i]));
+		json_array_append_new(a, json_integer((json_int_t)round->x[i]));
 	json_object_set_new(m, "round_of", a);
 }
 
@@ -137,7 +136,7 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (vr->nsop.n) {
 		json_t *ns = summary(c, "ns_per_op", &vr->nsop, "time");
 
-		add_rounds(ns, vr, vr->nsop.n);
+		add_rounds(ns, &vr->round_of, vr->nsop.n);
 		if (!c->looking && aa_mde(c, vr, &vr->nsop, &mde) == 0) {
 			json_object_set_new(ns, "aa_mde_pct", json_real(mde));
 			tl_dvec_push(&c->mdes, mde);
@@ -147,7 +146,7 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 	if (vr->wall.n) {
 		json_t *w = summary(c, "wall_ns", &vr->wall, "time");
 
-		add_rounds(w, vr, vr->wall.n);
+		add_rounds(w, &vr->round_of, vr->wall.n);
 		if (!c->looking && aa_mde(c, vr, &vr->wall, &mde) == 0)
 			json_object_set_new(w, "aa_mde_pct", json_real(mde));
 		json_object_set_new(m, "wall_ns", w);
@@ -157,10 +156,13 @@ json_t *tl__run_variant_json(struct ctx *c, const struct tl_experiment *e,
 			json_object_set_new(
 				m, ru_names[i],
 				summary(c, ru_names[i], &vr->ru[i], "rusage"));
-	for (size_t i = 0; i < vr->nwm; i++)
-		json_object_set_new(
-			m, vr->wm[i].name,
-			summary(c, vr->wm[i].name, &vr->wm[i].d, "workload"));
+	for (size_t i = 0; i < vr->nwm; i++) {
+		json_t *w =
+			summary(c, vr->wm[i].name, &vr->wm[i].d, "workload");
+
+		add_rounds(w, &vr->wm[i].round, vr->wm[i].d.n);
+		json_object_set_new(m, vr->wm[i].name, w);
+	}
 	if (vr->counted)
 		json_object_update(m, vr->counted);
 	json_object_set_new(o, "metrics", m);
@@ -191,6 +193,7 @@ void tl__run_vrun_release(struct vrun *vr)
 	for (size_t i = 0; i < vr->nwm; i++) {
 		free(vr->wm[i].name);
 		tl_dvec_release(&vr->wm[i].d);
+		tl_dvec_release(&vr->wm[i].round);
 	}
 	free(vr->wm);
 	tl_strv_release(&vr->fact_names);

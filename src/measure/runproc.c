@@ -123,15 +123,20 @@ void tl__run_record_failure(struct vrun *vr, const char *status,
 	}
 }
 
-struct tl_dvec *tl__run_wm_slot(struct vrun *vr, const char *name)
+void tl__run_wm_push(struct vrun *vr, const char *name, double value, int r)
 {
-	for (size_t i = 0; i < vr->nwm; i++)
-		if (!strcmp(vr->wm[i].name, name))
-			return &vr->wm[i].d;
-	TL_VEC_RESERVE(vr->wm, vr->cap_wm, vr->nwm + 1);
-	memset(&vr->wm[vr->nwm], 0, sizeof(vr->wm[0]));
-	vr->wm[vr->nwm].name = xstrdup(name);
-	return &vr->wm[vr->nwm++].d;
+	size_t i;
+
+	for (i = 0; i < vr->nwm && strcmp(vr->wm[i].name, name); i++)
+		;
+	if (i == vr->nwm) {
+		TL_VEC_RESERVE(vr->wm, vr->cap_wm, vr->nwm + 1);
+		memset(&vr->wm[i], 0, sizeof(vr->wm[0]));
+		vr->wm[i].name = xstrdup(name);
+		vr->nwm++;
+	}
+	tl_dvec_push(&vr->wm[i].d, value);
+	tl_dvec_push(&vr->wm[i].round, r);
 }
 
 /*

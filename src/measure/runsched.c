@@ -172,10 +172,8 @@ static double calibrate(struct ctx *c, const struct tl_experiment *e,
 				 */
 				tl__run_add_facts(vr, &p);
 				for (size_t m = 0; m < p.nmetrics; m++)
-					tl_dvec_push(
-						tl__run_wm_slot(
-							vr, p.metrics[m].name),
-						p.metrics[m].value);
+					tl__run_wm_push(vr, p.metrics[m].name,
+							p.metrics[m].value, 0);
 				tl__run_keep_rusage(vr, &pr.ru);
 				vr->nok++;
 				vr->facts_only = 1;
@@ -458,12 +456,9 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 						tl_dvec_push(&vr->round_of, r);
 					}
 					for (size_t m = 0; m < p.nmetrics; m++)
-						tl_dvec_push(
-							tl__run_wm_slot(
-								vr,
-								p.metrics[m]
-									.name),
-							p.metrics[m].value);
+						tl__run_wm_push(
+							vr, p.metrics[m].name,
+							p.metrics[m].value, r);
 					tl__run_add_facts(vr, &p);
 					if (!lean)
 						tl__run_keep_rusage(vr, &pr.ru);

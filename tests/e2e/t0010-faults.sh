@@ -18,6 +18,10 @@ reason() { jq -r --arg v "$1" '.experiments[0].cases[0].variants[] | select(.nam
 jq -e '.experiments[0].cases[0].variants[] | select(.name == "c.ok") | .metrics.ns_per_op.median > 0' "$out" >/dev/null || fail "c.ok has no ns_per_op"
 jq -e '.experiments[0].cases[0].variants[] | select(.name == "c.ok") | .facts.answer == "42"' "$out" >/dev/null || fail "fact lost"
 jq -e '.experiments[0].cases[0].variants[] | select(.name == "c.ok") | .metrics.widgets_per_op.source == "workload"' "$out" >/dev/null || fail "metric lost"
+# A workload metric's values carry their process's round, as ns/op's do
+# (the verdicts count a process's values as one cluster): 4 rounds, 0..3.
+jq -e '.experiments[0].cases[0].variants[] | select(.name == "c.ok") | .metrics.widgets_per_op | (.round_of | length) == (.samples | length) and (.round_of | unique) == [0, 1, 2, 3]' "$out" >/dev/null ||
+	fail "workload metric rounds: $(jq -c '.experiments[0].cases[0].variants[] | select(.name == "c.ok") | .metrics.widgets_per_op.round_of' "$out")"
 [ "$(status c.crash)" = crashed ] || fail "c.crash: $(status c.crash)"
 reason c.crash | grep -q "signal 11" || fail "crash reason: $(reason c.crash)"
 [ "$(status c.hang)" = timeout ] || fail "c.hang: $(status c.hang)"
