@@ -623,7 +623,7 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 			v->more_factor = tl_confseq_samples_factor(
 				&v->ci, pr->lo, pr->hi);
 		if (o->anytime && !v->exact && !jobs[fam[k]].fallback_ci)
-			v->oracle_n = tl__verdict_oracle(&jobs[fam[k]],
+			v->oracle_n = tl__verdict_oracle(&jobs[fam[k]], o,
 							 o->alpha / (double)m);
 		if (o->anytime && v->more_factor > 1 &&
 		    isfinite(v->more_factor)) {

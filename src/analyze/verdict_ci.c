@@ -185,7 +185,8 @@ int tl__verdict_decide(const struct tl__verdict_job *j, double a,
 	return TL_VERDICT_INCONCLUSIVE;
 }
 
-size_t tl__verdict_oracle(const struct tl__verdict_job *j, double a)
+size_t tl__verdict_oracle(const struct tl__verdict_job *j,
+			  const struct tl_verdict_opts *o, double a)
 {
 	const struct tl_claim *c = j->c;
 	enum tl_confseq_kind kind =
@@ -195,7 +196,8 @@ size_t tl__verdict_oracle(const struct tl__verdict_job *j, double a)
 
 	if (c->p.op == TL_PRED_NE || c->p.op == TL_PRED_EQUIVALENT)
 		return 0;
-	return tl_confseq_oracle_n(j->s[0].x, j->s[0].n, j->s[1].x, j->s[1].n,
+	return tl_confseq_oracle_n(j->s[0].x, rounds_of(&j->s[0], o), j->s[0].n,
+				   j->s[1].x, rounds_of(&j->s[1], o), j->s[1].n,
 				   kind,
 				   kind == TL_CONFSEQ_VALUE ? c->m.q : 0.5, a,
 				   c->p.lo, c->p.hi, 100000);

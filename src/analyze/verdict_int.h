@@ -85,6 +85,7 @@ double tl__verdict_smallest_alpha(const struct tl__verdict_job *j,
 				  const struct tl_verdict_opts *o);
 
 /* The oracle bound of a claim at per-claim error a (0: none). */
-size_t tl__verdict_oracle(const struct tl__verdict_job *j, double a);
+size_t tl__verdict_oracle(const struct tl__verdict_job *j,
+			  const struct tl_verdict_opts *o, double a);
 
 #endif

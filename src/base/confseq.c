@@ -132,14 +132,21 @@ static int counts(double x, double point, int upper)
 	return upper ? x <= point : x < point;
 }
 
-double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
-		       double point, int upper)
+/*
+ * The variance of x[0..n)'s per-cluster counts toward an end (see
+ * counts) around their mean, over nr - 1, over the binomial variance at
+ * q; the count of clusters in *nr and the largest in *mmax. NAN with
+ * fewer than two clusters.
+ */
+static double cluster_ratio(const double *x, const double *round, size_t n,
+			    double q, double point, int upper, size_t *nr,
+			    double *mmax)
 {
-	double num = 0, den = 0, mmax = 0, all = 0, f;
-	size_t i = 0, j, nr = 0;
+	double num = 0, den = 0, all = 0, f;
+	size_t i = 0, j;
 
-	if (!round || !n)
-		return 1;
+	*nr = 0;
+	*mmax = 0;
 	for (j = 0; j < n; j++)
 		all += counts(x[j], point, upper);
 	f = all / (double)n;
@@ -151,27 +158,39 @@ double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
 		m = (double)(j - i);
 		num += (c - m * f) * (c - m * f);
 		den += m * q * (1 - q);
-		mmax = fmax(mmax, m);
-		nr++;
+		*mmax = fmax(*mmax, m);
+		(*nr)++;
 		i = j;
 	}
+	if (*nr < 2 || !(den > 0))
+		return NAN;
+	return num * (double)*nr / (double)(*nr - 1) / den;
+}
+
+double tl_confseq_deff(const double *x, const double *round, size_t n, double q,
+		       double point, int upper)
+{
+	double r, mmax;
+	size_t nr;
+
+	if (!round || !n)
+		return 1;
+	r = cluster_ratio(x, round, n, q, point, upper, &nr, &mmax);
 	/*
 	 * One process: its values are one observation of the process; two:
 	 * one degree of freedom, too few to tell a process effect from none.
 	 */
-	if (nr < 3 || !(den > 0))
+	if (nr < 3 || isnan(r))
 		return mmax > 1 ? mmax : 1;
 	/*
-	 * The sample variance (over nr - 1), raised by (nr + 2) / (nr - 1):
-	 * a plug-in from nr - 1 degrees of freedom errs low as often as
-	 * high, and a low one lets a decision through. 2.5x from three
-	 * processes, 1.3x from ten: the least that kept test_confseq's A/A
-	 * streams in processes as wide as their samples within alpha (9.7%
-	 * without).
+	 * The sample variance, raised by (nr + 2) / (nr - 1): a plug-in
+	 * from nr - 1 degrees of freedom errs low as often as high, and a
+	 * low one lets a decision through. 2.5x from three processes, 1.3x
+	 * from ten: the least that kept test_confseq's A/A streams in
+	 * processes as wide as their samples within alpha (9.7% without).
 	 */
-	num *= (double)nr / (double)(nr - 1) * ((double)nr + 2) /
-	       ((double)nr - 1);
-	return fmin(fmax(num / den, 1), mmax);
+	r *= ((double)nr + 2) / ((double)nr - 1);
+	return fmin(fmax(r, 1), mmax);
 }
 
 /*
@@ -409,26 +428,67 @@ static void fixed_at(const double *s, size_t n, size_t np, double q, double a,
 				 : INFINITY;
 }
 
-size_t tl_confseq_oracle_n(const double *a, size_t na, const double *b,
-			   size_t nb, enum tl_confseq_kind kind, double q,
-			   double alpha, double lo, double hi, size_t max)
+/*
+ * What the oracle knows of a side's clusters: the design effect of the
+ * values measured (the larger of the two ends', not raised: the oracle
+ * knows the noise) and the values a process gives; 1 and 1 without
+ * rounds.
+ */
+static void oracle_design(const double *x, const double *round, size_t n,
+			  double q, double *deff, double *per)
+{
+	double point = 0, mmax, r;
+	size_t nr;
+
+	*deff = *per = 1;
+	if (!round)
+		return;
+	tl_stats_quantile(x, n, q, &point);
+	for (int upper = 0; upper < 2; upper++) {
+		r = cluster_ratio(x, round, n, q, point, upper, &nr, &mmax);
+		*deff = fmax(*deff, isnan(r) ? mmax : fmin(r, mmax));
+	}
+	*per = (double)n / (double)nr;
+}
+
+/* The effective count of np values of a side, at least 1. */
+static size_t effective(double np, double deff)
+{
+	double e = floor(np / deff);
+
+	return e < 1 ? 1 : (size_t)e;
+}
+
+size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
+			   const double *b, const double *rb, size_t nb,
+			   enum tl_confseq_kind kind, double q, double alpha,
+			   double lo, double hi, size_t max)
 {
 	double *sa, *sb = NULL,
 		    side = kind == TL_CONFSEQ_VALUE ? alpha : alpha / 2;
+	double da, pa, db = 1, pb = 1;
 	size_t np = 2, found = 0;
 
 	if (!na || (kind != TL_CONFSEQ_VALUE && !nb))
 		return 0;
 	sa = sorted_copy(a, na);
-	if (kind != TL_CONFSEQ_VALUE)
+	oracle_design(a, ra, na, q, &da, &pa);
+	if (kind != TL_CONFSEQ_VALUE) {
 		sb = sorted_copy(b, nb);
+		oracle_design(b, rb, nb, 0.5, &db, &pb);
+	}
+	/* In clusters, np counts whole processes; their values decide. */
+	if (ra)
+		np = 1;
 	while (np <= max && !found) {
 		struct tl_ci ca, cb, ci;
+		double ka = ra ? (double)np * pa : (double)np;
+		double kb = ra ? (double)np * pb : (double)np;
 
-		fixed_at(sa, na, np, q, side, &ca);
+		fixed_at(sa, na, effective(ka, da), q, side, &ca);
 		ci = ca;
 		if (sb) {
-			fixed_at(sb, nb, np, 0.5, side, &cb);
+			fixed_at(sb, nb, effective(kb, db), 0.5, side, &cb);
 			if (kind == TL_CONFSEQ_DIFF) {
 				ci.point = ca.point - cb.point;
 				ci.lo = ca.lo - cb.hi;
@@ -444,7 +504,7 @@ size_t tl_confseq_oracle_n(const double *a, size_t na, const double *b,
 			}
 		}
 		if (tl_confseq_against(&ci, lo, hi) != TL_CONFSEQ_OPEN)
-			found = np;
+			found = ra ? (size_t)ceil(ka) : np;
 		np = np < 64 ? np + 1 : np + np / 16;
 	}
 	free(sa);

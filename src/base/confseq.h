@@ -197,6 +197,11 @@ double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi);
  * the truth: what a design that knew the noise in advance would spend. 0
  * when no count up to max decides (the point sits on the bound). The
  * spent-to-oracle ratio says how close a sequential rule came to it.
+ * With rounds (ra, rb; NULL: independent values) the oracle knows the
+ * processes too: it counts whole processes, each worth its values over
+ * the design effect measured on all of them (not raised), and returns
+ * their values (a side's, rounded up), so that a sampler that counts a
+ * process as one cluster is held to a bound of the same kind.
  */
 enum tl_confseq_kind {
 	TL_CONFSEQ_VALUE,
@@ -204,8 +209,9 @@ enum tl_confseq_kind {
 	TL_CONFSEQ_DIFF,
 };
 
-size_t tl_confseq_oracle_n(const double *a, size_t na, const double *b,
-			   size_t nb, enum tl_confseq_kind kind, double q,
-			   double alpha, double lo, double hi, size_t max);
+size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
+			   const double *b, const double *rb, size_t nb,
+			   enum tl_confseq_kind kind, double q, double alpha,
+			   double lo, double hi, size_t max);
 
 #endif

@@ -496,24 +496,59 @@ TL_TEST(oracle_bound)
 		x[i] = draw(&r, 26, 0.2);
 		y[i] = draw(&r, 100, 0.2);
 	}
-	far = tl_confseq_oracle_n(x, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
-				  0.05 / 40, 1200, 8700, 100000);
+	far = tl_confseq_oracle_n(x, NULL, 400, NULL, NULL, 0, TL_CONFSEQ_VALUE,
+				  0.5, 0.05 / 40, 1200, 8700, 100000);
 	TL_CHECK_INT(far, 11);
-	near = tl_confseq_oracle_n(y, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
-				   0.05 / 40, -INFINITY, 95, 100000);
+	near = tl_confseq_oracle_n(y, NULL, 400, NULL, NULL, 0,
+				   TL_CONFSEQ_VALUE, 0.5, 0.05 / 40, -INFINITY,
+				   95, 100000);
 	TL_CHECK(near > far && near < 100000);
-	TL_CHECK_INT(tl_confseq_oracle_n(y, 400, NULL, 0, TL_CONFSEQ_VALUE, 0.5,
-					 0.05 / 40, -INFINITY,
-					 y[0] > 0 ? 1e-9 : 0, 1000),
+	TL_CHECK_INT(tl_confseq_oracle_n(y, NULL, 400, NULL, NULL, 0,
+					 TL_CONFSEQ_VALUE, 0.5, 0.05 / 40,
+					 -INFINITY, y[0] > 0 ? 1e-9 : 0, 1000),
 		     11); /* wholly outside: refuted as fast as can be */
 	/* A ratio of two sides at 26 and 100 against ratio > 1. */
-	TL_CHECK(tl_confseq_oracle_n(x, 400, y, 400, TL_CONFSEQ_RATIO, 0.5,
-				     0.05 / 40, 1, INFINITY, 100000) > 0);
+	TL_CHECK(tl_confseq_oracle_n(x, NULL, 400, y, NULL, 400,
+				     TL_CONFSEQ_RATIO, 0.5, 0.05 / 40, 1,
+				     INFINITY, 100000) > 0);
 	n = run_stream(&r, 26, 0.2, 1200, 8700, 5, 1000, &st);
 	TL_CHECK(n <= 3 * far);
 }
 
-TL_TEST_MAIN()
+/*
+ * The oracle in processes: 50 processes of 8 values. Alike processes
+ * cost what independent values do, rounded up to whole processes (11
+ * values: 2 processes, 16); processes wholly apart (each its own 20%
+ * shift, 1% within) are one value each, so 11 processes, 88 values.
+ */
+TL_TEST(oracle_bound_in_processes)
+{
+	struct tl_rng r;
+	double x[400], y[400], rd[400];
+
+	tl_stats_rng_init(&r, 5);
+	for (int p = 0; p < 50; p++) {
+		double f = draw(&r, 1, 0.2);
+
+		for (int k = 0; k < 8; k++) {
+			x[p * 8 + k] = draw(&r, 26, 0.2);
+			y[p * 8 + k] = draw(&r, 26 * f, 0.01);
+			rd[p * 8 + k] = p;
+		}
+	}
+	TL_CHECK_INT(tl_confseq_oracle_n(x, rd, 400, NULL, NULL, 0,
+					 TL_CONFSEQ_VALUE, 0.5, 0.05 / 40, 1200,
+					 8700, 100000),
+		     16);
+	TL_CHECK_INT(tl_confseq_oracle_n(y, rd, 400, NULL, NULL, 0,
+					 TL_CONFSEQ_VALUE, 0.5, 0.05 / 40, 1200,
+					 8700, 100000),
+		     88);
+	TL_CHECK_INT(tl_confseq_oracle_n(y, NULL, 400, NULL, NULL, 0,
+					 TL_CONFSEQ_VALUE, 0.5, 0.05 / 40, 1200,
+					 8700, 100000),
+		     11);
+}
 
 /* The median of 0.7 LN(0, s) + 0.3 LN(log 1.5, s), by bisection. */
 static double mixture_median(double s)
@@ -593,3 +628,5 @@ TL_TEST(two_modes_of_processes)
 	TL_CHECK(loose <= 140);
 	TL_CHECK(flat > 2 * table && flat_loose > 2 * loose);
 }
+
+TL_TEST_MAIN()
