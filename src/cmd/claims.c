@@ -179,7 +179,6 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"repeat", required_argument, NULL, 'R'},
 		{"only", required_argument, NULL, 'O'},
 		{"independent", no_argument, NULL, 'I'},
-		{"per-process", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -199,9 +198,6 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		case 'I':
 			a->vo.independent = 1;
-			break;
-		case 'P': /* the default since 2026-12-07; still accepted */
-			a->vo.independent = 0;
 			break;
 		case 'c':
 			a->check = 1;
