@@ -110,7 +110,8 @@ void tl_repeat_table(struct tl_buf *b, const struct tl_claimset *cs,
 		     const struct tl_repeat *r)
 {
 	double total_spent = 0, total_oracle = 0, wmin = INFINITY, wmax = 0;
-	size_t i, k, p;
+	double *ratio = xcalloc(r->nclaims + 1, sizeof(*ratio));
+	size_t i, k, p, nratio = 0, within = 0;
 
 	tl_buf_printf(b, "\n%zu passes: how often each verdict came out\n",
 		      r->npasses);
@@ -138,6 +139,8 @@ void tl_repeat_table(struct tl_buf *b, const struct tl_claimset *cs,
 			tl_buf_printf(b, " %5.1fx", s / o);
 			total_spent += s;
 			total_oracle += o;
+			ratio[nratio++] = s / o;
+			within += s / o <= 2;
 		}
 		tl_buf_puts(b, "\n");
 	}
@@ -153,9 +156,16 @@ void tl_repeat_table(struct tl_buf *b, const struct tl_claimset *cs,
 		      median(r->wall_s, r->npasses, 1), r->npasses ? wmin : 0,
 		      wmax, total_spent, total_oracle,
 		      total_oracle > 0 ? total_spent / total_oracle : 0);
+	if (nratio)
+		tl_buf_printf(b,
+			      "per claim: spent / oracle median %.1fx, %zu of "
+			      "%zu within 2x\n",
+			      median(ratio, nratio, 1), within, nratio);
 	tl_buf_puts(b, "samples: median per pass over both sides; oracle: the "
 		       "fewest a fixed-n interval would have decided with at "
-		       "the noise measured (per pass, median)\n");
+		       "the noise measured, in whole processes (per pass, "
+		       "median)\n");
+	free(ratio);
 }
 
 static json_t *num(double x)

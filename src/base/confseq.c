@@ -429,34 +429,56 @@ static void fixed_at(const double *s, size_t n, size_t np, double q, double a,
 }
 
 /*
- * What the oracle knows of a side's clusters: the design effect of the
- * values measured (the larger of the two ends', not raised: the oracle
- * knows the noise) and the values a process gives; 1 and 1 without
- * rounds.
+ * What the oracle knows of a side: its sorted values, and with rounds,
+ * the design effect of each end (d[0] the lower, d[1] the upper; of the
+ * values measured, not raised: the oracle knows the noise) and the
+ * values a process gives. Without rounds both are 1.
  */
-static void oracle_design(const double *x, const double *round, size_t n,
-			  double q, double *deff, double *per)
+struct oside {
+	double *s, q, d[2], per;
+	size_t n;
+};
+
+static void oside_init(struct oside *o, const double *x, const double *round,
+		       size_t n, double q)
 {
 	double point = 0, mmax, r;
-	size_t nr;
+	size_t nr = 1;
 
-	*deff = *per = 1;
+	o->s = sorted_copy(x, n);
+	o->n = n;
+	o->q = q;
+	o->d[0] = o->d[1] = 1;
+	o->per = 1;
 	if (!round)
 		return;
-	tl_stats_quantile(x, n, q, &point);
+	point = sorted_quantile(o->s, n, q);
 	for (int upper = 0; upper < 2; upper++) {
 		r = cluster_ratio(x, round, n, q, point, upper, &nr, &mmax);
-		*deff = fmax(*deff, isnan(r) ? mmax : fmin(r, mmax));
+		o->d[upper] = isnan(r) ? mmax : fmin(fmax(r, 1), mmax);
 	}
-	*per = (double)n / (double)nr;
+	o->per = (double)n / (double)nr;
 }
 
-/* The effective count of np values of a side, at least 1. */
-static size_t effective(double np, double deff)
+/*
+ * The fixed-n interval of side o at k of its units (values, or
+ * processes with rounds) at error a: each end from the values it is
+ * worth, k * per / its design effect (at least 1).
+ */
+static void oside_at(const struct oside *o, size_t k, double a,
+		     struct tl_ci *ci)
 {
-	double e = floor(np / deff);
+	struct tl_ci c;
 
-	return e < 1 ? 1 : (size_t)e;
+	for (int upper = 0; upper < 2; upper++) {
+		double e = floor((double)k * o->per / o->d[upper]);
+
+		fixed_at(o->s, o->n, e < 1 ? 1 : (size_t)e, o->q, a, &c);
+		if (upper)
+			ci->hi = c.hi;
+		else
+			*ci = c;
+	}
 }
 
 size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
@@ -464,31 +486,24 @@ size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
 			   enum tl_confseq_kind kind, double q, double alpha,
 			   double lo, double hi, size_t max)
 {
-	double *sa, *sb = NULL,
-		    side = kind == TL_CONFSEQ_VALUE ? alpha : alpha / 2;
-	double da, pa, db = 1, pb = 1;
-	size_t np = 2, found = 0;
+	double side = kind == TL_CONFSEQ_VALUE ? alpha : alpha / 2;
+	struct oside oa, ob = {0};
+	size_t k, found = 0;
 
 	if (!na || (kind != TL_CONFSEQ_VALUE && !nb))
 		return 0;
-	sa = sorted_copy(a, na);
-	oracle_design(a, ra, na, q, &da, &pa);
-	if (kind != TL_CONFSEQ_VALUE) {
-		sb = sorted_copy(b, nb);
-		oracle_design(b, rb, nb, 0.5, &db, &pb);
-	}
-	/* In clusters, np counts whole processes; their values decide. */
-	if (ra)
-		np = 1;
-	while (np <= max && !found) {
+	oside_init(&oa, a, ra, na, q);
+	if (kind != TL_CONFSEQ_VALUE)
+		oside_init(&ob, b, rb, nb, 0.5);
+	/* In clusters, k counts whole processes; their values decide. */
+	for (k = ra ? 1 : 2; k <= max && !found;
+	     k = k < 64 ? k + 1 : k + k / 16) {
 		struct tl_ci ca, cb, ci;
-		double ka = ra ? (double)np * pa : (double)np;
-		double kb = ra ? (double)np * pb : (double)np;
 
-		fixed_at(sa, na, effective(ka, da), q, side, &ca);
+		oside_at(&oa, k, side, &ca);
 		ci = ca;
-		if (sb) {
-			fixed_at(sb, nb, effective(kb, db), 0.5, side, &cb);
+		if (ob.s) {
+			oside_at(&ob, k, side, &cb);
 			if (kind == TL_CONFSEQ_DIFF) {
 				ci.point = ca.point - cb.point;
 				ci.lo = ca.lo - cb.hi;
@@ -504,10 +519,9 @@ size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
 			}
 		}
 		if (tl_confseq_against(&ci, lo, hi) != TL_CONFSEQ_OPEN)
-			found = ra ? (size_t)ceil(ka) : np;
-		np = np < 64 ? np + 1 : np + np / 16;
+			found = ra ? (size_t)ceil((double)k * oa.per) : k;
 	}
-	free(sa);
-	free(sb);
+	free(oa.s);
+	free(ob.s);
 	return found;
 }

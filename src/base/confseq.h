@@ -199,7 +199,8 @@ double tl_confseq_samples_factor(const struct tl_ci *ci, double lo, double hi);
  * spent-to-oracle ratio says how close a sequential rule came to it.
  * With rounds (ra, rb; NULL: independent values) the oracle knows the
  * processes too: it counts whole processes, each worth its values over
- * the design effect measured on all of them (not raised), and returns
+ * the design effect measured on all of them (each end its own, not
+ * raised), and returns
  * their values (a side's, rounded up), so that a sampler that counts a
  * process as one cluster is held to a bound of the same kind.
  */

@@ -57,6 +57,8 @@ TL_TEST(tally_and_flips)
 	TL_CHECK(strstr(tl_buf_str(&b), "2 of 4 claims flip"));
 	/* Median samples 30 against an oracle of 10: 3.0x. */
 	TL_CHECK(strstr(tl_buf_str(&b), "      30       10   3.0x"));
+	TL_CHECK(strstr(tl_buf_str(&b), "per claim: spent / oracle median "
+					"3.0x, 0 of 4 within 2x"));
 	TL_CHECK(strstr(tl_buf_str(&b), "wall per pass median 2.5 s [1.5, "
 					"3.5]"));
 	j = tl_repeat_json(&cs, &r);
