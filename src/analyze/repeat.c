@@ -24,6 +24,9 @@ void tl_repeat_init(struct tl_repeat *r, size_t nclaims)
 
 void tl_repeat_release(struct tl_repeat *r)
 {
+	for (size_t i = 0; i < r->npasses * r->nclaims; i++)
+		free(r->cell[i].notes);
+	free(r->cell);
 	free(r->kinds);
 	free(r->spent);
 	free(r->oracle);
@@ -43,6 +46,8 @@ void tl_repeat_add(struct tl_repeat *r, const struct tl_verdict *v,
 		r->oracle = xrealloc(r->oracle, r->cap * (r->nclaims + 1) *
 							sizeof(double));
 		r->wall_s = xrealloc(r->wall_s, r->cap * sizeof(double));
+		r->cell = xrealloc(r->cell, r->cap * (r->nclaims + 1) *
+						    sizeof(*r->cell));
 	}
 	for (i = 0; i < r->nclaims; i++) {
 		const struct tl_verdict *x = &v[i];
@@ -54,6 +59,14 @@ void tl_repeat_add(struct tl_repeat *r, const struct tl_verdict *v,
 					       : NAN;
 		r->oracle[p * r->nclaims + i] =
 			x->oracle_n ? (double)(x->oracle_n * sides) : NAN;
+		r->cell[p * r->nclaims + i] = (struct tl_repeat_cell){
+			.kind = x->kind,
+			.has_ci = x->has_ci,
+			.ci = x->ci,
+			.notes = x->notes    ? xstrdup(x->notes)
+				 : x->reason ? xstrdup(x->reason)
+					     : NULL,
+		};
 	}
 	r->wall_s[p] = wall_s;
 	r->npasses++;
@@ -173,6 +186,29 @@ static json_t *num(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
+/* Claim i's verdict, interval and notes in every pass. */
+static json_t *passes_json(const struct tl_repeat *r, size_t i)
+{
+	json_t *a = json_array();
+
+	for (size_t p = 0; p < r->npasses; p++) {
+		const struct tl_repeat_cell *c = &r->cell[p * r->nclaims + i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "verdict",
+				    json_string(tl_verdict_name(c->kind)));
+		if (c->has_ci) {
+			json_object_set_new(o, "point", num(c->ci.point));
+			json_object_set_new(o, "lo", num(c->ci.lo));
+			json_object_set_new(o, "hi", num(c->ci.hi));
+		}
+		if (c->notes)
+			json_object_set_new(o, "notes", json_string(c->notes));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 json_t *tl_repeat_json(const struct tl_claimset *cs, const struct tl_repeat *r)
 {
 	json_t *root = json_object(), *arr = json_array(), *w = json_array();
@@ -200,6 +236,7 @@ json_t *tl_repeat_json(const struct tl_claimset *cs, const struct tl_repeat *r)
 				    num(col_median(r->spent, r, i)));
 		json_object_set_new(it, "oracle_median",
 				    num(col_median(r->oracle, r, i)));
+		json_object_set_new(it, "passes", passes_json(r, i));
 		json_array_append_new(arr, it);
 	}
 	json_object_set_new(root, "claims", arr);

@@ -4,7 +4,9 @@
  * claim flipped between HOLDS and REFUTED or between a decided verdict and
  * UNTESTABLE), with the samples each pass spent beside the oracle bound
  * (analyze/verdict.h oracle_n: the fewest a fixed-n design knowing the
- * noise would have spent) and each pass's wall time.
+ * noise would have spent) and each pass's wall time; the JSON keeps each
+ * pass's verdict, interval and notes, so that a claim undecided in one
+ * pass of five shows why.
  *
  * Pure data: the caller runs the passes and prints what this returns.
  * Not thread-safe (one tally per caller).
@@ -24,7 +26,16 @@ struct tl_repeat {
 	double *spent;	/* [pass][claim] samples, NAN when none */
 	double *oracle; /* [pass][claim] oracle samples, NAN when none */
 	double *wall_s; /* [pass] */
+	struct tl_repeat_cell *cell; /* [pass][claim] */
 	size_t cap;
+};
+
+/* What one pass said of one claim (its evidence, kept for the JSON). */
+struct tl_repeat_cell {
+	enum tl_verdict_kind kind;
+	int has_ci;
+	struct tl_ci ci;
+	char *notes; /* the verdict's notes or reason, or NULL */
 };
 
 void tl_repeat_init(struct tl_repeat *r, size_t nclaims);

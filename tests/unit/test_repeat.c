@@ -2,7 +2,8 @@
  * test_repeat.c - the tally of `claims --repeat` (src/analyze/repeat.c):
  * verdict counts per claim, what counts as a flip (HOLDS against REFUTED,
  * a decided verdict against UNTESTABLE; INCONCLUSIVE beside a decided one
- * is not), and samples against the oracle in the table and the JSON.
+ * is not), samples against the oracle in the table and the JSON, and
+ * each pass's verdict, interval and notes in the JSON.
  */
 #include "analyze/repeat.h"
 
@@ -27,7 +28,8 @@ TL_TEST(tally_and_flips)
 	struct tl_repeat r;
 	struct tl_verdict v[4];
 	struct tl_buf b = TL_BUF_INIT;
-	json_t *j;
+	json_t *j, *pass1;
+	char why[] = "about 3x the samples would decide it";
 	const enum tl_verdict_kind pass[3][4] = {
 		{TL_VERDICT_HOLDS, TL_VERDICT_HOLDS, TL_VERDICT_HOLDS,
 		 TL_VERDICT_REFUTED},
@@ -48,6 +50,8 @@ TL_TEST(tally_and_flips)
 	for (int p = 0; p < 3; p++) {
 		for (int i = 0; i < 4; i++)
 			mk(&v[i], pass[p][i], 20 + 10 * (size_t)p, 10);
+		v[1].ci = (struct tl_ci){.point = 7.4, .lo = 5.9, .hi = 9.9};
+		v[1].notes = p == 1 ? why : NULL;
 		tl_repeat_add(&r, v, 1.5 + p);
 	}
 	TL_CHECK_INT(r.npasses, 3);
@@ -72,6 +76,16 @@ TL_TEST(tally_and_flips)
 		1);
 	TL_CHECK(json_is_false(json_object_get(
 		json_array_get(json_object_get(j, "claims"), 1), "flip")));
+	/* Each pass's evidence is kept: the undecided pass says why. */
+	pass1 = json_array_get(
+		json_object_get(json_array_get(json_object_get(j, "claims"), 1),
+				"passes"),
+		1);
+	TL_CHECK(!strcmp(json_string_value(json_object_get(pass1, "verdict")),
+			 "INCONCLUSIVE"));
+	TL_CHECK(json_real_value(json_object_get(pass1, "hi")) == 9.9);
+	TL_CHECK(!strcmp(json_string_value(json_object_get(pass1, "notes")),
+			 "about 3x the samples would decide it"));
 	json_decref(j);
 	tl_buf_release(&b);
 	tl_repeat_release(&r);
