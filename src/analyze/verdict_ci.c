@@ -68,6 +68,12 @@ static const double *rounds_of(const struct tl__verdict_series *s,
 	return o->independent ? NULL : s->round;
 }
 
+/* How a series' processes count (claims --strict: each one unit). */
+static enum tl_confseq_units units_of(const struct tl_verdict_opts *o)
+{
+	return o->strict ? TL_CONFSEQ_PROCESSES : TL_CONFSEQ_DESIGN;
+}
+
 /*
  * The unpaired CS of a ratio or difference at error a: each side's own
  * sequence at a / 2, with its rounds when counted per process.
@@ -80,9 +86,10 @@ static int sides_cs(const struct tl__verdict_job *j,
 
 	if (j->c->m.kind == TL_MEASURE_RATIO)
 		return tl_confseq_quantile_ratio(s[0].x, ra, s[0].n, s[1].x, rb,
-						 s[1].n, 0.5, a, ci);
+						 s[1].n, 0.5, a, units_of(o),
+						 ci);
 	return tl_confseq_quantile_diff(s[0].x, ra, s[0].n, s[1].x, rb, s[1].n,
-					0.5, a, ci);
+					0.5, a, units_of(o), ci);
 }
 
 /*
@@ -106,8 +113,8 @@ static int paired_cs(const struct tl__verdict_job *j,
 	if (o->independent)
 		return tl_confseq_quantile_rounds(j->pairs, NULL, j->npairs,
 						  0.5, a, ci);
-	err = tl_confseq_quantile_rounds(j->pairs, j->pairs + j->npairs,
-					 j->npairs, 0.5, a / 2, ci);
+	err = tl_confseq_quantile_units(j->pairs, j->pairs + j->npairs,
+					j->npairs, 0.5, a / 2, units_of(o), ci);
 	if (!err)
 		err = sides_cs(j, o, a / 2, &sd);
 	if (err)
@@ -139,9 +146,9 @@ static int boot(const struct tl__verdict_job *j, double level,
 			return paired_cs(j, o, 1 - b.confidence, ci);
 		if (j->c->m.kind != TL_MEASURE_VALUE)
 			return sides_cs(j, o, 1 - b.confidence, ci);
-		return tl_confseq_quantile_rounds(a->x, rounds_of(a, o), a->n,
-						  j->c->m.q, 1 - b.confidence,
-						  ci);
+		return tl_confseq_quantile_units(a->x, rounds_of(a, o), a->n,
+						 j->c->m.q, 1 - b.confidence,
+						 units_of(o), ci);
 	}
 	if (j->npairs)
 		return tl_stats_boot_median(j->pairs, j->npairs, &b, ci);

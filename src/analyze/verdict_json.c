@@ -69,6 +69,9 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 			    : o->independent ? "confidence sequence "
 					       "(anytime-valid), samples "
 					       "independent"
+			    : o->strict	     ? "confidence sequence "
+					       "(anytime-valid), each process "
+					       "one unit"
 					     : "confidence sequence "
 					       "(anytime-valid), per process"));
 	json_object_set_new(root, "family_size", json_integer((json_int_t)m));

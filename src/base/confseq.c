@@ -243,13 +243,29 @@ static size_t cluster_prefix(const double *round, size_t n, size_t want,
 	return n + 1;
 }
 
-int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
-			       double q, double alpha, struct tl_ci *ci)
+/* The largest cluster of round[0..n) (a run of equal labels). */
+static double largest_cluster(const double *round, size_t n)
+{
+	double m = 1;
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i; j < n && round[j] == round[i]; j++)
+			;
+		m = fmax(m, (double)(j - i));
+		i = j;
+	}
+	return m;
+}
+
+int tl_confseq_quantile_units(const double *x, const double *round, size_t n,
+			      double q, double alpha,
+			      enum tl_confseq_units units, struct tl_ci *ci)
 {
 	struct tl_ci mix;
 	double *s, up, down, point, l, share[3], dlo, dhi;
 	size_t i, early[2];
-	int err;
+	int err, looks = 1;
 
 	if (!n || !(q > 0 && q < 1) || !(alpha > 0 && alpha < 1))
 		return -EINVAL;
@@ -273,6 +289,18 @@ int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
 	dlo = tl_confseq_deff(x, round, n, q, point, 0);
 	dhi = tl_confseq_deff(x, round, n, q, point, 1);
 	spend(q, alpha, share);
+	if (round && units == TL_CONFSEQ_PROCESSES) {
+		/*
+		 * Each process one unit: its share of values on an end's side
+		 * is a bounded increment whatever the processes' differences,
+		 * so the boundary holds on the processes' count (the largest
+		 * one's values each), with all of alpha; the exact early looks
+		 * hold for 0/1 counts only and are not taken.
+		 */
+		dlo = dhi = largest_cluster(round, n);
+		share[0] = alpha;
+		looks = 0;
+	}
 	s = sorted_copy(x, n);
 	quantile_boundary((double)n / dlo, q, share[0], &up, &down);
 	l = ceil((double)n * q - dlo * down);
@@ -293,7 +321,7 @@ int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
 		early[1] = cluster_prefix(round, n, early[1],
 					  TL_CONFSEQ_LOOK_PROCS + 1);
 	}
-	for (i = 0; i < 2 && n >= early[i]; i++) {
+	for (i = 0; looks && i < 2 && n >= early[i]; i++) {
 		double pt, u, unused;
 
 		s = sorted_copy(x, early[i]);
@@ -319,6 +347,13 @@ int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
 	return 0;
 }
 
+int tl_confseq_quantile_rounds(const double *x, const double *round, size_t n,
+			       double q, double alpha, struct tl_ci *ci)
+{
+	return tl_confseq_quantile_units(x, round, n, q, alpha,
+					 TL_CONFSEQ_DESIGN, ci);
+}
+
 int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 			struct tl_ci *ci)
 {
@@ -327,7 +362,8 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 
 int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
 			      const double *b, const double *rb, size_t nb,
-			      double q, double alpha, struct tl_ci *ci)
+			      double q, double alpha,
+			      enum tl_confseq_units units, struct tl_ci *ci)
 {
 	struct tl_ci ca, cb;
 	double blo;
@@ -337,9 +373,10 @@ int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
 	for (i = 0; i < nb; i++)
 		if (!(b[i] > 0))
 			return -EDOM;
-	err = tl_confseq_quantile_rounds(a, ra, na, q, alpha / 2, &ca);
+	err = tl_confseq_quantile_units(a, ra, na, q, alpha / 2, units, &ca);
 	if (!err)
-		err = tl_confseq_quantile_rounds(b, rb, nb, q, alpha / 2, &cb);
+		err = tl_confseq_quantile_units(b, rb, nb, q, alpha / 2, units,
+						&cb);
 	if (err)
 		return err;
 	ci->point = ca.point / cb.point;
@@ -356,14 +393,16 @@ int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
 
 int tl_confseq_quantile_diff(const double *a, const double *ra, size_t na,
 			     const double *b, const double *rb, size_t nb,
-			     double q, double alpha, struct tl_ci *ci)
+			     double q, double alpha,
+			     enum tl_confseq_units units, struct tl_ci *ci)
 {
 	struct tl_ci ca, cb;
 	int err;
 
-	err = tl_confseq_quantile_rounds(a, ra, na, q, alpha / 2, &ca);
+	err = tl_confseq_quantile_units(a, ra, na, q, alpha / 2, units, &ca);
 	if (!err)
-		err = tl_confseq_quantile_rounds(b, rb, nb, q, alpha / 2, &cb);
+		err = tl_confseq_quantile_units(b, rb, nb, q, alpha / 2, units,
+						&cb);
 	if (err)
 		return err;
 	ci->point = ca.point - cb.point;

@@ -41,7 +41,7 @@ static const char claims_help[] =
 	"         [--counters MODE] [-o DIR] [--md FILE] [--html FILE]\n"
 	"         [--json FILE] [--junit FILE] [--csv FILE] [--github]\n"
 	"         [--chaos KIND] [--repeat N] [--toolchains LANG=V1,V2 ...]\n"
-	"         [--independent]\n"
+	"         [--independent | --strict]\n"
 	"\n"
 	"Judges the claims of FILE (default " DEFAULT_CLAIMS ") on saved\n"
 	"runs, or runs what the claims need first, and writes the reports.\n"
@@ -63,9 +63,13 @@ static const char claims_help[] =
 	"      --alpha A           family-wise error rate (default 0.05)\n"
 	"      --independent       intervals that take every sample as\n"
 	"                          independent; by default a workload\n"
-	"                          process's samples count as one cluster,\n"
-	"                          which stays valid when processes differ\n"
-	"                          (a host neighbour, a memory layout)\n"
+	"                          process's samples count as one cluster\n"
+	"                          (a host neighbour, a memory layout move\n"
+	"                          them together)\n"
+	"      --strict            each process one unit: intervals that hold\n"
+	"                          however processes differ (the default's\n"
+	"                          design effect is estimated from the\n"
+	"                          processes seen); up to 4x the processes\n"
 	"      --counters MODE     as in `traplab run`\n"
 	"  -o, --out DIR           write the reports into DIR\n"
 	"      --md, --html, --json FILE\n"
@@ -179,6 +183,7 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 		{"repeat", required_argument, NULL, 'R'},
 		{"only", required_argument, NULL, 'O'},
 		{"independent", no_argument, NULL, 'I'},
+		{"strict", no_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char *end;
@@ -198,6 +203,9 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		case 'I':
 			a->vo.independent = 1;
+			break;
+		case 'Y':
+			a->vo.strict = 1;
 			break;
 		case 'c':
 			a->check = 1;
@@ -273,6 +281,11 @@ static int parse_args(int argc, char **argv, struct claims_args *a)
 			break;
 		}
 		}
+	}
+	if (a->vo.independent && a->vo.strict) {
+		fprintf(stderr, "traplab: --independent and --strict count "
+				"processes in opposite ways; pick one\n");
+		return 2;
 	}
 	/*
 	 * Positional arguments: the claim file, and more results files

@@ -21,6 +21,14 @@ run="$TRAPLAB_ROOT/results/claims-run.json"
 jq -e '.options.sampling == "sequential"' "$run" >/dev/null || fail "run does not say it was sequential"
 jq -e 'all(.experiments[].cases[]; .budget_rounds >= .rounds and .rounds >= 3)' "$run" >/dev/null || fail "rounds outside [3, budget]"
 jq -e '.interval | startswith("confidence sequence")' "$tmp/verdicts.json" >/dev/null || fail "verdicts do not use the confidence sequence"
+jq -e 'all(.claims[]; (.passes | length) == 3 and all(.passes[]; .verdict | type == "string"))' "$j" >/dev/null || fail "each pass's verdict not kept"
+# The same run judged with each process one unit (--strict); it says so.
+"$TRAPLAB" claims "$TL_ROOT/tests/e2e/fixtures/tiny-claims.yaml" --results "$run" \
+	--strict -o "$tmp/s" >/dev/null 2>&1 || fail "claims --strict exited $?"
+jq -e '.interval | endswith("each process one unit")' "$tmp/s/verdicts.json" >/dev/null ||
+	fail "strict interval: $(jq -r .interval "$tmp/s/verdicts.json")"
+rc=0; "$TRAPLAB" claims --results "$run" --strict --independent -o "$tmp/y" >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "--strict with --independent: exit $rc, not 2"
 # --repeat with --results is refused (it runs the passes itself).
 rc=0; "$TRAPLAB" claims --results "$run" --repeat 2 -o "$tmp/x" >/dev/null 2>&1 || rc=$?
 [ $rc = 2 ] || fail "--repeat with --results: exit $rc, not 2"

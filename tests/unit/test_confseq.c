@@ -104,24 +104,24 @@ TL_TEST(ratio_and_diff_combine_sides)
 	TL_CHECK_INT(tl_confseq_quantile(a, 64, 0.5, 0.025, &ca), 0);
 	TL_CHECK_INT(tl_confseq_quantile(b, 64, 0.5, 0.025, &cb), 0);
 	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 64, 0.5,
-					       0.05, &r),
+					       0.05, TL_CONFSEQ_DESIGN, &r),
 		     0);
 	TL_CHECK_NEAR(r.lo, ca.lo / cb.hi, 1e-12);
 	TL_CHECK_NEAR(r.hi, ca.hi / cb.lo, 1e-12);
 	TL_CHECK(r.lo <= r.point && r.point <= r.hi);
 	TL_CHECK_INT(tl_confseq_quantile_diff(a, NULL, 64, b, NULL, 64, 0.5,
-					      0.05, &d),
+					      0.05, TL_CONFSEQ_DESIGN, &d),
 		     0);
 	TL_CHECK_NEAR(d.lo, ca.lo - cb.hi, 1e-12);
 	TL_CHECK_NEAR(d.hi, ca.hi - cb.lo, 1e-12);
 	/* An open denominator leaves the ratio unbounded above. */
 	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 6, 0.5,
-					       0.05, &r),
+					       0.05, TL_CONFSEQ_DESIGN, &r),
 		     0);
 	TL_CHECK(isinf(r.hi) && r.lo == 0);
 	b[3] = 0;
 	TL_CHECK_INT(tl_confseq_quantile_ratio(a, NULL, 64, b, NULL, 64, 0.5,
-					       0.05, &r),
+					       0.05, TL_CONFSEQ_DESIGN, &r),
 		     -EDOM);
 }
 
@@ -270,7 +270,8 @@ static int judge_cs(const double *a, const double *b, const double *rd,
 		    size_t n, struct tl_ci *ci)
 {
 	(void)rd;
-	return tl_confseq_quantile_ratio(a, NULL, n, b, NULL, n, 0.5, 0.05, ci);
+	return tl_confseq_quantile_ratio(a, NULL, n, b, NULL, n, 0.5, 0.05,
+					 TL_CONFSEQ_DESIGN, ci);
 }
 
 /* Sorts x[0..n) in place (insertion sort: the test's 200 values). */
@@ -571,7 +572,7 @@ static double mixture_median(double s)
  * or without the processes: three processes in ten 1.5x slower, 2%
  * within.
  */
-static int skewed_misses(double alpha, int rounds)
+static int skewed_misses(double alpha, int rounds, enum tl_confseq_units units)
 {
 	const double truth = mixture_median(0.02);
 	static double x[200], rd[200];
@@ -590,8 +591,9 @@ static int skewed_misses(double alpha, int rounds)
 				x[n] = draw(&r, f, 0.02);
 				rd[n] = p;
 			}
-			if (!tl_confseq_quantile_rounds(x, rounds ? rd : NULL,
-							n, 0.5, alpha, &ci) &&
+			if (!tl_confseq_quantile_units(x, rounds ? rd : NULL, n,
+						       0.5, alpha, units,
+						       &ci) &&
 			    (ci.lo > truth || ci.hi < truth)) {
 				miss++;
 				break;
@@ -616,9 +618,11 @@ static int skewed_misses(double alpha, int rounds)
  */
 TL_TEST(two_modes_of_processes)
 {
-	int table = skewed_misses(0.05 / 40, 1), loose = skewed_misses(0.05, 1);
-	int flat = skewed_misses(0.05 / 40, 0),
-	    flat_loose = skewed_misses(0.05, 0);
+	const enum tl_confseq_units d = TL_CONFSEQ_DESIGN;
+	int table = skewed_misses(0.05 / 40, 1, d);
+	int loose = skewed_misses(0.05, 1, d);
+	int flat = skewed_misses(0.05 / 40, 0, d);
+	int flat_loose = skewed_misses(0.05, 0, d);
 
 	fprintf(stderr,
 		"    two modes: missed %d (alpha 0.00125), %d (0.05) in 1000; "
@@ -627,6 +631,86 @@ TL_TEST(two_modes_of_processes)
 	TL_CHECK(table <= 30);
 	TL_CHECK(loose <= 140);
 	TL_CHECK(flat > 2 * table && flat_loose > 2 * loose);
+}
+
+/*
+ * Each process one unit (claims --strict) holds where the design effect
+ * did not: the two modes within alpha at both levels.
+ */
+TL_TEST(strict_holds_for_two_modes)
+{
+	const enum tl_confseq_units u = TL_CONFSEQ_PROCESSES;
+	int table = skewed_misses(0.05 / 40, 1, u);
+	int loose = skewed_misses(0.05, 1, u);
+
+	fprintf(stderr, "    two modes, strict: missed %d, %d in 1000\n", table,
+		loose);
+	TL_CHECK(table <= 1);
+	TL_CHECK(loose <= 50);
+}
+
+/*
+ * What strict costs: the processes (8 values each, spread by within
+ * around a centre spread by between) a median ten times under its bound
+ * takes to decide at error alpha.
+ */
+static int procs_to_decide(double between, double within, double alpha,
+			   enum tl_confseq_units u)
+{
+	static double x[8 * 64], rd[8 * 64];
+	struct tl_rng r;
+	struct tl_ci ci;
+
+	tl_stats_rng_init(&r, 17);
+	for (int p = 0; p < 64; p++) {
+		double c = draw(&r, 10, between);
+
+		for (int k = 0; k < 8; k++) {
+			x[p * 8 + k] = draw(&r, c, within);
+			rd[p * 8 + k] = p;
+		}
+		if (!tl_confseq_quantile_units(x, rd, 8 * (size_t)(p + 1), 0.5,
+					       alpha, u, &ci) &&
+		    tl_confseq_against(&ci, 100, INFINITY) ==
+			    TL_CONFSEQ_OUTSIDE)
+			return p + 1;
+	}
+	return 0;
+}
+
+/*
+ * At a quick pass's level (0.05 / 4) and a default table's (0.05 / 40):
+ * processes alike (no process effect, 2% within; the design effect near 1
+ * decides at the fourth or fifth) and processes apart (3% apart, 2% within: the
+ * design effect near the process's size, so the design path counts
+ * processes too); the figures confseq.h quotes.
+ */
+TL_TEST(strict_costs_processes)
+{
+	const enum tl_confseq_units d = TL_CONFSEQ_DESIGN,
+				    s = TL_CONFSEQ_PROCESSES;
+	int fig[2][2][2]; /* [alike, apart][design, strict][quick, table] */
+
+	for (int shape = 0; shape < 2; shape++)
+		for (int lv = 0; lv < 2; lv++) {
+			double b = shape ? 0.03 : 0,
+			       a = lv ? 0.05 / 40 : 0.05 / 4;
+
+			fig[shape][0][lv] = procs_to_decide(b, 0.02, a, d);
+			fig[shape][1][lv] = procs_to_decide(b, 0.02, a, s);
+		}
+	fprintf(stderr,
+		"    processes to decide (quick, table): alike: design %d, %d; "
+		"strict %d, %d; apart: design %d, %d; strict %d, %d\n",
+		fig[0][0][0], fig[0][0][1], fig[0][1][0], fig[0][1][1],
+		fig[1][0][0], fig[1][0][1], fig[1][1][0], fig[1][1][1]);
+	for (int shape = 0; shape < 2; shape++)
+		for (int lv = 0; lv < 2; lv++) {
+			TL_CHECK(fig[shape][0][lv] >= 4);
+			TL_CHECK(fig[shape][1][lv] > fig[shape][0][lv]);
+			TL_CHECK(fig[shape][1][lv] <= 24);
+		}
+	TL_CHECK(fig[0][0][1] <= 5);
 }
 
 TL_TEST_MAIN()
