@@ -58,6 +58,19 @@ const char *tl_verdict_name(enum tl_verdict_kind k)
 	return (unsigned)k < TL_VERDICT_COUNT_ ? verdict_names[k] : "?";
 }
 
+const char *tl_verdict_interval_name(const struct tl_verdict_opts *o)
+{
+	if (!o->anytime)
+		return "bootstrap";
+	if (o->independent)
+		return "confidence sequence (anytime-valid), samples "
+		       "independent";
+	if (o->strict)
+		return "confidence sequence (anytime-valid), each process one "
+		       "unit";
+	return "confidence sequence (anytime-valid), per process";
+}
+
 const char *tl_adjust_name(enum tl_adjust a)
 {
 	return (unsigned)a < TL_ADJUST_COUNT_ ? adjust_names[a] : "?";

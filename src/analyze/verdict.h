@@ -121,6 +121,13 @@ struct tl_verdict {
 };
 
 const char *tl_verdict_name(enum tl_verdict_kind k);
+/*
+ * How the intervals of a table judged with o were drawn (the verdicts
+ * JSON's "interval", the reports' method): the bootstrap, or a
+ * confidence sequence per process, on samples taken as independent, or
+ * with each process one unit.
+ */
+const char *tl_verdict_interval_name(const struct tl_verdict_opts *o);
 /* What the verdict means, in one sentence (legends, help). */
 const char *tl_verdict_meaning(enum tl_verdict_kind k);
 const char *tl_adjust_name(enum tl_adjust a);

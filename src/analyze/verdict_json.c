@@ -63,17 +63,8 @@ json_t *tl_verdict_json(const struct tl_claimset *cs,
 	json_object_set_new(root, "alpha", json_real(o->alpha));
 	json_object_set_new(root, "adjust",
 			    json_string(tl_adjust_name(o->adjust)));
-	json_object_set_new(
-		root, "interval",
-		json_string(!o->anytime	     ? "bootstrap"
-			    : o->independent ? "confidence sequence "
-					       "(anytime-valid), samples "
-					       "independent"
-			    : o->strict	     ? "confidence sequence "
-					       "(anytime-valid), each process "
-					       "one unit"
-					     : "confidence sequence "
-					       "(anytime-valid), per process"));
+	json_object_set_new(root, "interval",
+			    json_string(tl_verdict_interval_name(o)));
 	json_object_set_new(root, "family_size", json_integer((json_int_t)m));
 	json_object_set_new(root, "summary", sum);
 	if (env)

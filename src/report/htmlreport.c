@@ -730,11 +730,12 @@ void tl_htmlreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 		tl_buf_puts(out, ")</dd>");
 	}
 	tl_buf_printf(out,
-		      "<dt>method</dt><dd>bootstrap CIs of medians from raw "
-		      "samples; %zu numeric claims widened together (%s, "
+		      "<dt>method</dt><dd>intervals of medians from raw "
+		      "samples by %s; %zu numeric claims widened together (%s, "
 		      "family-wise &alpha; %.2g); equivalence by TOST; facts "
 		      "compared as strings</dd></dl>\n",
-		      m, tl_adjust_name(o->adjust), o->alpha);
+		      tl_verdict_interval_name(o), m, tl_adjust_name(o->adjust),
+		      o->alpha);
 	tl_buf_puts(out, "<p class=\"summary\">");
 	for (k = 0; k < TL_VERDICT_COUNT_; k++)
 		tl_buf_printf(out, "<span class=\"v %s\">%zu %s</span>",

@@ -145,11 +145,12 @@ void tl_mdreport_render(struct tl_buf *out, const struct tl_claimset *cs,
 	tl_mdreport_run(out, runs, nruns);
 	tl_buf_puts(out, "\n");
 	tl_buf_printf(out,
-		      "- Method: bootstrap CIs of medians from the raw "
-		      "samples; %zu numeric claims widened together (%s, "
+		      "- Method: intervals of medians from the raw samples "
+		      "by %s; %zu numeric claims widened together (%s, "
 		      "family-wise alpha %.2g); equivalence by TOST; facts "
 		      "compared as strings\n\n",
-		      m, tl_adjust_name(o->adjust), o->alpha);
+		      tl_verdict_interval_name(o), m, tl_adjust_name(o->adjust),
+		      o->alpha);
 	tl_buf_printf(out,
 		      "**%zu claims: %zu hold, %zu refuted, %zu inconclusive, "
 		      "%zu untestable.**\n\n",

@@ -21,6 +21,8 @@ run="$TRAPLAB_ROOT/results/claims-run.json"
 jq -e '.options.sampling == "sequential"' "$run" >/dev/null || fail "run does not say it was sequential"
 jq -e 'all(.experiments[].cases[]; .budget_rounds >= .rounds and .rounds >= 3)' "$run" >/dev/null || fail "rounds outside [3, budget]"
 jq -e '.interval | startswith("confidence sequence")' "$tmp/verdicts.json" >/dev/null || fail "verdicts do not use the confidence sequence"
+grep -q "^- Method: intervals of medians from the raw samples by confidence sequence" "$tmp/verdicts.md" ||
+	fail "the report's method: $(grep Method "$tmp/verdicts.md")"
 jq -e 'all(.claims[]; (.passes | length) == 3 and all(.passes[]; .verdict | type == "string"))' "$j" >/dev/null || fail "each pass's verdict not kept"
 # The same run judged with each process one unit (--strict); it says so.
 "$TRAPLAB" claims "$TL_ROOT/tests/e2e/fixtures/tiny-claims.yaml" --results "$run" \
