@@ -286,10 +286,11 @@ int tl_confseq_quantile_units(const double *x, const double *round, size_t n,
 	 * p99 of 12.5 ns in 1800 values of 12.5) moves no process's count
 	 * at or below it, however the tie's share varies.
 	 */
-	dlo = tl_confseq_deff(x, round, n, q, point, 0);
-	dhi = tl_confseq_deff(x, round, n, q, point, 1);
 	spend(q, alpha, share);
-	if (round && units == TL_CONFSEQ_PROCESSES) {
+	if (!round || units == TL_CONFSEQ_DESIGN) {
+		dlo = tl_confseq_deff(x, round, n, q, point, 0);
+		dhi = tl_confseq_deff(x, round, n, q, point, 1);
+	} else {
 		/*
 		 * Each process one unit: its share of values on an end's side
 		 * is a bounded increment whatever the processes' differences,
@@ -360,13 +361,35 @@ int tl_confseq_quantile(const double *x, size_t n, double q, double alpha,
 	return tl_confseq_quantile_rounds(x, NULL, n, q, alpha, ci);
 }
 
+/*
+ * The interval of a ratio or difference (kind) from its sides' ca and cb.
+ * A ratio clamps b's interval to [max(lo, 0), hi]: a denominator that
+ * may come near 0 leaves the ratio unbounded on that side (IEEE: x / +0
+ * is +-inf and x / inf is 0, so no NaN arises). A difference's end is
+ * -inf or inf when either side's is open.
+ */
+static void combine(enum tl_confseq_kind kind, const struct tl_ci *ca,
+		    const struct tl_ci *cb, struct tl_ci *ci)
+{
+	double blo = cb->lo > 0 ? cb->lo : 0;
+
+	if (kind == TL_CONFSEQ_DIFF) {
+		ci->point = ca->point - cb->point;
+		ci->lo = ca->lo - cb->hi;
+		ci->hi = ca->hi - cb->lo;
+		return;
+	}
+	ci->point = ca->point / cb->point;
+	ci->lo = ca->lo >= 0 ? ca->lo / cb->hi : ca->lo / blo;
+	ci->hi = ca->hi <= 0 ? ca->hi / cb->hi : ca->hi / blo;
+}
+
 int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
 			      const double *b, const double *rb, size_t nb,
 			      double q, double alpha,
 			      enum tl_confseq_units units, struct tl_ci *ci)
 {
 	struct tl_ci ca, cb;
-	double blo;
 	size_t i;
 	int err;
 
@@ -379,15 +402,7 @@ int tl_confseq_quantile_ratio(const double *a, const double *ra, size_t na,
 						&cb);
 	if (err)
 		return err;
-	ci->point = ca.point / cb.point;
-	/*
-	 * b's interval clamped to [max(lo, 0), hi]: a denominator that may
-	 * come near 0 leaves the ratio unbounded on that side (IEEE: x / +0
-	 * is +-inf and x / inf is 0, so no NaN arises).
-	 */
-	blo = cb.lo > 0 ? cb.lo : 0;
-	ci->lo = ca.lo >= 0 ? ca.lo / cb.hi : ca.lo / blo;
-	ci->hi = ca.hi <= 0 ? ca.hi / cb.hi : ca.hi / blo;
+	combine(TL_CONFSEQ_RATIO, &ca, &cb, ci);
 	return 0;
 }
 
@@ -405,9 +420,7 @@ int tl_confseq_quantile_diff(const double *a, const double *ra, size_t na,
 						&cb);
 	if (err)
 		return err;
-	ci->point = ca.point - cb.point;
-	ci->lo = ca.lo - cb.hi; /* -inf when either end is open */
-	ci->hi = ca.hi - cb.lo;
+	combine(TL_CONFSEQ_DIFF, &ca, &cb, ci);
 	return 0;
 }
 
@@ -543,19 +556,7 @@ size_t tl_confseq_oracle_n(const double *a, const double *ra, size_t na,
 		ci = ca;
 		if (ob.s) {
 			oside_at(&ob, k, side, &cb);
-			if (kind == TL_CONFSEQ_DIFF) {
-				ci.point = ca.point - cb.point;
-				ci.lo = ca.lo - cb.hi;
-				ci.hi = ca.hi - cb.lo;
-			} else {
-				double blo = cb.lo > 0 ? cb.lo : 0;
-
-				ci.point = ca.point / cb.point;
-				ci.lo = ca.lo >= 0 ? ca.lo / cb.hi
-						   : ca.lo / blo;
-				ci.hi = ca.hi <= 0 ? ca.hi / cb.hi
-						   : ca.hi / blo;
-			}
+			combine(kind, &ca, &cb, &ci);
 		}
 		if (tl_confseq_against(&ci, lo, hi) != TL_CONFSEQ_OPEN)
 			found = ra ? (size_t)ceil((double)k * oa.per) : k;
