@@ -19,18 +19,22 @@
  *
  * The harness also sets, for every workload: TL_ROOT (project root),
  * TL_WORKDIR (a scratch folder removed after the process), TL_CC, TL_CXX,
- * TL_GO and TL_ZIG (toolchain paths, empty when absent).
+ * TL_GO and TL_ZIG (toolchain paths, empty when absent); and, for an
+ * experiment whose processes set up side by side (parallel_setup),
+ * TL_GATE_READY and TL_GATE_GO (see tlw_gate).
  */
 #ifndef TLW_H
 #define TLW_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TLW_MAX_PARAMS 32
 
@@ -195,14 +199,52 @@ static inline int tlw_is(const struct tlw_args *a, const char *variant)
 }
 
 /*
+ * The gate of a process that set up beside others (parallel_setup):
+ * TL_GATE_READY and TL_GATE_GO name two FIFOs the harness holds open. The
+ * process says its untimed set-up is done, then waits for its turn, so that its
+ * timed batches run while the others wait, not while they set up. A
+ * harness gone before the turn came (EOF) ends the process. Without the
+ * two (every other run) it returns at once; once a process.
+ */
+static inline void tlw_gate(void)
+{
+	static int passed;
+	const char *ready = getenv("TL_GATE_READY"), *go = getenv("TL_GATE_GO");
+	char b = 'r';
+	ssize_t n;
+	int fd;
+
+	if (passed || !ready || !*ready || !go || !*go)
+		return;
+	passed = 1;
+	fd = open(ready, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, &b, 1) != 1)
+		tlw_die("cannot tell the harness it is ready (%s): %s", ready,
+			strerror(errno));
+	close(fd);
+	fd = open(go, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		tlw_die("cannot wait for its turn (%s): %s", go,
+			strerror(errno));
+	do
+		n = read(fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		tlw_die("the harness ended before this process's turn");
+	close(fd);
+}
+
+/*
  * Runs a->samples timed batches of a->ops operations each and prints a
- * sample line per batch. Nothing is printed inside a timed batch.
+ * sample line per batch, after the gate (tlw_gate). Nothing is printed
+ * inside a timed batch.
  */
 static inline void tlw_run(const struct tlw_args *a, tlw_batch_fn *fn,
 			   void *ctx)
 {
 	int s;
 
+	tlw_gate();
 	for (s = 0; s < a->samples; s++) {
 		uint64_t t0 = tlw_now_ns();
 

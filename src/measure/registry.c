@@ -18,9 +18,9 @@
 #include "base/banned.h"
 
 static const char *const exp_keys[] = {
-	"name",	     "description", "section", "kind",	  "unit",
-	"timeout_s", "max_ops",	    "params",  "metrics", "variants",
-	"rounds",    "samples",	    "warmup",  NULL,
+	"name",	     "description", "section", "kind",		 "unit",
+	"timeout_s", "max_ops",	    "params",  "metrics",	 "variants",
+	"rounds",    "samples",	    "warmup",  "parallel_setup", NULL,
 };
 
 static const char *const param_keys[] = {"default", "quick", "help", NULL};
@@ -502,6 +502,10 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 			*dst = (int)v;
 		}
 	}
+	n = tl_yaml_get(y, root, "parallel_setup");
+	if (n &&
+	    tl_yaml_get_bool(y, n, "parallel_setup", &e->parallel_setup, d))
+		err = -EINVAL;
 	n = tl_yaml_get(y, root, "params");
 	if (n && parse_params(y, n, e, d))
 		err = -EINVAL;
@@ -554,6 +558,15 @@ static int parse_doc(struct tl_yaml *y, struct tl_experiment *e,
 					      v->name, e->variants[j].line);
 				err = -EINVAL;
 			}
+		/* Only the C harness (tlw.h) waits at the gate. */
+		if (e->parallel_setup && v->lang != TL_LANG_C) {
+			tl_yaml_error(y, vn, d,
+				      "variant '%s': parallel_setup needs C "
+				      "workloads (only tlw.h waits for its "
+				      "turn)",
+				      v->name);
+			err = -EINVAL;
+		}
 		e->nvariants++;
 	}
 	return err;

@@ -76,6 +76,11 @@ struct tl_experiment {
 	int rounds;  /* interleaved rounds; 0 = the runner's default */
 	int samples; /* samples per process; 0 = the runner's default */
 	int warmup;  /* samples discarded per process; -1 = the default */
+	/*
+	 * A round's processes do their untimed set-up side by side and
+	 * time one at a time (each waits in tlw_run for its turn).
+	 */
+	int parallel_setup;
 	struct tl_param *params;
 	size_t nparams;
 	struct tl_strv metrics;

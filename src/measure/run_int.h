@@ -91,8 +91,9 @@ struct ctx {
 	json_t *root;
 	json_t *exps;
 	struct tl_dvec mdes;
-	int case_budget; /* sequential: the last case's budget in rounds */
-	int looking;	 /* building a case for a look: no bootstrap, no A/A */
+	int case_budget;     /* sequential: the last case's budget in rounds */
+	int parallel_rounds; /* the case's rounds set up side by side */
+	int looking; /* building a case for a look: no bootstrap, no A/A */
 };
 
 /* runner.c: the progress line on stderr (a TTY: one line rewritten). */
@@ -125,6 +126,28 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		   int starts, int cold, struct tl_proc_result *pr,
 		   double timeout_s);
+/*
+ * One process of a round whose processes set up side by side
+ * (parallel_setup): argv complete; out: ret as tl__run_process's, p and
+ * pr the caller's to release.
+ */
+struct tl__gated {
+	struct vrun *vr;
+	struct tl_strv argv;
+	double timeout_s;
+	struct tl_proto p;
+	struct tl_proc_result pr;
+	int ret;
+};
+/*
+ * Runs the n processes at once up to their gate (tlw_gate: their untimed
+ * set-up done), then lets them through one at a time in order, each to
+ * its end, so that no timed batch runs beside anything of the round's.
+ * A process that ends with samples without having waited is a failure
+ * (recorded). Returns 0, or -errno when no gate could be made (nothing
+ * ran: the caller runs them one by one).
+ */
+int tl__run_gated(struct ctx *c, struct tl__gated *g, size_t n);
 /* Records a failed process: status word, reason and stderr's last lines. */
 void tl__run_record_failure(struct vrun *vr, const char *status,
 			    const char *reason, const char *stderr_tail);

@@ -259,6 +259,7 @@ static void measure_case(struct ctx *c, const struct one_case *oc,
 	uint64_t ops = 0;
 	int rounds = 0, spr = 0;
 
+	c->parallel_rounds = 0;
 	if (e->kind == TL_KIND_PROCESS) {
 		int cold = tl_strv_has(cparams, "page_cache=cold");
 
@@ -277,6 +278,15 @@ static void measure_case(struct ctx *c, const struct one_case *oc,
 		json_object_set_new(cj, "ops_per_sample",
 				    json_integer((json_int_t)ops));
 	}
+	/* What ran beside what (item of the run's metadata). */
+	if (c->parallel_rounds)
+		json_object_set_new(
+			cj, "parallel_setup",
+			json_pack("{s:i, s:s}", "rounds", c->parallel_rounds,
+				  "how",
+				  "a round's processes did their untimed "
+				  "set-up side by side, then timed one at a "
+				  "time while the others waited"));
 	if (c->o->counters != TL_COUNTERS_OFF)
 		tl__run_count_case(c, e, vrs, oc->builds, cparams, label, ops,
 				   oc->bo);

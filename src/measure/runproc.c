@@ -7,9 +7,13 @@
 #include "measure/runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -148,17 +152,21 @@ void tl__run_wm_push(struct vrun *vr, const char *name, double value, int r)
  */
 static int run_one(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		   int parse, int starts, int cold, struct tl_proto *p,
-		   struct tl_proc_result *pr, double timeout_s)
+		   struct tl_proc_result *pr, double timeout_s,
+		   const struct tl_strv *extra_env)
 {
 	struct tl_strv env = TL_STRV_INIT;
 	struct tl_proc_spec spec = {0};
-	char *workdir = xasprintf("%s/w%ld-%u", c->workroot, (long)getpid(),
-				  ++c->nproc);
+	char *workdir =
+		xasprintf("%s/w%ld-%u", c->workroot, (long)getpid(),
+			  __atomic_add_fetch(&c->nproc, 1, __ATOMIC_SEQ_CST));
 	char why[300], perr[256];
 	int ret = -1, err;
 
 	tl_mkdirs(workdir);
 	tl__run_workload_env(c, vr->v, workdir, &env);
+	for (size_t i = 0; extra_env && i < extra_env->n; i++)
+		tl_strv_push(&env, extra_env->v[i]);
 	spec.argv = tl_strv_cstr(argv);
 	spec.env = tl_strv_cstr(&env);
 	spec.timeout_s = timeout_s;
@@ -224,14 +232,157 @@ int tl__run_process(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		    int parse, struct tl_proto *p, struct tl_proc_result *pr,
 		    double timeout_s)
 {
-	return run_one(c, vr, argv, parse, 0, 0, p, pr, timeout_s);
+	return run_one(c, vr, argv, parse, 0, 0, p, pr, timeout_s, NULL);
+}
+
+/*
+ * Gated processes (tl__run_gated). Each has two FIFOs in the run's work
+ * folder, held open O_RDWR here, so that neither side's open blocks and
+ * the workload's read sees EOF if traplab goes away: ready (the workload
+ * writes a byte when its set-up is done) and go (traplab writes one when
+ * its turn comes). A thread per process sits in tl_proc_run.
+ */
+struct gate {
+	struct ctx *c;
+	struct tl__gated *g;
+	char *path[2];
+	int fd[2]; /* ready, go */
+	int ready;
+	int done;	/* atomic: the process has ended */
+	int unthreaded; /* no thread could be made: run alone */
+	pthread_t thread;
+	struct tl_strv env;
+};
+
+static void *gate_thread(void *arg)
+{
+	struct gate *t = arg;
+	struct tl__gated *g = t->g;
+
+	g->ret = run_one(t->c, g->vr, &g->argv, 1, 0, 0, &g->p, &g->pr,
+			 g->timeout_s, &t->env);
+	__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static int gate_open(struct ctx *c, struct gate *t, size_t i)
+{
+	static const char *const name[2] = {"ready", "go"};
+	static const char *const var[2] = {"TL_GATE_READY", "TL_GATE_GO"};
+
+	for (int k = 0; k < 2; k++) {
+		t->path[k] = xasprintf("%s/gate%ld-%zu.%s", c->workroot,
+				       (long)getpid(), i, name[k]);
+		unlink(t->path[k]);
+		if (mkfifo(t->path[k], 0600) < 0)
+			return -errno;
+		t->fd[k] = open(t->path[k], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (t->fd[k] < 0)
+			return -errno;
+		tl_strv_push_owned(&t->env,
+				   xasprintf("%s=%s", var[k], t->path[k]));
+	}
+	return 0;
+}
+
+static void gate_close(struct gate *t)
+{
+	for (int k = 0; k < 2; k++) {
+		if (t->fd[k] >= 0)
+			close(t->fd[k]);
+		if (t->path[k])
+			unlink(t->path[k]);
+		free(t->path[k]);
+	}
+	tl_strv_release(&t->env);
+}
+
+/* Waits until every process has said it is ready or has ended. */
+static void gate_wait_ready(struct gate *t, size_t n)
+{
+	struct pollfd *pf = xcalloc(n, sizeof(*pf));
+
+	for (;;) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!t[i].ready &&
+			    !__atomic_load_n(&t[i].done, __ATOMIC_SEQ_CST))
+				pf[k++] =
+					(struct pollfd){t[i].fd[0], POLLIN, 0};
+		if (!k)
+			break;
+		/* an end is seen by its flag: look again every 20 ms */
+		if (poll(pf, k, 20) <= 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			char b;
+
+			if (!t[i].ready && read(t[i].fd[0], &b, 1) == 1)
+				t[i].ready = 1;
+		}
+	}
+	free(pf);
+}
+
+int tl__run_gated(struct ctx *c, struct tl__gated *g, size_t n)
+{
+	struct gate *t = xcalloc(n, sizeof(*t));
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		t[i].c = c;
+		t[i].g = &g[i];
+		t[i].fd[0] = t[i].fd[1] = -1;
+		g[i].ret = -1;
+	}
+	for (i = 0; i < n && !err; i++)
+		err = gate_open(c, &t[i], i);
+	if (err)
+		goto out;
+	(void)tl_proc_launcher(); /* its lookup once, before the threads */
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t[i].thread, NULL, gate_thread, &t[i]))
+			t[i].done = t[i].unthreaded = 1;
+	gate_wait_ready(t, n);
+	/* One at a time: each through its gate, and to its end. */
+	for (i = 0; i < n; i++) {
+		if (t[i].unthreaded) {
+			/* no thread to wait in: alone, ungated */
+			g[i].ret = run_one(c, g[i].vr, &g[i].argv, 1, 0, 0,
+					   &g[i].p, &g[i].pr, g[i].timeout_s,
+					   NULL);
+			continue;
+		}
+		if (t[i].ready)
+			while (write(t[i].fd[1], "g", 1) < 0 && errno == EINTR)
+				;
+		pthread_join(t[i].thread, NULL);
+		if (!t[i].ready && g[i].ret == 0) {
+			/* it timed beside the others' set-up */
+			tl__run_record_failure(
+				g[i].vr, "bad_output",
+				"ended without waiting for its turn (a "
+				"parallel_setup workload must time through "
+				"tlw_run)",
+				g[i].pr.err_tail);
+			g[i].ret = -1;
+		}
+	}
+out:
+	for (i = 0; i < n; i++)
+		gate_close(&t[i]);
+	free(t);
+	return err;
 }
 
 int tl__run_starts(struct ctx *c, struct vrun *vr, struct tl_strv *argv,
 		   int starts, int cold, struct tl_proc_result *pr,
 		   double timeout_s)
 {
-	int ret = run_one(c, vr, argv, 0, starts, cold, NULL, pr, timeout_s);
+	int ret = run_one(c, vr, argv, 0, starts, cold, NULL, pr, timeout_s,
+			  NULL);
 
 	if (ret)
 		return ret;

@@ -334,6 +334,69 @@ static int any_short(const unsigned char *need, size_t nv)
 	return 0;
 }
 
+/*
+ * What one process of a loop round brought (its tl__run_process outcome
+ * in g): its samples past the warm-up (none when lean), its workload
+ * metrics and facts, its rusage.
+ */
+static void take_loop(struct vrun *vr, struct tl__gated *g, int r, int warmup,
+		      int nsamp, int lean)
+{
+	const struct tl_proto *p = &g->p;
+	char why[160];
+
+	if (g->ret != 0)
+		return;
+	if (p->nsamples < (size_t)nsamp) {
+		snprintf(why, sizeof(why),
+			 "printed %zu sample lines, expected %d", p->nsamples,
+			 nsamp);
+		tl__run_record_failure(vr, "bad_output", why, g->pr.err_tail);
+		return;
+	}
+	for (size_t s = (size_t)warmup; !lean && s < p->nsamples; s++) {
+		tl_dvec_push(&vr->nsop, (double)p->samples[s].ns /
+						(double)p->samples[s].ops);
+		tl_dvec_push(&vr->round_of, r);
+	}
+	for (size_t m = 0; m < p->nmetrics; m++)
+		tl__run_wm_push(vr, p->metrics[m].name, p->metrics[m].value, r);
+	tl__run_add_facts(vr, p);
+	if (!lean)
+		tl__run_keep_rusage(vr, &g->pr.ru);
+	else /* a process's totals scale with it */
+		tl_dvec_push(&vr->ru[RU_peak_rss_bytes],
+			     (double)g->pr.ru.ru_maxrss * 1024.0);
+	vr->nok++;
+}
+
+/*
+ * Runs a round's n processes: one after another, or, for an experiment
+ * whose set-up is parallel, all at once up to their gates and then one
+ * at a time (tl__run_gated), which the case's JSON says.
+ */
+static void run_round(struct ctx *c, const struct tl_experiment *e,
+		      const char *label, int r, int of, struct tl__gated *g,
+		      size_t n)
+{
+	if (e->parallel_setup && n > 1) {
+		tl__run_progress(c,
+				 "%s %s round %d/%d: %zu processes set up "
+				 "side by side",
+				 e->name, label, r + 1, of, n);
+		if (tl__run_gated(c, g, n) == 0) {
+			c->parallel_rounds++;
+			return;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		tl__run_progress(c, "%s %s round %d/%d %s", e->name, label,
+				 r + 1, of, g[k].vr->v->name);
+		g[k].ret = tl__run_process(c, g[k].vr, &g[k].argv, 1, &g[k].p,
+					   &g[k].pr, g[k].timeout_s);
+	}
+}
+
 void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 		       struct vrun *vrs, size_t nv,
 		       const struct tl_strv *cparams, const char *label,
@@ -358,7 +421,7 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	double fastest = 0;
 	uint64_t ops = 1, cap = e->max_ops ? e->max_ops : UINT64_MAX;
 	unsigned char *need = xmalloc(nv + 1);
-	int r, min, budget, hard, nsamp, done = 0;
+	int r, min, budget, hard, done = 0;
 	size_t i;
 
 	for (i = 0; i < nv; i++) {
@@ -402,23 +465,23 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 	memset(need, 1, nv);
 
 	for (r = 0; r < hard; r++) {
+		struct tl__gated *g = xcalloc(nv, sizeof(*g));
+		int *lean = xcalloc(nv, sizeof(*lean));
+		size_t ng = 0;
+
 		if (!round_wants(c, vrs, nv, cparams, r, min, need, &done) ||
-		    (r >= budget && !any_short(need, nv)))
+		    (r >= budget && !any_short(need, nv))) {
+			free(g);
+			free(lean);
 			break;
+		}
 		for (size_t k = 0; k < nv; k++) {
 			struct vrun *vr = &vrs[latin(r, nv, k)];
-			struct tl_strv argv = TL_STRV_INIT;
-			struct tl_proto p = TL_PROTO_INIT;
-			struct tl_proc_result pr = {0};
 			unsigned char nd = need[vr - vrs];
-			int lean;
 
 			if (vr->est_nsop <= 0 || !nd ||
 			    (r >= budget && !(nd & TL_NEED_SHORT)))
 				continue;
-			tl__run_progress(
-				c, "%s %s round %d/%d %s", e->name, label,
-				r + 1, r < budget ? budget : hard, vr->v->name);
 			/*
 			 * A round that serves only a figure taken once per
 			 * process (past the budget, or short of values with
@@ -426,55 +489,26 @@ void tl__run_loop_case(struct ctx *c, const struct tl_experiment *e,
 			 * its timing is not a sample (a shorter process is
 			 * another condition).
 			 */
-			lean = r >= budget || nd == NEED_ONCE ||
-			       (r >= min && nd == TL_NEED_SHORT &&
-				vr->nsop.n >= TL_RUN_SEQ_MIN_SAMPLES);
-			nsamp = lean ? 1 : warmup + samples;
-			tl__run_loop_argv(&argv, vr, vr->ops, nsamp, cparams);
-			if (tl__run_process(c, vr, &argv, 1, &p, &pr,
-					    tl__run_timeout(e, vr->v)) == 0) {
-				if (p.nsamples < (size_t)nsamp) {
-					char why[160];
-
-					snprintf(why, sizeof(why),
-						 "printed %zu sample lines, "
-						 "expected %d",
-						 p.nsamples, nsamp);
-					tl__run_record_failure(vr, "bad_output",
-							       why,
-							       pr.err_tail);
-				} else {
-					for (size_t s = (size_t)warmup;
-					     !lean && s < p.nsamples; s++) {
-						tl_dvec_push(
-							&vr->nsop,
-							(double)p.samples[s]
-									.ns /
-								(double)p
-									.samples[s]
-									.ops);
-						tl_dvec_push(&vr->round_of, r);
-					}
-					for (size_t m = 0; m < p.nmetrics; m++)
-						tl__run_wm_push(
-							vr, p.metrics[m].name,
-							p.metrics[m].value, r);
-					tl__run_add_facts(vr, &p);
-					if (!lean)
-						tl__run_keep_rusage(vr, &pr.ru);
-					else /* a process's totals scale with it
-					      */
-						tl_dvec_push(
-							&vr->ru[RU_peak_rss_bytes],
-							(double)pr.ru.ru_maxrss *
-								1024.0);
-					vr->nok++;
-				}
-			}
-			tl_proto_release(&p);
-			tl_proc_result_release(&pr);
-			tl_strv_release(&argv);
+			lean[ng] = r >= budget || nd == NEED_ONCE ||
+				   (r >= min && nd == TL_NEED_SHORT &&
+				    vr->nsop.n >= TL_RUN_SEQ_MIN_SAMPLES);
+			g[ng].vr = vr;
+			g[ng].timeout_s = tl__run_timeout(e, vr->v);
+			tl__run_loop_argv(&g[ng].argv, vr, vr->ops,
+					  lean[ng] ? 1 : warmup + samples,
+					  cparams);
+			ng++;
 		}
+		run_round(c, e, label, r, r < budget ? budget : hard, g, ng);
+		for (size_t k = 0; k < ng; k++) {
+			take_loop(g[k].vr, &g[k], r, warmup,
+				  lean[k] ? 1 : warmup + samples, lean[k]);
+			tl_proto_release(&g[k].p);
+			tl_proc_result_release(&g[k].pr);
+			tl_strv_release(&g[k].argv);
+		}
+		free(g);
+		free(lean);
 	}
 	*rounds_out = r;
 	free(need);

@@ -140,6 +140,16 @@ TL_TEST(timeout_out_of_range_is_refused)
 	    ":3:56: timeout_s: expected seconds");
 }
 
+TL_TEST(parallel_setup_needs_c_workloads)
+{
+	bad(HEAD "parallel_setup: yes please\nvariants: [{name: c.a, lang: c, "
+		 "sources: a}]\n",
+	    ":3:17: parallel_setup");
+	bad(HEAD "parallel_setup: true\nvariants: [{name: c.a, lang: c, "
+		 "sources: a}, {name: go.b, lang: go, sources: b}]\n",
+	    "variant 'go.b': parallel_setup needs C workloads");
+}
+
 TL_TEST(generate_stays_inside_the_experiment)
 {
 	struct tl_experiment e;
