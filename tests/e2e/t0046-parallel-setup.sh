@@ -11,7 +11,7 @@ fixture_root gate
 
 out="$tmp/run.json"
 "$TRAPLAB" run gate --rounds 3 --samples 2 --warmup 0 --no-history \
-	-o "$out" >"$tmp/stdout" 2>"$tmp/stderr" || { rc=$?; cat "$tmp/stderr"; fail "run exited $rc"; }
+	-V c.a -V c.b -V c.early -V c.die -o "$out" >"$tmp/stdout" 2>"$tmp/stderr" || { rc=$?; cat "$tmp/stderr"; fail "run exited $rc"; }
 cat "$tmp/stdout"; cp "$out" /tmp/t0046.json
 
 status() { jq -r --arg v "$1" '.experiments[0].cases[0].variants[] | select(.name == $v) | .status' "$out"; }
@@ -53,4 +53,16 @@ overlap=$(awk '$3 == "setup" { n++; p[n] = $2; s[n] = $4; e[n] = $5 }
 		print c
 	}' "$log")
 [ "$overlap" -ge 3 ] || fail "set-ups side by side: $overlap overlapping pairs"
+
+# A set-up that outlives its limit: the others are let through so as to
+# end, their round is not kept, and the straggler is killed at its limit
+# (its limit, and the others', cover the others' turns: 2 x 0.5 s).
+rm -f "$log"
+"$TRAPLAB" run gate --rounds 1 --samples 2 --warmup 0 --no-history \
+	-V c.a -V c.hang -o "$tmp/hang.json" >"$tmp/stdout" 2>"$tmp/stderr" || { rc=$?; cat "$tmp/stderr"; fail "hang run exited $rc"; }
+out="$tmp/hang.json"
+[ "$(status c.hang)" = timeout ] || fail "c.hang: $(status c.hang): $(errors c.hang)"
+errors c.a | grep -q "timed beside the set-up of c.hang" || fail "c.a: $(status c.a): $(errors c.a)"
+[ "$(jq '.experiments[0].cases[0].variants[] | select(.name == "c.a") | .metrics.ns_per_op.samples // [] | length' "$out")" = 0 ] ||
+	fail "c.a kept samples timed beside a set-up"
 echo "timed one at a time, $overlap set-ups side by side; the faults recorded"
