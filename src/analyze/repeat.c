@@ -80,6 +80,31 @@ static int flipped(const size_t *k)
 	       (decided && k[TL_VERDICT_UNTESTABLE]);
 }
 
+size_t tl_repeat_odd(const struct tl_repeat *r, size_t pass, size_t *out)
+{
+	size_t i, n = 0;
+
+	if (pass >= r->npasses)
+		return 0;
+	for (i = 0; i < r->nclaims; i++) {
+		const size_t *k = &r->kinds[i * TL_VERDICT_COUNT_];
+		size_t p, mode = TL_VERDICT_COUNT_, best = 0;
+
+		/* the most frequent, ties to the one that came first */
+		for (p = 0; p < r->npasses; p++) {
+			size_t kind = r->cell[p * r->nclaims + i].kind;
+
+			if (k[kind] > best) {
+				best = k[kind];
+				mode = kind;
+			}
+		}
+		if (r->cell[pass * r->nclaims + i].kind != mode)
+			out[n++] = i;
+	}
+	return n;
+}
+
 size_t tl_repeat_flips(const struct tl_repeat *r)
 {
 	size_t i, n = 0;

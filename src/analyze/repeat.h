@@ -45,6 +45,14 @@ void tl_repeat_release(struct tl_repeat *r);
 void tl_repeat_add(struct tl_repeat *r, const struct tl_verdict *v,
 		   double wall_s);
 
+/*
+ * The claims on which pass's verdict is not the claim's most frequent
+ * one over the passes so far (a tie: the one that came first), into
+ * out[] (room for r->nclaims); their count. A pass with any is worth
+ * keeping: its run holds the evidence of the odd verdict.
+ */
+size_t tl_repeat_odd(const struct tl_repeat *r, size_t pass, size_t *out);
+
 /* Claims whose verdicts flipped across the passes so far. */
 size_t tl_repeat_flips(const struct tl_repeat *r);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "analyze/claims.h"
 #include "analyze/matrix.h"
@@ -440,6 +441,55 @@ size_t tl__cmd_claims_tc_dependent(const struct tl_claimset *cs,
  * reports), each judged on its own; the tally goes to stdout and to
  * STEM claims-repeat.json. 0 or an exit status.
  */
+/* Where pass (0-based) of a --repeat keeps its run, under stem. */
+static char *pass_path(const char *stem, int pass)
+{
+	return xasprintf("%sclaims-repeat-pass-%d.json", stem, pass + 1);
+}
+
+/*
+ * The runs of passes whose verdict on some claim is not that claim's
+ * most frequent one are kept (an undecided pass among decided ones is
+ * the case to look into: `claims --results PASS.json` judges it again),
+ * the others removed; each kept one is said on stdout and listed in the
+ * JSON's "odd_passes".
+ */
+static json_t *keep_odd_passes(const struct tl_claimset *cs,
+			       const struct tl_repeat *rep, const char *stem)
+{
+	size_t *idx = xcalloc(cs->nclaims + 1, sizeof(*idx));
+	json_t *arr = json_array();
+
+	for (size_t p = 0; p < rep->npasses; p++) {
+		char *path = pass_path(stem, (int)p);
+		size_t n = tl_repeat_odd(rep, p, idx);
+		json_t *ids = json_array();
+
+		if (!n) {
+			unlink(path);
+			free(path);
+			json_decref(ids);
+			continue;
+		}
+		printf("pass %zu kept (%s):", p + 1, path);
+		for (size_t k = 0; k < n; k++) {
+			printf(" %s %s", cs->claims[idx[k]].id,
+			       tl_verdict_name(
+				       rep->cell[p * rep->nclaims + idx[k]]
+					       .kind));
+			json_array_append_new(
+				ids, json_string(cs->claims[idx[k]].id));
+		}
+		putchar('\n');
+		json_array_append_new(arr, json_pack("{s:i, s:s, s:o}", "pass",
+						     (json_int_t)p + 1, "run",
+						     path, "claims", ids));
+		free(path);
+	}
+	free(idx);
+	return arr;
+}
+
 int tl__cmd_claims_repeat(const struct claims_args *a, const char *root,
 			  const struct tl_claimset *cs,
 			  const struct tl_registry *reg, const char *run_path,
@@ -448,11 +498,17 @@ int tl__cmd_claims_repeat(const struct claims_args *a, const char *root,
 	struct tl_verdict *v = xcalloc(cs->nclaims + 1, sizeof(*v));
 	struct tl_repeat rep;
 	struct tl_buf b = TL_BUF_INIT;
-	char *path = xasprintf("%sclaims-repeat.json", stem), *s;
+	char *path = xasprintf("%sclaims-repeat.json", stem), *s, *keep;
 	json_t *run, *j;
 	int rc = 0;
 
 	tl_repeat_init(&rep, cs->nclaims);
+	/* an earlier --repeat's kept passes would read as this one's */
+	for (int p = 0; p < 100; p++) {
+		keep = pass_path(stem, p);
+		unlink(keep);
+		free(keep);
+	}
 	for (int pass = 0; pass < a->repeat && !rc; pass++) {
 		uint64_t t0 = tl_os_now_ns();
 		struct tl_verdict_opts vo = a->vo;
@@ -467,6 +523,12 @@ int tl__cmd_claims_repeat(const struct claims_args *a, const char *root,
 		}
 		vo.anytime = tl__cmd_claims_is_sequential(run);
 		tl_verdict_eval(cs, &run, 1, &vo, v);
+		keep = pass_path(stem, pass);
+		if (json_dump_file(run, keep, JSON_COMPACT))
+			fprintf(stderr,
+				"traplab: cannot keep pass %d's run in %s\n",
+				pass + 1, keep);
+		free(keep);
 		tl_repeat_add(&rep, v, (double)(tl_os_now_ns() - t0) / 1e9);
 		for (size_t i = 0; i < cs->nclaims; i++)
 			tl_verdict_release(&v[i]);
@@ -476,6 +538,8 @@ int tl__cmd_claims_repeat(const struct claims_args *a, const char *root,
 		tl_repeat_table(&b, cs, &rep);
 		fputs(tl_buf_str(&b), stdout);
 		j = tl_repeat_json(cs, &rep);
+		json_object_set_new(j, "odd_passes",
+				    keep_odd_passes(cs, &rep, stem));
 		s = json_dumps(j, JSON_INDENT(2));
 		if (tl__cmd_claims_write(path, s, strlen(s)))
 			rc = 1;

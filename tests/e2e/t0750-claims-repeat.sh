@@ -24,6 +24,17 @@ jq -e '.interval | startswith("confidence sequence")' "$tmp/verdicts.json" >/dev
 grep -q "^- Method: intervals of medians from the raw samples by confidence sequence" "$tmp/verdicts.md" ||
 	fail "the report's method: $(grep Method "$tmp/verdicts.md")"
 jq -e 'all(.claims[]; (.passes | length) == 3 and all(.passes[]; .verdict | type == "string"))' "$j" >/dev/null || fail "each pass's verdict not kept"
+# A pass whose verdict on a claim is not that claim's most frequent one
+# keeps its run (listed in odd_passes, said on stdout); the others' are
+# removed, so the pass files are exactly the odd passes' runs.
+jq -e '.odd_passes | type == "array"' "$j" >/dev/null || fail "no odd_passes"
+kept=$(jq -r '.odd_passes[].run' "$j" | sort)
+files=$(ls "$tmp"/claims-repeat-pass-*.json 2>/dev/null | sort || true)
+[ "$kept" = "$files" ] || fail "pass files [$files] are not the odd passes' [$kept]"
+for f in $kept; do
+	jq -e '.experiments | length > 0' "$f" >/dev/null || fail "$f is not a run"
+	grep -q "kept ($f)" "$tmp/out" || fail "$f not said on stdout"
+done
 # The same run judged with each process one unit (--strict); it says so.
 "$TRAPLAB" claims "$TL_ROOT/tests/e2e/fixtures/tiny-claims.yaml" --results "$run" \
 	--strict -o "$tmp/s" >/dev/null 2>&1 || fail "claims --strict exited $?"

@@ -87,7 +87,40 @@ TL_TEST(tally_and_flips)
 	TL_CHECK(!strcmp(json_string_value(json_object_get(pass1, "notes")),
 			 "about 3x the samples would decide it"));
 	json_decref(j);
+	/*
+	 * The odd passes: pass 2 said REFUTED of hr-flip (2 of 3 HOLDS),
+	 * INCONCLUSIVE of inc-ok and UNTESTABLE of untestable-flip; passes 1
+	 * and 3 agree with every claim's most frequent verdict.
+	 */
+	{
+		size_t out[4];
+
+		TL_CHECK_INT(tl_repeat_odd(&r, 0, out), 0);
+		TL_CHECK_INT(tl_repeat_odd(&r, 1, out), 3);
+		TL_CHECK_INT(out[0], 0);
+		TL_CHECK_INT(out[1], 1);
+		TL_CHECK_INT(out[2], 3);
+		TL_CHECK_INT(tl_repeat_odd(&r, 2, out), 0);
+		TL_CHECK_INT(tl_repeat_odd(&r, 3, out), 0); /* no such pass */
+	}
 	tl_buf_release(&b);
+	tl_repeat_release(&r);
+}
+
+/* A tie goes to the verdict that came first: its passes are not odd. */
+TL_TEST(odd_passes_tie_to_the_first)
+{
+	struct tl_repeat r;
+	struct tl_verdict v;
+	size_t out[1];
+
+	tl_repeat_init(&r, 1);
+	mk(&v, TL_VERDICT_HOLDS, 10, 5);
+	tl_repeat_add(&r, &v, 1);
+	mk(&v, TL_VERDICT_INCONCLUSIVE, 10, 5);
+	tl_repeat_add(&r, &v, 1);
+	TL_CHECK_INT(tl_repeat_odd(&r, 0, out), 0);
+	TL_CHECK_INT(tl_repeat_odd(&r, 1, out), 1);
 	tl_repeat_release(&r);
 }
 
