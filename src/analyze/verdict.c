@@ -251,6 +251,43 @@ static void note(struct tl_verdict *v, const char *s)
 }
 
 /*
+ * Why an undecided interval could not say how far it was: an end still
+ * open, or the estimate on the bound. An open end of one variant's
+ * figure in processes says what the processes were worth on that side:
+ * with a process or two wholly beyond the quantile (a noisy start), the
+ * design effect takes each process as little more than one value, and a
+ * p99 cannot be bounded by a few dozen of them.
+ */
+static char *open_note(const struct tl__verdict_job *j,
+		       const struct tl_verdict_opts *o)
+{
+	const struct tl__verdict_series *s = &j->s[0];
+	const struct tl_ci *ci = &j->v->ci;
+	int upper = !isfinite(ci->hi);
+	double deff, procs;
+
+	if (isfinite(ci->lo) && isfinite(ci->hi))
+		return xstrdup("undecided where sampling stopped: the "
+			       "estimate sits on the bound");
+	if (tl__verdict_sides(j->c) != 1 || !s->round || !s->n ||
+	    o->independent || !isfinite(ci->point))
+		return xasprintf("undecided where sampling stopped: its %s "
+				 "end is still open",
+				 upper ? "upper" : "lower");
+	deff = tl_confseq_deff(s->x, s->round, s->n, j->c->m.q, ci->point,
+			       upper);
+	procs = 1;
+	for (size_t i = 1; i < s->n; i++)
+		procs += s->round[i] != s->round[i - 1];
+	return xasprintf("undecided where sampling stopped: its %s end is "
+			 "still open; the processes differ on that side "
+			 "(design effect %.0f), so %zu values from %.0f "
+			 "processes count as about %.0f",
+			 upper ? "upper" : "lower", deff, s->n, procs,
+			 (double)s->n / deff);
+}
+
+/*
  * Under claims --independent, a decided verdict whose samples came from
  * processes: judged again with the per-process interval (the default,
  * base/confseq.h) at the same level; when that interval has both ends
@@ -649,10 +686,10 @@ size_t tl_verdict_eval(const struct tl_claimset *cs, json_t *const *runs,
 			note(v, n);
 			free(n);
 		} else if (o->anytime && isinf(v->more_factor)) {
-			note(v,
-			     "undecided where sampling stopped: the estimate "
-			     "sits on the bound or the interval is still "
-			     "open");
+			char *n = open_note(&jobs[fam[k]], o);
+
+			note(v, n);
+			free(n);
 		}
 		if (jobs[fam[k]].fallback_ci)
 			v->level = 0.95;

@@ -623,6 +623,48 @@ TL_TEST(per_process_widens)
 }
 
 /*
+ * A p99 whose first three of 40 processes were wholly slower (a noisy
+ * start: 20 ns against 12): the processes differ on the upper side, so
+ * the design effect takes each as about one value and the p99's upper
+ * end stays open. The verdict says which end and what the processes
+ * were worth, not only that it is undecided.
+ */
+TL_TEST(open_end_says_what_processes_were_worth)
+{
+	struct tl_claimset cs;
+	struct tl_verdict v[1];
+	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
+	json_t *run = new_run(0, 1, 1);
+	json_t *vj = variant(run, "alloc", "64", "c.a");
+	json_t *x = json_array(), *r = json_array();
+
+	for (int i = 0; i < 4000; i++) {
+		json_array_append_new(
+			x, json_real((i < 300 ? 20 : 12) + 0.001 * (i % 100)));
+		json_array_append_new(r, json_integer(i / 100));
+	}
+	json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
+			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
+				      "ns", "source", "time", "n", 4000,
+				      "median", 12.05, "samples", x, "round_of",
+				      r));
+	parse_claims(&cs, CLAIM("tail",
+				"{experiment: alloc, variant: c.a, metric: "
+				"ns_per_op, stat: p99, params: {size: 64}}",
+				"{approx: 12 us, tol: 50%}"));
+	o.anytime = 1;
+	tl_verdict_eval(&cs, &run, 1, &o, v);
+	TL_CHECK_INT(v[0].kind, TL_VERDICT_INCONCLUSIVE);
+	TL_CHECK(!isfinite(v[0].ci.hi));
+	TL_CHECK(v[0].notes &&
+		 strstr(v[0].notes, "its upper end is still "
+				    "open") &&
+		 strstr(v[0].notes, "from 40 processes count as about"));
+	release_all(&cs, v);
+	json_decref(run);
+}
+
+/*
  * A compiler's processes (the build experiment): 3 processes a variant, 8
  * updates each that speed up alike (1.5x to 1.06x), and a process level
  * +-2% of its own. Paired by position the trend cancels and each
