@@ -159,6 +159,13 @@ static void print_case_table(const json_t *exp, const json_t *cs)
 			      (long long)json_integer_value(
 				      json_object_get(cs, "ops_per_sample")));
 	tl_buf_puts(&b, "\n");
+	/* What ran beside what: set-ups side by side, timing alone. */
+	pv = json_object_get(json_object_get(cs, "parallel_setup"), "rounds");
+	if (json_integer_value(pv) > 0)
+		tl_buf_printf(&b,
+			      "  set-ups side by side in %lld rounds; each "
+			      "process timed alone\n",
+			      (long long)json_integer_value(pv));
 	tl_table_init(&t, cols, is_proc ? 7 : 6, 2);
 	json_array_foreach(vars, i, v)
 	{

@@ -28,6 +28,8 @@ errors c.early | grep -q "without waiting for its turn" || fail "c.early: $(erro
 errors c.die | grep -q "died in its set-up" || fail "c.die: $(errors c.die)"
 jq -e '.experiments[0].cases[0].parallel_setup.rounds == 3' "$out" >/dev/null ||
 	fail "parallel_setup in the case JSON: $(jq -c '.experiments[0].cases[0].parallel_setup' "$out")"
+grep -q "set-ups side by side in 3 rounds; each process timed alone" "$tmp/stdout" ||
+	fail "the table does not say what ran beside what"
 
 log="$TRAPLAB_ROOT/gate.log"
 [ -s "$log" ] || fail "no gate.log"
