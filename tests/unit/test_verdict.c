@@ -129,6 +129,19 @@ static void release_all(struct tl_claimset *cs, struct tl_verdict *v)
 	"{experiment: alloc, variant: " var ", metric: " metric                \
 	", params: {size: 64}}"
 
+/*
+ * Sets variant vj's ns_per_op to the values x taken in the rounds r
+ * (both taken), with its median as given.
+ */
+static void set_nsop(json_t *vj, json_t *x, json_t *r, double median)
+{
+	json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
+			    json_pack("{s:s, s:s, s:I, s:f, s:o, s:o}", "unit",
+				      "ns", "source", "time", "n",
+				      (json_int_t)json_array_size(x), "median",
+				      median, "samples", x, "round_of", r));
+}
+
 TL_TEST(inside_outside_straddling)
 {
 	struct tl_claimset cs;
@@ -601,11 +614,7 @@ TL_TEST(per_process_widens)
 							   0.05 * (i % 5 - 2)));
 			json_array_append_new(r, json_integer(i / 5));
 		}
-		json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
-				    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}",
-					      "unit", "ns", "source", "time",
-					      "n", 150, "median", 15.5,
-					      "samples", x, "round_of", r));
+		set_nsop(vj, x, r, 15.5);
 		parse_claims(&cs, CLAIM("under", VAL("c.a", "ns_per_op"),
 					"{lt: 18 ns}"));
 		o.anytime = 1;
@@ -643,11 +652,7 @@ TL_TEST(open_end_says_what_processes_were_worth)
 			x, json_real((i < 300 ? 20 : 12) + 0.001 * (i % 100)));
 		json_array_append_new(r, json_integer(i / 100));
 	}
-	json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
-			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
-				      "ns", "source", "time", "n", 4000,
-				      "median", 12.05, "samples", x, "round_of",
-				      r));
+	set_nsop(vj, x, r, 12.05);
 	parse_claims(&cs, CLAIM("tail",
 				"{experiment: alloc, variant: c.a, metric: "
 				"ns_per_op, stat: p99, params: {size: 64}}",
@@ -684,10 +689,7 @@ static void compiler(json_t *run, const char *vname, double scale, int shift)
 			s, json_real(scale * (1.5 - (i % 8) / 16.0) * level));
 		json_array_append_new(r, json_integer(i / 8));
 	}
-	json_object_set_new(json_object_get(v, "metrics"), "ns_per_op",
-			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
-				      "ns", "source", "time", "n", 24, "median",
-				      scale, "samples", s, "round_of", r));
+	set_nsop(v, s, r, scale);
 }
 
 TL_TEST(paired_sides_intersect)
@@ -863,10 +865,7 @@ TL_TEST(out_of_reach_claims_stop)
 			x, json_real(10 + ((i % 5) * 6 + i / 5) * 30.0 / 29));
 		json_array_append_new(r, json_integer(i / 5));
 	}
-	json_object_set_new(json_object_get(vj, "metrics"), "ns_per_op",
-			    json_pack("{s:s, s:s, s:i, s:f, s:o, s:o}", "unit",
-				      "ns", "source", "time", "n", 30, "median",
-				      25.0, "samples", x, "round_of", r));
+	set_nsop(vj, x, r, 25.0);
 	parse_claims(&cs,
 		     CLAIM("hair", VAL("c.w", "ns_per_op"), "{lt: 26 ns}"));
 	o.anytime = 1;
