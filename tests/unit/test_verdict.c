@@ -142,6 +142,24 @@ static void set_nsop(json_t *vj, json_t *x, json_t *r, double median)
 				      median, "samples", x, "round_of", r));
 }
 
+/*
+ * A run whose alloc[size=64] variant name has n ns/op values value(i),
+ * per values a process (round i / per), with its median as given.
+ */
+static json_t *run_in_processes(const char *name, double (*value)(int), int n,
+				int per, double median)
+{
+	json_t *run = new_run(0, 1, 1);
+	json_t *x = json_array(), *r = json_array();
+
+	for (int i = 0; i < n; i++) {
+		json_array_append_new(x, json_real(value(i)));
+		json_array_append_new(r, json_integer(i / per));
+	}
+	set_nsop(variant(run, "alloc", "64", name), x, r, median);
+	return run;
+}
+
 TL_TEST(inside_outside_straddling)
 {
 	struct tl_claimset cs;
@@ -599,22 +617,20 @@ TL_TEST(paired_rounds_cancel_drift)
  * verdict says so. Both the value and the ratio paths follow
  * opts.independent.
  */
+static double spread_processes(int i)
+{
+	return 10 + (i / 5) % 12 + 0.05 * (i % 5 - 2);
+}
+
 TL_TEST(per_process_widens)
 {
 	for (int pp = 0; pp <= 1; pp++) {
 		struct tl_claimset cs;
 		struct tl_verdict v[1];
 		struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
-		json_t *run = new_run(0, 1, 1);
-		json_t *vj = variant(run, "alloc", "64", "c.a");
-		json_t *x = json_array(), *r = json_array();
+		json_t *run =
+			run_in_processes("c.a", spread_processes, 150, 5, 15.5);
 
-		for (int i = 0; i < 150; i++) {
-			json_array_append_new(x, json_real(10 + (i / 5) % 12 +
-							   0.05 * (i % 5 - 2)));
-			json_array_append_new(r, json_integer(i / 5));
-		}
-		set_nsop(vj, x, r, 15.5);
 		parse_claims(&cs, CLAIM("under", VAL("c.a", "ns_per_op"),
 					"{lt: 18 ns}"));
 		o.anytime = 1;
@@ -638,21 +654,18 @@ TL_TEST(per_process_widens)
  * end stays open. The verdict says which end and what the processes
  * were worth, not only that it is undecided.
  */
+static double noisy_start(int i)
+{
+	return (i < 300 ? 20 : 12) + 0.001 * (i % 100);
+}
+
 TL_TEST(open_end_says_what_processes_were_worth)
 {
 	struct tl_claimset cs;
 	struct tl_verdict v[1];
 	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
-	json_t *run = new_run(0, 1, 1);
-	json_t *vj = variant(run, "alloc", "64", "c.a");
-	json_t *x = json_array(), *r = json_array();
+	json_t *run = run_in_processes("c.a", noisy_start, 4000, 100, 12.05);
 
-	for (int i = 0; i < 4000; i++) {
-		json_array_append_new(
-			x, json_real((i < 300 ? 20 : 12) + 0.001 * (i % 100)));
-		json_array_append_new(r, json_integer(i / 100));
-	}
-	set_nsop(vj, x, r, 12.05);
 	parse_claims(&cs, CLAIM("tail",
 				"{experiment: alloc, variant: c.a, metric: "
 				"ns_per_op, stat: p99, params: {size: 64}}",
@@ -851,21 +864,18 @@ TL_TEST(sequential_open_claims)
  * interval would need about 100x the samples: with a budget of 6 rounds
  * it stops; with 1000 it is still open.
  */
+static double spanning(int i)
+{
+	return 10 + ((i % 5) * 6 + i / 5) * 30.0 / 29;
+}
+
 TL_TEST(out_of_reach_claims_stop)
 {
 	struct tl_claimset cs;
 	struct tl_verdict_opts o = TL_VERDICT_OPTS_INIT;
-	json_t *run = new_run(0, 1, 1), *cj;
-	json_t *vj = variant(run, "alloc", "64", "c.w");
-	json_t *x = json_array(), *r = json_array();
+	json_t *run = run_in_processes("c.w", spanning, 30, 5, 25.0), *cj;
 	unsigned char need[2];
 
-	for (int i = 0; i < 30; i++) {
-		json_array_append_new(
-			x, json_real(10 + ((i % 5) * 6 + i / 5) * 30.0 / 29));
-		json_array_append_new(r, json_integer(i / 5));
-	}
-	set_nsop(vj, x, r, 25.0);
 	parse_claims(&cs,
 		     CLAIM("hair", VAL("c.w", "ns_per_op"), "{lt: 26 ns}"));
 	o.anytime = 1;
