@@ -314,7 +314,8 @@ int tl_confseq_quantile_units(const double *x, const double *round, size_t n,
 	 * clusters, at whole processes and with the design effect of the
 	 * values seen by then, so a look once taken stays as it was.
 	 */
-	early[0] = tl_confseq_first_look(q, alpha);
+	early[0] =
+		tl_confseq_first_look(q, round ? TL_CONFSEQ_LOOK_ALPHA : alpha);
 	early[1] = early[0] + TL_CONFSEQ_LOOK_GAP;
 	if (round) {
 		early[0] = cluster_prefix(round, n, early[0],

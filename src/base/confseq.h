@@ -94,6 +94,20 @@
  * three and 3.9% at four; without it, 11.6% at three.
  */
 #define TL_CONFSEQ_LOOK_PROCS 4
+/*
+ * Values in clusters: where the early looks fall is set by this one
+ * error (a table of 54 claims at 0.05: 13 values at least for a median),
+ * not by the call's. A look whose place moved with alpha made a verdict
+ * depend on alpha the wrong way round: a kept pass's startup-go-vs-zig
+ * was decided at 0.006 and 0.003 and not at 0.005 (its zig.fast side at
+ * alpha / 4: a look at 12 values with no end, at 0.00075 one at 15 with
+ * one; tests/e2e/fixtures/nonmonotone-startup.json). With the places
+ * fixed, the intervals a pass asks for at its levels (the sampler's, the
+ * table's Holm levels, the p-value search) are nested in alpha. The
+ * look still comes at the end of TL_CONFSEQ_LOOK_PROCS processes at the
+ * earliest, so values in processes of 4 or more see no change.
+ */
+#define TL_CONFSEQ_LOOK_ALPHA (0.05 / 54)
 
 /*
  * The size of the first early look of the q-quantile's CS at error
