@@ -436,11 +436,6 @@ size_t tl__cmd_claims_tc_dependent(const struct tl_claimset *cs,
 	return nout;
 }
 
-/*
- * --repeat N: N passes into run_path (the last one stays there for the
- * reports), each judged on its own; the tally goes to stdout and to
- * STEM claims-repeat.json. 0 or an exit status.
- */
 /* Where pass (0-based) of a --repeat keeps its run, under stem. */
 static char *pass_path(const char *stem, int pass)
 {
@@ -490,6 +485,11 @@ static json_t *keep_odd_passes(const struct tl_claimset *cs,
 	return arr;
 }
 
+/*
+ * --repeat N: N passes into run_path (the last one stays there for the
+ * reports), each judged on its own; the tally goes to stdout and to
+ * STEM claims-repeat.json. 0 or an exit status.
+ */
 int tl__cmd_claims_repeat(const struct claims_args *a, const char *root,
 			  const struct tl_claimset *cs,
 			  const struct tl_registry *reg, const char *run_path,
